@@ -1,0 +1,103 @@
+package dev.corral.core.key;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.error.ErrorCode;
+import dev.corral.core.org.Organization;
+import dev.corral.core.org.OrganizationId;
+import dev.corral.core.org.OrganizationStore;
+import dev.corral.core.page.Page;
+import dev.corral.core.page.PageRequest;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+
+/** Issues, lists, changes and revokes API keys, and turns a presented secret into a {@link Principal}. */
+public final class ApiKeyService {
+    static final int MAX_NAME_LENGTH = 100;
+
+    private final ApiKeyStore keys;
+    private final OrganizationStore organizations;
+    private final KeyUsageRecorder usage;
+    private final InstantSource clock;
+
+    public ApiKeyService(ApiKeyStore keys, OrganizationStore organizations, KeyUsageRecorder usage,
+                         InstantSource clock) {
+        this.keys = keys;
+        this.organizations = organizations;
+        this.usage = usage;
+        this.clock = clock;
+    }
+
+    public IssuedKey issue(OrganizationId organizationId, CreateApiKey request) {
+        return issue(organizationId, request, ApiKeySecret.generate(request.test()));
+    }
+
+    /** Stores a key whose secret the caller chose (the bootstrap key); its kind follows the secret's prefix. */
+    public IssuedKey issue(OrganizationId organizationId, CreateApiKey request, ApiKeySecret secret) {
+        String name = validName(request.name());
+        Instant now = clock.instant();
+        var key = new ApiKey(ApiKeyId.random(), organizationId, name, secret.displayPrefix(), secret.sha256(),
+                request.scopes(), secret.isTest(), request.expiresIn().map(now::plus), Optional.empty(),
+                Optional.empty(), now);
+        keys.insert(key);
+        return new IssuedKey(key, secret);
+    }
+
+    public Page<ApiKey> list(OrganizationId organizationId, PageRequest page) {
+        return keys.list(organizationId, page);
+    }
+
+    public ApiKey get(OrganizationId organizationId, ApiKeyId id) {
+        return keys.find(organizationId, id).orElseThrow(() -> CorralException.notFound("API key", id.toString()));
+    }
+
+    /** Renames a key or replaces its scopes; absent values keep what is stored. */
+    public ApiKey update(OrganizationId organizationId, ApiKeyId id, Optional<String> name,
+                         Optional<List<Scope>> scopes) {
+        ApiKey current = get(organizationId, id);
+        String newName = name.map(ApiKeyService::validName).orElse(current.name());
+        List<Scope> newScopes = scopes.map(s -> s.isEmpty() ? List.of(Scope.ALL) : s).orElse(current.scopes());
+        keys.update(organizationId, id, newName, newScopes);
+        return get(organizationId, id);
+    }
+
+    /** Revokes the key; revoking a revoked key changes nothing. */
+    public ApiKey revoke(OrganizationId organizationId, ApiKeyId id) {
+        if (!keys.revoke(organizationId, id, clock.instant())) {
+            throw CorralException.notFound("API key", id.toString());
+        }
+        return get(organizationId, id);
+    }
+
+    /**
+     * The caller a presented secret stands for. {@code invalid_token} when it is malformed, unknown or revoked,
+     * {@code token_expired} when its time is up.
+     */
+    public Principal authenticate(String presented) {
+        if (!ApiKeySecret.isWellFormed(presented)) {
+            throw new CorralException(ErrorCode.INVALID_TOKEN, "The API key is malformed");
+        }
+        ApiKey key = keys.findByHash(ApiKeySecret.of(presented).sha256())
+                .orElseThrow(() -> new CorralException(ErrorCode.INVALID_TOKEN, "The API key is not valid"));
+        Instant now = clock.instant();
+        if (key.isRevoked()) {
+            throw new CorralException(ErrorCode.INVALID_TOKEN, "The API key has been revoked");
+        }
+        if (key.isExpired(now)) {
+            throw new CorralException(ErrorCode.TOKEN_EXPIRED, "The API key has expired");
+        }
+        Organization organization = organizations.find(key.organizationId())
+                .orElseThrow(() -> new CorralException(ErrorCode.INVALID_TOKEN, "The API key is not valid"));
+        usage.record(key.id(), now);
+        return new Principal(organization, key);
+    }
+
+    private static String validName(String name) {
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
+            throw CorralException.invalid("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
+        }
+        return trimmed;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.corral.core.plan;
+
+import java.time.Duration;
+
+/**
+ * What one tier may do. "Unlimited" is {@link Integer#MAX_VALUE}, {@link Long#MAX_VALUE} or {@link Duration#ZERO}
+ * for durations, so that every check is a plain comparison.
+ *
+ * @param requestsPerMinute the steady rate of one API key's token bucket
+ * @param burst             the size of that bucket
+ */
+public record PlanLimits(
+        int requestsPerMinute,
+        int burst,
+        int concurrentSandboxes,
+        Duration maxRuntime,
+        Duration maxIdleTimeout,
+        int maxVcpus,
+        long maxMemoryBytes,
+        long maxDiskBytes,
+        Duration maxExecTimeout,
+        long maxOutputBytes,
+        long maxUploadBytes,
+        long maxStorageBytes) {
+
+    public PlanLimits {
+        if (requestsPerMinute <= 0 || burst <= 0) {
+            throw new IllegalArgumentException("requestsPerMinute and burst must be positive");
+        }
+    }
+
+    /** The same limits with another request rate and burst, as configuration may set for enterprise. */
+    public PlanLimits withRate(int newRequestsPerMinute, int newBurst) {
+        return new PlanLimits(newRequestsPerMinute, newBurst, concurrentSandboxes, maxRuntime, maxIdleTimeout,
+                maxVcpus, maxMemoryBytes, maxDiskBytes, maxExecTimeout, maxOutputBytes, maxUploadBytes,
+                maxStorageBytes);
+    }
+}
