@@ -1,0 +1,46 @@
+package dev.corral.app;
+
+import dev.corral.core.key.ApiKeySecret;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Everything a Corral server is configured with, read once by {@link ConfigLoader} and validated there. The
+ * database password and bootstrap key are secrets: {@link #toString()} redacts them.
+ *
+ * @param databaseUrl empty for the embedded SQLite database in the data directory
+ */
+public record Config(
+        String host,
+        int port,
+        Path dataDir,
+        Optional<String> databaseUrl,
+        Optional<String> databaseUser,
+        Optional<String> databasePassword,
+        Optional<ApiKeySecret> bootstrapKey,
+        long maxBodyBytes,
+        int enterpriseRequestsPerMinute,
+        int enterpriseBurst,
+        Duration shutdownGrace,
+        String logFormat) {
+
+    public Path sqliteFile() {
+        return dataDir.resolve("corral.db");
+    }
+
+    public Path adminKeyFile() {
+        return dataDir.resolve("admin.key");
+    }
+
+    @Override
+    public String toString() {
+        return "host=" + host + " port=" + port + " dataDir=" + dataDir
+                + " database=" + databaseUrl.orElse("sqlite:" + sqliteFile())
+                + databaseUser.map(u -> " databaseUser=" + u).orElse("")
+                + databasePassword.map(p -> " databasePassword=***").orElse("")
+                + bootstrapKey.map(k -> " bootstrapKey=" + k).orElse("")
+                + " maxBodyBytes=" + maxBodyBytes + " enterpriseRequestsPerMinute=" + enterpriseRequestsPerMinute
+                + " enterpriseBurst=" + enterpriseBurst + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat;
+    }
+}

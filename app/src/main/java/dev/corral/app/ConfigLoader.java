@@ -1,0 +1,171 @@
+package dev.corral.app;
+
+import dev.corral.core.key.ApiKeySecret;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * Builds the one {@link Config}: defaults, then an optional properties file ({@code --config} or
+ * {@code CORRAL_CONFIG}), then {@code CORRAL_*} environment variables, then command-line flags; later layers win.
+ * Every key is validated here, and a bad value is refused with a message naming the key. Nothing else in Corral
+ * reads the environment or system properties.
+ */
+public final class ConfigLoader {
+    /** Every configuration key with its default; docs/configuration.md documents each (a test checks that). */
+    public static final Map<String, String> DEFAULTS = defaults();
+
+    private ConfigLoader() {
+    }
+
+    private static Map<String, String> defaults() {
+        var defaults = new LinkedHashMap<String, String>();
+        defaults.put("host", "127.0.0.1");
+        defaults.put("port", "8080");
+        defaults.put("data-dir", "./corral-data");
+        defaults.put("database-url", "");
+        defaults.put("database-user", "");
+        defaults.put("database-password", "");
+        defaults.put("bootstrap-key", "");
+        defaults.put("max-body-size", "1MB");
+        defaults.put("enterprise-requests-per-minute", "6000");
+        defaults.put("enterprise-burst", "1000");
+        defaults.put("shutdown-grace", "10s");
+        defaults.put("log-format", "text");
+        return Map.copyOf(defaults);
+    }
+
+    /**
+     * The configuration from all layers.
+     *
+     * @param env   the process environment (passed in so tests can supply their own)
+     * @param flags values given on the command line, by key; absent keys were not given
+     */
+    public static Config load(Map<String, String> env, Map<String, String> flags) {
+        var values = new LinkedHashMap<>(DEFAULTS);
+        String file = flags.getOrDefault("config", env.get("CORRAL_CONFIG"));
+        if (file != null && !file.isBlank()) {
+            values.putAll(readFile(Path.of(file)));
+        }
+        for (String key : DEFAULTS.keySet()) {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null) {
+                values.put(key, fromEnv);
+            }
+        }
+        flags.forEach((key, value) -> {
+            if (!key.equals("config")) {
+                values.put(key, value);
+            }
+        });
+        return validate(values);
+    }
+
+    /** The environment variable for a key: {@code data-dir} is {@code CORRAL_DATA_DIR}. */
+    public static String envName(String key) {
+        return "CORRAL_" + key.toUpperCase(Locale.ROOT).replace('-', '_');
+    }
+
+    private static Map<String, String> readFile(Path file) {
+        var properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(file)) {
+            properties.load(reader);
+        } catch (IOException e) {
+            throw new ConfigException("config: cannot read " + file + ": " + e.getMessage());
+        }
+        var values = new LinkedHashMap<String, String>();
+        for (String key : properties.stringPropertyNames()) {
+            if (!DEFAULTS.containsKey(key)) {
+                throw new ConfigException("config: unknown key '" + key + "' in " + file + "; known keys: "
+                        + String.join(", ", DEFAULTS.keySet()));
+            }
+            values.put(key, properties.getProperty(key));
+        }
+        return values;
+    }
+
+    private static Config validate(Map<String, String> v) {
+        List<String> problems = new ArrayList<>();
+        int port = intIn(v, "port", 0, 65535, problems);
+        long maxBody = size(v, "max-body-size", problems);
+        int enterpriseRate = intIn(v, "enterprise-requests-per-minute", 1, 10_000_000, problems);
+        int enterpriseBurst = intIn(v, "enterprise-burst", 1, 10_000_000, problems);
+        Duration grace = duration(v, "shutdown-grace", problems);
+        String host = v.get("host").strip();
+        if (host.isEmpty()) {
+            problems.add("host: must not be empty");
+        }
+        String dataDir = v.get("data-dir").strip();
+        if (dataDir.isEmpty()) {
+            problems.add("data-dir: must not be empty");
+        }
+        Optional<String> databaseUrl = optional(v, "database-url");
+        if (databaseUrl.isPresent() && !databaseUrl.get().startsWith("jdbc:postgresql://")) {
+            problems.add("database-url: must start with jdbc:postgresql:// (leave it empty for embedded SQLite)");
+        }
+        Optional<ApiKeySecret> bootstrapKey = optional(v, "bootstrap-key").flatMap(text -> {
+            if (!ApiKeySecret.isWellFormed(text)) {
+                problems.add("bootstrap-key: must be rt_live_ or rt_test_ followed by 32 letters or digits");
+                return Optional.empty();
+            }
+            return Optional.of(ApiKeySecret.of(text));
+        });
+        String logFormat = v.get("log-format").strip();
+        if (!logFormat.equals("text") && !logFormat.equals("json")) {
+            problems.add("log-format: must be text or json");
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
+        }
+        return new Config(host, port, Path.of(dataDir).toAbsolutePath().normalize(), databaseUrl,
+                optional(v, "database-user"), optional(v, "database-password"), bootstrapKey, maxBody,
+                enterpriseRate, enterpriseBurst, grace, logFormat);
+    }
+
+    private static Optional<String> optional(Map<String, String> v, String key) {
+        String value = v.get(key);
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value.strip());
+    }
+
+    private static int intIn(Map<String, String> v, String key, int min, int max, List<String> problems) {
+        try {
+            int value = Integer.parseInt(v.get(key).strip());
+            if (value >= min && value <= max) {
+                return value;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below with the range
+        }
+        problems.add(key + ": must be a whole number from " + min + " to " + max + " (got '" + v.get(key) + "')");
+        return min;
+    }
+
+    private static long size(Map<String, String> v, String key, List<String> problems) {
+        var parsed = DataSize.parse(v.get(key));
+        if (parsed.isEmpty() || parsed.getAsLong() <= 0) {
+            problems.add(key + ": must be a size such as 512KB or 10MB (got '" + v.get(key) + "')");
+            return 1;
+        }
+        return parsed.getAsLong();
+    }
+
+    private static Duration duration(Map<String, String> v, String key, List<String> problems) {
+        String text = v.get(key).strip().toUpperCase(Locale.ROOT);
+        try {
+            return Duration.parse(text.startsWith("P") ? text : "PT" + text);
+        } catch (DateTimeParseException e) {
+            problems.add(key + ": must be a duration such as 10s or 2m (got '" + v.get(key) + "')");
+            return Duration.ZERO;
+        }
+    }
+}

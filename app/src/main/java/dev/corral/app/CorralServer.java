@@ -1,0 +1,132 @@
+package dev.corral.app;
+
+import dev.corral.core.key.ApiKeyService;
+import dev.corral.core.key.IssuedKey;
+import dev.corral.core.key.KeyUsageRecorder;
+import dev.corral.core.org.OrganizationService;
+import dev.corral.core.plan.Plans;
+import dev.corral.http.Authenticator;
+import dev.corral.http.Bodies;
+import dev.corral.http.HttpMetrics;
+import dev.corral.http.HttpServer;
+import dev.corral.http.RateLimiter;
+import dev.corral.http.SystemRoutes;
+import dev.corral.http.keys.ApiKeyRoutes;
+import dev.corral.http.orgs.OrganizationRoutes;
+import dev.corral.store.Database;
+import dev.corral.store.JdbiApiKeyStore;
+import dev.corral.store.JdbiOrganizationStore;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Corral: the database, the services and the HTTP server, wired by hand from one {@link Config}.
+ * {@link #close()} stops them in reverse order: no new requests, in-flight ones finish, pending key usage is
+ * written, then the database closes.
+ */
+public final class CorralServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
+
+    private final Database database;
+    private final KeyUsageRecorder usage;
+    private final ScheduledExecutorService background;
+    private final HttpMetrics metrics;
+    private final HttpServer http;
+    private final Optional<IssuedKey> bootstrapKey;
+
+    private CorralServer(Config config, InstantSource clock) {
+        createDataDir(config);
+        this.database = config.databaseUrl()
+                .map(url -> Database.postgres(url, config.databaseUser().orElse(null),
+                        config.databasePassword().orElse(null)))
+                .orElseGet(() -> Database.sqlite(config.sqliteFile()));
+        var organizations = new JdbiOrganizationStore(database.jdbi());
+        var keys = new JdbiApiKeyStore(database.jdbi());
+        this.usage = new KeyUsageRecorder(keys);
+        var keyService = new ApiKeyService(keys, organizations, usage, clock);
+        var organizationService = new OrganizationService(organizations, keys, keyService, clock);
+        this.bootstrapKey = organizationService.bootstrap(config.bootstrapKey());
+
+        this.background = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("corral-key-usage").daemon().factory());
+        background.scheduleWithFixedDelay(this::flushUsage, 2, 2, TimeUnit.SECONDS);
+
+        var plans = Plans.defaults(config.enterpriseRequestsPerMinute(), config.enterpriseBurst());
+        var bodies = new Bodies(config.maxBodyBytes());
+        this.metrics = new HttpMetrics();
+        this.http = new HttpServer(
+                new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.shutdownGrace()),
+                new Authenticator(keyService), new RateLimiter(plans, clock), metrics,
+                List.of(new SystemRoutes(Version.current(), Map.of("database", () -> database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1)), metrics),
+                        new ApiKeyRoutes(keyService, bodies, clock),
+                        new OrganizationRoutes(organizationService, bodies, clock)));
+    }
+
+    /** Opens the database, makes the operator organization on first start, and starts serving. */
+    public static CorralServer start(Config config) {
+        return start(config, InstantSource.system());
+    }
+
+    /** As {@link #start(Config)}, with the clock that decides key expiry (tests move it by hand). */
+    static CorralServer start(Config config, InstantSource clock) {
+        var server = new CorralServer(config, clock);
+        try {
+            server.http.start();
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        LOG.info("Corral {} listening on http://{}:{} ({})", Version.current(), config.host(), server.port(),
+                config);
+        return server;
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** The admin key made at this start, present only on first start or when a new bootstrap key was given. */
+    public Optional<IssuedKey> bootstrapKey() {
+        return bootstrapKey;
+    }
+
+    private void flushUsage() {
+        try {
+            usage.flush();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not record API key usage; will retry", e);
+        }
+    }
+
+    private static void createDataDir(Config config) {
+        try {
+            Files.createDirectories(config.dataDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        http.close();
+        background.shutdown();
+        try {
+            background.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flushUsage();
+        metrics.close();
+        database.close();
+    }
+}

@@ -1,0 +1,49 @@
+package dev.corral.app.cli;
+
+import java.net.URI;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the CLI finds the server and which key it uses: {@code --url}/{@code --api-key}, else
+ * {@code CORRAL_API_URL}/{@code CORRAL_API_KEY}, else RunTools' {@code RUNTOOLS_API_URL}/{@code RUNTOOLS_API_KEY},
+ * else {@code http://127.0.0.1:8080} and the key a local server saved in {@code ./corral-data/admin.key}.
+ */
+final class ApiOptions {
+    @Option(names = "--url", description = "Corral's base URL (env CORRAL_API_URL or RUNTOOLS_API_URL).")
+    private String url;
+
+    @Option(names = "--api-key", description = "API key (env CORRAL_API_KEY or RUNTOOLS_API_KEY).")
+    private String apiKey;
+
+    @Option(names = "--json", description = "Print the API's JSON instead of a table.")
+    boolean json;
+
+    RemoteApi connect() {
+        Map<String, String> env = System.getenv();
+        String baseUrl = firstOf(url, env.get("CORRAL_API_URL"), env.get("RUNTOOLS_API_URL"), "http://127.0.0.1:8080");
+        String key = firstOf(apiKey, env.get("CORRAL_API_KEY"), env.get("RUNTOOLS_API_KEY"), localAdminKey());
+        if (key == null) {
+            throw new CliException("no API key: pass --api-key or set CORRAL_API_KEY", 2);
+        }
+        String normalized = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+        return new RemoteApi(URI.create(normalized.replaceFirst("/v1/$", "/")), key);
+    }
+
+    private static String localAdminKey() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("corral-data", "admin.key")).strip();
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static String firstOf(String... values) {
+        for (String value : values) {
+            if (value != null && !value.isBlank()) {
+                return value.strip();
+            }
+        }
+        return null;
+    }
+}

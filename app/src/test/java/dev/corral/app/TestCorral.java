@@ -1,0 +1,74 @@
+package dev.corral.app;
+
+import dev.corral.testkit.ApiClient;
+import dev.corral.testkit.ApiResponse;
+import dev.corral.testkit.ManualClock;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A real Corral for end-to-end tests: the whole server on a random port over a fresh SQLite database in a temp
+ * directory, with a known admin key and a clock the test can move. Close it to stop the server.
+ */
+final class TestCorral implements AutoCloseable {
+    static final String ADMIN_KEY = "rt_live_" + "A".repeat(16) + "b".repeat(16);
+
+    final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
+    final Path dataDir;
+    final CorralServer server;
+    final ApiClient admin;
+
+    TestCorral() {
+        this(Map.of());
+    }
+
+    TestCorral(Map<String, String> extraFlags) {
+        try {
+            dataDir = Files.createTempDirectory("corral-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        var flags = new HashMap<String, String>();
+        flags.put("port", "0");
+        flags.put("data-dir", dataDir.toString());
+        flags.put("bootstrap-key", ADMIN_KEY);
+        flags.putAll(extraFlags);
+        server = CorralServer.start(ConfigLoader.load(Map.of(), flags), clock);
+        admin = new ApiClient(URI.create("http://127.0.0.1:" + server.port() + "/"), ADMIN_KEY);
+    }
+
+    /** A new organization of the given tier, and a client holding its admin key. */
+    ApiClient newOrganization(String tier) {
+        ApiResponse made = admin.post("v1/organizations", Map.of("name", "Team " + System.nanoTime(), "tier", tier));
+        if (made.status() != 201) {
+            throw new IllegalStateException("could not make an organization: " + made);
+        }
+        return admin.withKey(made.data().path("adminKey").path("key").asText());
+    }
+
+    /** A key of the calling organization with the given scopes. */
+    String newKey(ApiClient owner, Object... scopes) {
+        ApiResponse made = owner.post("v1/api-keys", Map.of("name", "k" + System.nanoTime(), "scopes",
+                java.util.List.of(scopes)));
+        if (made.status() != 201) {
+            throw new IllegalStateException("could not make a key: " + made);
+        }
+        return made.data().path("key").asText();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        try (var files = Files.walk(dataDir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind is harmless
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.corral.http;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.error.ErrorCode;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.http.HttpStatus;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where failures become HTTP answers: each {@link ErrorCode} has its status here, JSON problems
+ * (see {@link JsonProblems}) name the field, Javalin's own 404/405/413 speak the envelope too, and anything
+ * unexpected is logged with its request id and answered {@code internal_error} without a stack trace.
+ */
+public final class ErrorMapper {
+    private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+
+    private ErrorMapper() {
+    }
+
+    public static void register(RoutesConfig routes) {
+        routes.exception(CorralException.class, (e, ctx) -> respond(ctx, e));
+        routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
+        routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            respond(ctx, new CorralException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; "
+                    + "quote the request id when reporting it"));
+        });
+        routes.error(HttpStatus.NOT_FOUND.getCode(), "*", ctx -> {
+            if (ctx.result() == null || ctx.result().isEmpty()) {
+                respond(ctx, CorralException.notFound("route", ctx.method() + " " + ctx.path()));
+            }
+        });
+    }
+
+    public static int status(ErrorCode code) {
+        return switch (code) {
+            case BAD_REQUEST, VALIDATION_FAILED -> 400;
+            case UNAUTHORIZED, INVALID_TOKEN, TOKEN_EXPIRED -> 401;
+            case FORBIDDEN, QUOTA_EXCEEDED -> 403;
+            case NOT_FOUND -> 404;
+            case METHOD_NOT_ALLOWED -> 405;
+            case CONFLICT, INVALID_STATE -> 409;
+            case PAYLOAD_TOO_LARGE -> 413;
+            case UNSUPPORTED_MEDIA_TYPE -> 415;
+            case RATE_LIMITED -> 429;
+            case INTERNAL_ERROR -> 500;
+            case RUNTIME_UNAVAILABLE -> 503;
+        };
+    }
+
+    /** Writes {@code e} as the error envelope with its status. */
+    public static void respond(Context ctx, CorralException e) {
+        Object details = e.details().isEmpty() ? null : e.details();
+        if (e.retryAfter().isPresent()) {
+            long millis = e.retryAfter().get().toMillis();
+            ctx.header("Retry-After", Long.toString(Math.max(1, (millis + 999) / 1000)));
+            details = Map.of("retryAfterMs", millis);
+        }
+        if (e.code() == ErrorCode.INTERNAL_ERROR || e.code() == ErrorCode.RUNTIME_UNAVAILABLE) {
+            LOG.warn("Answering {}: {}", e.code().wire(), e.getMessage());
+        }
+        var error = new Envelope.Error(e.code().wire(), e.getMessage(), RequestIds.of(ctx), details);
+        ctx.status(status(e.code())).json(new Envelope.Failure(error));
+    }
+
+    private static CorralException fromJavalin(HttpResponseException e) {
+        return switch (e.getStatus()) {
+            case 404 -> new CorralException(ErrorCode.NOT_FOUND, "No such route");
+            case 405 -> new CorralException(ErrorCode.METHOD_NOT_ALLOWED, "This route does not take that method");
+            case 413 -> new CorralException(ErrorCode.PAYLOAD_TOO_LARGE, "The request body is too large");
+            case 415 -> new CorralException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, e.getMessage());
+            case 400 -> CorralException.badRequest(e.getMessage());
+            default -> new CorralException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side");
+        };
+    }
+}

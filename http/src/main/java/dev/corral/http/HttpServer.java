@@ -1,0 +1,64 @@
+package dev.corral.http;
+
+import io.javalin.Javalin;
+import io.javalin.json.JavalinJackson;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Corral's HTTP server: Javalin on Jetty with a virtual thread per request. Every request gets an id, every
+ * {@code /v1} request is authenticated and rate limited before its route runs, every answer is counted in the
+ * metrics and written to the access log, and every failure goes through {@link ErrorMapper}.
+ */
+public final class HttpServer implements AutoCloseable {
+    private static final Logger ACCESS = LoggerFactory.getLogger("corral.access");
+
+    /** Where to listen and how much a request body may hold. */
+    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace) {
+    }
+
+    private final Settings settings;
+    private final Javalin javalin;
+
+    public HttpServer(Settings settings, Authenticator authenticator, RateLimiter rateLimiter, HttpMetrics metrics,
+                      List<RouteGroup> groups) {
+        this.settings = settings;
+        this.javalin = Javalin.create(config -> {
+            config.concurrency.useVirtualThreads = true;
+            config.startup.showJavalinBanner = false;
+            config.http.prefer405over404 = true;
+            config.http.maxRequestSize = settings.maxBodyBytes();
+            config.jsonMapper(new JavalinJackson(Json.mapper(), true));
+            config.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
+            config.requestLogger.http((ctx, millis) -> {
+                metrics.record(ctx, Duration.ofNanos((long) (millis * 1_000_000)));
+                ACCESS.info("method={} path={} route={} status={} durationMs={}", ctx.method(), ctx.path(),
+                        HttpMetrics.routeOf(ctx), ctx.statusCode(), String.format("%.1f", millis));
+                MDC.remove("requestId");
+            });
+            config.routes.before(RequestIds::assign);
+            config.routes.before("/v1/*", ctx -> rateLimiter.consume(ctx, authenticator.authenticate(ctx)));
+            ErrorMapper.register(config.routes);
+            groups.forEach(group -> group.register(config.routes));
+        });
+    }
+
+    public HttpServer start() {
+        javalin.start(settings.host(), settings.port());
+        return this;
+    }
+
+    /** The port actually bound, which differs from the configured one when that was 0. */
+    public int port() {
+        return javalin.port();
+    }
+
+    /** Stops accepting requests and lets those in flight finish, for at most the shutdown grace. */
+    @Override
+    public void close() {
+        javalin.stop();
+    }
+}

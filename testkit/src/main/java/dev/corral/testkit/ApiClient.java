@@ -1,0 +1,104 @@
+package dev.corral.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+/**
+ * A small real HTTP client for tests: sends JSON to a running Corral and hands back status, headers and the parsed
+ * body. Immutable; {@link #withKey} and {@link #withoutKey} make variants for other callers.
+ */
+public final class ApiClient {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final URI base;
+    private final String apiKey;
+
+    public ApiClient(URI base, String apiKey) {
+        this.base = base;
+        this.apiKey = apiKey;
+    }
+
+    public URI base() {
+        return base;
+    }
+
+    public ApiClient withKey(String otherKey) {
+        return new ApiClient(base, otherKey);
+    }
+
+    public ApiClient withoutKey() {
+        return new ApiClient(base, null);
+    }
+
+    public ApiResponse get(String path) {
+        return send(request(path).GET());
+    }
+
+    public ApiResponse delete(String path) {
+        return send(request(path).DELETE());
+    }
+
+    public ApiResponse post(String path, Object body) {
+        return send(json(request(path), body, "POST"));
+    }
+
+    public ApiResponse patch(String path, Object body) {
+        return send(json(request(path), body, "PATCH"));
+    }
+
+    public ApiResponse put(String path, Object body) {
+        return send(json(request(path), body, "PUT"));
+    }
+
+    /** Sends a request built by the caller (raw bodies, odd headers), adding the API key. */
+    public ApiResponse send(HttpRequest.Builder builder) {
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        try {
+            HttpResponse<String> response = HTTP.send(builder.timeout(Duration.ofSeconds(60)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return new ApiResponse(response.statusCode(), response.headers(), response.body(), parse(response.body()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** A request builder for {@code path} on this server, without authentication. */
+    public HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(base.resolve(path));
+    }
+
+    private static HttpRequest.Builder json(HttpRequest.Builder builder, Object body, String method) {
+        String text;
+        try {
+            text = body instanceof String s ? s : MAPPER.writeValueAsString(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return builder.header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(text));
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isEmpty()) {
+            return MAPPER.missingNode();
+        }
+        try {
+            return MAPPER.readTree(body);
+        } catch (IOException e) {
+            return MAPPER.missingNode();
+        }
+    }
+}
