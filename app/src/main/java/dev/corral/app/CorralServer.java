@@ -67,7 +67,7 @@ public final class CorralServer implements AutoCloseable {
         this.http = new HttpServer(
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.shutdownGrace()),
                 new Authenticator(keyService), new RateLimiter(plans, clock), metrics,
-                List.of(new SystemRoutes(Version.current(), Map.of("database", () -> database.jdbi().withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one() == 1)), metrics),
+                List.of(new SystemRoutes(Version.current(), Map.of("database", database::isHealthy), metrics),
                         new ApiKeyRoutes(keyService, bodies, clock),
                         new OrganizationRoutes(organizationService, bodies, clock)));
     }

@@ -120,7 +120,7 @@ class ApiKeysTest {
     void list_walkedPageByPage_returnsEveryKeyExactlyOnceNewestFirst() {
         ApiClient team = corral.newOrganization("team");
         for (int i = 0; i < 22; i++) {
-            corral.clock.advance(Duration.ofMillis(i % 2));
+            corral.clock.advance(Duration.ofMillis(i == 0 ? 1 : i % 2));
             team.post("v1/api-keys", Map.of("name", "key-" + i));
         }
         List<String> names = new ArrayList<>();

@@ -10,6 +10,7 @@ import java.util.Optional;
 
 /** Where API keys are kept. Every read is scoped to an organization except the lookup by hash. */
 public interface ApiKeyStore {
+    /** Stores a new key; {@code conflict} when a key with the same hash exists (a reused secret). */
     void insert(ApiKey key);
 
     Optional<ApiKey> find(OrganizationId organizationId, ApiKeyId id);

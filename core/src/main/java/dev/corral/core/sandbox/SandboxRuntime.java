@@ -1,0 +1,65 @@
+package dev.corral.core.sandbox;
+
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs sandboxes on some machinery (OCI containers on this host, pods in a cluster). Sandboxes are separate from
+ * the server: they keep running when it stops, and at start the server compares {@link #list()} with its store.
+ *
+ * <p>Every method blocks until done and may be called from any thread. Transitions of one sandbox are serialized
+ * by the runtime; execs run concurrently with each other. Failures of the machinery itself are
+ * {@code runtime_unavailable} with what the machinery said; a sandbox in the wrong state for a call is
+ * {@code invalid_state}; an id the runtime holds nothing for is {@code not_found}.
+ */
+public interface SandboxRuntime {
+
+    /**
+     * Creates the sandbox and starts it; it is {@link SandboxState#RUNNING} when this returns. Builds the
+     * template first when it is not built yet, which can take a minute. A failed create leaves nothing behind.
+     *
+     * @throws dev.corral.core.error.CorralException {@code conflict} when the runtime already holds this id,
+     *                                               {@code not_found} for an unknown template
+     */
+    void create(SandboxSpec spec);
+
+    /** Starts a command in a running sandbox and streams its output; see {@link ExecStream}. */
+    ExecStream exec(SandboxId id, ExecSpec spec);
+
+    /** Runs a command to its end and returns everything it wrote; see {@link #exec}. */
+    default ExecResult run(SandboxId id, ExecSpec spec) throws InterruptedException {
+        try (ExecStream stream = exec(id, spec)) {
+            return ExecResult.drain(stream);
+        }
+    }
+
+    /** Freezes every process of a running sandbox, memory kept. Pausing a paused sandbox does nothing. */
+    void pause(SandboxId id);
+
+    /** Thaws a paused sandbox; its processes go on where they were. Resuming a running sandbox does nothing. */
+    void resume(SandboxId id);
+
+    /**
+     * Ends every process of the sandbox but keeps its disk, so that {@link #start} brings it back with its files.
+     * Stopping a stopped sandbox does nothing.
+     */
+    void stop(SandboxId id);
+
+    /** Starts a stopped sandbox again on its kept disk. Starting a running or paused sandbox does nothing. */
+    void start(SandboxId id);
+
+    /** Removes the sandbox and everything the runtime made for it, disk included. Idempotent. */
+    void destroy(SandboxId id);
+
+    /** What the runtime has for {@code id}; {@link SandboxState#ABSENT} when nothing. */
+    SandboxState state(SandboxId id);
+
+    /** Every sandbox the runtime holds, with its state; never {@link SandboxState#ABSENT}. */
+    Map<SandboxId, SandboxState> list();
+
+    /**
+     * Destroys every sandbox the runtime holds that is not in {@code known}, and any remains of half-made ones,
+     * so that nothing is orphaned after a crash. Returns the ids it destroyed.
+     */
+    Set<SandboxId> removeAllExcept(Set<SandboxId> known);
+}

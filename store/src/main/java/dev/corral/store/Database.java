@@ -1,0 +1,104 @@
+package dev.corral.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.postgresql.ds.PGSimpleDataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * Corral's database: a connection pool over SQLite or PostgreSQL, its schema brought up to date by Flyway when
+ * opened, and the {@link Jdbi} the stores run their SQL through. Closing it closes the pool.
+ *
+ * <p>Threading: safe for concurrent use from any number of (virtual) threads; callers wait for a pooled
+ * connection. The pool owns one housekeeping thread, named after the pool, which {@link #close()} stops.
+ *
+ * <p>SQLite admits one writer at a time, so its pool holds a single connection: writers queue in the pool instead
+ * of polling SQLite's busy handler, which sleeps inside a native call and so pins the carrier thread of a
+ * virtual thread. Reads queue behind writes too; they take microseconds on an embedded file. The busy timeout and
+ * immediate transactions are for other processes opening the same file (the CLI, a {@code sqlite3} shell).
+ */
+public final class Database implements AutoCloseable {
+    private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 5_000;
+    private static final int SQLITE_POOL_SIZE = 1;
+    private static final int POSTGRES_POOL_SIZE = 10;
+
+    private final Dialect dialect;
+    private final HikariDataSource pool;
+    private final Jdbi jdbi;
+
+    private Database(Dialect dialect, DataSource connections, int poolSize) {
+        Flyway.configure(Database.class.getClassLoader())
+                .dataSource(connections)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        var config = new HikariConfig();
+        config.setPoolName("corral-" + dialect.name().toLowerCase(Locale.ROOT));
+        config.setDataSource(connections);
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(poolSize);
+        this.dialect = dialect;
+        this.pool = new HikariDataSource(config);
+        this.jdbi = Jdbi.create(pool);
+    }
+
+    /**
+     * Opens (creating it and its directory when absent) the SQLite database in {@code file}, in WAL mode with
+     * foreign keys enforced, and migrates it.
+     */
+    public static Database sqlite(Path file) {
+        Path absolute = file.toAbsolutePath();
+        try {
+            Files.createDirectories(absolute.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the directory of " + absolute, e);
+        }
+        var config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.enforceForeignKeys(true);
+        config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
+        // A deferred transaction that reads before it writes fails at once when another process wrote meanwhile;
+        // an immediate one takes the write lock up front, waiting through the busy timeout.
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        var source = new SQLiteDataSource(config);
+        source.setUrl("jdbc:sqlite:" + absolute);
+        return new Database(Dialect.SQLITE, source, SQLITE_POOL_SIZE);
+    }
+
+    /** Connects to the PostgreSQL database at {@code jdbcUrl} and migrates it; fails when it is unreachable. */
+    public static Database postgres(String jdbcUrl, String user, String password) {
+        var source = new PGSimpleDataSource();
+        source.setURL(jdbcUrl);
+        source.setUser(user);
+        source.setPassword(password);
+        return new Database(Dialect.POSTGRESQL, source, POSTGRES_POOL_SIZE);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    public Dialect dialect() {
+        return dialect;
+    }
+
+    /** Whether the database answers a trivial query now; for {@code /health}. */
+    public boolean isHealthy() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+}
