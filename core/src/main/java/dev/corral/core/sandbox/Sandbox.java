@@ -1,0 +1,92 @@
+package dev.corral.core.sandbox;
+
+import dev.corral.core.org.OrganizationId;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What Corral remembers of one sandbox. The runtime holds the sandbox itself; this record is the truth the API
+ * answers from, and what the server reconciles with the runtime at start.
+ *
+ * @param template     the template as the client asked for it (a RunTools name may be an alias)
+ * @param idleTimeout  inactivity after which the sandbox is paused; {@link Duration#ZERO} never
+ * @param lastActivity the last exec, file call or log connection; idle time counts from here
+ * @param error        why it failed, for {@link SandboxStatus#FAILED}
+ */
+public record Sandbox(
+        SandboxId id,
+        OrganizationId organizationId,
+        Optional<String> name,
+        String template,
+        SandboxStatus status,
+        List<String> tags,
+        Map<String, String> metadata,
+        Map<String, String> env,
+        Resources resources,
+        Duration idleTimeout,
+        Optional<String> error,
+        Instant createdAt,
+        Instant lastActivity,
+        Optional<Instant> pausedAt,
+        Optional<Instant> stoppedAt) {
+
+    public Sandbox {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(organizationId, "organizationId");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(template, "template");
+        Objects.requireNonNull(status, "status");
+        tags = List.copyOf(tags);
+        metadata = Map.copyOf(metadata);
+        env = Map.copyOf(env);
+        Objects.requireNonNull(resources, "resources");
+        Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(error, "error");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(lastActivity, "lastActivity");
+        Objects.requireNonNull(pausedAt, "pausedAt");
+        Objects.requireNonNull(stoppedAt, "stoppedAt");
+    }
+
+    public Sandbox running(Instant now) {
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.RUNNING, tags, metadata, env, resources,
+                idleTimeout, Optional.empty(), createdAt, now, Optional.empty(), stoppedAt);
+    }
+
+    public Sandbox paused(Instant now) {
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.PAUSED, tags, metadata, env, resources,
+                idleTimeout, error, createdAt, lastActivity, Optional.of(now), stoppedAt);
+    }
+
+    public Sandbox stopped(Instant now) {
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, resources,
+                idleTimeout, error, createdAt, lastActivity, pausedAt, Optional.of(now));
+    }
+
+    /** Stopped by the plan's maximum runtime; the reason is kept as its error. */
+    public Sandbox expired(Instant now) {
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, resources,
+                idleTimeout, Optional.of("stopped: the plan's maximum runtime was reached"), createdAt, lastActivity,
+                pausedAt, Optional.of(now));
+    }
+
+    public Sandbox failed(String reason, Instant now) {
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.FAILED, tags, metadata, env, resources,
+                idleTimeout, Optional.of(reason), createdAt, lastActivity, pausedAt, Optional.of(now));
+    }
+
+    /** Whether it has been idle for its whole idle timeout at {@code now}. */
+    public boolean isIdle(Instant now) {
+        return status == SandboxStatus.RUNNING && !idleTimeout.isZero()
+                && !lastActivity.plus(idleTimeout).isAfter(now);
+    }
+
+    /** Whether it has run for {@code maxRuntime} at {@code now}; a zero maximum never ends. */
+    public boolean hasOutlived(Duration maxRuntime, Instant now) {
+        return status.isActive() && !maxRuntime.isZero() && !createdAt.plus(maxRuntime).isAfter(now);
+    }
+}
