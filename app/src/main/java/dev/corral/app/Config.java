@@ -23,7 +23,10 @@ public record Config(
         int enterpriseRequestsPerMinute,
         int enterpriseBurst,
         Duration shutdownGrace,
-        String logFormat) {
+        String logFormat,
+        String runtime,
+        Path templatesDir,
+        Duration reaperInterval) {
 
     public Path sqliteFile() {
         return dataDir.resolve("corral.db");
@@ -41,6 +44,7 @@ public record Config(
                 + databasePassword.map(p -> " databasePassword=***").orElse("")
                 + bootstrapKey.map(k -> " bootstrapKey=" + k).orElse("")
                 + " maxBodyBytes=" + maxBodyBytes + " enterpriseRequestsPerMinute=" + enterpriseRequestsPerMinute
-                + " enterpriseBurst=" + enterpriseBurst + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat;
+                + " enterpriseBurst=" + enterpriseBurst + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat
+                + " runtime=" + runtime + " templatesDir=" + templatesDir + " reaperInterval=" + reaperInterval;
     }
 }

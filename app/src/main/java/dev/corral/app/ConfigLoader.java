@@ -1,6 +1,7 @@
 package dev.corral.app;
 
 import dev.corral.core.key.ApiKeySecret;
+import dev.corral.core.sandbox.DataSize;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
@@ -42,6 +43,9 @@ public final class ConfigLoader {
         defaults.put("enterprise-burst", "1000");
         defaults.put("shutdown-grace", "10s");
         defaults.put("log-format", "text");
+        defaults.put("runtime", "runc");
+        defaults.put("templates-dir", "");
+        defaults.put("reaper-interval", "5s");
         return Map.copyOf(defaults);
     }
 
@@ -120,6 +124,14 @@ public final class ConfigLoader {
             }
             return Optional.of(ApiKeySecret.of(text));
         });
+        Duration reaperInterval = duration(v, "reaper-interval", problems);
+        if (reaperInterval.isZero() || reaperInterval.isNegative()) {
+            problems.add("reaper-interval: must be positive");
+        }
+        String runtime = v.get("runtime").strip();
+        if (!runtime.equals("runc") && !runtime.equals("crun")) {
+            problems.add("runtime: must be runc or crun");
+        }
         String logFormat = v.get("log-format").strip();
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add("log-format: must be text or json");
@@ -127,9 +139,12 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
         }
-        return new Config(host, port, Path.of(dataDir).toAbsolutePath().normalize(), databaseUrl,
-                optional(v, "database-user"), optional(v, "database-password"), bootstrapKey, maxBody,
-                enterpriseRate, enterpriseBurst, grace, logFormat);
+        Path dataPath = Path.of(dataDir).toAbsolutePath().normalize();
+        Path templates = optional(v, "templates-dir").map(dir -> Path.of(dir).toAbsolutePath().normalize())
+                .orElse(dataPath.resolve("templates"));
+        return new Config(host, port, dataPath, databaseUrl, optional(v, "database-user"),
+                optional(v, "database-password"), bootstrapKey, maxBody, enterpriseRate, enterpriseBurst, grace,
+                logFormat, runtime, templates, reaperInterval);
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {
@@ -151,12 +166,16 @@ public final class ConfigLoader {
     }
 
     private static long size(Map<String, String> v, String key, List<String> problems) {
-        var parsed = DataSize.parse(v.get(key));
-        if (parsed.isEmpty() || parsed.getAsLong() <= 0) {
-            problems.add(key + ": must be a size such as 512KB or 10MB (got '" + v.get(key) + "')");
-            return 1;
+        try {
+            long bytes = DataSize.parse(v.get(key)).bytes();
+            if (bytes > 0) {
+                return bytes;
+            }
+        } catch (IllegalArgumentException ignored) {
+            // reported below with the expected shape
         }
-        return parsed.getAsLong();
+        problems.add(key + ": must be a size such as 512KB or 10MB (got '" + v.get(key) + "')");
+        return 1;
     }
 
     private static Duration duration(Map<String, String> v, String key, List<String> problems) {

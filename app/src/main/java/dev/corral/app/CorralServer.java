@@ -16,9 +16,18 @@ import dev.corral.http.orgs.OrganizationRoutes;
 import dev.corral.store.Database;
 import dev.corral.store.JdbiApiKeyStore;
 import dev.corral.store.JdbiOrganizationStore;
+import dev.corral.store.JdbiSandboxStore;
+import dev.corral.core.sandbox.SandboxExecutions;
+import dev.corral.core.sandbox.SandboxReaper;
+import dev.corral.core.sandbox.SandboxService;
+import dev.corral.core.sandbox.logs.SandboxLogs;
+import dev.corral.http.sandboxes.ExecRoutes;
+import dev.corral.http.sandboxes.LogsSocket;
+import dev.corral.http.sandboxes.SandboxRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +46,10 @@ import org.slf4j.LoggerFactory;
 public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
 
+    private static final int LOG_BUFFER_BYTES = 1 << 20;
+
     private final Database database;
+    private final SandboxService sandboxes;
     private final KeyUsageRecorder usage;
     private final ScheduledExecutorService background;
     private final HttpMetrics metrics;
@@ -57,11 +69,21 @@ public final class CorralServer implements AutoCloseable {
         var organizationService = new OrganizationService(organizations, keys, keyService, clock);
         this.bootstrapKey = organizationService.bootstrap(config.bootstrapKey());
 
-        this.background = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("corral-key-usage").daemon().factory());
-        background.scheduleWithFixedDelay(this::flushUsage, 2, 2, TimeUnit.SECONDS);
-
         var plans = Plans.defaults(config.enterpriseRequestsPerMinute(), config.enterpriseBurst());
+        var local = LocalRuntime.open(config);
+        var sandboxStore = new JdbiSandboxStore(database.jdbi());
+        var logs = new SandboxLogs(LOG_BUFFER_BYTES);
+        this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs, clock);
+        var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, clock);
+        var reaper = new SandboxReaper(sandboxStore, sandboxes, executions, logs, organizations, plans);
+        reconcile();
+
+        this.background = Executors.newScheduledThreadPool(2,
+                Thread.ofPlatform().name("corral-background-", 0).daemon().factory());
+        background.scheduleWithFixedDelay(this::flushUsage, 2, 2, TimeUnit.SECONDS);
+        long reapMillis = config.reaperInterval().toMillis();
+        background.scheduleWithFixedDelay(() -> reap(reaper, clock), reapMillis, reapMillis, TimeUnit.MILLISECONDS);
+
         var bodies = new Bodies(config.maxBodyBytes());
         this.metrics = new HttpMetrics();
         this.http = new HttpServer(
@@ -69,7 +91,10 @@ public final class CorralServer implements AutoCloseable {
                 new Authenticator(keyService), new RateLimiter(plans, clock), metrics,
                 List.of(new SystemRoutes(Version.current(), Map.of("database", database::isHealthy), metrics),
                         new ApiKeyRoutes(keyService, bodies, clock),
-                        new OrganizationRoutes(organizationService, bodies, clock)));
+                        new OrganizationRoutes(organizationService, bodies, clock),
+                        new SandboxRoutes(sandboxes, bodies),
+                        new ExecRoutes(executions, bodies),
+                        new LogsSocket(sandboxes, logs)));
     }
 
     /** Opens the database, makes the operator organization on first start, and starts serving. */
@@ -100,6 +125,26 @@ public final class CorralServer implements AutoCloseable {
         return bootstrapKey;
     }
 
+    /**
+     * Settles the store against the runtime before serving. A runtime that cannot be reached does not stop the
+     * server: the rest of the API works, and sandbox calls answer {@code runtime_unavailable} until it is back.
+     */
+    private void reconcile() {
+        try {
+            sandboxes.reconcile();
+        } catch (RuntimeException e) {
+            LOG.error("Could not reconcile sandboxes with the runtime; sandbox calls may fail: {}", e.getMessage());
+        }
+    }
+
+    private static void reap(SandboxReaper reaper, InstantSource clock) {
+        try {
+            reaper.reap(clock.instant());
+        } catch (RuntimeException e) {
+            LOG.warn("Reaping sandboxes failed; will retry", e);
+        }
+    }
+
     private void flushUsage() {
         try {
             usage.flush();
@@ -108,9 +153,16 @@ public final class CorralServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Creates the data directory, searchable but not readable by others: runc prepares each sandbox's root
+     * filesystem below it as the sandbox's unprivileged host user, which must be able to pass through.
+     */
     private static void createDataDir(Config config) {
         try {
-            Files.createDirectories(config.dataDir());
+            if (!Files.isDirectory(config.dataDir())) {
+                Files.createDirectories(config.dataDir());
+                Files.setPosixFilePermissions(config.dataDir(), PosixFilePermissions.fromString("rwx--x--x"));
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }
@@ -126,6 +178,7 @@ public final class CorralServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         flushUsage();
+        sandboxes.close();
         metrics.close();
         database.close();
     }

@@ -17,15 +17,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Runs {@code corral serve} as its own process, as a user does, and stops it with SIGTERM. */
 class ServeProcessTest {
     private static final Pattern READY = Pattern.compile("Corral is ready at (http://\\S+)");
     private static final Pattern KEY = Pattern.compile("^\\s+(rt_live_[A-Za-z0-9]{32})$");
 
-    @TempDir
-    Path dataDir;
+    private final Path dataDir = TestCorral.searchableTempDir().resolve("data");
 
     private static Process corral(List<String> args, Path dataDir, Map<String, String> env) throws IOException {
         var command = new ArrayList<String>();

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,11 +30,7 @@ final class TestCorral implements AutoCloseable {
     }
 
     TestCorral(Map<String, String> extraFlags) {
-        try {
-            dataDir = Files.createTempDirectory("corral-test-");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        dataDir = searchableTempDir();
         var flags = new HashMap<String, String>();
         flags.put("port", "0");
         flags.put("data-dir", dataDir.toString());
@@ -41,6 +38,16 @@ final class TestCorral implements AutoCloseable {
         flags.putAll(extraFlags);
         server = CorralServer.start(ConfigLoader.load(Map.of(), flags), clock);
         admin = new ApiClient(URI.create("http://127.0.0.1:" + server.port() + "/"), ADMIN_KEY);
+    }
+
+    /** A fresh directory that runc's unprivileged sandbox users can pass through, as a data directory must be. */
+    static Path searchableTempDir() {
+        try {
+            return Files.createTempDirectory("corral-test-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A new organization of the given tier, and a client holding its admin key. */

@@ -11,7 +11,8 @@ import io.javalin.http.Context;
  * clients, which cannot always set headers) {@code ?api_key=}; Bearer wins when several are sent.
  */
 public final class Authenticator {
-    private static final String ATTRIBUTE = "corral.principal";
+    /** Where the caller is kept on the request, also for WebSocket upgrades. */
+    public static final String PRINCIPAL_ATTRIBUTE = "corral.principal";
     private final ApiKeyService keys;
 
     public Authenticator(ApiKeyService keys) {
@@ -26,13 +27,13 @@ public final class Authenticator {
                     "Send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
         }
         Principal principal = keys.authenticate(token.strip());
-        ctx.attribute(ATTRIBUTE, principal);
+        ctx.attribute(PRINCIPAL_ATTRIBUTE, principal);
         return principal;
     }
 
     /** The caller of an authenticated request. */
     public static Principal principal(Context ctx) {
-        Principal principal = ctx.attribute(ATTRIBUTE);
+        Principal principal = ctx.attribute(PRINCIPAL_ATTRIBUTE);
         if (principal == null) {
             throw new IllegalStateException("route is outside the authenticated /v1 tree");
         }

@@ -41,6 +41,10 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.before(RequestIds::assign);
             config.routes.before("/v1/*", ctx -> rateLimiter.consume(ctx, authenticator.authenticate(ctx)));
+            config.routes.wsBeforeUpgrade("/v1/*", ctx -> {
+                RequestIds.assign(ctx);
+                rateLimiter.consume(ctx, authenticator.authenticate(ctx));
+            });
             ErrorMapper.register(config.routes);
             groups.forEach(group -> group.register(config.routes));
         });

@@ -23,6 +23,14 @@ final class RemoteApi {
         this.apiKey = apiKey;
     }
 
+    URI base() {
+        return base;
+    }
+
+    String apiKey() {
+        return apiKey;
+    }
+
     /** The whole answer envelope of a successful call; {@link CliException} for any failure. */
     JsonNode call(String method, String path, Object body) {
         try {

@@ -13,7 +13,6 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class KeysCommandTest {
     private static final String ADMIN = "rt_live_" + "C".repeat(32);
@@ -21,7 +20,10 @@ class KeysCommandTest {
     private static String url;
 
     @BeforeAll
-    static void start(@TempDir Path dataDir) {
+    static void start() throws java.io.IOException {
+        Path dataDir = java.nio.file.Files.createTempDirectory("corral-cli-",
+                java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                        java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x")));
         server = CorralServer.start(ConfigLoader.load(Map.of(),
                 Map.of("port", "0", "data-dir", dataDir.toString(), "bootstrap-key", ADMIN)));
         url = "http://127.0.0.1:" + server.port();

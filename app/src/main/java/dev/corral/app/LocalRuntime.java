@@ -1,0 +1,28 @@
+package dev.corral.app;
+
+import dev.corral.runtime.oci.MmdebstrapTemplateBuilder;
+import dev.corral.runtime.oci.OciRuntimeSettings;
+import dev.corral.runtime.oci.ProcessRunner;
+import dev.corral.runtime.oci.RuncSandboxRuntime;
+import java.time.Duration;
+
+/** The sandbox machinery of this host, built from the configuration: the template builder and the OCI runtime. */
+public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRuntime runtime) {
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+    /** The template builder alone, for {@code corral templates build}. */
+    public static MmdebstrapTemplateBuilder templates(Config config) {
+        return new MmdebstrapTemplateBuilder(config.templatesDir(), new ProcessRunner(COMMAND_TIMEOUT),
+                settings(config).idMapping());
+    }
+
+    static LocalRuntime open(Config config) {
+        MmdebstrapTemplateBuilder templates = templates(config);
+        return new LocalRuntime(templates, new RuncSandboxRuntime(settings(config), templates,
+                new ProcessRunner(COMMAND_TIMEOUT)));
+    }
+
+    private static OciRuntimeSettings settings(Config config) {
+        return OciRuntimeSettings.defaults(config.dataDir()).withRuntimeBinary(config.runtime());
+    }
+}

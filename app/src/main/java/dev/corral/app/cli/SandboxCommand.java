@@ -1,0 +1,313 @@
+package dev.corral.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code corral sandbox}: create sandboxes, run commands in them, pause, resume, remove, follow their logs. */
+@Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Work with sandboxes.",
+        subcommands = {SandboxCommand.Create.class, SandboxCommand.ListSandboxes.class, SandboxCommand.Get.class,
+                SandboxCommand.Exec.class, SandboxCommand.Pause.class, SandboxCommand.Resume.class,
+                SandboxCommand.Remove.class, SandboxCommand.Logs.class})
+final class SandboxCommand {
+    private static final String[] COLUMNS = {"id", "name", "status", "template", "createdAt"};
+
+    private static void print(CommandSpec spec, ApiOptions api, JsonNode sandbox) {
+        var out = spec.commandLine().getOut();
+        if (api.json) {
+            out.println(sandbox.toPrettyString());
+            out.flush();
+        } else {
+            Table.print(out, JsonNodeFactory.instance.arrayNode().add(sandbox), COLUMNS);
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Create a sandbox and wait until it runs (the first one builds the template).")
+    static final class Create implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Option(names = "--template", defaultValue = "base", description = "Template (default: base).")
+        String template;
+        @Option(names = "--name", description = "A name, unique among your live sandboxes.")
+        String name;
+        @Option(names = "--tag", description = "A tag (repeatable).")
+        List<String> tags = List.of();
+        @Option(names = "--env", description = "KEY=VALUE for every process (repeatable).")
+        Map<String, String> env = Map.of();
+        @Option(names = "--vcpus", description = "CPUs (default 2).")
+        Integer vcpus;
+        @Option(names = "--memory", description = "Memory such as 512MB (default 1GB).")
+        String memory;
+        @Option(names = "--disk", description = "Disk such as 5GB (default 2GB).")
+        String disk;
+        @Option(names = "--idle-timeout", description = "Seconds idle before it is paused; 0 never (default 600).")
+        Long idleTimeout;
+        @Option(names = "--no-wait", description = "Answer at once, while it is still creating.")
+        boolean noWait;
+
+        @Override
+        public Integer call() {
+            var body = new LinkedHashMap<String, Object>();
+            body.put("template", template);
+            body.put("name", name);
+            body.put("tags", tags);
+            body.put("env", env);
+            var resources = new LinkedHashMap<String, Object>();
+            resources.put("vcpus", vcpus);
+            resources.put("memory", memory);
+            resources.put("disk", disk);
+            resources.values().removeIf(java.util.Objects::isNull);
+            body.put("resources", resources);
+            body.put("idleTimeout", idleTimeout);
+            body.values().removeIf(java.util.Objects::isNull);
+            JsonNode sandbox = api.connect().call("POST", "v1/sandboxes" + (noWait ? "" : "?wait=true"), body)
+                    .path("data");
+            print(spec, api, sandbox);
+            return "failed".equals(sandbox.path("status").asText()) ? 1 : 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List sandboxes (stopped ones only "
+            + "with --status stopped).")
+    static final class ListSandboxes implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Option(names = "--status", description = "creating, running, paused, stopped or failed.")
+        String status;
+        @Option(names = "--tag", description = "Only sandboxes with this tag (repeatable: all of them).")
+        List<String> tags = List.of();
+
+        @Override
+        public Integer call() {
+            RemoteApi remote = api.connect();
+            var all = JsonNodeFactory.instance.arrayNode();
+            var query = new StringBuilder("limit=100");
+            if (status != null) {
+                query.append("&status=").append(encode(status));
+            }
+            tags.forEach(tag -> query.append("&tag=").append(encode(tag)));
+            String cursor = null;
+            do {
+                JsonNode page = remote.call("GET", "v1/sandboxes?" + query
+                        + (cursor == null ? "" : "&cursor=" + cursor), null);
+                page.path("data").forEach(all::add);
+                cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
+            } while (cursor != null);
+            if (api.json) {
+                spec.commandLine().getOut().println(all.toPrettyString());
+                spec.commandLine().getOut().flush();
+            } else {
+                Table.print(spec.commandLine().getOut(), all, COLUMNS);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one sandbox, by id or name.")
+    static final class Get implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Parameters(paramLabel = "SANDBOX")
+        String sandbox;
+
+        @Override
+        public Integer call() {
+            print(spec, api, api.connect().call("GET", "v1/sandboxes/" + encode(sandbox), null).path("data"));
+            return 0;
+        }
+    }
+
+    @Command(name = "exec", mixinStandardHelpOptions = true,
+            description = "Run a command with /bin/sh -c; its output is printed and its exit code returned.")
+    static final class Exec implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Parameters(index = "0", paramLabel = "SANDBOX")
+        String sandbox;
+        @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The command (quote it, or put it after --).")
+        List<String> command;
+        @Option(names = "--timeout", description = "Milliseconds before the command is killed (default 30000).")
+        Long timeout;
+        @Option(names = "--cwd", description = "Directory to run in (default /workspace).")
+        String cwd;
+
+        @Override
+        public Integer call() {
+            var body = new LinkedHashMap<String, Object>();
+            body.put("command", String.join(" ", command));
+            if (timeout != null) {
+                body.put("timeout", timeout);
+            }
+            if (cwd != null) {
+                body.put("cwd", cwd);
+            }
+            JsonNode result = api.connect().call("POST", "v1/sandboxes/" + encode(sandbox) + "/exec", body)
+                    .path("data");
+            if (api.json) {
+                spec.commandLine().getOut().println(result.toPrettyString());
+            } else {
+                spec.commandLine().getOut().print(result.path("stdout").asText());
+                spec.commandLine().getErr().print(result.path("stderr").asText());
+                if (result.path("timedOut").asBoolean()) {
+                    spec.commandLine().getErr().println("corral: the command timed out and was killed");
+                }
+            }
+            spec.commandLine().getOut().flush();
+            spec.commandLine().getErr().flush();
+            return result.path("exitCode").asInt();
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Freeze every process of a sandbox.")
+    static final class Pause implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Parameters(paramLabel = "SANDBOX")
+        String sandbox;
+
+        @Override
+        public Integer call() {
+            print(spec, api, api.connect().call("POST", "v1/sandboxes/" + encode(sandbox) + "/pause", null)
+                    .path("data"));
+            return 0;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Thaw a paused sandbox.")
+    static final class Resume implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Parameters(paramLabel = "SANDBOX")
+        String sandbox;
+
+        @Override
+        public Integer call() {
+            print(spec, api, api.connect().call("POST", "v1/sandboxes/" + encode(sandbox) + "/resume", null)
+                    .path("data"));
+            return 0;
+        }
+    }
+
+    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a sandbox and its disk.")
+    static final class Remove implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Parameters(paramLabel = "SANDBOX")
+        String sandbox;
+
+        @Override
+        public Integer call() {
+            JsonNode deleted = api.connect().call("DELETE", "v1/sandboxes/" + encode(sandbox), null).path("data");
+            spec.commandLine().getOut().println(api.json ? deleted.toPrettyString()
+                    : "Deleted sandbox " + deleted.path("id").asText() + ".");
+            spec.commandLine().getOut().flush();
+            return 0;
+        }
+    }
+
+    @Command(name = "logs", mixinStandardHelpOptions = true,
+            description = "Follow a sandbox's logs (command output and status changes) until Ctrl-C.")
+    static final class Logs implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Parameters(paramLabel = "SANDBOX")
+        String sandbox;
+        @Option(names = "--since", description = "Replay from this many seconds ago (what the buffer still holds).")
+        Long sinceSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            RemoteApi remote = api.connect();
+            String url = remote.base().toString().replaceFirst("^http", "ws") + "v1/sandboxes/" + encode(sandbox)
+                    + "/logs" + (sinceSeconds == null ? ""
+                    : "?since=" + (System.currentTimeMillis() - sinceSeconds * 1000));
+            var closed = new CompletableFuture<Integer>();
+            var out = spec.commandLine().getOut();
+            var mapper = new ObjectMapper();
+            HttpClient.newHttpClient().newWebSocketBuilder()
+                    .header("Authorization", "Bearer " + remote.apiKey())
+                    .buildAsync(java.net.URI.create(url), new WebSocket.Listener() {
+                        private final StringBuilder frame = new StringBuilder();
+
+                        @Override
+                        public CompletionStage<?> onText(WebSocket socket, CharSequence data, boolean last) {
+                            frame.append(data);
+                            if (last) {
+                                out.println(api.json ? frame : human(mapper, frame.toString()));
+                                out.flush();
+                                frame.setLength(0);
+                            }
+                            socket.request(1);
+                            return null;
+                        }
+
+                        @Override
+                        public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
+                            if (status != WebSocket.NORMAL_CLOSURE) {
+                                spec.commandLine().getErr().println("corral: logs closed: " + reason);
+                            }
+                            closed.complete(status == WebSocket.NORMAL_CLOSURE ? 0 : 1);
+                            return null;
+                        }
+
+                        @Override
+                        public void onError(WebSocket socket, Throwable error) {
+                            closed.completeExceptionally(new CliException("logs failed: " + error.getMessage(), 3));
+                        }
+                    }).join();
+            return closed.join();
+        }
+
+        private static String human(ObjectMapper mapper, String json) {
+            try {
+                JsonNode frame = mapper.readTree(json);
+                String type = frame.path("type").asText();
+                return switch (type) {
+                    case "stdout", "stderr" -> frame.path("data").asText().stripTrailing();
+                    case "exec_start" -> "$ " + frame.path("data").asText();
+                    case "exec_end" -> "[exit " + frame.path("exitCode").asInt() + "]";
+                    default -> "[" + type + ": " + frame.path("status").asText() + "]";
+                };
+            } catch (java.io.IOException e) {
+                return json;
+            }
+        }
+    }
+
+    private static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,54 @@
+package dev.corral.core.sandbox;
+
+import dev.corral.core.org.Organization;
+import dev.corral.core.org.OrganizationStore;
+import dev.corral.core.plan.Plans;
+import dev.corral.core.sandbox.logs.SandboxLogs;
+import java.time.Instant;
+
+/**
+ * Pauses sandboxes left idle for their idle timeout and stops those that reached their plan's maximum runtime.
+ * A sandbox is not idle while a command runs in it or someone watches its logs.
+ *
+ * <p>Threading: {@link #reap} is called by one scheduled thread owned by the application; each pause or stop goes
+ * through {@link SandboxService}, under that sandbox's lock, so it cannot interleave with a request's transition.
+ */
+public final class SandboxReaper {
+    private static final System.Logger LOG = System.getLogger(SandboxReaper.class.getName());
+
+    private final SandboxStore store;
+    private final SandboxService sandboxes;
+    private final SandboxExecutions executions;
+    private final SandboxLogs logs;
+    private final OrganizationStore organizations;
+    private final Plans plans;
+
+    public SandboxReaper(SandboxStore store, SandboxService sandboxes, SandboxExecutions executions, SandboxLogs logs,
+                         OrganizationStore organizations, Plans plans) {
+        this.store = store;
+        this.sandboxes = sandboxes;
+        this.executions = executions;
+        this.logs = logs;
+        this.organizations = organizations;
+        this.plans = plans;
+    }
+
+    /** One pass over every active sandbox, deciding by {@code now}. */
+    public void reap(Instant now) {
+        for (Sandbox sandbox : store.listActive()) {
+            try {
+                var maxRuntime = organizations.find(sandbox.organizationId()).map(Organization::tier)
+                        .map(tier -> plans.of(tier).maxRuntime()).orElse(java.time.Duration.ZERO);
+                if (sandbox.hasOutlived(maxRuntime, now)) {
+                    LOG.log(System.Logger.Level.INFO, "Stopping sandbox {0}: maximum runtime reached", sandbox.id());
+                    sandboxes.expire(sandbox);
+                } else if (sandbox.isIdle(now) && !executions.isBusy(sandbox.id()) && !logs.isWatched(sandbox.id())) {
+                    LOG.log(System.Logger.Level.INFO, "Pausing idle sandbox {0}", sandbox.id());
+                    sandboxes.pauseIfIdle(sandbox, now);
+                }
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "Could not reap sandbox " + sandbox.id(), e);
+            }
+        }
+    }
+}

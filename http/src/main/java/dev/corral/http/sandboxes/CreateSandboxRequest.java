@@ -1,0 +1,30 @@
+package dev.corral.http.sandboxes;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.corral.core.sandbox.CreateSandbox;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Body of {@code POST /v1/sandboxes}. */
+public record CreateSandboxRequest(
+        @JsonProperty(required = true) String template,
+        String name,
+        List<String> tags,
+        Map<String, String> metadata,
+        Map<String, String> env,
+        ResourcesRequest resources,
+        Long idleTimeout,
+        Boolean waitForReady) {
+
+    /** Requested resources; each absent one takes its default. */
+    public record ResourcesRequest(Integer vcpus, String memory, String disk) {
+    }
+
+    CreateSandbox toCommand() {
+        Optional<ResourcesRequest> r = Optional.ofNullable(resources);
+        return new CreateSandbox(template, Optional.ofNullable(name), tags, metadata, env,
+                r.map(ResourcesRequest::vcpus), r.map(ResourcesRequest::memory), r.map(ResourcesRequest::disk),
+                Optional.ofNullable(idleTimeout));
+    }
+}

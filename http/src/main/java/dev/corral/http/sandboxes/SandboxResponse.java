@@ -1,0 +1,47 @@
+package dev.corral.http.sandboxes;
+
+import dev.corral.core.sandbox.DataSize;
+import dev.corral.core.sandbox.Sandbox;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A sandbox as the API shows it: the DEV fields ({@code id, status, template, resources, createdAt, metadata}),
+ * the NEW ones Corral has ({@code name, tags, mounts, sshReady, vncReady}), and {@code error} when it failed.
+ */
+public record SandboxResponse(
+        String id,
+        String name,
+        String status,
+        String template,
+        String resolvedTemplate,
+        List<String> tags,
+        Map<String, String> metadata,
+        ResourcesResponse resources,
+        long idleTimeout,
+        List<Object> mounts,
+        boolean hibernated,
+        boolean sshReady,
+        boolean vncReady,
+        String error,
+        Instant createdAt,
+        Instant lastActivityAt,
+        Instant pausedAt,
+        Instant stoppedAt) {
+
+    /** Resources written as the API takes them: {@code {vcpus: 2, memory: "1GB", disk: "2GB"}}. */
+    public record ResourcesResponse(int vcpus, String memory, String disk) {
+    }
+
+    public static SandboxResponse of(Sandbox sandbox) {
+        var resources = new ResourcesResponse(sandbox.resources().vcpus(),
+                new DataSize(sandbox.resources().memoryBytes()).toString(),
+                new DataSize(sandbox.resources().diskBytes()).toString());
+        return new SandboxResponse(sandbox.id().value(), sandbox.name().orElse(null), sandbox.status().wire(),
+                sandbox.template(), sandbox.template(), sandbox.tags(), sandbox.metadata(), resources,
+                sandbox.idleTimeout().toSeconds(), List.of(), false, false, false, sandbox.error().orElse(null),
+                sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),
+                sandbox.stoppedAt().orElse(null));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.corral.http.sandboxes;
+
+import dev.corral.core.key.Principal;
+import dev.corral.core.key.Scope;
+import dev.corral.core.sandbox.Sandbox;
+import dev.corral.core.sandbox.SandboxFilter;
+import dev.corral.core.sandbox.SandboxService;
+import dev.corral.core.sandbox.SandboxStatus;
+import dev.corral.http.Authenticator;
+import dev.corral.http.Bodies;
+import dev.corral.http.Pagination;
+import dev.corral.http.Responses;
+import dev.corral.http.RouteGroup;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** {@code /v1/sandboxes}: create, list, get, delete, pause and resume sandboxes. */
+public final class SandboxRoutes implements RouteGroup {
+    static final Scope CREATE = new Scope("sandbox:create");
+    static final Scope READ = new Scope("sandbox:read");
+    static final Scope WRITE = new Scope("sandbox:write");
+    private static final Duration WAIT_FOR_READY = Duration.ofMinutes(5);
+
+    private final SandboxService sandboxes;
+    private final Bodies bodies;
+
+    public SandboxRoutes(SandboxService sandboxes, Bodies bodies) {
+        this.sandboxes = sandboxes;
+        this.bodies = bodies;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/v1/sandboxes", this::create);
+        routes.get("/v1/sandboxes", this::list);
+        routes.get("/v1/sandboxes/{id}", ctx -> Responses.ok(ctx, SandboxResponse.of(
+                sandboxes.get(caller(ctx, READ), ctx.pathParam("id")))));
+        routes.delete("/v1/sandboxes/{id}", this::delete);
+        routes.post("/v1/sandboxes/{id}/pause", ctx -> Responses.ok(ctx, SandboxResponse.of(
+                sandboxes.pause(caller(ctx, WRITE), ctx.pathParam("id")))));
+        routes.post("/v1/sandboxes/{id}/resume", ctx -> Responses.ok(ctx, SandboxResponse.of(
+                sandboxes.resume(caller(ctx, WRITE), ctx.pathParam("id")))));
+    }
+
+    static Principal caller(Context ctx, Scope scope) {
+        Principal caller = Authenticator.principal(ctx);
+        caller.require(scope);
+        return caller;
+    }
+
+    private void create(Context ctx) {
+        Principal caller = caller(ctx, CREATE);
+        var body = bodies.json(ctx, CreateSandboxRequest.class);
+        Sandbox sandbox = sandboxes.create(caller, body.toCommand());
+        if (Boolean.TRUE.equals(body.waitForReady()) || "true".equals(ctx.queryParam("wait"))) {
+            sandbox = sandboxes.awaitStarted(sandbox, WAIT_FOR_READY);
+        }
+        Responses.created(ctx, SandboxResponse.of(sandbox));
+    }
+
+    private void list(Context ctx) {
+        Principal caller = caller(ctx, READ);
+        var page = sandboxes.list(caller, filterOf(ctx), Pagination.of(ctx));
+        Responses.page(ctx, page.map(SandboxResponse::of));
+    }
+
+    private void delete(Context ctx) {
+        Sandbox deleted = sandboxes.delete(caller(ctx, WRITE), ctx.pathParam("id"));
+        Responses.ok(ctx, Map.of("id", deleted.id().value(), "deleted", true, "status", deleted.status().wire()));
+    }
+
+    /** {@code ?status=&tag=&tag=&template=&metadata.<key>=<value>}; {@code status} may list several, comma-separated. */
+    private static SandboxFilter filterOf(Context ctx) {
+        Set<SandboxStatus> statuses = ctx.queryParams("status").stream()
+                .flatMap(value -> List.of(value.split(",")).stream())
+                .filter(value -> !value.isBlank())
+                .map(value -> SandboxStatus.parse("status", value.strip()))
+                .collect(Collectors.toSet());
+        Map<String, String> metadata = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((key, values) -> {
+            if (key.startsWith("metadata.") && key.length() > "metadata.".length() && !values.isEmpty()) {
+                metadata.put(key.substring("metadata.".length()), values.getFirst());
+            }
+        });
+        return new SandboxFilter(statuses, ctx.queryParams("tag"), Optional.ofNullable(ctx.queryParam("template")),
+                metadata);
+    }
+}
