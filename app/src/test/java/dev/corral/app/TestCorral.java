@@ -19,9 +19,13 @@ import java.util.Map;
  */
 final class TestCorral implements AutoCloseable {
     static final String ADMIN_KEY = "rt_live_" + "A".repeat(16) + "b".repeat(16);
+    /** Templates are built once per machine and shared by every test run (building base takes about a minute). */
+    static final String TEMPLATE_CACHE = System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
+            "/var/tmp/corral-test-templates");
 
     final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     final Path dataDir;
+    final Config config;
     final CorralServer server;
     final ApiClient admin;
 
@@ -30,13 +34,20 @@ final class TestCorral implements AutoCloseable {
     }
 
     TestCorral(Map<String, String> extraFlags) {
-        dataDir = searchableTempDir();
+        this(searchableTempDir(), extraFlags);
+    }
+
+    /** A server on an existing data directory, as after a restart. */
+    TestCorral(Path dataDir, Map<String, String> extraFlags) {
+        this.dataDir = dataDir;
         var flags = new HashMap<String, String>();
         flags.put("port", "0");
         flags.put("data-dir", dataDir.toString());
         flags.put("bootstrap-key", ADMIN_KEY);
+        flags.put("templates-dir", TEMPLATE_CACHE);
         flags.putAll(extraFlags);
-        server = CorralServer.start(ConfigLoader.load(Map.of(), flags), clock);
+        config = ConfigLoader.load(Map.of(), flags);
+        server = CorralServer.start(config, clock);
         admin = new ApiClient(URI.create("http://127.0.0.1:" + server.port() + "/"), ADMIN_KEY);
     }
 
@@ -69,9 +80,20 @@ final class TestCorral implements AutoCloseable {
         return made.data().path("key").asText();
     }
 
+    /** Stops the server but keeps its data directory and its sandboxes, as a restart does. */
+    void stop() {
+        server.close();
+    }
+
+    /** Stops the server, destroys every sandbox it left (mounts, cgroups, containers) and deletes its data. */
     @Override
     public void close() {
         server.close();
+        LocalRuntime.open(config).runtime().removeAllExcept(java.util.Set.of());
+        deleteDataDir();
+    }
+
+    private void deleteDataDir() {
         try (var files = Files.walk(dataDir)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {

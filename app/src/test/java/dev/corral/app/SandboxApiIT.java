@@ -1,0 +1,172 @@
+package dev.corral.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.corral.testkit.ApiClient;
+import dev.corral.testkit.ApiResponse;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sandbox API end to end, on real runc sandboxes made from the real base template. */
+class SandboxApiIT {
+    private static TestCorral corral;
+    private static ApiClient admin;
+    private static String shared;
+
+    @BeforeAll
+    static void start() {
+        corral = new TestCorral(Map.of("reaper-interval", "1s"));
+        admin = corral.admin;
+        shared = create(Map.of("template", "base", "name", "shared", "tags", List.of("ci", "shared"),
+                "metadata", Map.of("team", "blue"), "env", Map.of("GREETING", "hello"),
+                "resources", Map.of("vcpus", 1, "memory", "256MB", "disk", "256MB"))).path("id").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        corral.close();
+    }
+
+    static JsonNode create(Map<String, Object> body) {
+        ApiResponse response = admin.post("v1/sandboxes?wait=true", body);
+        assertThat(response.status()).as(response.toString()).isEqualTo(201);
+        assertThat(response.data().path("status").asText()).as(response.toString()).isEqualTo("running");
+        return response.data();
+    }
+
+    static JsonNode exec(String sandbox, Map<String, Object> body) {
+        ApiResponse response = admin.post("v1/sandboxes/" + sandbox + "/exec", body);
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        return response.data();
+    }
+
+    static JsonNode exec(String sandbox, String command) {
+        return exec(sandbox, Map.of("command", command));
+    }
+
+    @Test
+    void create_withoutWait_answersCreatingThenRuns() {
+        ApiResponse made = admin.post("v1/sandboxes", Map.of("template", "base",
+                "resources", Map.of("memory", "128MB", "disk", "128MB")));
+
+        assertThat(made.status()).isEqualTo(201);
+        assertThat(made.data().path("status").asText()).isEqualTo("creating");
+        String id = made.data().path("id").asText();
+        assertThat(id).matches("sandbox-[a-z0-9]{12}");
+        await().atMost(Duration.ofMinutes(2)).until(() ->
+                admin.get("v1/sandboxes/" + id).data().path("status").asText().equals("running"));
+        assertThat(admin.delete("v1/sandboxes/" + id).data().path("deleted").asBoolean()).isTrue();
+    }
+
+    @Test
+    void get_byIdAndByName_showsTheSandbox() {
+        JsonNode byId = admin.get("v1/sandboxes/" + shared).data();
+        JsonNode byName = admin.get("v1/sandboxes/shared").data();
+
+        assertThat(byName.path("id").asText()).isEqualTo(shared);
+        assertThat(byId.path("resources").toString()).isEqualTo("{\"vcpus\":1,\"memory\":\"256MB\",\"disk\":\"256MB\"}");
+        assertThat(byId.path("tags").toString()).isEqualTo("[\"ci\",\"shared\"]");
+        assertThat(byId.path("metadata").path("team").asText()).isEqualTo("blue");
+        assertThat(byId.path("idleTimeout").asLong()).isEqualTo(600);
+    }
+
+    @Test
+    void list_filters_byTagStatusTemplateAndMetadata() {
+        assertThat(ids(admin.get("v1/sandboxes?tag=ci&tag=shared"))).contains(shared);
+        assertThat(ids(admin.get("v1/sandboxes?tag=ci&tag=nope"))).doesNotContain(shared);
+        assertThat(ids(admin.get("v1/sandboxes?status=running&template=base"))).contains(shared);
+        assertThat(ids(admin.get("v1/sandboxes?metadata.team=blue"))).contains(shared);
+        assertThat(ids(admin.get("v1/sandboxes?metadata.team=red"))).doesNotContain(shared);
+        assertThat(admin.get("v1/sandboxes?status=sleeping").status()).isEqualTo(400);
+    }
+
+    private static List<String> ids(ApiResponse list) {
+        assertThat(list.status()).isEqualTo(200);
+        return list.data().findValuesAsText("id");
+    }
+
+    @Test
+    void exec_simpleCommand_returnsOutputExitCodeAndBothTimes() {
+        JsonNode result = exec(shared, "echo out; echo err >&2; exit 3");
+
+        assertThat(result.path("stdout").asText()).isEqualTo("out\n");
+        assertThat(result.path("stderr").asText()).isEqualTo("err\n");
+        assertThat(result.path("exitCode").asInt()).isEqualTo(3);
+        assertThat(result.path("executionTime").asLong()).isEqualTo(result.path("durationMs").asLong());
+        assertThat(result.path("timedOut").asBoolean()).isFalse();
+        assertThat(result.path("truncated").asBoolean()).isFalse();
+    }
+
+    @Test
+    void exec_envAndCwd_mergeOverTheSandboxDefaults() {
+        assertThat(exec(shared, "pwd; echo $GREETING").path("stdout").asText()).isEqualTo("/workspace\nhello\n");
+        assertThat(exec(shared, Map.of("command", "pwd; echo $GREETING", "cwd", "/tmp/new/dir",
+                "env", Map.of("GREETING", "hi"))).path("stdout").asText()).isEqualTo("/tmp/new/dir\nhi\n");
+    }
+
+    @Test
+    void exec_timeout_killsTheWholeProcessGroup() {
+        JsonNode result = exec(shared, Map.of("command", "sleep 300 & sleep 301; echo never", "timeout", 1000));
+
+        assertThat(result.path("timedOut").asBoolean()).isTrue();
+        assertThat(result.path("durationMs").asLong()).isBetween(900L, 15_000L);
+        assertThat(result.path("stdout").asText()).doesNotContain("never");
+        assertThat(exec(shared, "ps -eo args | grep -c '^sleep 30[01]' || true").path("stdout").asText().strip())
+                .isEqualTo("0");
+    }
+
+    @Test
+    void exec_largeOutput_comesBackWhole() {
+        JsonNode result = exec(shared, "head -c 1048576 /dev/zero | tr '\\0' 'x'");
+
+        assertThat(result.path("stdout").asText()).hasSize(1 << 20).matches("x+");
+    }
+
+    @Test
+    void exec_binaryOutputAsBase64_isByteExact() {
+        JsonNode result = exec(shared, Map.of("command", "printf '\\000\\001\\377\\376abc'", "encoding", "base64"));
+
+        assertThat(result.path("encoding").asText()).isEqualTo("base64");
+        assertThat(Base64.getDecoder().decode(result.path("stdout").asText()))
+                .containsExactly(0, 1, 0xff, 0xfe, 'a', 'b', 'c');
+        assertThat(exec(shared, "printf 'ok\\377'").path("stdout").asText()).isEqualTo("ok\uFFFD");
+    }
+
+    @Test
+    void exec_manyConcurrentCommands_allSucceed() throws Exception {
+        var threads = new java.util.ArrayList<Thread>();
+        var outputs = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        for (int i = 0; i < 16; i++) {
+            int n = i;
+            threads.add(Thread.ofVirtual().start(() -> outputs.add(exec(shared, "echo " + n).path("stdout").asText())));
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        assertThat(outputs).hasSize(16);
+        assertThat(outputs.stream().map(String::strip).map(Integer::parseInt)).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.IntStream.range(0, 16).boxed().toList());
+    }
+
+    @Test
+    void sandboxUser_isNotHostRootAndSeesNothingOfTheHost() {
+        String uidMap = exec(shared, "cat /proc/self/uid_map").path("stdout").asText().strip();
+        String processes = exec(shared, "ps -e -o pid= | wc -l").path("stdout").asText().strip();
+        String hostPaths = exec(shared, "ls " + corral.dataDir + " /work 2>&1; echo done").path("stdout").asText();
+        String hostname = exec(shared, "hostname").path("stdout").asText().strip();
+
+        assertThat(uidMap).matches("0\\s+100000\\s+65536");
+        assertThat(Integer.parseInt(processes)).isLessThan(10);
+        assertThat(hostPaths).contains("No such file or directory").endsWith("done\n");
+        assertThat(hostname).isEqualTo(shared);
+        assertThat(exec(shared, "mount -t tmpfs none /mnt").path("exitCode").asInt()).isNotZero();
+    }
+}
