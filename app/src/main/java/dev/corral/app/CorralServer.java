@@ -28,7 +28,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +49,8 @@ public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
 
     private static final int LOG_BUFFER_BYTES = 1 << 20;
+    /** The system clock at the precision the store keeps, so that a fresh answer and a stored one agree. */
+    private static final InstantSource SYSTEM_MILLIS = () -> Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     private final Database database;
     private final SandboxService sandboxes;
@@ -99,7 +103,7 @@ public final class CorralServer implements AutoCloseable {
 
     /** Opens the database, makes the operator organization on first start, and starts serving. */
     public static CorralServer start(Config config) {
-        return start(config, InstantSource.system());
+        return start(config, SYSTEM_MILLIS);
     }
 
     /** As {@link #start(Config)}, with the clock that decides key expiry (tests move it by hand). */

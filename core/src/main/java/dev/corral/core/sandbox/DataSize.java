@@ -17,14 +17,6 @@ public record DataSize(long bytes) {
         }
     }
 
-    public static DataSize ofMegabytes(long megabytes) {
-        return new DataSize(Math.multiplyExact(megabytes, 1L << 20));
-    }
-
-    public static DataSize ofGigabytes(long gigabytes) {
-        return new DataSize(Math.multiplyExact(gigabytes, 1L << 30));
-    }
-
     /**
      * The size in {@code text}, case and surrounding blanks ignored.
      *

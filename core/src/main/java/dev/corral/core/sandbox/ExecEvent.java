@@ -21,7 +21,7 @@ public sealed interface ExecEvent {
      *
      * @param exitCode  the shell's exit status; 128 + n when a signal n ended it (137 after a kill or an OOM kill)
      * @param duration  from start until the command and everything holding its output had finished
-     * @param timedOut  whether the timeout (or an early close) killed its process group
+     * @param timedOut  whether its process group was killed, by the timeout or by {@link ExecStream#kill()}
      * @param truncated whether output beyond the byte limit was dropped
      */
     record Exit(int exitCode, Duration duration, boolean timedOut, boolean truncated) implements ExecEvent {

@@ -2,10 +2,14 @@ package dev.corral.core.sandbox;
 
 /**
  * A running command's output as a blocking iterator: {@link #next()} until an {@link ExecEvent.Exit}. Holding
- * the stream back slows the command down (its pipes fill) rather than buffering without bound.
+ * the stream back slows the command down (its pipes fill) rather than buffering without bound. A background
+ * process is a stream its owner pumps on a thread of its own and keeps under its own process id, to
+ * {@link #kill()} it by that id later.
  *
- * <p>Threading: one thread at a time calls {@link #next()}; {@link #kill()} and {@link #close()} may be called
- * from any thread, also while another blocks in {@code next()}, which then returns what is left and the exit.
+ * <p>Threading: one thread at a time calls {@link #next()}. {@link #kill()} may be called from any thread, also
+ * while another blocks in {@code next()}, which then returns what is left and the exit. {@link #close()} belongs
+ * to the thread that reads; a {@code next()} blocked elsewhere when it closes throws
+ * {@link IllegalStateException}.
  */
 public interface ExecStream extends AutoCloseable {
 
@@ -13,9 +17,10 @@ public interface ExecStream extends AutoCloseable {
      * The next event, blocking until there is one. The last is always an {@link ExecEvent.Exit}.
      *
      * @throws java.util.NoSuchElementException after the exit was returned
-     * @throws dev.corral.core.error.CorralException {@code invalid_state} when the sandbox was paused or gone so
-     *                                               the command never started, {@code runtime_unavailable} when
-     *                                               the runtime failed to start it
+     * @throws IllegalStateException             after {@link #close()}
+     * @throws dev.corral.core.error.CorralException when the command never started: {@code invalid_state} for a
+     *                                               paused or stopped sandbox, {@code not_found} for one that is
+     *                                               gone, {@code runtime_unavailable} when the runtime failed
      */
     ExecEvent next() throws InterruptedException;
 

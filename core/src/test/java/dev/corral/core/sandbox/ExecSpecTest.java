@@ -1,0 +1,42 @@
+package dev.corral.core.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ExecSpecTest {
+    @Test
+    void of_command_usesTheApiDefaults() {
+        ExecSpec spec = ExecSpec.of("ls");
+
+        assertThat(spec.cwd()).isEqualTo("/workspace");
+        assertThat(spec.env()).isEmpty();
+        assertThat(spec.timeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(spec.maxOutputBytes()).isEqualTo(1L << 20);
+    }
+
+    @Test
+    void new_relativeCwd_isRefused() {
+        assertThatThrownBy(() -> ExecSpec.of("ls").withCwd("workspace")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void new_blankCommand_isRefused() {
+        assertThatThrownBy(() -> ExecSpec.of("  ")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void new_envNameAShellCannotExport_isRefused() {
+        assertThatThrownBy(() -> ExecSpec.of("env").withEnv(Map.of("A=B", "c")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("A=B");
+    }
+
+    @Test
+    void new_zeroTimeout_isRefused() {
+        assertThatThrownBy(() -> ExecSpec.of("ls").withTimeout(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

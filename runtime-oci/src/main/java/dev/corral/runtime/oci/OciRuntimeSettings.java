@@ -1,0 +1,67 @@
+package dev.corral.runtime.oci;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * How {@link RuncSandboxRuntime} runs sandboxes on this host.
+ *
+ * @param dataDir        Corral's data directory; sandboxes live in {@code runtime/} below it and the OCI
+ *                       runtime's state in {@code runc/}, apart from any other user of runc on the host
+ * @param runtimeBinary  {@code runc}, or {@code crun}, which takes the same commands (but refuses hybrid cgroups)
+ * @param initBinary     the tini binary bind-mounted as each sandbox's PID 1; a static one works in any template
+ * @param idMapping      the host ids the sandboxes' ids map to
+ * @param cgroupParent   the cgroup below which each sandbox gets its own, in every hierarchy
+ * @param commandTimeout how long one runtime command (runc, mount, mkfs) may take before it counts as failed
+ */
+public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBinary, IdMapping idMapping,
+                                 String cgroupParent, Duration commandTimeout) {
+    private static final Pattern CGROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
+    // The overlay's mount options are separated by commas and its lower layers by colons.
+    private static final Pattern SAFE_PATH = Pattern.compile("[^,:\\s]+");
+
+    public OciRuntimeSettings {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(runtimeBinary, "runtimeBinary");
+        Objects.requireNonNull(initBinary, "initBinary");
+        Objects.requireNonNull(idMapping, "idMapping");
+        Objects.requireNonNull(commandTimeout, "commandTimeout");
+        if (!dataDir.isAbsolute() || !SAFE_PATH.matcher(dataDir.toString()).matches()) {
+            throw new IllegalArgumentException("dataDir must be an absolute path without commas, colons or blanks: "
+                    + dataDir);
+        }
+        if (!CGROUP_NAME.matcher(cgroupParent).matches()) {
+            throw new IllegalArgumentException("cgroupParent must be a plain lowercase name: " + cgroupParent);
+        }
+        if (commandTimeout.isNegative() || commandTimeout.isZero()) {
+            throw new IllegalArgumentException("commandTimeout must be positive: " + commandTimeout);
+        }
+    }
+
+    /** runc, Debian's static tini (the dynamic one when it is missing), the default id range, cgroup "corral". */
+    public static OciRuntimeSettings defaults(Path dataDir) {
+        Path staticTini = Path.of("/usr/bin/tini-static");
+        Path tini = Files.isExecutable(staticTini) ? staticTini : Path.of("/usr/bin/tini");
+        return new OciRuntimeSettings(dataDir, "runc", tini, IdMapping.DEFAULT, "corral", Duration.ofSeconds(60));
+    }
+
+    /** The same settings with another OCI runtime, e.g. {@code crun}. */
+    public OciRuntimeSettings withRuntimeBinary(String binary) {
+        return new OciRuntimeSettings(dataDir, binary, initBinary, idMapping, cgroupParent, commandTimeout);
+    }
+
+    public OciRuntimeSettings withInitBinary(Path binary) {
+        return new OciRuntimeSettings(dataDir, runtimeBinary, binary, idMapping, cgroupParent, commandTimeout);
+    }
+
+    Path runtimeDir() {
+        return dataDir.resolve("runtime");
+    }
+
+    Path runcRoot() {
+        return dataDir.resolve("runc");
+    }
+}

@@ -1,0 +1,275 @@
+package dev.corral.runtime.oci;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.ExecSpec;
+import dev.corral.core.sandbox.ExecStream;
+import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxRuntime;
+import dev.corral.core.sandbox.SandboxSpec;
+import dev.corral.core.sandbox.SandboxState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs each sandbox as an OCI container on this host with runc (or crun): an overlay root filesystem over a
+ * template on a size-capped disk image of its own, a generated {@code config.json} (see {@link ContainerConfig}),
+ * and tini as PID 1. Keeps no state in memory: runc's state directory, the mount table, the cgroup tree and the
+ * sandbox directories are the truth, so a restarted server finds everything as it was.
+ *
+ * <p>Threading: safe for any number of threads. Transitions of one sandbox hold its lock from
+ * {@link SandboxLocks}; execs take no lock and run concurrently. Every call blocks its caller.
+ */
+public final class RuncSandboxRuntime implements SandboxRuntime {
+    private static final Logger log = LoggerFactory.getLogger(RuncSandboxRuntime.class);
+    private final MmdebstrapTemplateBuilder templates;
+    private final RuntimeDirectories directories;
+    private final OciRuntimeCli cli;
+    private final SandboxFilesystem filesystem;
+    private final SandboxCgroups cgroups;
+    private final ContainerConfig containerConfig;
+    private final SandboxExecs execs;
+    private final MountTable mounts = MountTable.ofThisProcess();
+    private final SandboxLocks locks = new SandboxLocks();
+    private final ObjectMapper json = new ObjectMapper();
+
+    /**
+     * @throws IllegalStateException when the data directory is not searchable by others, which runc needs (see
+     *                               {@link RuntimeDirectories})
+     */
+    public RuncSandboxRuntime(OciRuntimeSettings settings, MmdebstrapTemplateBuilder templates,
+                              ProcessRunner runner) {
+        this.templates = templates;
+        this.directories = new RuntimeDirectories(settings);
+        this.cli = new OciRuntimeCli(settings.runtimeBinary(), settings.runcRoot(), runner, json,
+                settings.commandTimeout());
+        this.filesystem = new SandboxFilesystem(runner, mounts, LoopDevices.ofHost(), settings.idMapping());
+        this.cgroups = new SandboxCgroups(Path.of("/sys/fs/cgroup"), settings.cgroupParent());
+        this.containerConfig = new ContainerConfig(json, settings.idMapping(), settings.initBinary(),
+                SeccompProfile.forThisHost(json));
+        this.execs = new SandboxExecs(cli, runner, containerConfig, json, this::neverStarted);
+    }
+
+    @Override
+    public void create(SandboxSpec spec) {
+        SandboxId id = spec.id();
+        Path templateRootfs = templates.rootfs(spec.template(), line -> log.info("template {}: {}",
+                spec.template(), line));
+        ReentrantLock lock = locks.of(id);
+        lock.lock();
+        try {
+            SandboxPaths paths = paths(id);
+            if (Files.exists(paths.dir()) || cli.status(id.value()).isPresent()) {
+                throw CorralException.conflict("Sandbox " + id + " already exists");
+            }
+            try {
+                directories.createSandboxDir(paths);
+                Files.writeString(paths.templateName(), spec.template());
+                filesystem.createDisk(paths, spec.resources().diskBytes());
+                filesystem.mount(paths, templateRootfs);
+                filesystem.seed(paths);
+                Files.createFile(paths.config(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
+                json.writerWithDefaultPrettyPrinter().writeValue(paths.config().toFile(),
+                        containerConfig.forSandbox(spec, cgroups.cgroupsPath(id)));
+                startContainer(paths);
+            } catch (IOException | RuntimeException e) {
+                try {
+                    remove(id);
+                } catch (IOException | RuntimeException cleanup) {
+                    e.addSuppressed(cleanup);
+                }
+                throw e instanceof RuntimeException runtime ? runtime
+                        : CorralException.runtimeUnavailable("Cannot create sandbox " + id + ": " + e, e);
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    @Override
+    public ExecStream exec(SandboxId id, ExecSpec spec) {
+        return execs.start(paths(id), spec);
+    }
+
+    @Override
+    public void pause(SandboxId id) {
+        transition(id, () -> {
+            switch (existingState(id)) {
+                case RUNNING -> cli.pause(id.value());
+                case PAUSED -> { }
+                default -> throw CorralException.invalidState("Sandbox " + id + " is stopped and cannot be paused");
+            }
+        });
+    }
+
+    @Override
+    public void resume(SandboxId id) {
+        transition(id, () -> {
+            switch (existingState(id)) {
+                case PAUSED -> cli.resume(id.value());
+                case RUNNING -> { }
+                default -> throw CorralException.invalidState("Sandbox " + id + " is stopped; start it instead");
+            }
+        });
+    }
+
+    @Override
+    public void stop(SandboxId id) {
+        transition(id, () -> {
+            existingState(id);
+            endContainer(id);
+            filesystem.unmount(paths(id));
+        });
+    }
+
+    @Override
+    public void start(SandboxId id) {
+        transition(id, () -> {
+            if (existingState(id) != SandboxState.STOPPED) {
+                return;
+            }
+            SandboxPaths paths = paths(id);
+            endContainer(id);
+            String template = read(paths.templateName());
+            filesystem.mount(paths, templates.rootfs(template, line -> log.info("template {}: {}", template, line)));
+            startContainer(paths);
+        });
+    }
+
+    @Override
+    public void destroy(SandboxId id) {
+        transition(id, () -> remove(id));
+    }
+
+    @Override
+    public SandboxState state(SandboxId id) {
+        return cli.status(id.value()).map(RuncSandboxRuntime::stateOf)
+                .orElseGet(() -> Files.isDirectory(paths(id).dir()) ? SandboxState.STOPPED : SandboxState.ABSENT);
+    }
+
+    @Override
+    public Map<SandboxId, SandboxState> list() {
+        var states = new TreeMap<SandboxId, SandboxState>(Comparator.comparing(SandboxId::value));
+        cli.statuses().forEach((name, status) -> {
+            if (SandboxId.isId(name)) {
+                states.put(new SandboxId(name), stateOf(status));
+            }
+        });
+        for (SandboxId id : directories.sandboxes()) {
+            states.putIfAbsent(id, SandboxState.STOPPED);
+        }
+        return states;
+    }
+
+    @Override
+    public Set<SandboxId> removeAllExcept(Set<SandboxId> known) {
+        // Only what this runtime's state directory and data directory hold: the cgroup parent and the mount
+        // table are shared with any other Corral (or test run) on the host, whose sandboxes are not strays.
+        var removed = new LinkedHashSet<SandboxId>();
+        for (SandboxId id : list().keySet()) {
+            if (!known.contains(id)) {
+                log.info("removing sandbox {}, which nobody knows of", id);
+                destroy(id);
+                removed.add(id);
+            }
+        }
+        return removed;
+    }
+
+    private void startContainer(SandboxPaths paths) throws IOException {
+        Files.createDirectories(paths.execDir());
+        cli.run(paths.id().value(), paths.bundle(), paths.initPidFile(), paths.runcLog());
+    }
+
+    /** Removes everything of the sandbox, whatever state a crash left it in. */
+    private void remove(SandboxId id) throws IOException {
+        SandboxPaths paths = paths(id);
+        endContainer(id);
+        filesystem.unmount(paths);
+        cgroups.remove(id);
+        List<Path> stillMounted = mounts.mountPointsUnder(paths.dir());
+        if (!stillMounted.isEmpty()) {
+            throw CorralException.runtimeUnavailable("Sandbox " + id + " still has mounts: " + stillMounted, null);
+        }
+        directories.deleteSandboxDir(paths);
+    }
+
+    /** Kills and deletes the sandbox's container if runc has one, thawing it first if it is frozen. */
+    private void endContainer(SandboxId id) {
+        var status = cli.status(id.value());
+        if (status.isEmpty()) {
+            return;
+        }
+        if (status.get().equals("paused")) {
+            // A frozen process cannot act on SIGKILL until thawed, and runc would wait for it.
+            cli.resume(id.value());
+        }
+        cli.delete(id.value());
+    }
+
+    /** The sandbox's state, which must not be absent. */
+    private SandboxState existingState(SandboxId id) {
+        SandboxState state = state(id);
+        if (state == SandboxState.ABSENT) {
+            throw CorralException.notFound("sandbox", id.value());
+        }
+        return state;
+    }
+
+    private CorralException neverStarted(SandboxId id, String runcStderr) {
+        return switch (state(id)) {
+            case PAUSED -> CorralException.invalidState("Sandbox " + id + " is paused; resume it to run commands");
+            case STOPPED -> CorralException.invalidState("Sandbox " + id + " is stopped");
+            case ABSENT -> CorralException.notFound("sandbox", id.value());
+            case RUNNING -> CorralException.runtimeUnavailable("Cannot start a command in sandbox " + id + ": "
+                    + runcStderr, null);
+        };
+    }
+
+    private void transition(SandboxId id, Transition transition) {
+        ReentrantLock lock = locks.of(id);
+        lock.lock();
+        try {
+            transition.run();
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Sandbox " + id + ": " + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** One state change of one sandbox, run under its lock. */
+    @FunctionalInterface
+    private interface Transition {
+        void run() throws IOException;
+    }
+
+    private static SandboxState stateOf(String runcStatus) {
+        return switch (runcStatus) {
+            case "running" -> SandboxState.RUNNING;
+            case "paused", "pausing" -> SandboxState.PAUSED;
+            // "created" (never started) and "stopped" (its init died) hold no running process either
+            default -> SandboxState.STOPPED;
+        };
+    }
+
+    private SandboxPaths paths(SandboxId id) {
+        return directories.of(id);
+    }
+
+    private static String read(Path file) throws IOException {
+        return Files.readString(file).strip();
+    }
+
+}

@@ -1,0 +1,66 @@
+package dev.corral.runtime.oci;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.SandboxId;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The control group directories of sandboxes: {@code <hierarchy>/<parent>/<sandbox id>} in every mounted
+ * hierarchy (each v1 controller and the unified one in hybrid mode, or the one v2 tree). runc makes and removes
+ * them; this finds and removes the ones a crash left behind.
+ */
+final class SandboxCgroups {
+    private final Path cgroupRoot;
+    private final String parent;
+
+    SandboxCgroups(Path cgroupRoot, String parent) {
+        this.cgroupRoot = cgroupRoot;
+        this.parent = parent;
+    }
+
+    /** The path runc is given in {@code linux.cgroupsPath}: below the parent, in every hierarchy. */
+    String cgroupsPath(SandboxId id) {
+        return "/" + parent + "/" + id.value();
+    }
+
+    /** The sandbox's directories that exist now. */
+    List<Path> existing(SandboxId id) {
+        return hierarchies().stream()
+                .map(hierarchy -> hierarchy.resolve(parent).resolve(id.value()))
+                .filter(Files::isDirectory)
+                .toList();
+    }
+
+    /**
+     * Removes the sandbox's directories. The kernel refuses while a process is still in one, which is reported:
+     * only after its processes ended may a sandbox's cgroups go.
+     */
+    void remove(SandboxId id) {
+        for (Path dir : existing(id)) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                throw CorralException.runtimeUnavailable("Cannot remove cgroup " + dir + ": " + e, e);
+            }
+        }
+    }
+
+    private List<Path> hierarchies() {
+        var found = new ArrayList<Path>();
+        if (Files.exists(cgroupRoot.resolve("cgroup.procs"))) {
+            found.add(cgroupRoot);
+            return found;
+        }
+        try (Stream<Path> dirs = Files.list(cgroupRoot)) {
+            dirs.filter(dir -> Files.exists(dir.resolve("cgroup.procs"))).forEach(found::add);
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot list cgroup hierarchies in " + cgroupRoot + ": " + e, e);
+        }
+        return found;
+    }
+}

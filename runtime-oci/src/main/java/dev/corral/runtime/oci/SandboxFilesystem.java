@@ -1,0 +1,124 @@
+package dev.corral.runtime.oci;
+
+import dev.corral.core.error.CorralException;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+
+/**
+ * A sandbox's root filesystem: an overlay whose lower layer is the read-only template and whose upper layer lives
+ * on the sandbox's own disk, a sparse ext4 image mounted through a loop device. The image's size is a hard cap:
+ * writing past it fails with ENOSPC inside the sandbox and cannot fill the host's disk.
+ *
+ * <p>Threading: stateless; the runtime calls it for one sandbox at a time, under that sandbox's lock.
+ */
+final class SandboxFilesystem {
+    private final ProcessRunner runner;
+    private final MountTable mounts;
+    private final LoopDevices loops;
+    private final IdMapping mapping;
+    private final OwnershipShift ownership;
+
+    SandboxFilesystem(ProcessRunner runner, MountTable mounts, LoopDevices loops, IdMapping mapping) {
+        this.runner = runner;
+        this.mounts = mounts;
+        this.loops = loops;
+        this.mapping = mapping;
+        this.ownership = new OwnershipShift(mapping);
+    }
+
+    /**
+     * Makes the sandbox's disk: a sparse image of {@code bytes} formatted as ext4 whose root belongs to the
+     * sandbox's root. No blocks are reserved for the host's root, so the sandbox can use all of it.
+     */
+    void createDisk(SandboxPaths paths, long bytes) {
+        try {
+            Files.createFile(paths.diskImage(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
+            try (var image = new RandomAccessFile(paths.diskImage().toFile(), "rw")) {
+                image.setLength(bytes);
+            }
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot create disk image " + paths.diskImage() + ": " + e, e);
+        }
+        int root = mapping.toHost(0);
+        runner.check(List.of("mkfs.ext4", "-q", "-F", "-m", "0",
+                "-E", "root_owner=" + root + ":" + root + ",lazy_itable_init=1,lazy_journal_init=1,nodiscard",
+                paths.diskImage().toString()));
+    }
+
+    /**
+     * Mounts the disk and the overlay over {@code templateRootfs}, skipping what is mounted already, so that a
+     * start after a crash half-way through works.
+     */
+    void mount(SandboxPaths paths, Path templateRootfs) {
+        try {
+            Files.createDirectories(paths.diskMount());
+            Files.createDirectories(paths.rootfs());
+            Files.setPosixFilePermissions(paths.bundle(), SandboxPaths.SEARCHABLE_DIR);
+            if (!mounts.isMountPoint(paths.diskMount())) {
+                // noinit_itable: the image is sparse, so its inode tables already read as zeroes and the kernel
+                // need not write them (which would allocate them on the host); discard gives freed blocks back.
+                runner.check(List.of("mount", "-t", "ext4", "-o", "loop,noinit_itable,discard,nodev,nosuid",
+                        paths.diskImage().toString(), paths.diskMount().toString()));
+                // The overlay reaches its layers as the host's root; nobody else on the host should.
+                Files.setPosixFilePermissions(paths.diskMount(), SandboxPaths.PRIVATE_DIR);
+            }
+            for (Path dir : List.of(paths.upper(), paths.work())) {
+                if (!Files.isDirectory(dir)) {
+                    Files.createDirectory(dir);
+                    ownership.giveToRoot(dir);
+                }
+            }
+            if (!mounts.isMountPoint(paths.rootfs())) {
+                runner.check(List.of("mount", "-t", "overlay", "overlay", "-o",
+                        "lowerdir=" + templateRootfs + ",upperdir=" + paths.upper() + ",workdir=" + paths.work()
+                                + ",nodev",
+                        paths.rootfs().toString()));
+            }
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot prepare the filesystem of " + paths.id() + ": " + e, e);
+        }
+    }
+
+    /**
+     * Writes what a new sandbox has that its template lacks: {@code /workspace}, and {@code /etc/hostname} and
+     * {@code /etc/hosts} naming the sandbox. Written to the upper layer before anything runs in the sandbox, so no
+     * link made inside can redirect these writes on the host.
+     */
+    void seed(SandboxPaths paths) {
+        String hostname = paths.id().value();
+        try {
+            makeDirectory(paths.upper().resolve("workspace"));
+            makeDirectory(paths.upper().resolve("etc"));
+            writeFile(paths.upper().resolve("etc/hostname"), hostname + "\n");
+            writeFile(paths.upper().resolve("etc/hosts"), "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost "
+                    + "ip6-loopback\n127.0.1.1\t" + hostname + "\n");
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot seed the filesystem of " + paths.id() + ": " + e, e);
+        }
+    }
+
+    /** Unmounts the overlay and the disk and detaches the disk's loop device; what is not there is skipped. */
+    void unmount(SandboxPaths paths) {
+        for (Path point : mounts.mountPointsUnder(paths.dir())) {
+            runner.check(List.of("umount", point.toString()));
+        }
+        for (Path device : loops.backedBy(paths.diskImage())) {
+            // A mount made with -o loop detaches its device when unmounted; this catches a crash in between.
+            runner.run(List.of("losetup", "-d", device.toString()));
+        }
+    }
+
+    private void makeDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        ownership.giveToRoot(dir);
+    }
+
+    private void writeFile(Path file, String content) throws IOException {
+        Files.writeString(file, content);
+        ownership.giveToRoot(file);
+    }
+}

@@ -1,0 +1,198 @@
+package dev.corral.runtime.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.error.ErrorCode;
+import dev.corral.core.sandbox.ExecEvent;
+import dev.corral.core.sandbox.ExecResult;
+import dev.corral.core.sandbox.ExecSpec;
+import dev.corral.core.sandbox.ExecStream;
+import dev.corral.core.sandbox.SandboxId;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class ExecIT {
+    private static TestRuntime sandboxes;
+    private static SandboxId sandbox;
+
+    @BeforeAll
+    static void createSandbox() throws Exception {
+        sandboxes = TestRuntime.start();
+        sandbox = sandboxes.create(TestRuntime.SMALL, Map.of("GREETING", "hello", "SHARED", "from-sandbox"));
+    }
+
+    @AfterAll
+    static void destroySandbox() throws Exception {
+        sandboxes.close();
+    }
+
+    @Test
+    void run_writingToBothStreams_keepsThemApartWithTheExitCode() throws Exception {
+        ExecResult result = sandboxes.run(sandbox, "echo out; echo err >&2; echo more out; exit 3");
+
+        assertThat(result.stdoutText()).isEqualTo("out\nmore out\n");
+        assertThat(result.stderrText()).isEqualTo("err\n");
+        assertThat(result.exitCode()).isEqualTo(3);
+        assertThat(result.timedOut()).isFalse();
+        assertThat(result.truncated()).isFalse();
+    }
+
+    @Test
+    void run_withEnv_seesSandboxEnvAndOverridesIt() throws Exception {
+        ExecResult result = sandboxes.runtime.run(sandbox, ExecSpec.of("echo $GREETING $SHARED $ONLY_HERE")
+                .withEnv(Map.of("SHARED", "from-exec", "ONLY_HERE", "yes")));
+
+        assertThat(result.stdoutText()).isEqualTo("hello from-exec yes\n");
+    }
+
+    @Test
+    void run_byDefault_startsInWorkspaceAsRoot() throws Exception {
+        ExecResult result = sandboxes.run(sandbox, "pwd; id -u; echo $HOME");
+
+        assertThat(result.stdoutText()).isEqualTo("/workspace\n0\n/root\n");
+    }
+
+    @Test
+    void run_inMissingDirectory_createsIt() throws Exception {
+        ExecResult result = sandboxes.runtime.run(sandbox, ExecSpec.of("pwd").withCwd("/tmp/made/for me"));
+
+        assertThat(result.stdoutText()).isEqualTo("/tmp/made/for me\n");
+        assertThat(result.exitCode()).isZero();
+    }
+
+    @Test
+    void run_commandWithQuotesAndDollarSigns_reachesTheShellUnchanged() throws Exception {
+        ExecResult result = sandboxes.run(sandbox, "printf '%s|' \"a b\" '$HOME' \"$0\"");
+
+        assertThat(result.stdoutText()).isEqualTo("a b|$HOME|/bin/sh|");
+    }
+
+    @Test
+    void run_oneMegabyteOfOutput_returnsItByteExact() throws Exception {
+        ExecResult result = sandboxes.runtime.run(sandbox, ExecSpec.of(
+                "python3 -c \"import sys; sys.stdout.write(''.join(chr(97 + i % 26) for i in range(1048576)))\"")
+                .withMaxOutputBytes(2 << 20));
+
+        assertThat(result.stdout()).hasSize(1 << 20);
+        assertThat(result.stdoutText()).startsWith("abcdefghijklmnopqrstuvwxyzabc").endsWith("ghijklmnopqrstuv");
+        assertThat(result.truncated()).isFalse();
+    }
+
+    @Test
+    void run_binaryOutput_returnsEveryByteUnchanged() throws Exception {
+        ExecResult result = sandboxes.run(sandbox, "head -c 300000 /dev/urandom | tee /tmp/random | sha256sum >&2;"
+                + " cat /tmp/random");
+
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(result.stdout()));
+        assertThat(result.stdout()).hasSize(300_000);
+        assertThat(result.stderrText()).startsWith(sha256);
+    }
+
+    @Test
+    void run_moreOutputThanTheLimit_keepsTheLimitAndSaysTruncated() throws Exception {
+        ExecResult result = sandboxes.runtime.run(sandbox,
+                ExecSpec.of("head -c 5000000 /dev/zero; echo done >&2; exit 4").withMaxOutputBytes(1000));
+
+        assertThat(result.stdout().length + result.stderr().length).isEqualTo(1000);
+        assertThat(result.truncated()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(4);
+    }
+
+    @Test
+    void run_pastItsTimeout_killsTheWholeProcessGroup() throws Exception {
+        ExecResult result = sandboxes.runtime.run(sandbox,
+                ExecSpec.of("sleep 100 & sleep 101; echo never").withTimeout(Duration.ofSeconds(1)));
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(result.exitCode()).isEqualTo(137);
+        assertThat(result.stdoutText()).isEmpty();
+        assertThat(result.duration()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
+        assertThat(sandboxes.run(sandbox, "ps -eo args").stdoutText()).doesNotContain("sleep 100", "sleep 101");
+    }
+
+    @Test
+    void next_whileTheCommandRuns_yieldsOutputBeforeTheExit() throws Exception {
+        try (ExecStream stream = sandboxes.runtime.exec(sandbox, ExecSpec.of("echo first; sleep 2; echo second"))) {
+            long start = System.nanoTime();
+            ExecEvent first = stream.next();
+
+            assertThat(first).isInstanceOfSatisfying(ExecEvent.Stdout.class,
+                    out -> assertThat(new String(out.data())).isEqualTo("first\n"));
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(1500));
+            assertThat(stream.next()).isInstanceOf(ExecEvent.Stdout.class);
+            assertThat(stream.next()).isInstanceOfSatisfying(ExecEvent.Exit.class,
+                    exit -> assertThat(exit.exitCode()).isZero());
+        }
+    }
+
+    @Test
+    void kill_fromAnotherThread_endsABackgroundCommandAndItsGroup() throws Exception {
+        try (ExecStream stream = sandboxes.runtime.exec(sandbox,
+                ExecSpec.of("sleep 200 & echo started; sleep 201").withTimeout(Duration.ofMinutes(5)))) {
+            assertThat(stream.next()).isInstanceOf(ExecEvent.Stdout.class);
+
+            Thread.ofVirtual().start(stream::kill).join();
+
+            assertThat(stream.next()).isInstanceOfSatisfying(ExecEvent.Exit.class,
+                    exit -> assertThat(exit.timedOut()).isTrue());
+        }
+        assertThat(sandboxes.run(sandbox, "ps -eo args").stdoutText()).doesNotContain("sleep 200", "sleep 201");
+    }
+
+    @Test
+    void close_beforeTheEnd_killsTheCommand() throws Exception {
+        try (ExecStream stream = sandboxes.runtime.exec(sandbox, ExecSpec.of("echo go; sleep 300"))) {
+            assertThat(stream.next()).isInstanceOf(ExecEvent.Stdout.class);
+        }
+
+        assertThat(sandboxes.run(sandbox, "ps -eo args").stdoutText()).doesNotContain("sleep 300");
+    }
+
+    @Test
+    void run_twentyAtOnce_allSucceedWithTheirOwnOutput() throws Exception {
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ExecResult>> results = new ArrayList<>();
+            for (int i = 0; i < 20; i++) {
+                String command = "echo " + i + "; sleep 0.2; echo " + i + " >&2";
+                results.add(threads.submit((Callable<ExecResult>) () -> sandboxes.run(sandbox, command)));
+            }
+
+            for (int i = 0; i < 20; i++) {
+                ExecResult result = results.get(i).get();
+                assertThat(result.exitCode()).isZero();
+                assertThat(result.stdoutText()).isEqualTo(i + "\n");
+                assertThat(result.stderrText()).isEqualTo(i + "\n");
+            }
+        }
+    }
+
+    @Test
+    void exec_inUnknownSandbox_throwsNotFound() {
+        assertThatThrownBy(() -> sandboxes.run(SandboxId.random(), "true"))
+                .isInstanceOfSatisfying(CorralException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
+    }
+
+    @Test
+    void exec_inPausedSandbox_throwsInvalidState() throws Exception {
+        SandboxId paused = sandboxes.create(TestRuntime.SMALL);
+        sandboxes.runtime.pause(paused);
+
+        assertThatThrownBy(() -> sandboxes.run(paused, "echo should not run"))
+                .isInstanceOfSatisfying(CorralException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE));
+        sandboxes.runtime.destroy(paused);
+    }
+}

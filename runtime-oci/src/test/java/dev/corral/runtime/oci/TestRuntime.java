@@ -1,0 +1,101 @@
+package dev.corral.runtime.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.corral.core.sandbox.ExecResult;
+import dev.corral.core.sandbox.ExecSpec;
+import dev.corral.core.sandbox.Resources;
+import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxSpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+/**
+ * A real {@link RuncSandboxRuntime} on a fresh data directory, with the {@code base} template from a cache shared
+ * by all test runs ({@code CORRAL_TEST_TEMPLATE_CACHE}, default {@code /var/tmp/corral-test-templates}), so only
+ * the first run on a machine builds it. Closing it removes every sandbox, checks that nothing is left mounted, and
+ * deletes the data directory.
+ */
+final class TestRuntime implements AutoCloseable {
+    static final Path TEMPLATE_CACHE = Path.of(Optional.ofNullable(System.getenv("CORRAL_TEST_TEMPLATE_CACHE"))
+            .orElse("/var/tmp/corral-test-templates"));
+    /** Small enough for two cores and many sandboxes: 1 vCPU, 128 MB memory, 64 MB disk, 128 processes. */
+    static final Resources SMALL = new Resources(1, 128L << 20, 64L << 20, 128);
+
+    final Path dataDir;
+    final ProcessRunner runner = new ProcessRunner(Duration.ofSeconds(60));
+    final MmdebstrapTemplateBuilder templates;
+    final OciRuntimeSettings settings;
+    final RuncSandboxRuntime runtime;
+
+    private TestRuntime(Path dataDir, OciRuntimeSettings settings) {
+        this.dataDir = dataDir;
+        this.settings = settings;
+        this.templates = new MmdebstrapTemplateBuilder(TEMPLATE_CACHE, runner, settings.idMapping());
+        this.runtime = new RuncSandboxRuntime(settings, templates, runner);
+    }
+
+    static TestRuntime start() throws IOException {
+        return start(UnaryOperator.identity());
+    }
+
+    /** A runtime whose settings are changed from the defaults, e.g. to break it on purpose. */
+    static TestRuntime start(UnaryOperator<OciRuntimeSettings> change) throws IOException {
+        // Searchable by others, as a sandbox's user must pass through it to reach its bundle.
+        Path dataDir = Files.createTempDirectory(Path.of("/var/tmp"), "corral-it-",
+                PosixFilePermissions.asFileAttribute(SandboxPaths.SEARCHABLE_DIR));
+        return new TestRuntime(dataDir, change.apply(OciRuntimeSettings.defaults(dataDir)));
+    }
+
+    SandboxId create(Resources resources) {
+        return create(resources, Map.of());
+    }
+
+    SandboxId create(Resources resources, Map<String, String> env) {
+        SandboxId id = SandboxId.random();
+        runtime.create(new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, env, resources));
+        return id;
+    }
+
+    ExecResult run(SandboxId id, String command) throws InterruptedException {
+        return runtime.run(id, ExecSpec.of(command));
+    }
+
+    SandboxPaths paths(SandboxId id) {
+        return SandboxPaths.of(settings.runtimeDir(), id);
+    }
+
+    /** Asserts that the host holds nothing of {@code id}: no container, mount, loop device, cgroup or file. */
+    void assertNothingLeftOf(SandboxId id) {
+        SandboxPaths paths = paths(id);
+        assertThat(MountTable.ofThisProcess().mountPointsUnder(paths.dir())).as("mounts").isEmpty();
+        assertThat(LoopDevices.ofHost().backedBy(paths.diskImage())).as("loop devices").isEmpty();
+        assertThat(new SandboxCgroups(Path.of("/sys/fs/cgroup"), settings.cgroupParent()).existing(id))
+                .as("cgroups").isEmpty();
+        assertThat(settings.runcRoot().resolve(id.value())).as("runc state").doesNotExist();
+        assertThat(runner.check(List.of("runc", "--root", settings.runcRoot().toString(), "list", "-q"))
+                .stdoutText()).as("runc list").doesNotContain(id.value());
+        assertThat(paths.dir()).as("sandbox directory").doesNotExist();
+    }
+
+    @Override
+    public void close() throws IOException {
+        runtime.removeAllExcept(Set.of());
+        assertThat(MountTable.ofThisProcess().mountPointsUnder(dataDir)).as("mounts left").isEmpty();
+        try (Stream<Path> tree = Files.walk(dataDir)) {
+            for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
