@@ -6,24 +6,13 @@ import dev.corral.testkit.ApiClient;
 import dev.corral.testkit.ApiResponse;
 import java.net.http.HttpRequest;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ApiConventionsTest {
-    private static TestCorral corral;
-    private static ApiClient admin;
-
-    @BeforeAll
-    static void start() {
-        corral = new TestCorral(Map.of("max-body-size", "64KB"));
-        admin = corral.admin;
-    }
-
-    @AfterAll
-    static void stop() {
-        corral.close();
-    }
+    @RegisterExtension
+    static final TestCorral corral = new TestCorral(Map.of("max-body-size", "64KB"));
+    private static final ApiClient admin = corral.admin;
 
     private static void assertFieldError(ApiResponse response, String field) {
         assertThat(response.status()).as(response.toString()).isEqualTo(400);

@@ -11,24 +11,13 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ApiKeysTest {
-    private static TestCorral corral;
-    private static ApiClient admin;
-
-    @BeforeAll
-    static void start() {
-        corral = new TestCorral();
-        admin = corral.admin;
-    }
-
-    @AfterAll
-    static void stop() {
-        corral.close();
-    }
+    @RegisterExtension
+    static final TestCorral corral = new TestCorral();
+    private static final ApiClient admin = corral.admin;
 
     @Test
     void create_validRequest_returnsSecretOnceAndMetadataAfter() {

@@ -7,24 +7,13 @@ import dev.corral.testkit.ApiResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class AuthenticationTest {
-    private static TestCorral corral;
-    private static ApiClient admin;
-
-    @BeforeAll
-    static void start() {
-        corral = new TestCorral();
-        admin = corral.admin;
-    }
-
-    @AfterAll
-    static void stop() {
-        corral.close();
-    }
+    @RegisterExtension
+    static final TestCorral corral = new TestCorral();
+    private static final ApiClient admin = corral.admin;
 
     @Test
     void me_noKey_isUnauthorized() {

@@ -5,24 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.corral.testkit.ApiClient;
 import dev.corral.testkit.ApiResponse;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class OrganizationsTest {
-    private static TestCorral corral;
-    private static ApiClient admin;
-
-    @BeforeAll
-    static void start() {
-        corral = new TestCorral();
-        admin = corral.admin;
-    }
-
-    @AfterAll
-    static void stop() {
-        corral.close();
-    }
+    @RegisterExtension
+    static final TestCorral corral = new TestCorral();
+    private static final ApiClient admin = corral.admin;
 
     @Test
     void current_operatorKey_isTheEnterpriseDefaultOrganization() {

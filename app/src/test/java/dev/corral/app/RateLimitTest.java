@@ -6,22 +6,12 @@ import dev.corral.testkit.ApiClient;
 import dev.corral.testkit.ApiResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class RateLimitTest {
-    private static TestCorral corral;
-
-    @BeforeAll
-    static void start() {
-        corral = new TestCorral();
-    }
-
-    @AfterAll
-    static void stop() {
-        corral.close();
-    }
+    @RegisterExtension
+    static final TestCorral corral = new TestCorral();
 
     @Test
     void freeTierKey_afterItsBurst_isRateLimitedWithRetryAfter() {

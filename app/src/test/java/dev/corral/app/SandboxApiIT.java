@@ -10,28 +10,22 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The sandbox API end to end, on real runc sandboxes made from the real base template. */
 class SandboxApiIT {
-    private static TestCorral corral;
-    private static ApiClient admin;
+    @RegisterExtension
+    static final TestCorral corral = new TestCorral(Map.of("reaper-interval", "1s"));
+    private static final ApiClient admin = corral.admin;
     private static String shared;
 
     @BeforeAll
     static void start() {
-        corral = new TestCorral(Map.of("reaper-interval", "1s"));
-        admin = corral.admin;
         shared = create(Map.of("template", "base", "name", "shared", "tags", List.of("ci", "shared"),
                 "metadata", Map.of("team", "blue"), "env", Map.of("GREETING", "hello"),
                 "resources", Map.of("vcpus", 1, "memory", "256MB", "disk", "256MB"))).path("id").asText();
-    }
-
-    @AfterAll
-    static void stop() {
-        corral.close();
     }
 
     static JsonNode create(Map<String, Object> body) {

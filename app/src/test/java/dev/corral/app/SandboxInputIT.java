@@ -6,27 +6,21 @@ import dev.corral.testkit.ApiClient;
 import dev.corral.testkit.ApiResponse;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Bad sandbox requests get a clear 4xx naming the field, and leave nothing half-made behind. */
 class SandboxInputIT {
-    private static TestCorral corral;
-    private static ApiClient admin;
+    @RegisterExtension
+    static final TestCorral corral = new TestCorral(Map.of("max-body-size", "1MB"));
+    private static final ApiClient admin = corral.admin;
     private static String sandbox;
 
     @BeforeAll
     static void start() {
-        corral = new TestCorral(Map.of("max-body-size", "1MB"));
-        admin = corral.admin;
         sandbox = admin.post("v1/sandboxes?wait=true", Map.of("template", "base", "name", "taken",
                 "resources", Map.of("memory", "128MB", "disk", "128MB"))).data().path("id").asText();
-    }
-
-    @AfterAll
-    static void stop() {
-        corral.close();
     }
 
     private static void assertInvalid(ApiResponse response, String field) {

@@ -16,26 +16,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Pause and resume, streaming, background processes, logs, idle auto-pause and limits, on real runc sandboxes. */
 class SandboxLifecycleIT {
     private static final Map<String, Object> SMALL = Map.of("vcpus", 1, "memory", "128MB", "disk", "128MB");
-    private static TestCorral corral;
-    private static ApiClient admin;
-
-    @BeforeAll
-    static void start() {
-        corral = new TestCorral(Map.of("reaper-interval", "1s"));
-        admin = corral.admin;
-    }
-
-    @AfterAll
-    static void stop() {
-        corral.close();
-    }
+    @RegisterExtension
+    static final TestCorral corral = new TestCorral(Map.of("reaper-interval", "1s"));
+    private static final ApiClient admin = corral.admin;
 
     private static String create(Map<String, Object> extra) {
         var body = new java.util.HashMap<String, Object>(Map.of("template", "base", "resources", SMALL));

@@ -12,12 +12,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real Corral for end-to-end tests: the whole server on a random port over a fresh SQLite database in a temp
- * directory, with a known admin key and a clock the test can move. Close it to stop the server.
+ * directory, with a known admin key and a clock the test can move. Close it to stop the server; registered as
+ * a JUnit extension ({@code @RegisterExtension static final TestCorral corral = new TestCorral();}) it is closed
+ * after the test class.
  */
-final class TestCorral implements AutoCloseable {
+final class TestCorral implements AutoCloseable, AfterAllCallback {
     static final String ADMIN_KEY = "rt_live_" + "A".repeat(16) + "b".repeat(16);
     /** Templates are built once per machine and shared by every test run (building base takes about a minute). */
     static final String TEMPLATE_CACHE = System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
@@ -83,6 +87,11 @@ final class TestCorral implements AutoCloseable {
     /** Stops the server but keeps its data directory and its sandboxes, as a restart does. */
     void stop() {
         server.close();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
     }
 
     /** Stops the server, destroys every sandbox it left (mounts, cgroups, containers) and deletes its data. */

@@ -124,19 +124,27 @@ final class SandboxCommand {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one sandbox, by id or name.")
-    static final class Get implements Callable<Integer> {
+    /** A command on one sandbox that answers the sandbox: shows it, or changes its state and shows it. */
+    abstract static class OnSandbox implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         ApiOptions api;
-        @Parameters(paramLabel = "SANDBOX")
+        @Parameters(paramLabel = "SANDBOX", description = "The sandbox's id or name.")
         String sandbox;
 
+        int show(String method, String action) {
+            print(spec, api, api.connect().call(method, "v1/sandboxes/" + encode(sandbox) + action, null)
+                    .path("data"));
+            return 0;
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one sandbox, by id or name.")
+    static final class Get extends OnSandbox {
         @Override
         public Integer call() {
-            print(spec, api, api.connect().call("GET", "v1/sandboxes/" + encode(sandbox), null).path("data"));
-            return 0;
+            return show("GET", "");
         }
     }
 
@@ -184,48 +192,23 @@ final class SandboxCommand {
     }
 
     @Command(name = "pause", mixinStandardHelpOptions = true, description = "Freeze every process of a sandbox.")
-    static final class Pause implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Parameters(paramLabel = "SANDBOX")
-        String sandbox;
-
+    static final class Pause extends OnSandbox {
         @Override
         public Integer call() {
-            print(spec, api, api.connect().call("POST", "v1/sandboxes/" + encode(sandbox) + "/pause", null)
-                    .path("data"));
-            return 0;
+            return show("POST", "/pause");
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Thaw a paused sandbox.")
-    static final class Resume implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Parameters(paramLabel = "SANDBOX")
-        String sandbox;
-
+    static final class Resume extends OnSandbox {
         @Override
         public Integer call() {
-            print(spec, api, api.connect().call("POST", "v1/sandboxes/" + encode(sandbox) + "/resume", null)
-                    .path("data"));
-            return 0;
+            return show("POST", "/resume");
         }
     }
 
     @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a sandbox and its disk.")
-    static final class Remove implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Parameters(paramLabel = "SANDBOX")
-        String sandbox;
-
+    static final class Remove extends OnSandbox {
         @Override
         public Integer call() {
             JsonNode deleted = api.connect().call("DELETE", "v1/sandboxes/" + encode(sandbox), null).path("data");
@@ -238,18 +221,11 @@ final class SandboxCommand {
 
     @Command(name = "logs", mixinStandardHelpOptions = true,
             description = "Follow a sandbox's logs (command output and status changes) until Ctrl-C.")
-    static final class Logs implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Parameters(paramLabel = "SANDBOX")
-        String sandbox;
-        @Option(names = "--since", description = "Replay from this many seconds ago (what the buffer still holds).")
+    static final class Logs extends OnSandbox {        @Option(names = "--since", description = "Replay from this many seconds ago (what the buffer still holds).")
         Long sinceSeconds;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             RemoteApi remote = api.connect();
             String url = remote.base().toString().replaceFirst("^http", "ws") + "v1/sandboxes/" + encode(sandbox)
                     + "/logs" + (sinceSeconds == null ? ""

@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.app.ConfigLoader;
 import dev.corral.app.CorralServer;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -34,41 +32,32 @@ class KeysCommandTest {
         server.close();
     }
 
-    private record Run(int exitCode, String out, String err) {
-    }
-
-    private static Run corral(String... args) {
-        var out = new StringWriter();
-        var err = new StringWriter();
-        var commandLine = CorralCommand.commandLine();
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exit = commandLine.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static Cli.Run corral(String... args) {
+        return Cli.run(args);
     }
 
     @Test
     void createListRevoke_againstARunningServer_roundTrip() throws Exception {
-        Run created = corral("keys", "create", "--name", "deploy-bot", "--scope", "sandbox:*", "--json",
+        Cli.Run created = corral("keys", "create", "--name", "deploy-bot", "--scope", "sandbox:*", "--json",
                 "--url", url, "--api-key", ADMIN);
         assertThat(created.exitCode()).as(created.err()).isZero();
         JsonNode key = new ObjectMapper().readTree(created.out());
         assertThat(key.path("key").asText()).startsWith("rt_live_");
 
-        Run listed = corral("keys", "list", "--url", url, "--api-key", ADMIN);
+        Cli.Run listed = corral("keys", "list", "--url", url, "--api-key", ADMIN);
         assertThat(listed.exitCode()).isZero();
         assertThat(listed.out()).contains("deploy-bot").contains("sandbox:*").contains("ID");
 
-        Run revoked = corral("keys", "revoke", key.path("id").asText(), "--url", url, "--api-key", ADMIN);
+        Cli.Run revoked = corral("keys", "revoke", key.path("id").asText(), "--url", url, "--api-key", ADMIN);
         assertThat(revoked.exitCode()).isZero();
         assertThat(revoked.out()).contains("Revoked key " + key.path("id").asText());
-        Run listedJson = corral("keys", "list", "--json", "--url", url + "/v1", "--api-key", ADMIN);
+        Cli.Run listedJson = corral("keys", "list", "--json", "--url", url + "/v1", "--api-key", ADMIN);
         assertThat(listedJson.out()).contains("\"revoked\"");
     }
 
     @Test
     void apiError_isOneLineWithTheCodeAndExitCodeOne() {
-        Run run = corral("keys", "revoke", "not-an-id", "--url", url, "--api-key", ADMIN);
+        Cli.Run run = corral("keys", "revoke", "not-an-id", "--url", url, "--api-key", ADMIN);
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.err().strip()).startsWith("corral: not_found:").doesNotContain("\n");
@@ -76,7 +65,7 @@ class KeysCommandTest {
 
     @Test
     void unreachableServer_saysSoWithoutAStackTrace() {
-        Run run = corral("keys", "list", "--url", "http://127.0.0.1:1", "--api-key", ADMIN);
+        Cli.Run run = corral("keys", "list", "--url", "http://127.0.0.1:1", "--api-key", ADMIN);
 
         assertThat(run.exitCode()).isEqualTo(3);
         assertThat(run.err()).contains("cannot reach Corral").doesNotContain("Exception");

@@ -1,0 +1,71 @@
+package dev.corral.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.app.ConfigLoader;
+import dev.corral.app.CorralServer;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The sandbox commands of the CLI against a running server with real runc sandboxes. */
+class SandboxCommandIT {
+    private static final String ADMIN = "rt_live_" + "S".repeat(32);
+    private static CorralServer server;
+    private static String[] connection;
+
+    @BeforeAll
+    static void start() throws Exception {
+        var dataDir = Files.createTempDirectory("corral-cli-",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
+        server = CorralServer.start(ConfigLoader.load(Map.of(), Map.of("port", "0", "data-dir", dataDir.toString(),
+                "bootstrap-key", ADMIN, "templates-dir", System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
+                        "/var/tmp/corral-test-templates"))));
+        connection = new String[] {"--url", "http://127.0.0.1:" + server.port(), "--api-key", ADMIN};
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    private static Cli.Run corral(String... args) {
+        String[] all = new String[args.length + connection.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(connection, 0, all, args.length, connection.length);
+        return Cli.run(all);
+    }
+
+    @Test
+    void createExecPauseResumeLogsRemove_workFromTheCommandLine() throws Exception {
+        Cli.Run created = corral("sandbox", "create", "--name", "cli-demo", "--memory", "128MB", "--disk", "128MB",
+                "--tag", "cli", "--json");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        String id = new ObjectMapper().readTree(created.out()).path("id").asText();
+
+        Cli.Run exec = corral("sandbox", "exec", "cli-demo", "echo hi; echo oops >&2; exit 7");
+        assertThat(exec.exitCode()).isEqualTo(7);
+        assertThat(exec.out()).isEqualTo("hi\n");
+        assertThat(exec.err()).isEqualTo("oops\n");
+
+        assertThat(corral("sandbox", "pause", "cli-demo").out()).contains("paused");
+        assertThat(corral("sandbox", "resume", id).out()).contains("running");
+        assertThat(corral("sandbox", "list", "--tag", "cli").out()).contains(id).contains("cli-demo");
+        assertThat(corral("sandbox", "get", "cli-demo").out()).contains("running");
+
+        CompletableFuture<Cli.Run> logs = CompletableFuture.supplyAsync(() -> corral("sandbox", "logs", id,
+                "--since", "600"));
+        Cli.Run removed = corral("sandbox", "rm", "cli-demo");
+        assertThat(removed.out()).contains("Deleted sandbox " + id);
+        Cli.Run followed = logs.get(30, TimeUnit.SECONDS);
+        assertThat(followed.out()).contains("$ echo hi; echo oops >&2; exit 7").contains("[exit 7]")
+                .contains("[status: paused]");
+        assertThat(corral("sandbox", "exec", id, "true").err()).contains("invalid_state");
+    }
+}
