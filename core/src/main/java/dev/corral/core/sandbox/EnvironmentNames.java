@@ -11,11 +11,16 @@ final class EnvironmentNames {
     private EnvironmentNames() {
     }
 
+    /** Whether {@code name} can name an environment variable. */
+    static boolean isName(String name) {
+        return NAME.matcher(name).matches();
+    }
+
     /** An immutable copy of {@code env} after checking every name, and that no value holds a NUL byte. */
     static Map<String, String> checked(Map<String, String> env) {
         Objects.requireNonNull(env, "env");
         env.forEach((name, value) -> {
-            if (!NAME.matcher(name).matches()) {
+            if (!isName(name)) {
                 throw new IllegalArgumentException("not an environment variable name: '" + name + "'");
             }
             if (value.indexOf('\0') >= 0) {

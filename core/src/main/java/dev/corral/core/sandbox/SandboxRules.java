@@ -169,7 +169,7 @@ final class SandboxRules {
             problems.add(new FieldProblem(field, "at most " + MAX_ENV + " variables"));
         }
         env.forEach((name, value) -> {
-            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+            if (!EnvironmentNames.isName(name)) {
                 problems.add(new FieldProblem(field + "." + name, "is not a valid variable name"));
             } else if (value == null || value.indexOf('\0') >= 0) {
                 problems.add(new FieldProblem(field + "." + name, "must be a string without NUL bytes"));

@@ -170,7 +170,6 @@ public final class SandboxService implements AutoCloseable {
 
     private void forget(SandboxId id) {
         logs.forget(id);
-        locks.forget(id);
         deletionListeners.forEach(listener -> listener.accept(id));
     }
 

@@ -5,6 +5,7 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.ExecSpec;
 import dev.corral.core.sandbox.ExecStream;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxLocks;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.SandboxState;

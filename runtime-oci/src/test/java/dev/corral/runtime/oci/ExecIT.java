@@ -19,23 +19,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ExecIT {
-    private static TestRuntime sandboxes;
+    @RegisterExtension
+    static final TestRuntime sandboxes = TestRuntime.start();
     private static SandboxId sandbox;
 
     @BeforeAll
-    static void createSandbox() throws Exception {
-        sandboxes = TestRuntime.start();
+    static void createSandbox() {
         sandbox = sandboxes.create(TestRuntime.SMALL, Map.of("GREETING", "hello", "SHARED", "from-sandbox"));
-    }
-
-    @AfterAll
-    static void destroySandbox() throws Exception {
-        sandboxes.close();
     }
 
     @Test

@@ -8,23 +8,18 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class IsolationIT {
-    private static TestRuntime sandboxes;
+    @RegisterExtension
+    static final TestRuntime sandboxes = TestRuntime.start();
     private static SandboxId sandbox;
 
     @BeforeAll
-    static void createSandbox() throws Exception {
-        sandboxes = TestRuntime.start();
+    static void createSandbox() {
         sandbox = sandboxes.create(TestRuntime.SMALL);
-    }
-
-    @AfterAll
-    static void destroySandbox() throws Exception {
-        sandboxes.close();
     }
 
     @Test

@@ -9,22 +9,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PauseResumeIT {
-    private static TestRuntime sandboxes;
-
-    @BeforeAll
-    static void startRuntime() throws Exception {
-        sandboxes = TestRuntime.start();
-    }
-
-    @AfterAll
-    static void stopRuntime() throws Exception {
-        sandboxes.close();
-    }
+    @RegisterExtension
+    static final TestRuntime sandboxes = TestRuntime.start();
 
     @Test
     void pause_thenResume_freezesALoopAndContinuesItWithFilesIntact() throws Exception {

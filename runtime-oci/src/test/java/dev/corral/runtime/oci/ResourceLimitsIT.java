@@ -11,22 +11,12 @@ import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxState;
 import java.nio.file.Files;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ResourceLimitsIT {
-    private static TestRuntime sandboxes;
-
-    @BeforeAll
-    static void startRuntime() throws Exception {
-        sandboxes = TestRuntime.start();
-    }
-
-    @AfterAll
-    static void stopRuntime() throws Exception {
-        sandboxes.close();
-    }
+    @RegisterExtension
+    static final TestRuntime sandboxes = TestRuntime.start();
 
     @Test
     void run_allocatingMoreThanItsMemory_isKilledWhileTheSandboxLivesOn() throws Exception {

@@ -12,22 +12,12 @@ import dev.corral.core.sandbox.SandboxState;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class SandboxLifecycleIT {
-    private static TestRuntime sandboxes;
-
-    @BeforeAll
-    static void startRuntime() throws Exception {
-        sandboxes = TestRuntime.start();
-    }
-
-    @AfterAll
-    static void stopRuntime() throws Exception {
-        sandboxes.close();
-    }
+    @RegisterExtension
+    static final TestRuntime sandboxes = TestRuntime.start();
 
     @Test
     void create_thenExecAndDestroy_leavesNothingBehind() throws Exception {

@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@link RuncSandboxRuntime} on a fresh data directory, with the {@code base} template from a cache shared
@@ -26,7 +28,7 @@ import java.util.stream.Stream;
  * the first run on a machine builds it. Closing it removes every sandbox, checks that nothing is left mounted, and
  * deletes the data directory.
  */
-final class TestRuntime implements AutoCloseable {
+final class TestRuntime implements AutoCloseable, AfterAllCallback {
     static final Path TEMPLATE_CACHE = Path.of(Optional.ofNullable(System.getenv("CORRAL_TEST_TEMPLATE_CACHE"))
             .orElse("/var/tmp/corral-test-templates"));
     /** Small enough for two cores and many sandboxes: 1 vCPU, 128 MB memory, 64 MB disk, 128 processes. */
@@ -45,8 +47,13 @@ final class TestRuntime implements AutoCloseable {
         this.runtime = new RuncSandboxRuntime(settings, templates, runner);
     }
 
-    static TestRuntime start() throws IOException {
-        return start(UnaryOperator.identity());
+    /** A runtime on a fresh data directory; registered as a JUnit extension, it is closed after the class. */
+    static TestRuntime start() {
+        try {
+            return start(UnaryOperator.identity());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** A runtime whose settings are changed from the defaults, e.g. to break it on purpose. */
@@ -86,6 +93,11 @@ final class TestRuntime implements AutoCloseable {
         assertThat(runner.check(List.of("runc", "--root", settings.runcRoot().toString(), "list", "-q"))
                 .stdoutText()).as("runc list").doesNotContain(id.value());
         assertThat(paths.dir()).as("sandbox directory").doesNotExist();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws IOException {
+        close();
     }
 
     @Override
