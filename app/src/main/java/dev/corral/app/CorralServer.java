@@ -20,9 +20,12 @@ import dev.corral.store.JdbiSandboxStore;
 import dev.corral.core.sandbox.SandboxExecutions;
 import dev.corral.core.sandbox.SandboxReaper;
 import dev.corral.core.sandbox.SandboxService;
+import dev.corral.core.sandbox.SandboxWork;
+import dev.corral.core.sandbox.files.SandboxFiles;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.http.sandboxes.ExecRoutes;
 import dev.corral.http.sandboxes.LogsSocket;
+import dev.corral.http.sandboxes.SandboxFileRoutes;
 import dev.corral.http.sandboxes.SandboxRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -78,8 +81,10 @@ public final class CorralServer implements AutoCloseable {
         var sandboxStore = new JdbiSandboxStore(database.jdbi());
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
         this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs, clock);
-        var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, clock);
-        var reaper = new SandboxReaper(sandboxStore, sandboxes, executions, logs, organizations, plans);
+        var work = new SandboxWork();
+        var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
+        var files = new SandboxFiles(sandboxes, local.runtime(), work, plans);
+        var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans);
         reconcile();
 
         this.background = Executors.newScheduledThreadPool(2,
@@ -98,6 +103,7 @@ public final class CorralServer implements AutoCloseable {
                         new OrganizationRoutes(organizationService, bodies, clock),
                         new SandboxRoutes(sandboxes, bodies),
                         new ExecRoutes(executions, bodies),
+                        new SandboxFileRoutes(files, bodies),
                         new LogsSocket(sandboxes, logs)));
     }
 

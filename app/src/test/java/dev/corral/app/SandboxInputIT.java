@@ -120,7 +120,11 @@ class SandboxInputIT {
     void exec_hugeCommand_isRefusedBeforeItRuns() {
         String path = "v1/sandboxes/" + sandbox + "/exec";
 
-        ApiResponse tenMegabytes = admin.post(path, Map.of("command", "echo " + "x".repeat(10 << 20)));
+        // Expect: 100-continue lets the server refuse the body before the client sends it all.
+        ApiResponse tenMegabytes = admin.send(admin.request(path).expectContinue(true)
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"command\": \"echo " + "x".repeat(10 << 20) + "\"}")));
         ApiResponse overArgMax = admin.post(path, Map.of("command", "echo " + "x".repeat(200_000)));
 
         assertThat(tenMegabytes.status()).isEqualTo(413);

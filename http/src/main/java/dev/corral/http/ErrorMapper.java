@@ -7,13 +7,16 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import java.util.Map;
+import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place where failures become HTTP answers: each {@link ErrorCode} has its status here, JSON problems
  * (see {@link JsonProblems}) name the field, Javalin's own 404/405/413 speak the envelope too, and anything
- * unexpected is logged with its request id and answered {@code internal_error} without a stack trace.
+ * unexpected is logged with its request id and answered {@code internal_error} without a stack trace. A failure
+ * after a streamed answer has begun (a file download whose sandbox stopped) can no longer be told in the envelope:
+ * the connection is cut instead, so the client sees a broken transfer, never a complete-looking one.
  */
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
@@ -26,6 +29,10 @@ public final class ErrorMapper {
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
         routes.exception(Exception.class, (e, ctx) -> {
             LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+            if (ctx.res().isCommitted()) {
+                cut(ctx, e);
+                return;
+            }
             respond(ctx, new CorralException(ErrorCode.INTERNAL_ERROR, "Something went wrong on our side; "
                     + "quote the request id when reporting it"));
         });
@@ -45,6 +52,7 @@ public final class ErrorMapper {
             case METHOD_NOT_ALLOWED -> 405;
             case CONFLICT, INVALID_STATE -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
+            case RANGE_NOT_SATISFIABLE -> 416;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case RATE_LIMITED -> 429;
             case INTERNAL_ERROR -> 500;
@@ -54,6 +62,11 @@ public final class ErrorMapper {
 
     /** Writes {@code e} as the error envelope with its status. */
     public static void respond(Context ctx, CorralException e) {
+        if (ctx.res().isCommitted()) {
+            LOG.warn("Cutting off {} {} after its answer began: {}", ctx.method(), ctx.path(), e.getMessage());
+            cut(ctx, e);
+            return;
+        }
         Object details = e.details().isEmpty() ? null : e.details();
         if (e.retryAfter().isPresent()) {
             long millis = e.retryAfter().get().toMillis();
@@ -65,6 +78,14 @@ public final class ErrorMapper {
         }
         var error = new Envelope.Error(e.code().wire(), e.getMessage(), RequestIds.of(ctx), details);
         ctx.status(status(e.code())).json(new Envelope.Failure(error));
+    }
+
+    /** Aborts the exchange: the connection closes without ending the answer properly. */
+    private static void cut(Context ctx, Throwable failure) {
+        ServletContextRequest request = ServletContextRequest.getServletContextRequest(ctx.req());
+        if (request != null) {
+            request.getServletChannel().abort(failure);
+        }
     }
 
     private static CorralException fromJavalin(HttpResponseException e) {

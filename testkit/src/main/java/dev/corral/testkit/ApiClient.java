@@ -75,6 +75,21 @@ public final class ApiClient {
         }
     }
 
+    /** Sends a request built by the caller, adding the API key, and returns the answer's raw bytes. */
+    public HttpResponse<byte[]> sendForBytes(HttpRequest.Builder builder) {
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        try {
+            return HTTP.send(builder.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
     /** A request builder for {@code path} on this server, without authentication. */
     public HttpRequest.Builder request(String path) {
         return HttpRequest.newBuilder(base.resolve(path));

@@ -8,8 +8,8 @@ import picocli.CommandLine.Command;
 /** The top of the {@code corral} command tree. */
 @Command(name = "corral", mixinStandardHelpOptions = true, versionProvider = CorralCommand.VersionProvider.class,
         description = "Corral: self-hosted sandboxes for AI agents, speaking the RunTools API.",
-        subcommands = {ServeCommand.class, KeysCommand.class, SandboxCommand.class, TemplatesCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, KeysCommand.class, SandboxCommand.class, FilesCommand.class,
+                TemplatesCommand.class, CommandLine.HelpCommand.class})
 public final class CorralCommand {
 
     /** The command line with Corral's error handling: configuration and API errors print a message, no trace. */

@@ -3,16 +3,22 @@ package dev.corral.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** The CLI's connection to a running Corral: sends JSON, unwraps the envelope, turns API errors into one line. */
+/**
+ * The CLI's connection to a running Corral: sends JSON (or raw bytes), unwraps the envelope, turns API errors into
+ * one line.
+ */
 final class RemoteApi {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration TRANSFER_TIMEOUT = Duration.ofHours(1);
 
     private final URI base;
     private final String apiKey;
@@ -45,20 +51,61 @@ final class RemoteApi {
                         .method(method, HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)));
             }
             HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            JsonNode json = response.body().isEmpty() ? MAPPER.missingNode() : MAPPER.readTree(response.body());
             if (response.statusCode() >= 400) {
-                JsonNode error = json.path("error");
-                throw new CliException(error.path("code").asText("http_" + response.statusCode()) + ": "
-                        + error.path("message").asText(response.body()), 1);
+                throw apiError(response.statusCode(), response.body());
             }
-            return json;
-        } catch (ConnectException e) {
-            throw new CliException("cannot reach Corral at " + base + " (is 'corral serve' running? set --url)", 3);
+            return response.body().isEmpty() ? MAPPER.missingNode() : MAPPER.readTree(response.body());
         } catch (IOException e) {
-            throw new CliException("talking to " + base + " failed: " + e.getMessage(), 3);
+            throw unreachable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new CliException("interrupted", 130);
         }
+    }
+
+    /**
+     * Sends {@code body} as raw bytes and returns the successful answer's raw body, which the caller reads and
+     * closes; {@link CliException} for any failure. Large transfers may take long: the only time limit is
+     * {@link #TRANSFER_TIMEOUT} for the answer to begin.
+     */
+    InputStream stream(String method, String path, HttpRequest.BodyPublisher body) {
+        try {
+            var request = HttpRequest.newBuilder(base.resolve(path))
+                    .header("Authorization", "Bearer " + apiKey)
+                    .header("Content-Type", "application/octet-stream")
+                    .timeout(TRANSFER_TIMEOUT)
+                    .method(method, body);
+            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() >= 400) {
+                try (InputStream error = response.body()) {
+                    throw apiError(response.statusCode(), new String(error.readAllBytes(), StandardCharsets.UTF_8));
+                }
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw unreachable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted", 130);
+        }
+    }
+
+    /** The API's error as one line: its code and message, or the raw body when it is not the envelope. */
+    private static CliException apiError(int status, String body) {
+        JsonNode error;
+        try {
+            error = MAPPER.readTree(body).path("error");
+        } catch (IOException e) {
+            error = MAPPER.missingNode();
+        }
+        return new CliException(error.path("code").asText("http_" + status) + ": "
+                + error.path("message").asText(body), 1);
+    }
+
+    private CliException unreachable(IOException e) {
+        if (e instanceof ConnectException) {
+            return new CliException("cannot reach Corral at " + base + " (is 'corral serve' running? set --url)", 3);
+        }
+        return new CliException("talking to " + base + " failed: " + e.getMessage(), 3);
     }
 }

@@ -74,6 +74,10 @@ public final class CorralException extends RuntimeException {
         return new CorralException(ErrorCode.QUOTA_EXCEEDED, message);
     }
 
+    public static CorralException payloadTooLarge(String message) {
+        return new CorralException(ErrorCode.PAYLOAD_TOO_LARGE, message);
+    }
+
     public static CorralException rateLimited(Duration retryAfter) {
         return new CorralException(ErrorCode.RATE_LIMITED, "Rate limit exceeded; retry later", List.of(),
                 retryAfter, null);

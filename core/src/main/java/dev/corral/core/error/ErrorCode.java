@@ -17,6 +17,8 @@ public enum ErrorCode {
     CONFLICT,
     INVALID_STATE,
     PAYLOAD_TOO_LARGE,
+    /** Not a RunTools code: a byte range of a file that holds none of it (HTTP 416). */
+    RANGE_NOT_SATISFIABLE,
     UNSUPPORTED_MEDIA_TYPE,
     RATE_LIMITED,
     INTERNAL_ERROR,

@@ -25,6 +25,17 @@ public record Principal(Organization organization, ApiKey key) {
         }
     }
 
+    /**
+     * Returns normally when the key holds {@code scope} or {@code alternative}; {@code forbidden} naming both
+     * otherwise.
+     */
+    public void requireAny(Scope scope, Scope alternative) {
+        if (!key.grants(scope) && !key.grants(alternative)) {
+            throw CorralException.forbidden("This API key lacks the scope '" + scope + "' (or '" + alternative
+                    + "')");
+        }
+    }
+
     /** Whether this caller administers the whole server: an admin key of the operator organization. */
     public boolean isOperatorAdmin() {
         return organization.operator() && key.grants(ADMIN);

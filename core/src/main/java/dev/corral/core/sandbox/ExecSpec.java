@@ -1,6 +1,7 @@
 package dev.corral.core.sandbox;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -12,8 +13,11 @@ import java.util.Objects;
  * @param timeout        after this the command's whole process group is killed and the exit says {@code timedOut}
  * @param maxOutputBytes how much stdout and stderr together are kept; the rest is read and dropped, and the exit
  *                       says {@code truncated}
+ * @param arguments      the command's positional parameters {@code $1, $2, ...}, passed as they are: no shell reads
+ *                       them as code, so a fixed script can take untrusted text such as a path safely
  */
-public record ExecSpec(String command, String cwd, Map<String, String> env, Duration timeout, long maxOutputBytes) {
+public record ExecSpec(String command, String cwd, Map<String, String> env, Duration timeout, long maxOutputBytes,
+                       List<String> arguments) {
     public static final String DEFAULT_CWD = "/workspace";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_MAX_OUTPUT_BYTES = 1L << 20;
@@ -35,6 +39,17 @@ public record ExecSpec(String command, String cwd, Map<String, String> env, Dura
         if (maxOutputBytes < 0) {
             throw new IllegalArgumentException("maxOutputBytes cannot be negative: " + maxOutputBytes);
         }
+        arguments = List.copyOf(arguments);
+        for (String argument : arguments) {
+            if (argument.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("arguments cannot contain NUL bytes");
+            }
+        }
+    }
+
+    /** A command without positional parameters. */
+    public ExecSpec(String command, String cwd, Map<String, String> env, Duration timeout, long maxOutputBytes) {
+        this(command, cwd, env, timeout, maxOutputBytes, List.of());
     }
 
     /** {@code command} with the defaults of the RunTools API: cwd /workspace, no extra env, 30 s, 1 MB of output. */
@@ -43,18 +58,22 @@ public record ExecSpec(String command, String cwd, Map<String, String> env, Dura
     }
 
     public ExecSpec withCwd(String newCwd) {
-        return new ExecSpec(command, newCwd, env, timeout, maxOutputBytes);
+        return new ExecSpec(command, newCwd, env, timeout, maxOutputBytes, arguments);
     }
 
     public ExecSpec withEnv(Map<String, String> newEnv) {
-        return new ExecSpec(command, cwd, newEnv, timeout, maxOutputBytes);
+        return new ExecSpec(command, cwd, newEnv, timeout, maxOutputBytes, arguments);
     }
 
     public ExecSpec withTimeout(Duration newTimeout) {
-        return new ExecSpec(command, cwd, env, newTimeout, maxOutputBytes);
+        return new ExecSpec(command, cwd, env, newTimeout, maxOutputBytes, arguments);
     }
 
     public ExecSpec withMaxOutputBytes(long newMaxOutputBytes) {
-        return new ExecSpec(command, cwd, env, timeout, newMaxOutputBytes);
+        return new ExecSpec(command, cwd, env, timeout, newMaxOutputBytes, arguments);
+    }
+
+    public ExecSpec withArguments(List<String> newArguments) {
+        return new ExecSpec(command, cwd, env, timeout, maxOutputBytes, newArguments);
     }
 }

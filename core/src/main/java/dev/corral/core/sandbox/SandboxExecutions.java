@@ -11,15 +11,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Runs commands in sandboxes: in the foreground (the caller reads the stream, or waits for the whole result) and
  * in the background (a virtual thread of this class reads it, and its output goes to the logs only).
  *
- * <p>Threading: any request thread may call any method. Each sandbox has a count of commands in flight, which
- * the idle reaper reads so that it never pauses a sandbox in the middle of a command. Background processes are
- * kept in a concurrent map until their sandbox is deleted.
+ * <p>Threading: any request thread may call any method. Each command counts as work in its sandbox
+ * ({@link SandboxWork}) while it runs, so that the idle reaper never pauses a sandbox in the middle of one.
+ * Background processes are kept in a concurrent map until their sandbox is deleted.
  */
 public final class SandboxExecutions {
     private final SandboxService sandboxes;
@@ -27,15 +26,16 @@ public final class SandboxExecutions {
     private final Plans plans;
     private final SandboxLogs logs;
     private final InstantSource clock;
-    private final ConcurrentHashMap<SandboxId, AtomicInteger> inFlight = new ConcurrentHashMap<>();
+    private final SandboxWork work;
     private final ConcurrentHashMap<String, Background> background = new ConcurrentHashMap<>();
 
     public SandboxExecutions(SandboxService sandboxes, SandboxRuntime runtime, Plans plans, SandboxLogs logs,
-                             InstantSource clock) {
+                             SandboxWork work, InstantSource clock) {
         this.sandboxes = sandboxes;
         this.runtime = runtime;
         this.plans = plans;
         this.logs = logs;
+        this.work = work;
         this.clock = clock;
         sandboxes.onDeleted(this::forget);
     }
@@ -82,31 +82,24 @@ public final class SandboxExecutions {
         return process.snapshot();
     }
 
-    /** Whether a command is running in the sandbox now: a sandbox at work is not idle. */
-    public boolean isBusy(SandboxId id) {
-        AtomicInteger count = inFlight.get(id);
-        return count != null && count.get() > 0;
-    }
-
     /** Drops the records of a deleted sandbox's background processes (the runtime has ended the processes). */
     private void forget(SandboxId id) {
         background.values().removeIf(p -> p.sandbox.equals(id));
-        inFlight.remove(id);
+        work.forget(id);
     }
 
     private ExecStream start(SandboxId id, String processId, ExecSpec spec,
                              java.util.function.Consumer<ExecEvent.Exit> onExit) {
-        AtomicInteger count = inFlight.computeIfAbsent(id, k -> new AtomicInteger());
-        count.incrementAndGet();
+        SandboxWork.Piece piece = work.begin(id);
         ExecStream raw;
         try {
             raw = runtime.exec(id, spec);
         } catch (RuntimeException e) {
-            count.decrementAndGet();
+            piece.close();
             throw e;
         }
         return new LoggedExecStream(raw, id, processId, spec.command(), logs, clock, exit -> {
-            count.decrementAndGet();
+            piece.close();
             sandboxes.recordActivity(id);
             onExit.accept(exit);
         });

@@ -8,7 +8,8 @@ import java.time.Instant;
 
 /**
  * Pauses sandboxes left idle for their idle timeout and stops those that reached their plan's maximum runtime.
- * A sandbox is not idle while a command runs in it or someone watches its logs.
+ * A sandbox is not idle while a command or a file transfer runs in it ({@link SandboxWork}) or someone watches its
+ * logs.
  *
  * <p>Threading: {@link #reap} is called by one scheduled thread owned by the application; each pause or stop goes
  * through {@link SandboxService}, under that sandbox's lock, so it cannot interleave with a request's transition.
@@ -18,16 +19,16 @@ public final class SandboxReaper {
 
     private final SandboxStore store;
     private final SandboxService sandboxes;
-    private final SandboxExecutions executions;
+    private final SandboxWork work;
     private final SandboxLogs logs;
     private final OrganizationStore organizations;
     private final Plans plans;
 
-    public SandboxReaper(SandboxStore store, SandboxService sandboxes, SandboxExecutions executions, SandboxLogs logs,
+    public SandboxReaper(SandboxStore store, SandboxService sandboxes, SandboxWork work, SandboxLogs logs,
                          OrganizationStore organizations, Plans plans) {
         this.store = store;
         this.sandboxes = sandboxes;
-        this.executions = executions;
+        this.work = work;
         this.logs = logs;
         this.organizations = organizations;
         this.plans = plans;
@@ -42,7 +43,7 @@ public final class SandboxReaper {
                 if (sandbox.hasOutlived(maxRuntime, now)) {
                     LOG.log(System.Logger.Level.INFO, "Stopping sandbox {0}: maximum runtime reached", sandbox.id());
                     sandboxes.expire(sandbox);
-                } else if (sandbox.isIdle(now) && !executions.isBusy(sandbox.id()) && !logs.isWatched(sandbox.id())) {
+                } else if (sandbox.isIdle(now) && !work.isBusy(sandbox.id()) && !logs.isWatched(sandbox.id())) {
                     LOG.log(System.Logger.Level.INFO, "Pausing idle sandbox {0}", sandbox.id());
                     sandboxes.pauseIfIdle(sandbox, now);
                 }

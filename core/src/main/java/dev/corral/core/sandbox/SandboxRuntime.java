@@ -1,5 +1,6 @@
 package dev.corral.core.sandbox;
 
+import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;
 
@@ -23,8 +24,22 @@ public interface SandboxRuntime {
      */
     void create(SandboxSpec spec);
 
-    /** Starts a command in a running sandbox and streams its output; see {@link ExecStream}. */
+    /**
+     * Starts a command in a running sandbox and streams its output; see {@link ExecStream}. Its standard input is
+     * empty ({@code /dev/null}).
+     */
     ExecStream exec(SandboxId id, ExecSpec spec);
+
+    /**
+     * As {@link #exec(SandboxId, ExecSpec)}, with {@code stdin} copied into the command's standard input by a
+     * thread of the runtime's own, which closes the command's input at the end of {@code stdin}. The copy goes at
+     * the pace the command reads, through a small buffer, so a large input is never held in memory. A command that
+     * ends without reading all of it leaves the rest unread. If reading {@code stdin} fails, the command is killed
+     * and the stream's {@link ExecStream#next()} throws, in place of the exit, what {@code stdin} threw (an
+     * {@link java.io.IOException} wrapped in {@link java.io.UncheckedIOException}). {@code stdin} stays the
+     * caller's to close; closing the stream stops the copy (interrupting a read that blocks).
+     */
+    ExecStream exec(SandboxId id, ExecSpec spec, InputStream stdin);
 
     /** Runs a command to its end and returns everything it wrote; see {@link #exec}. */
     default ExecResult run(SandboxId id, ExecSpec spec) throws InterruptedException {

@@ -35,6 +35,23 @@ class ExecSpecTest {
     }
 
     @Test
+    void withArguments_keepsTheRestAndCopiesTheList() {
+        var arguments = new java.util.ArrayList<>(java.util.List.of("a b", "$(c)"));
+        ExecSpec spec = ExecSpec.of("printf %s \"$1\"").withTimeout(Duration.ofSeconds(5)).withArguments(arguments);
+        arguments.clear();
+
+        assertThat(spec.arguments()).containsExactly("a b", "$(c)");
+        assertThat(spec.timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(ExecSpec.of("ls").arguments()).isEmpty();
+    }
+
+    @Test
+    void new_argumentWithNulByte_isRefused() {
+        assertThatThrownBy(() -> ExecSpec.of("ls").withArguments(java.util.List.of("a\0b")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void new_zeroTimeout_isRefused() {
         assertThatThrownBy(() -> ExecSpec.of("ls").withTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -3,6 +3,7 @@ package dev.corral.runtime.oci;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -11,6 +12,8 @@ import java.util.stream.Stream;
  * device still holding a sandbox's disk image when a mount did not clean it up.
  */
 final class LoopDevices {
+    private static final Duration POLL = Duration.ofMillis(20);
+
     private final Path sysBlock;
 
     LoopDevices(Path sysBlock) {
@@ -32,6 +35,21 @@ final class LoopDevices {
                     .toList();
         } catch (IOException e) {
             return List.of();
+        }
+    }
+
+    /**
+     * Blocks until no loop device is backed by {@code image}, for at most {@code max}; returns quietly either way,
+     * since a device that lingers is found and detached again by the next clean-up.
+     */
+    void awaitDetached(Path image, Duration max) {
+        long deadline = System.nanoTime() + max.toNanos();
+        try {
+            while (!backedBy(image).isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(POLL.toMillis());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

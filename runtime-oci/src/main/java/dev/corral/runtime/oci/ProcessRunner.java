@@ -17,9 +17,10 @@ import java.util.function.Consumer;
 
 /**
  * The one place Corral starts external processes: runc, mount, mkfs, mmdebstrap, kill. Every run has a timeout
- * (the process is killed when it passes), standard input from {@code /dev/null}, and failures become
- * {@code runtime_unavailable} naming the command and the tail of what it wrote to standard error. An interrupted
- * caller gets the process killed, its interrupt flag set again, and a {@code runtime_unavailable}.
+ * (the process is killed when it passes), standard input from {@code /dev/null} unless the caller feeds it
+ * ({@link #startWithInput}), and failures become {@code runtime_unavailable} naming the command and the tail of
+ * what it wrote to standard error. An interrupted caller gets the process killed, its interrupt flag set again,
+ * and a {@code runtime_unavailable}.
  *
  * <p>Threading: stateless and safe for any number of threads. Each call blocks its caller; the output of each
  * process is read by one virtual thread per stream. Waiting uses {@link Process#onExit()} rather than
@@ -107,6 +108,14 @@ public final class ProcessRunner {
      */
     Process start(List<String> command) {
         return start(new ProcessBuilder(command).redirectInput(DEV_NULL), command);
+    }
+
+    /**
+     * As {@link #start(List)}, but standard input is a pipe too ({@link Process#getOutputStream()}), which the
+     * caller feeds and closes.
+     */
+    Process startWithInput(List<String> command) {
+        return start(new ProcessBuilder(command), command);
     }
 
     /**

@@ -4,6 +4,9 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.ExecEvent;
 import dev.corral.core.sandbox.ExecStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,6 +41,13 @@ import java.util.function.Function;
  * failed: sandbox paused, gone, out of pids) leaves no pid file; its first {@code next()} then throws what
  * {@code neverStarted} makes of runc's stderr instead of passing runc's message off as the command's output.
  *
+ * <p>Standard input, when given, is copied by a third virtual thread into runc's stdin pipe, which runc hands to
+ * the command; the copier closes the pipe at the input's end, so the command sees EOF. A full pipe blocks the
+ * copier, so input goes at the command's pace. If the command stops reading (it exited or closed its input), the
+ * rest is left unread. If reading the input fails, the copier keeps the failure and kills the command, and
+ * {@code next()} throws the failure where the exit would have been: a command must not look as if it had
+ * succeeded on half of its input.
+ *
  * <p>Threading: one consumer calls {@code next()}; {@code kill()} may come from any thread, serialized by a
  * lock; {@code close()} is for the consumer, and a {@code next()} blocked in another thread then throws
  * {@link IllegalStateException}.
@@ -65,16 +75,18 @@ final class RuncExecStream implements ExecStream {
     private final Thread stdoutPump;
     private final Thread stderrPump;
     private final Thread watchdog;
+    private final Thread stdinCopier;
     private final CompletableFuture<Long> exitNanos;
     private volatile boolean truncated;
     private volatile boolean killed;
     private volatile boolean closed;
+    private volatile RuntimeException inputFailure;
     private int pumpsEnded;
     private boolean started;
     private boolean exitReturned;
 
-    private RuncExecStream(Process runc, List<Path> ownFiles, long maxOutputBytes, Duration timeout,
-                           ProcessRunner runner, Function<String, CorralException> neverStarted) {
+    private RuncExecStream(Process runc, InputStream stdin, List<Path> ownFiles, long maxOutputBytes,
+                           Duration timeout, ProcessRunner runner, Function<String, CorralException> neverStarted) {
         this.runc = runc;
         this.pidFile = ownFiles.getFirst();
         this.ownFiles = List.copyOf(ownFiles);
@@ -86,18 +98,23 @@ final class RuncExecStream implements ExecStream {
         this.stdoutPump = StreamPump.start(name + "-stdout", runc.getInputStream(), sink(false));
         this.stderrPump = StreamPump.start(name + "-stderr", runc.getErrorStream(), sink(true));
         this.watchdog = Thread.ofVirtual().name(name + "-timeout").start(() -> killAfter(timeout));
+        this.stdinCopier = stdin == null ? null
+                : Thread.ofVirtual().name(name + "-stdin").start(() -> copyInput(stdin, runc.getOutputStream()));
     }
 
     /**
      * Streams the started {@code runc exec} process.
      *
+     * @param stdin        copied into the command's standard input when not null; runc must then have been
+     *                     started with a stdin pipe
      * @param ownFiles     the pid file runc writes the command's host pid to, then any other file made for this
      *                     exec; all are deleted on close
      * @param neverStarted turns runc's stderr into the error for a command that never started
      */
-    static RuncExecStream follow(Process runc, List<Path> ownFiles, long maxOutputBytes, Duration timeout,
-                                 ProcessRunner runner, Function<String, CorralException> neverStarted) {
-        return new RuncExecStream(runc, ownFiles, maxOutputBytes, timeout, runner, neverStarted);
+    static RuncExecStream follow(Process runc, InputStream stdin, List<Path> ownFiles, long maxOutputBytes,
+                                 Duration timeout, ProcessRunner runner,
+                                 Function<String, CorralException> neverStarted) {
+        return new RuncExecStream(runc, stdin, ownFiles, maxOutputBytes, timeout, runner, neverStarted);
     }
 
     @Override
@@ -123,6 +140,9 @@ final class RuncExecStream implements ExecStream {
         long endNanos = awaitExit();
         confirmStarted();
         exitReturned = true;
+        if (inputFailure != null) {
+            throw inputFailure;
+        }
         return new ExecEvent.Exit(runc.exitValue(), Duration.ofNanos(endNanos - startNanos), killed, truncated);
     }
 
@@ -162,6 +182,9 @@ final class RuncExecStream implements ExecStream {
         closed = true;
         kill();
         watchdog.interrupt();
+        if (stdinCopier != null) {
+            stdinCopier.interrupt();
+        }
         stdoutPump.interrupt();
         stderrPump.interrupt();
         queue.clear();
@@ -208,6 +231,33 @@ final class RuncExecStream implements ExecStream {
             queue.put(item);
         } catch (InterruptedException e) {
             // close() interrupts a pump waiting for room: the item has nobody to go to any more.
+        }
+    }
+
+    /** Copies {@code in} to the command's stdin until either ends; see the class notes for failures. */
+    private void copyInput(InputStream in, OutputStream toCommand) {
+        byte[] buffer = new byte[StreamPump.CHUNK_BYTES];
+        try (toCommand) {
+            int n;
+            while ((n = readInput(in, buffer)) >= 0) {
+                toCommand.write(buffer, 0, n);
+                toCommand.flush();
+            }
+        } catch (IOException e) {
+            // The command closed its input or exited: what it did not read is not for it.
+        }
+    }
+
+    /** One read of the input; a failure kills the command and ends the copy (as -1). */
+    private int readInput(InputStream in, byte[] buffer) {
+        try {
+            return in.read(buffer);
+        } catch (IOException | RuntimeException e) {
+            if (!closed && runc.isAlive()) {
+                inputFailure = e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+                kill();
+            }
+            return -1;
         }
     }
 

@@ -10,6 +10,7 @@ import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.SandboxState;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -100,7 +101,12 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
 
     @Override
     public ExecStream exec(SandboxId id, ExecSpec spec) {
-        return execs.start(paths(id), spec);
+        return execs.start(paths(id), spec, null);
+    }
+
+    @Override
+    public ExecStream exec(SandboxId id, ExecSpec spec, InputStream stdin) {
+        return execs.start(paths(id), spec, java.util.Objects.requireNonNull(stdin, "stdin"));
     }
 
     @Override

@@ -5,10 +5,12 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.ExecSpec;
 import dev.corral.core.sandbox.SandboxId;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BiFunction;
@@ -22,12 +24,13 @@ import java.util.function.BiFunction;
  */
 final class SandboxExecs {
     /**
-     * Runs the command ({@code $1}) in its directory ({@code $0}), made first when missing as the API promises, by
-     * replacing this shell with the command's own: the pid runc reports stays the command's, and a directory that
-     * cannot be made is the command's failure (exit 126) rather than runc's.
+     * Runs the command ({@code $2}) in its directory ({@code $1}), made first when missing as the API promises, by
+     * replacing this shell with the command's own, which gets the remaining arguments as its {@code $1, $2, ...}
+     * (and {@code /bin/sh} as its {@code $0}, as a plain {@code sh -c} would): the pid runc reports stays the
+     * command's, and a directory that cannot be made is the command's failure (exit 126) rather than runc's.
      */
-    private static final String IN_DIRECTORY =
-            "cd -- \"$0\" 2>/dev/null || { mkdir -p -- \"$0\" && cd -- \"$0\"; } || exit 126; exec /bin/sh -c \"$1\"";
+    private static final String IN_DIRECTORY = "cd -- \"$1\" 2>/dev/null || { mkdir -p -- \"$1\" && cd -- \"$1\"; }"
+            + " || exit 126; command=$2; shift 2; exec /bin/sh -c \"$command\" /bin/sh \"$@\"";
 
     private final OciRuntimeCli cli;
     private final ProcessRunner runner;
@@ -48,13 +51,18 @@ final class SandboxExecs {
         this.neverStarted = neverStarted;
     }
 
-    RuncExecStream start(SandboxPaths paths, ExecSpec spec) {
+    /**
+     * Starts {@code spec} in the sandbox; {@code stdin}, when not null, is copied into the command's standard input
+     * (see {@link RuncExecStream}), which is {@code /dev/null} otherwise.
+     */
+    RuncExecStream start(SandboxPaths paths, ExecSpec spec, InputStream stdin) {
         SandboxId id = paths.id();
         String name = UUID.randomUUID().toString();
         Path processFile = paths.execDir().resolve(name + ".json");
         Path pidFile = paths.execDir().resolve(name + ".pid");
         try {
-            List<String> args = List.of("/bin/sh", "-c", IN_DIRECTORY, spec.cwd(), spec.command());
+            var args = new ArrayList<>(List.of("/bin/sh", "-c", IN_DIRECTORY, "sh", spec.cwd(), spec.command()));
+            args.addAll(spec.arguments());
             var process = containerConfig.forExec(json.readTree(Files.readAllBytes(paths.config())), args,
                     spec.env());
             Files.createFile(processFile, PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
@@ -64,8 +72,9 @@ final class SandboxExecs {
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot prepare a command for sandbox " + id + ": " + e, e);
         }
-        Process runc = runner.start(cli.execCommand(id.value(), pidFile, processFile));
-        return RuncExecStream.follow(runc, List.of(pidFile, processFile), spec.maxOutputBytes(), spec.timeout(),
-                runner, runcStderr -> neverStarted.apply(id, runcStderr));
+        List<String> command = cli.execCommand(id.value(), pidFile, processFile);
+        Process runc = stdin == null ? runner.start(command) : runner.startWithInput(command);
+        return RuncExecStream.follow(runc, stdin, List.of(pidFile, processFile), spec.maxOutputBytes(),
+                spec.timeout(), runner, runcStderr -> neverStarted.apply(id, runcStderr));
     }
 }

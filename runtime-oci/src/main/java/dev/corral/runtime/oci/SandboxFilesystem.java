@@ -18,6 +18,8 @@ import java.util.List;
 final class SandboxFilesystem {
     private final ProcessRunner runner;
     private final MountTable mounts;
+    private static final java.time.Duration DETACH_WAIT = java.time.Duration.ofSeconds(5);
+
     private final LoopDevices loops;
     private final IdMapping mapping;
     private final OwnershipShift ownership;
@@ -110,6 +112,9 @@ final class SandboxFilesystem {
             // A mount made with -o loop detaches its device when unmounted; this catches a crash in between.
             runner.run(List.of("losetup", "-d", device.toString()));
         }
+        // The kernel clears an auto-detaching loop device after the unmount returns, on its own time; wait for it,
+        // so that a destroyed sandbox holds no device when destroy returns.
+        loops.awaitDetached(paths.diskImage(), DETACH_WAIT);
     }
 
     private void makeDirectory(Path dir) throws IOException {

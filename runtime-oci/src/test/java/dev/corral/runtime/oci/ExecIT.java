@@ -10,6 +10,10 @@ import dev.corral.core.sandbox.ExecResult;
 import dev.corral.core.sandbox.ExecSpec;
 import dev.corral.core.sandbox.ExecStream;
 import dev.corral.core.sandbox.SandboxId;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,6 +76,80 @@ class ExecIT {
         ExecResult result = sandboxes.run(sandbox, "printf '%s|' \"a b\" '$HOME' \"$0\"");
 
         assertThat(result.stdoutText()).isEqualTo("a b|$HOME|/bin/sh|");
+    }
+
+    @Test
+    void run_withArguments_passesThemLiterallyAsPositionalParameters() throws Exception {
+        List<String> arguments = List.of("a b", "it's \"quoted\"", "$(touch /tmp/pwned)", "`id`", "; rm -rf /",
+                "-n", "", "new\nline", "*");
+
+        ExecResult result = sandboxes.runtime.run(sandbox, ExecSpec.of("printf '%s|' \"$#\" \"$0\" \"$@\"")
+                .withArguments(arguments));
+
+        assertThat(result.stdoutText()).isEqualTo("9|/bin/sh|" + String.join("|", arguments) + "|");
+        assertThat(sandboxes.run(sandbox, "test -e /tmp/pwned; echo $?").stdoutText()).isEqualTo("1\n");
+    }
+
+    @Test
+    void exec_withTwentyMegabytesOfStdin_hasTheCommandReadThemByteExact() throws Exception {
+        byte[] input = new byte[20 << 20];
+        new java.util.Random(42).nextBytes(input);
+
+        ExecResult result;
+        try (ExecStream stream = sandboxes.runtime.exec(sandbox, ExecSpec.of("sha256sum; wc -c < /dev/null"),
+                new ByteArrayInputStream(input))) {
+            result = ExecResult.drain(stream);
+        }
+
+        String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(input));
+        assertThat(result.exitCode()).isZero();
+        assertThat(result.stdoutText()).startsWith(sha256 + "  -\n");
+    }
+
+    @Test
+    void exec_withStdin_theCommandSeesItsEndAndMayStopEarly() throws Exception {
+        byte[] input = new byte[8 << 20];
+
+        try (ExecStream stream = sandboxes.runtime.exec(sandbox, ExecSpec.of("head -c 3 | wc -c"),
+                new ByteArrayInputStream(input))) {
+            ExecResult result = ExecResult.drain(stream);
+
+            assertThat(result.exitCode()).isZero();
+            assertThat(result.stdoutText()).isEqualTo("3\n");
+        }
+        try (ExecStream stream = sandboxes.runtime.exec(sandbox, ExecSpec.of("wc -c"),
+                new ByteArrayInputStream("four".getBytes()))) {
+            assertThat(ExecResult.drain(stream).stdoutText()).isEqualTo("4\n");
+        }
+    }
+
+    @Test
+    void exec_stdinFailingHalfway_killsTheCommandAndThrowsTheFailure() throws Exception {
+        var failing = new InputStream() {
+            private int served;
+
+            @Override
+            public int read() {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (served >= 3) {
+                    throw new IOException("the client went away");
+                }
+                served++;
+                java.util.Arrays.fill(buffer, offset, offset + length, (byte) 'x');
+                return length;
+            }
+        };
+
+        try (ExecStream stream = sandboxes.runtime.exec(sandbox,
+                ExecSpec.of("cat > /tmp/half && touch /tmp/committed"), failing)) {
+            assertThatThrownBy(() -> ExecResult.drain(stream)).isInstanceOf(UncheckedIOException.class)
+                    .hasMessageContaining("the client went away");
+        }
+        assertThat(sandboxes.run(sandbox, "test -e /tmp/committed; echo $?").stdoutText()).isEqualTo("1\n");
     }
 
     @Test
