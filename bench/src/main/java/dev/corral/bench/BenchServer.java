@@ -1,0 +1,92 @@
+package dev.corral.bench;
+
+import dev.corral.app.Config;
+import dev.corral.app.ConfigLoader;
+import dev.corral.app.CorralServer;
+import dev.corral.app.LocalRuntime;
+import dev.corral.bench.client.CorralApi;
+import dev.corral.runtime.oci.OciRuntimeSettings;
+import dev.corral.runtime.oci.ProcessRunner;
+import dev.corral.runtime.oci.RuncSandboxRuntime;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The Corral under test: a whole server in this process, on a free port of 127.0.0.1, over a fresh data directory
+ * with its own SQLite database and runc state, sharing only the templates directory. Its operator key is fixed;
+ * the enterprise rate limit is raised out of reach so that the harness measures the server, not its limiter.
+ *
+ * <p>{@link #close()} deletes every sandbox still alive through the API, stops the server, then has the runtime
+ * destroy anything left (containers, mounts, loop devices, cgroups) before the directory can go.
+ */
+public final class BenchServer implements AutoCloseable {
+    /** A well-formed operator key: {@code rt_live_} and 32 letters or digits. */
+    static final String ADMIN_KEY = "rt_live_" + "benchmark".repeat(3) + "00000";
+    private static final String UNLIMITED_RATE = "10000000";
+
+    private final Config config;
+    private final CorralServer server;
+    private final CorralApi api;
+
+    private BenchServer(Config config, CorralServer server) {
+        this.config = config;
+        this.server = server;
+        this.api = new CorralApi(URI.create("http://127.0.0.1:" + server.port() + "/"), ADMIN_KEY);
+    }
+
+    /**
+     * The configuration of a server with its data in {@code dataDir}. The environment is ignored on purpose: a
+     * {@code CORRAL_*} variable of the shell must not change what a run measures.
+     */
+    static Config config(Path dataDir, Path templatesDir) {
+        var flags = new LinkedHashMap<String, String>();
+        flags.put("host", "127.0.0.1");
+        flags.put("port", "0");
+        flags.put("data-dir", dataDir.toString());
+        flags.put("templates-dir", templatesDir.toString());
+        flags.put("bootstrap-key", ADMIN_KEY);
+        flags.put("enterprise-requests-per-minute", UNLIMITED_RATE);
+        flags.put("enterprise-burst", UNLIMITED_RATE);
+        return ConfigLoader.load(Map.of(), flags);
+    }
+
+    /** Starts the server; the data directory must not exist yet (the server makes it searchable by others). */
+    static BenchServer start(Config config) {
+        return new BenchServer(config, CorralServer.start(config));
+    }
+
+    public CorralApi api() {
+        return api;
+    }
+
+    public Path dataDir() {
+        return config.dataDir();
+    }
+
+    public Path templatesDir() {
+        return config.templatesDir();
+    }
+
+    @Override
+    public void close() {
+        RuntimeException failure = null;
+        try {
+            api.deleteAll(api.liveSandboxes(), 4);
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        server.close();
+        // Whatever the API could not delete: the runtime destroys all it has no record of, which is everything.
+        var runtime = new RuncSandboxRuntime(OciRuntimeSettings.defaults(config.dataDir())
+                .withRuntimeBinary(config.runtime()), LocalRuntime.templates(config),
+                new ProcessRunner(Duration.ofSeconds(60)));
+        runtime.removeAllExcept(Set.of());
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.corral.bench.scenario;
+
+import java.util.List;
+
+/** Every scenario, in the order a run measures them. */
+public final class Scenarios {
+    private Scenarios() {
+    }
+
+    public static List<Scenario> all() {
+        return List.of(
+                new CreateScenario(),
+                new ExecScenario(),
+                new PendingScenario("files", "Corral has no files API yet (write and read back 4 KiB and "
+                        + "1 MiB will be measured once it exists)"),
+                new PauseResumeScenario(),
+                new PendingScenario("execute", "Corral has no /v1/execute yet (Python and Bash hello world "
+                        + "and C compile+run will be measured once code execution exists)"),
+                new DensityScenario(),
+                new ApiScenario());
+    }
+
+    public static List<String> names() {
+        return all().stream().map(Scenario::name).toList();
+    }
+}
