@@ -109,6 +109,33 @@ public final class CorralApi {
         expectStatus(send(post("v1/sandboxes/" + sandboxId + "/resume", Map.of()), 200), "running");
     }
 
+    /** {@code PUT /v1/sandboxes/{id}/files?path=}: writes {@code content} as the file at {@code path}. */
+    public void writeFile(String sandboxId, String path, byte[] content) {
+        exchange(request(filePath(sandboxId, path)).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
+                200);
+    }
+
+    /** {@code GET /v1/sandboxes/{id}/files?path=}: the bytes of the file at {@code path}. */
+    public byte[] readFile(String sandboxId, String path) {
+        HttpRequest request = request(filePath(sandboxId, path)).GET().build();
+        try {
+            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() != 200) {
+                throw new BenchException("GET " + request.uri().getPath() + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (IOException e) {
+            throw new BenchException("GET " + request.uri().getPath() + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchException("interrupted during GET " + request.uri().getPath(), e);
+        }
+    }
+
+    private static String filePath(String sandboxId, String path) {
+        return "v1/sandboxes/" + sandboxId + "/files?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
+    }
+
     /** The request {@code GET /v1/sandboxes/{id}}, to send many times. */
     public HttpRequest getSandboxRequest(String sandboxId) {
         return request("v1/sandboxes/" + sandboxId).GET().build();

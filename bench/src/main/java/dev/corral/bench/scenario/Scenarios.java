@@ -11,8 +11,7 @@ public final class Scenarios {
         return List.of(
                 new CreateScenario(),
                 new ExecScenario(),
-                new PendingScenario("files", "Corral has no files API yet (write and read back 4 KiB and "
-                        + "1 MiB will be measured once it exists)"),
+                new FilesScenario(),
                 new PauseResumeScenario(),
                 new PendingScenario("execute", "Corral has no /v1/execute yet (Python and Bash hello world "
                         + "and C compile+run will be measured once code execution exists)"),
