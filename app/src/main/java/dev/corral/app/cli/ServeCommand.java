@@ -49,6 +49,9 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--log-format", description = "text (default) or json.")
     private String logFormat;
 
+    @Option(names = "--runtime", description = "The OCI runtime: runc (default) or crun (env CORRAL_RUNTIME).")
+    private String runtime;
+
     @Override
     public Integer call() throws Exception {
         Config config = ConfigLoader.load(System.getenv(), flags());
@@ -74,6 +77,7 @@ final class ServeCommand implements Callable<Integer> {
         put(flags, "database-password", databasePassword);
         put(flags, "config", configFile);
         put(flags, "log-format", logFormat);
+        put(flags, "runtime", runtime);
         return flags;
     }
 

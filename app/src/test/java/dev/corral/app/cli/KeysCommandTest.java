@@ -76,6 +76,7 @@ class KeysCommandTest {
         assertThat(corral("--help").out()).contains("serve").contains("keys");
         assertThat(corral("--version").out()).startsWith("corral ");
         assertThat(corral("keys", "create", "--help").out()).contains("--expires-in").contains("--json");
-        assertThat(corral("serve", "--help").out()).contains("--data-dir").contains("--database-url");
+        assertThat(corral("serve", "--help").out()).contains("--data-dir").contains("--database-url")
+                .contains("--runtime");
     }
 }
