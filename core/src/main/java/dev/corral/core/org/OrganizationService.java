@@ -1,6 +1,7 @@
 package dev.corral.core.org;
 
 import dev.corral.core.error.CorralException;
+import dev.corral.core.id.Slugs;
 import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.key.ApiKeyService;
 import dev.corral.core.key.ApiKeyStore;
@@ -9,14 +10,11 @@ import dev.corral.core.key.IssuedKey;
 import dev.corral.core.key.Principal;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /** Makes organizations (the operator's at first start, others on an operator admin's request) and sets tiers. */
 public final class OrganizationService {
     public static final String OPERATOR_SLUG = "default";
-    private static final Pattern SLUG = Pattern.compile("[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?");
     private static final int MAX_NAME_LENGTH = 100;
 
     private final OrganizationStore organizations;
@@ -58,10 +56,7 @@ public final class OrganizationService {
         if (validName.isEmpty() || validName.length() > MAX_NAME_LENGTH) {
             throw CorralException.invalid("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
         }
-        String validSlug = slug.orElseGet(() -> slugOf(validName));
-        if (!SLUG.matcher(validSlug).matches()) {
-            throw CorralException.invalid("slug", "must be 1 to 64 of a-z, 0-9 and '-', not starting or ending with '-'");
-        }
+        String validSlug = Slugs.requireValid("slug", slug.orElseGet(() -> Slugs.of(validName, "org")));
         if (organizations.findBySlug(validSlug).isPresent()) {
             throw CorralException.conflict("An organization with slug '" + validSlug + "' already exists");
         }
@@ -91,13 +86,5 @@ public final class OrganizationService {
         var request = new CreateApiKey("admin", List.of(), Optional.empty(), false);
         return given.map(secret -> keyService.issue(organizationId, request, secret))
                 .orElseGet(() -> keyService.issue(organizationId, request));
-    }
-
-    static String slugOf(String name) {
-        String slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
-        if (slug.length() > 64) {
-            slug = slug.substring(0, 64).replaceAll("-+$", "");
-        }
-        return slug.isEmpty() ? "org" : slug;
     }
 }
