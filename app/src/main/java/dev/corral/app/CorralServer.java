@@ -17,16 +17,19 @@ import dev.corral.store.Database;
 import dev.corral.store.JdbiApiKeyStore;
 import dev.corral.store.JdbiOrganizationStore;
 import dev.corral.store.JdbiSandboxStore;
+import dev.corral.store.JdbiWorkspaceStore;
 import dev.corral.core.sandbox.SandboxExecutions;
 import dev.corral.core.sandbox.SandboxReaper;
 import dev.corral.core.sandbox.SandboxService;
 import dev.corral.core.sandbox.SandboxWork;
 import dev.corral.core.sandbox.files.SandboxFiles;
 import dev.corral.core.sandbox.logs.SandboxLogs;
+import dev.corral.core.workspace.WorkspaceService;
 import dev.corral.http.sandboxes.ExecRoutes;
 import dev.corral.http.sandboxes.LogsSocket;
 import dev.corral.http.sandboxes.SandboxFileRoutes;
 import dev.corral.http.sandboxes.SandboxRoutes;
+import dev.corral.http.workspaces.WorkspaceRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,6 +88,8 @@ public final class CorralServer implements AutoCloseable {
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
         var files = new SandboxFiles(sandboxes, local.runtime(), work, plans);
         var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans);
+        var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(), plans,
+                clock);
         reconcile();
 
         this.background = Executors.newScheduledThreadPool(2,
@@ -104,6 +109,7 @@ public final class CorralServer implements AutoCloseable {
                         new SandboxRoutes(sandboxes, bodies),
                         new ExecRoutes(executions, bodies),
                         new SandboxFileRoutes(files, bodies),
+                        new WorkspaceRoutes(workspaces, bodies),
                         new LogsSocket(sandboxes, logs)));
     }
 

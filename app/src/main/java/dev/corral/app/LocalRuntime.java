@@ -1,13 +1,18 @@
 package dev.corral.app;
 
+import dev.corral.runtime.oci.HostWorkspaceVolumes;
 import dev.corral.runtime.oci.MmdebstrapTemplateBuilder;
 import dev.corral.runtime.oci.OciRuntimeSettings;
 import dev.corral.runtime.oci.ProcessRunner;
 import dev.corral.runtime.oci.RuncSandboxRuntime;
 import java.time.Duration;
 
-/** The sandbox machinery of this host, built from the configuration: the template builder and the OCI runtime. */
-public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRuntime runtime) {
+/**
+ * The sandbox machinery of this host, built from the configuration: the template builder, the OCI runtime and the
+ * workspace directories, all sharing one id mapping.
+ */
+public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRuntime runtime,
+                           HostWorkspaceVolumes workspaces) {
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
 
     /** The template builder alone, for {@code corral templates build}. */
@@ -18,8 +23,10 @@ public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRunti
 
     static LocalRuntime open(Config config) {
         MmdebstrapTemplateBuilder templates = templates(config);
-        return new LocalRuntime(templates, new RuncSandboxRuntime(settings(config), templates,
-                new ProcessRunner(COMMAND_TIMEOUT)));
+        OciRuntimeSettings settings = settings(config);
+        return new LocalRuntime(templates, new RuncSandboxRuntime(settings, templates,
+                new ProcessRunner(COMMAND_TIMEOUT)),
+                new HostWorkspaceVolumes(config.dataDir().resolve("workspaces"), settings.idMapping()));
     }
 
     private static OciRuntimeSettings settings(Config config) {

@@ -1,0 +1,95 @@
+package dev.corral.http.workspaces;
+
+import dev.corral.core.key.Principal;
+import dev.corral.core.key.Scope;
+import dev.corral.core.workspace.Workspace;
+import dev.corral.core.workspace.WorkspaceService;
+import dev.corral.core.workspace.WorkspaceUsage;
+import dev.corral.http.Authenticator;
+import dev.corral.http.Bodies;
+import dev.corral.http.Pagination;
+import dev.corral.http.Responses;
+import dev.corral.http.RouteGroup;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.Optional;
+
+/**
+ * {@code /v1/workspaces}: create, list, get, rename or re-quota, delete and measure the calling organization's
+ * workspaces, each named by UUID or slug. Every answer measures the workspace's directory, so it costs a walk of
+ * its files.
+ */
+public final class WorkspaceRoutes implements RouteGroup {
+    private static final Scope READ = new Scope("files:read");
+    private static final Scope WRITE = new Scope("files:write");
+
+    private final WorkspaceService workspaces;
+    private final Bodies bodies;
+
+    public WorkspaceRoutes(WorkspaceService workspaces, Bodies bodies) {
+        this.workspaces = workspaces;
+        this.bodies = bodies;
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        routes.post("/v1/workspaces", this::create);
+        routes.get("/v1/workspaces", this::list);
+        routes.get("/v1/workspaces/{id}", this::get);
+        routes.patch("/v1/workspaces/{id}", this::update);
+        routes.delete("/v1/workspaces/{id}", this::delete);
+        routes.get("/v1/workspaces/{id}/usage", this::usage);
+    }
+
+    private void create(Context ctx) {
+        Principal caller = caller(ctx, WRITE);
+        var body = bodies.json(ctx, CreateWorkspaceRequest.class);
+        Workspace workspace = workspaces.create(caller, body.name(), Optional.ofNullable(body.slug()),
+                Optional.ofNullable(body.quotaBytes()));
+        Responses.created(ctx, response(caller, workspace));
+    }
+
+    private void list(Context ctx) {
+        Principal caller = caller(ctx, READ);
+        var page = workspaces.list(caller, Pagination.of(ctx));
+        Responses.page(ctx, page.map(workspace -> response(caller, workspace)));
+    }
+
+    private void get(Context ctx) {
+        Principal caller = caller(ctx, READ);
+        Responses.ok(ctx, response(caller, workspaces.get(caller, ctx.pathParam("id"))));
+    }
+
+    private void update(Context ctx) {
+        Principal caller = caller(ctx, WRITE);
+        var body = bodies.json(ctx, UpdateWorkspaceRequest.class);
+        Workspace workspace = workspaces.update(caller, ctx.pathParam("id"), Optional.ofNullable(body.name()),
+                Optional.ofNullable(body.quotaBytes()));
+        Responses.ok(ctx, response(caller, workspace));
+    }
+
+    private void delete(Context ctx) {
+        Principal caller = caller(ctx, WRITE);
+        Workspace workspace = workspaces.delete(caller, ctx.pathParam("id"));
+        Responses.ok(ctx, WorkspaceResponse.of(workspace, 0, workspaces.quotaOf(caller, workspace)));
+    }
+
+    private void usage(Context ctx) {
+        Principal caller = caller(ctx, READ);
+        Workspace workspace = workspaces.get(caller, ctx.pathParam("id"));
+        WorkspaceUsage usage = workspaces.usage(workspace);
+        Responses.ok(ctx, new WorkspaceUsageResponse(workspace.id().toString(), usage.usedBytes(),
+                WorkspaceResponse.orUnlimited(workspaces.quotaOf(caller, workspace)), usage.files()));
+    }
+
+    private WorkspaceResponse response(Principal caller, Workspace workspace) {
+        return WorkspaceResponse.of(workspace, workspaces.usage(workspace).usedBytes(),
+                workspaces.quotaOf(caller, workspace));
+    }
+
+    private static Principal caller(Context ctx, Scope scope) {
+        Principal caller = Authenticator.principal(ctx);
+        caller.require(scope);
+        return caller;
+    }
+}
