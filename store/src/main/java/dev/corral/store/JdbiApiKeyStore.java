@@ -19,7 +19,6 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /**
@@ -32,12 +31,6 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
                    created_at
             FROM api_keys
             """;
-    private static final String NEWEST_FIRST = "ORDER BY created_at DESC, id DESC LIMIT :limit";
-    private static final String LIST_FIRST = SELECT + "WHERE organization_id = :org " + NEWEST_FIRST;
-    private static final String LIST_AFTER = SELECT + """
-            WHERE organization_id = :org
-              AND (created_at < :createdAt OR (created_at = :createdAt AND id < :id))
-            """ + NEWEST_FIRST;
 
     private final Jdbi jdbi;
 
@@ -87,17 +80,8 @@ public final class JdbiApiKeyStore implements ApiKeyStore {
 
     @Override
     public Page<ApiKey> list(OrganizationId organizationId, PageRequest page) {
-        List<ApiKey> rows = jdbi.withHandle(handle -> {
-            Query query = handle.createQuery(page.after().isPresent() ? LIST_AFTER : LIST_FIRST)
-                    .bind("org", organizationId.toString())
-                    // One row more than asked tells whether there is a next page; long, as limit may be MAX_VALUE.
-                    .bind("limit", page.limit() + 1L);
-            page.after().ifPresent(after -> query
-                    .bind("createdAt", after.createdAt().toEpochMilli())
-                    .bind("id", after.id()));
-            return query.map(JdbiApiKeyStore::apiKey).list();
-        });
-        return Page.fromOverfetch(rows, page, key -> new Cursor(key.createdAt(), key.id().toString()));
+        return NewestFirst.page(jdbi, SELECT, organizationId, page, JdbiApiKeyStore::apiKey,
+                key -> new Cursor(key.createdAt(), key.id().toString()));
     }
 
     @Override

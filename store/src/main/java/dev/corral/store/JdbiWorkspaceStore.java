@@ -9,10 +9,8 @@ import dev.corral.core.workspace.WorkspaceId;
 import dev.corral.core.workspace.WorkspaceStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.statement.Query;
 import org.jdbi.v3.core.statement.StatementContext;
 
 /** The {@link WorkspaceStore} kept in the {@code workspaces} table. Safe for concurrent use. */
@@ -21,12 +19,6 @@ public final class JdbiWorkspaceStore implements WorkspaceStore {
             SELECT id, organization_id, name, slug, quota_bytes, created_at, updated_at
             FROM workspaces
             """;
-    private static final String NEWEST_FIRST = "ORDER BY created_at DESC, id DESC LIMIT :limit";
-    private static final String LIST_FIRST = SELECT + "WHERE organization_id = :org " + NEWEST_FIRST;
-    private static final String LIST_AFTER = SELECT + """
-            WHERE organization_id = :org
-              AND (created_at < :createdAt OR (created_at = :createdAt AND id < :id))
-            """ + NEWEST_FIRST;
 
     private final Jdbi jdbi;
 
@@ -72,17 +64,8 @@ public final class JdbiWorkspaceStore implements WorkspaceStore {
 
     @Override
     public Page<Workspace> list(OrganizationId organizationId, PageRequest page) {
-        List<Workspace> rows = jdbi.withHandle(handle -> {
-            Query query = handle.createQuery(page.after().isPresent() ? LIST_AFTER : LIST_FIRST)
-                    .bind("org", organizationId.toString())
-                    // One row more than asked tells whether there is a next page; long, as limit may be MAX_VALUE.
-                    .bind("limit", page.limit() + 1L);
-            page.after().ifPresent(after -> query
-                    .bind("createdAt", after.createdAt().toEpochMilli())
-                    .bind("id", after.id()));
-            return query.map(JdbiWorkspaceStore::workspace).list();
-        });
-        return Page.fromOverfetch(rows, page, w -> new Cursor(w.createdAt(), w.id().toString()));
+        return NewestFirst.page(jdbi, SELECT, organizationId, page, JdbiWorkspaceStore::workspace,
+                workspace -> new Cursor(workspace.createdAt(), workspace.id().toString()));
     }
 
     @Override

@@ -33,15 +33,11 @@ final class SandboxListQuery {
         filter.template().ifPresent(template -> query.where("template = :template").bind("template", template));
         query.tags(filter.tags());
         query.metadata(filter.metadata());
-        page.after().ifPresent(after -> query
-                .where("(created_at < :createdAt OR (created_at = :createdAt AND id < :id))")
-                .bind("createdAt", after.createdAt().toEpochMilli())
-                .bind("id", after.id()));
-        // One row more than asked tells whether there is a next page; long, as limit may be MAX_VALUE.
-        query.bind("limit", page.limit() + 1L);
-        return handle.createQuery(select + " WHERE " + String.join(" AND ", query.conditions)
-                        + " ORDER BY created_at DESC, id DESC LIMIT :limit")
-                .bindMap(query.values);
+        page.after().ifPresent(after -> query.where(NewestFirst.AFTER_CURSOR));
+        Query prepared = handle.createQuery(select + " WHERE " + String.join(" AND ", query.conditions) + " "
+                + NewestFirst.ORDER_AND_LIMIT).bindMap(query.values);
+        NewestFirst.bindPage(prepared, page);
+        return prepared;
     }
 
     private void statuses(Set<SandboxStatus> statuses) {
