@@ -3,30 +3,20 @@ package dev.corral.store;
 import dev.corral.core.key.ApiKeyStore;
 import dev.corral.core.org.OrganizationStore;
 import dev.corral.testkit.contract.ApiKeyStoreContract;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs the API key store contract on a fresh SQLite file per test. */
 class SqliteApiKeyStoreTest extends ApiKeyStoreContract {
-    @TempDir
-    Path dir;
-
-    private Database database;
+    @RegisterExtension
+    final SqliteFile sqlite = new SqliteFile();
 
     @Override
     protected ApiKeyStore newStore() {
-        database = Database.sqlite(dir.resolve("corral.db"));
-        return new JdbiApiKeyStore(database.jdbi());
+        return new JdbiApiKeyStore(sqlite.database().jdbi());
     }
 
     @Override
     protected OrganizationStore organizationStore() {
-        return new JdbiOrganizationStore(database.jdbi());
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        database.close();
+        return new JdbiOrganizationStore(sqlite.database().jdbi());
     }
 }

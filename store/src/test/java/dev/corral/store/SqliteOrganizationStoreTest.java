@@ -2,25 +2,15 @@ package dev.corral.store;
 
 import dev.corral.core.org.OrganizationStore;
 import dev.corral.testkit.contract.OrganizationStoreContract;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs the organization store contract on a fresh SQLite file per test. */
 class SqliteOrganizationStoreTest extends OrganizationStoreContract {
-    @TempDir
-    Path dir;
-
-    private Database database;
+    @RegisterExtension
+    final SqliteFile sqlite = new SqliteFile();
 
     @Override
     protected OrganizationStore newStore() {
-        database = Database.sqlite(dir.resolve("corral.db"));
-        return new JdbiOrganizationStore(database.jdbi());
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        database.close();
+        return new JdbiOrganizationStore(sqlite.database().jdbi());
     }
 }

@@ -3,30 +3,20 @@ package dev.corral.store;
 import dev.corral.core.org.OrganizationStore;
 import dev.corral.core.sandbox.SandboxStore;
 import dev.corral.testkit.contract.SandboxStoreContract;
-import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Runs the sandbox store contract on a fresh SQLite file per test. */
 class SqliteSandboxStoreTest extends SandboxStoreContract {
-    @TempDir
-    Path dir;
-
-    private Database database;
+    @RegisterExtension
+    final SqliteFile sqlite = new SqliteFile();
 
     @Override
     protected SandboxStore newStore() {
-        database = Database.sqlite(dir.resolve("corral.db"));
-        return new JdbiSandboxStore(database.jdbi());
+        return new JdbiSandboxStore(sqlite.database().jdbi());
     }
 
     @Override
     protected OrganizationStore organizationStore() {
-        return new JdbiOrganizationStore(database.jdbi());
-    }
-
-    @AfterEach
-    void closeDatabase() {
-        database.close();
+        return new JdbiOrganizationStore(sqlite.database().jdbi());
     }
 }
