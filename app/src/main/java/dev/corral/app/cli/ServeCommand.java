@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code corral serve}: runs the server until SIGTERM or Ctrl-C, then shuts down gracefully. */
 @Command(name = "serve", mixinStandardHelpOptions = true,
@@ -67,24 +68,19 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The flags given, by configuration key: every option of this command is named {@code --<key>} after the key
+     * it sets (the fields above only declare them), so ConfigLoader validates them with the other layers.
+     */
     private Map<String, String> flags() {
         var flags = new LinkedHashMap<String, String>();
-        put(flags, "host", host);
-        put(flags, "port", port);
-        put(flags, "data-dir", dataDir);
-        put(flags, "database-url", databaseUrl);
-        put(flags, "database-user", databaseUser);
-        put(flags, "database-password", databasePassword);
-        put(flags, "config", configFile);
-        put(flags, "log-format", logFormat);
-        put(flags, "runtime", runtime);
-        return flags;
-    }
-
-    private static void put(Map<String, String> flags, String key, String value) {
-        if (value != null) {
-            flags.put(key, value);
+        for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+            String name = option.longestName();
+            if (name.startsWith("--") && option.getValue() instanceof String value) {
+                flags.put(name.substring(2), value);
+            }
         }
+        return flags;
     }
 
     /** Shows the new admin key once and saves it, readable by the owner only, for scripts. */
