@@ -44,10 +44,6 @@ public final class HttpMetrics implements AutoCloseable {
         return registry.scrape();
     }
 
-    public PrometheusMeterRegistry registry() {
-        return registry;
-    }
-
     static String routeOf(Context ctx) {
         try {
             return ctx.endpoint().path;

@@ -28,11 +28,4 @@ public record PlanLimits(
             throw new IllegalArgumentException("requestsPerMinute and burst must be positive");
         }
     }
-
-    /** The same limits with another request rate and burst, as configuration may set for enterprise. */
-    public PlanLimits withRate(int newRequestsPerMinute, int newBurst) {
-        return new PlanLimits(newRequestsPerMinute, newBurst, concurrentSandboxes, maxRuntime, maxIdleTimeout,
-                maxVcpus, maxMemoryBytes, maxDiskBytes, maxExecTimeout, maxOutputBytes, maxUploadBytes,
-                maxStorageBytes);
-    }
 }
