@@ -89,8 +89,14 @@ public final class SandboxService implements AutoCloseable {
         return sandbox;
     }
 
-    /** The sandbox once it is no longer {@code creating}, or as it is after {@code timeout}. */
+    /**
+     * The sandbox once it is no longer {@code creating}, or as it is after {@code timeout}. A sandbox read in
+     * another status is returned as it is: nothing moves a sandbox back to {@code creating}.
+     */
     public Sandbox awaitStarted(Sandbox sandbox, Duration timeout) {
+        if (sandbox.status() != SandboxStatus.CREATING) {
+            return sandbox;
+        }
         CompletableFuture<Sandbox> started = starts.get(sandbox.id());
         if (started == null) {
             return reload(sandbox);
