@@ -22,13 +22,17 @@ import dev.corral.core.sandbox.SandboxExecutions;
 import dev.corral.core.sandbox.SandboxReaper;
 import dev.corral.core.sandbox.SandboxService;
 import dev.corral.core.sandbox.SandboxWork;
+import dev.corral.core.sandbox.files.SandboxFileWatches;
 import dev.corral.core.sandbox.files.SandboxFiles;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.workspace.WorkspaceService;
+import dev.corral.core.workspace.files.WorkspaceFileService;
 import dev.corral.http.sandboxes.ExecRoutes;
+import dev.corral.http.sandboxes.FileWatchSocket;
 import dev.corral.http.sandboxes.LogsSocket;
 import dev.corral.http.sandboxes.SandboxFileRoutes;
 import dev.corral.http.sandboxes.SandboxRoutes;
+import dev.corral.http.workspaces.WorkspaceFileRoutes;
 import dev.corral.http.workspaces.WorkspaceRoutes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,6 +64,7 @@ public final class CorralServer implements AutoCloseable {
 
     private final Database database;
     private final SandboxService sandboxes;
+    private final SandboxFileWatches watches;
     private final KeyUsageRecorder usage;
     private final ScheduledExecutorService background;
     private final HttpMetrics metrics;
@@ -83,13 +88,17 @@ public final class CorralServer implements AutoCloseable {
         var local = LocalRuntime.open(config);
         var sandboxStore = new JdbiSandboxStore(database.jdbi());
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
-        this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs, clock);
+        var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(),
+                sandboxStore::sandboxesMounting, plans, clock);
+        this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs,
+                workspaces::resolveForMount, clock);
         var work = new SandboxWork();
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
         var files = new SandboxFiles(sandboxes, local.runtime(), work, plans);
+        this.watches = new SandboxFileWatches(sandboxes, local.runtime(), work, clock);
         var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans);
-        var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(), plans,
-                clock);
+        // Before the sandboxes: those that start again bind their workspaces' files.
+        workspaces.attachAll().forEach(problem -> LOG.error("Workspace not attached: {}", problem));
         reconcile();
 
         this.background = Executors.newScheduledThreadPool(2,
@@ -110,7 +119,9 @@ public final class CorralServer implements AutoCloseable {
                         new ExecRoutes(executions, bodies),
                         new SandboxFileRoutes(files, bodies),
                         new WorkspaceRoutes(workspaces, bodies),
-                        new LogsSocket(sandboxes, logs)));
+                        new WorkspaceFileRoutes(new WorkspaceFileService(workspaces, plans), workspaces, bodies),
+                        new LogsSocket(sandboxes, logs),
+                        new FileWatchSocket(watches)));
     }
 
     /** Opens the database, makes the operator organization on first start, and starts serving. */
@@ -187,6 +198,7 @@ public final class CorralServer implements AutoCloseable {
     @Override
     public void close() {
         http.close();
+        watches.close();
         background.shutdown();
         try {
             background.awaitTermination(5, TimeUnit.SECONDS);

@@ -9,7 +9,7 @@ import java.time.Duration;
 
 /**
  * The sandbox machinery of this host, built from the configuration: the template builder, the OCI runtime and the
- * workspace directories, all sharing one id mapping.
+ * workspace volumes, all sharing one id mapping.
  */
 public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRuntime runtime,
                            HostWorkspaceVolumes workspaces) {
@@ -21,12 +21,15 @@ public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRunti
                 settings(config).idMapping());
     }
 
-    static LocalRuntime open(Config config) {
+    /** The machinery of {@code config}'s data directory; opening it changes nothing on the host. */
+    public static LocalRuntime open(Config config) {
         MmdebstrapTemplateBuilder templates = templates(config);
         OciRuntimeSettings settings = settings(config);
-        return new LocalRuntime(templates, new RuncSandboxRuntime(settings, templates,
-                new ProcessRunner(COMMAND_TIMEOUT)),
-                new HostWorkspaceVolumes(config.dataDir().resolve("workspaces"), settings.idMapping()));
+        var runner = new ProcessRunner(COMMAND_TIMEOUT);
+        var workspaces = new HostWorkspaceVolumes(config.dataDir().resolve("workspaces"), settings.idMapping(),
+                runner);
+        return new LocalRuntime(templates, new RuncSandboxRuntime(settings, templates, workspaces, runner),
+                workspaces);
     }
 
     private static OciRuntimeSettings settings(Config config) {

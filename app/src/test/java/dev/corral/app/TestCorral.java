@@ -98,7 +98,9 @@ final class TestCorral implements AutoCloseable, AfterAllCallback {
     @Override
     public void close() {
         server.close();
-        LocalRuntime.open(config).runtime().removeAllExcept(java.util.Set.of());
+        LocalRuntime local = LocalRuntime.open(config);
+        local.runtime().removeAllExcept(java.util.Set.of());
+        local.workspaces().detachAll();
         deleteDataDir();
     }
 

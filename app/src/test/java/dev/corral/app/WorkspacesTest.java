@@ -26,25 +26,32 @@ class WorkspacesTest {
     private static final ApiClient admin = corral.admin;
 
     @Test
-    void create_nameOnly_makesSlugAndUnlimitedQuotaOnEnterprise() {
+    void create_nameOnly_makesSlugAndTheDefaultQuota() {
         ApiResponse made = admin.post("v1/workspaces", Map.of("name", "Shared Data " + suffix()));
 
         assertThat(made.status()).isEqualTo(201);
         JsonNode workspace = made.data();
         assertThat(workspace.path("slug").asText()).matches("shared-data-[0-9]+");
         assertThat(workspace.path("sizeBytes").asLong()).isZero();
-        assertThat(workspace.path("quotaBytes").isNull()).isTrue();
+        assertThat(workspace.path("quotaBytes").asLong()).isEqualTo(GB);
         assertThat(workspace.path("isPersonal").asBoolean()).isFalse();
         assertThat(workspace.path("createdAt").asText()).isEqualTo(workspace.path("updatedAt").asText());
     }
 
     @Test
-    void create_onFreeTier_defaultsQuotaToPlanStorage() {
-        ApiClient team = corral.newOrganization("free");
+    void create_onFreeTier_quotasAddUpToThePlansStorageAtMost() {
+        ApiClient free = corral.newOrganization("free");
 
-        ApiResponse made = team.post("v1/workspaces", Map.of("name", "small"));
+        ApiResponse first = free.post("v1/workspaces", Map.of("name", "small"));
+        ApiResponse second = free.post("v1/workspaces", Map.of("name", "big", "quotaBytes", 9 * GB));
+        ApiResponse third = free.post("v1/workspaces", Map.of("name", "more"));
 
-        assertThat(made.data().path("quotaBytes").asLong()).isEqualTo(10 * GB);
+        assertThat(first.data().path("quotaBytes").asLong()).isEqualTo(GB);
+        assertThat(second.status()).isEqualTo(201);
+        assertThat(third.status()).isEqualTo(403);
+        assertThat(third.error().path("code").asText()).isEqualTo("quota_exceeded");
+        assertThat(free.delete("v1/workspaces/big").status()).isEqualTo(200);
+        assertThat(free.post("v1/workspaces", Map.of("name", "more")).status()).isEqualTo(201);
     }
 
     @Test
@@ -193,7 +200,7 @@ class WorkspacesTest {
 
         assertThat(deleted.status()).isEqualTo(200);
         assertThat(deleted.data().path("id").asText()).isEqualTo(id);
-        assertThat(directoryOf(id)).doesNotExist();
+        assertThat(directoryOf(id).getParent()).doesNotExist();
         assertThat(admin.get("v1/workspaces/" + id).status()).isEqualTo(404);
         assertThat(admin.post("v1/workspaces", Map.of("name", "again", "slug", slug)).status()).isEqualTo(201);
     }
@@ -221,7 +228,7 @@ class WorkspacesTest {
     }
 
     private static Path directoryOf(String id) {
-        return corral.dataDir.resolve("workspaces").resolve(id);
+        return corral.dataDir.resolve("workspaces").resolve(id).resolve("files");
     }
 
     private static String suffix() {

@@ -81,10 +81,7 @@ public final class BenchServer implements AutoCloseable {
         }
         server.close();
         // Whatever the API could not delete: the runtime destroys all it has no record of, which is everything.
-        var runtime = new RuncSandboxRuntime(OciRuntimeSettings.defaults(config.dataDir())
-                .withRuntimeBinary(config.runtime()), LocalRuntime.templates(config),
-                new ProcessRunner(Duration.ofSeconds(60)));
-        runtime.removeAllExcept(Set.of());
+        LocalRuntime.open(config).runtime().removeAllExcept(Set.of());
         if (failure != null) {
             throw failure;
         }

@@ -50,7 +50,7 @@ public final class ErrorMapper {
             case FORBIDDEN, QUOTA_EXCEEDED -> 403;
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
-            case CONFLICT, INVALID_STATE -> 409;
+            case CONFLICT, INVALID_STATE, WORKSPACE_IN_USE -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
             case RANGE_NOT_SATISFIABLE -> 416;
             case UNSUPPORTED_MEDIA_TYPE -> 415;

@@ -6,6 +6,7 @@ import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.Sandbox;
+import dev.corral.core.workspace.WorkspaceId;
 import dev.corral.core.sandbox.SandboxFilter;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxStatus;
@@ -113,6 +114,18 @@ public final class JdbiSandboxStore implements SandboxStore {
     }
 
     @Override
+    public List<String> sandboxesMounting(OrganizationId organizationId, WorkspaceId workspace) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT DISTINCT sandboxes.id FROM sandboxes"
+                        + " JOIN sandbox_mounts m ON m.sandbox_id = sandboxes.id"
+                        + " WHERE m.workspace_id = :workspace AND organization_id = :org AND " + ACTIVE
+                        + " ORDER BY sandboxes.id")
+                .bind("workspace", workspace.toString())
+                .bind("org", organizationId.toString())
+                .mapTo(String.class)
+                .list());
+    }
+
+    @Override
     public List<Sandbox> listActive() {
         return jdbi.withHandle(handle -> sandboxes(handle, handle.createQuery(SELECT + " WHERE " + ACTIVE)));
     }
@@ -162,6 +175,7 @@ public final class JdbiSandboxStore implements SandboxStore {
                 List.of(),
                 Map.of(),
                 Map.of(),
+                List.of(),
                 new Resources(row.getInt("vcpus"), row.getLong("memory_bytes"), row.getLong("disk_bytes"),
                         row.getInt("pids")),
                 Duration.ofSeconds(row.getLong("idle_timeout_seconds")),

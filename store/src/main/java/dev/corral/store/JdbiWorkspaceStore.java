@@ -9,6 +9,7 @@ import dev.corral.core.workspace.WorkspaceId;
 import dev.corral.core.workspace.WorkspaceStore;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementContext;
@@ -36,7 +37,7 @@ public final class JdbiWorkspaceStore implements WorkspaceStore {
                 .bind("org", workspace.organizationId().toString())
                 .bind("name", workspace.name())
                 .bind("slug", workspace.slug())
-                .bind("quotaBytes", workspace.quotaBytes().orElse(null))
+                .bind("quotaBytes", workspace.quotaBytes())
                 .bind("createdAt", workspace.createdAt().toEpochMilli())
                 .bind("updatedAt", workspace.updatedAt().toEpochMilli())
                 .execute()),
@@ -74,11 +75,27 @@ public final class JdbiWorkspaceStore implements WorkspaceStore {
                         UPDATE workspaces SET name = :name, quota_bytes = :quotaBytes, updated_at = :updatedAt
                         WHERE organization_id = :org AND id = :id""")
                 .bind("name", workspace.name())
-                .bind("quotaBytes", workspace.quotaBytes().orElse(null))
+                .bind("quotaBytes", workspace.quotaBytes())
                 .bind("updatedAt", workspace.updatedAt().toEpochMilli())
                 .bind("org", workspace.organizationId().toString())
                 .bind("id", workspace.id().toString())
                 .execute()) > 0;
+    }
+
+    @Override
+    public long totalQuotaBytes(OrganizationId organizationId) {
+        return jdbi.withHandle(handle -> handle.createQuery(
+                        "SELECT COALESCE(SUM(quota_bytes), 0) FROM workspaces WHERE organization_id = :org")
+                .bind("org", organizationId.toString())
+                .mapTo(Long.class)
+                .one());
+    }
+
+    @Override
+    public List<WorkspaceId> allIds() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT id FROM workspaces ORDER BY id")
+                .map((row, context) -> WorkspaceId.parse(row.getString("id")))
+                .list());
     }
 
     @Override
@@ -91,14 +108,12 @@ public final class JdbiWorkspaceStore implements WorkspaceStore {
     }
 
     private static Workspace workspace(ResultSet row, StatementContext context) throws SQLException {
-        long quota = row.getLong("quota_bytes");
-        Optional<Long> quotaBytes = row.wasNull() ? Optional.empty() : Optional.of(quota);
         return new Workspace(
                 WorkspaceId.parse(row.getString("id")),
                 OrganizationId.parse(row.getString("organization_id")),
                 row.getString("name"),
                 row.getString("slug"),
-                quotaBytes,
+                row.getLong("quota_bytes"),
                 EpochMillis.read(row, "created_at"),
                 EpochMillis.read(row, "updated_at"));
     }

@@ -1,6 +1,8 @@
 package dev.corral.store;
 
 import dev.corral.core.sandbox.Sandbox;
+import dev.corral.core.sandbox.WorkspaceMount;
+import dev.corral.core.workspace.WorkspaceId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,8 +12,8 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
 
 /**
- * A sandbox's tags, metadata and environment, kept as rows of {@code sandbox_tags}, {@code sandbox_metadata} and
- * {@code sandbox_env}: written with the sandbox, and read for many sandboxes at once, one query per table, so that
+ * A sandbox's tags, metadata, environment and mounts, kept as rows of {@code sandbox_tags}, {@code
+ * sandbox_metadata}, {@code sandbox_env} and {@code sandbox_mounts}: written with the sandbox, and read for many sandboxes at once, one query per table, so that
  * a page costs the same few queries however long it is.
  */
 final class SandboxChildTables {
@@ -36,6 +38,16 @@ final class SandboxChildTables {
                 id, sandbox.metadata());
         insertPairs(handle, "INSERT INTO sandbox_env (sandbox_id, name, value) VALUES (:id, :name, :value)",
                 id, sandbox.env());
+        if (!sandbox.mounts().isEmpty()) {
+            PreparedBatch batch = handle.prepareBatch("INSERT INTO sandbox_mounts (sandbox_id, position, "
+                    + "workspace_id, path, read_only) VALUES (:id, :position, :workspace, :path, :readOnly)");
+            for (int position = 0; position < sandbox.mounts().size(); position++) {
+                WorkspaceMount mount = sandbox.mounts().get(position);
+                batch.bind("id", id).bind("position", position).bind("workspace", mount.workspaceId().toString())
+                        .bind("path", mount.path()).bind("readOnly", mount.readOnly()).add();
+            }
+            batch.execute();
+        }
     }
 
     /**
@@ -46,6 +58,7 @@ final class SandboxChildTables {
         Map<String, List<String>> tags = new HashMap<>();
         Map<String, Map<String, String>> metadata = new HashMap<>();
         Map<String, Map<String, String>> env = new HashMap<>();
+        Map<String, List<WorkspaceMount>> mounts = new HashMap<>();
         List<String> ids = sandboxes.stream().map(sandbox -> sandbox.id().toString()).toList();
         for (int from = 0; from < ids.size(); from += IDS_PER_QUERY) {
             List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IDS_PER_QUERY));
@@ -56,12 +69,20 @@ final class SandboxChildTables {
                     chunk, row -> row.putInto(metadata));
             read(handle, "SELECT sandbox_id, name, value FROM sandbox_env WHERE sandbox_id IN (<ids>)",
                     chunk, row -> row.putInto(env));
+            handle.createQuery("SELECT sandbox_id, workspace_id, path, read_only FROM sandbox_mounts"
+                            + " WHERE sandbox_id IN (<ids>) ORDER BY position")
+                    .bindList("ids", chunk)
+                    .map((row, context) -> Map.entry(row.getString("sandbox_id"), new WorkspaceMount(
+                            WorkspaceId.parse(row.getString("workspace_id")), row.getString("path"),
+                            row.getBoolean("read_only"))))
+                    .forEach(entry -> mounts.computeIfAbsent(entry.getKey(), key -> new ArrayList<>())
+                            .add(entry.getValue()));
         }
         return sandboxes.stream().map(sandbox -> {
             String id = sandbox.id().toString();
             return new Sandbox(sandbox.id(), sandbox.organizationId(), sandbox.name(), sandbox.template(),
                     sandbox.status(), tags.getOrDefault(id, List.of()), metadata.getOrDefault(id, Map.of()),
-                    env.getOrDefault(id, Map.of()), sandbox.resources(), sandbox.idleTimeout(), sandbox.error(),
+                    env.getOrDefault(id, Map.of()), mounts.getOrDefault(id, List.of()), sandbox.resources(), sandbox.idleTimeout(), sandbox.error(),
                     sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt(), sandbox.stoppedAt());
         }).toList();
     }

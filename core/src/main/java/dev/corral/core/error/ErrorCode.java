@@ -15,6 +15,8 @@ public enum ErrorCode {
     NOT_FOUND,
     METHOD_NOT_ALLOWED,
     CONFLICT,
+    /** RunTools writes this one in capitals: a workspace a sandbox mounts, deleted without {@code force}. */
+    WORKSPACE_IN_USE,
     INVALID_STATE,
     PAYLOAD_TOO_LARGE,
     /** Not a RunTools code: a byte range of a file that holds none of it (HTTP 416). */
@@ -26,6 +28,6 @@ public enum ErrorCode {
 
     /** The code as written on the wire, e.g. {@code not_found}. */
     public String wire() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return this == WORKSPACE_IN_USE ? name() : name().toLowerCase(java.util.Locale.ROOT);
     }
 }

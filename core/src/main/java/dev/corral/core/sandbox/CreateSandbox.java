@@ -16,12 +16,14 @@ import java.util.Optional;
  */
 public record CreateSandbox(String template, Optional<String> name, List<String> tags, Map<String, String> metadata,
                             Map<String, String> env, Optional<Integer> vcpus, Optional<String> memory,
-                            Optional<String> disk, Optional<Long> idleTimeoutSeconds) {
+                            Optional<String> disk, Optional<Long> idleTimeoutSeconds,
+                            List<RequestedMount> mounts) {
     public CreateSandbox {
         Objects.requireNonNull(name, "name");
         tags = tags == null ? List.of() : tags;
         metadata = metadata == null ? Map.of() : metadata;
         env = env == null ? Map.of() : env;
+        mounts = mounts == null ? List.of() : mounts;
         Objects.requireNonNull(vcpus, "vcpus");
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(disk, "disk");

@@ -15,6 +15,7 @@ import java.util.Optional;
  * @param template     the template as the client asked for it (a RunTools name may be an alias)
  * @param idleTimeout  inactivity after which the sandbox is paused; {@link Duration#ZERO} never
  * @param lastActivity the last exec, file call or log connection; idle time counts from here
+ * @param mounts       workspaces mounted into it, in the order asked for
  * @param error        why it failed, for {@link SandboxStatus#FAILED}
  */
 public record Sandbox(
@@ -26,6 +27,7 @@ public record Sandbox(
         List<String> tags,
         Map<String, String> metadata,
         Map<String, String> env,
+        List<WorkspaceMount> mounts,
         Resources resources,
         Duration idleTimeout,
         Optional<String> error,
@@ -43,6 +45,7 @@ public record Sandbox(
         tags = List.copyOf(tags);
         metadata = Map.copyOf(metadata);
         env = Map.copyOf(env);
+        mounts = List.copyOf(mounts);
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
         Objects.requireNonNull(error, "error");
@@ -53,30 +56,35 @@ public record Sandbox(
     }
 
     public Sandbox running(Instant now) {
-        return new Sandbox(id, organizationId, name, template, SandboxStatus.RUNNING, tags, metadata, env, resources,
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.RUNNING, tags, metadata, env, mounts, resources,
                 idleTimeout, Optional.empty(), createdAt, now, Optional.empty(), stoppedAt);
     }
 
     public Sandbox paused(Instant now) {
-        return new Sandbox(id, organizationId, name, template, SandboxStatus.PAUSED, tags, metadata, env, resources,
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.PAUSED, tags, metadata, env, mounts, resources,
                 idleTimeout, error, createdAt, lastActivity, Optional.of(now), stoppedAt);
     }
 
     public Sandbox stopped(Instant now) {
-        return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, resources,
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, mounts, resources,
                 idleTimeout, error, createdAt, lastActivity, pausedAt, Optional.of(now));
     }
 
     /** Stopped by the plan's maximum runtime; the reason is kept as its error. */
     public Sandbox expired(Instant now) {
-        return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, resources,
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, mounts, resources,
                 idleTimeout, Optional.of("stopped: the plan's maximum runtime was reached"), createdAt, lastActivity,
                 pausedAt, Optional.of(now));
     }
 
     public Sandbox failed(String reason, Instant now) {
-        return new Sandbox(id, organizationId, name, template, SandboxStatus.FAILED, tags, metadata, env, resources,
+        return new Sandbox(id, organizationId, name, template, SandboxStatus.FAILED, tags, metadata, env, mounts, resources,
                 idleTimeout, Optional.of(reason), createdAt, lastActivity, pausedAt, Optional.of(now));
+    }
+
+    /** Whether a workspace is mounted writable: RunTools' {@code hasWritableWorkspaceMount}. */
+    public boolean hasWritableWorkspaceMount() {
+        return mounts.stream().anyMatch(mount -> !mount.readOnly());
     }
 
     /** Whether it has been idle for its whole idle timeout at {@code now}. */

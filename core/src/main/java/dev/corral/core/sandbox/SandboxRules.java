@@ -5,6 +5,7 @@ import dev.corral.core.error.FieldProblem;
 import dev.corral.core.plan.PlanLimits;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,13 +31,18 @@ final class SandboxRules {
     private static final int MAX_METADATA = 50;
     private static final int MAX_METADATA_LENGTH = 512;
     private static final int MAX_ENV = 200;
+    private static final int MAX_MOUNTS = 10;
+    /** Where a workspace may not go: what the sandbox's own system lives in, and what runc mounts itself. */
+    private static final List<String> SYSTEM_PATHS = List.of("/proc", "/sys", "/dev", "/etc", "/usr", "/bin",
+            "/sbin", "/boot", "/run");
 
     private SandboxRules() {
     }
 
     /** A sandbox request checked and completed with defaults. */
     record Checked(Optional<String> name, String template, List<String> tags, Map<String, String> metadata,
-                   Map<String, String> env, Resources resources, Duration idleTimeout) {
+                   Map<String, String> env, List<RequestedMount> mounts, Resources resources,
+                   Duration idleTimeout) {
     }
 
     static Checked check(CreateSandbox request, Set<String> templates, PlanLimits plan) {
@@ -56,6 +62,7 @@ final class SandboxRules {
         checkTags(request.tags(), problems);
         checkMetadata(request.metadata(), problems);
         checkEnv("env", request.env(), problems);
+        List<RequestedMount> mounts = checkMounts(request.mounts(), problems);
         int vcpus = request.vcpus().orElse(DEFAULT_VCPUS);
         if (vcpus < 1) {
             problems.add(new FieldProblem("resources.vcpus", "must be at least 1"));
@@ -74,7 +81,7 @@ final class SandboxRules {
         Duration idleTimeout = Duration.ofSeconds(idleSeconds);
         checkPlan(resources, idleTimeout, plan);
         return new Checked(request.name(), request.template(), List.copyOf(request.tags()),
-                Map.copyOf(request.metadata()), Map.copyOf(request.env()), resources, idleTimeout);
+                Map.copyOf(request.metadata()), Map.copyOf(request.env()), mounts, resources, idleTimeout);
     }
 
     static ExecSpec execSpec(ExecRequest request, PlanLimits plan) {
@@ -106,6 +113,59 @@ final class SandboxRules {
                     + plan.maxExecTimeout().toMillis() + " ms per command");
         }
         return new ExecSpec(command, cwd, request.env(), timeout, plan.maxOutputBytes());
+    }
+
+    /**
+     * The mounts with their paths normalized. A path must be absolute, free of {@code ..}, outside the system
+     * paths of DECISIONS.md and used once.
+     */
+    private static List<RequestedMount> checkMounts(List<RequestedMount> mounts, List<FieldProblem> problems) {
+        if (mounts.size() > MAX_MOUNTS) {
+            problems.add(new FieldProblem("mounts", "at most " + MAX_MOUNTS + " mounts"));
+            return List.of();
+        }
+        var checked = new ArrayList<RequestedMount>();
+        var paths = new HashSet<String>();
+        for (int i = 0; i < mounts.size(); i++) {
+            RequestedMount mount = mounts.get(i);
+            String field = "mounts[" + i + "]";
+            if (mount == null) {
+                problems.add(new FieldProblem(field, "must be an object {workspaceId, path, readOnly}"));
+                continue;
+            }
+            if (mount.workspace() == null || mount.workspace().isBlank()) {
+                problems.add(new FieldProblem(field + ".workspaceId", "is required"));
+            }
+            Optional<String> path = mountPath(mount.path());
+            if (path.isEmpty()) {
+                problems.add(new FieldProblem(field + ".path", "must be an absolute path without '..', not / or "
+                        + "below " + String.join(", ", SYSTEM_PATHS) + " or /lib*"));
+            } else if (!paths.add(path.get())) {
+                problems.add(new FieldProblem(field + ".path", "is mounted twice"));
+            } else {
+                checked.add(new RequestedMount(mount.workspace(), path.get(), mount.readOnly()));
+            }
+        }
+        return List.copyOf(checked);
+    }
+
+    private static Optional<String> mountPath(String path) {
+        if (path == null || !path.startsWith("/") || path.indexOf('\0') >= 0 || path.length() > 4096) {
+            return Optional.empty();
+        }
+        var names = new ArrayList<String>();
+        for (String name : path.split("/")) {
+            if (name.equals("..")) {
+                return Optional.empty();
+            }
+            if (!name.isEmpty() && !name.equals(".")) {
+                names.add(name);
+            }
+        }
+        String normalized = "/" + String.join("/", names);
+        boolean system = names.isEmpty() || names.getFirst().startsWith("lib")
+                || SYSTEM_PATHS.stream().anyMatch(root -> normalized.equals(root) || normalized.startsWith(root + "/"));
+        return system ? Optional.empty() : Optional.of(normalized);
     }
 
     private static void checkPlan(Resources resources, Duration idleTimeout, PlanLimits plan) {

@@ -12,6 +12,8 @@ import dev.corral.core.sandbox.logs.SandboxLogs;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +46,7 @@ public final class SandboxService implements AutoCloseable {
     private final TemplateBuilder templates;
     private final Plans plans;
     private final SandboxLogs logs;
+    private final WorkspaceResolver workspaces;
     private final InstantSource clock;
     private final SandboxLocks locks = new SandboxLocks();
     private final ConcurrentHashMap<OrganizationId, ReentrantLock> creating = new ConcurrentHashMap<>();
@@ -54,8 +57,9 @@ public final class SandboxService implements AutoCloseable {
             Thread.ofVirtual().name("corral-sandbox-start-", 0).factory());
 
     public SandboxService(SandboxStore store, SandboxRuntime runtime, TemplateBuilder templates, Plans plans,
-                          SandboxLogs logs, InstantSource clock) {
+                          SandboxLogs logs, WorkspaceResolver workspaces, InstantSource clock) {
         this.store = store;
+        this.workspaces = workspaces;
         this.runtime = runtime;
         this.templates = templates;
         this.plans = plans;
@@ -67,9 +71,10 @@ public final class SandboxService implements AutoCloseable {
     public Sandbox create(Principal caller, CreateSandbox request) {
         PlanLimits plan = plans.of(caller.organization().tier());
         SandboxRules.Checked checked = SandboxRules.check(request, templates.names(), plan);
+        List<WorkspaceMount> mounts = resolve(caller, checked.mounts());
         Instant now = clock.instant();
         var sandbox = new Sandbox(SandboxId.random(), caller.organizationId(), checked.name(), checked.template(),
-                SandboxStatus.CREATING, checked.tags(), checked.metadata(), checked.env(), checked.resources(),
+                SandboxStatus.CREATING, checked.tags(), checked.metadata(), checked.env(), mounts, checked.resources(),
                 checked.idleTimeout(), Optional.empty(), now, now, Optional.empty(), Optional.empty());
         ReentrantLock organizationLock = creating.computeIfAbsent(caller.organizationId(), k -> new ReentrantLock());
         organizationLock.lock();
@@ -87,6 +92,18 @@ public final class SandboxService implements AutoCloseable {
         starts.put(sandbox.id(), started);
         starter.execute(() -> started.complete(start(sandbox)));
         return sandbox;
+    }
+
+    /** The workspaces the mounts name, made on first mount for free-form ids. */
+    private List<WorkspaceMount> resolve(Principal caller, List<RequestedMount> mounts) {
+        var resolved = new ArrayList<WorkspaceMount>(mounts.size());
+        for (int i = 0; i < mounts.size(); i++) {
+            RequestedMount mount = mounts.get(i);
+            resolved.add(new WorkspaceMount(
+                    workspaces.resolveForMount(caller, "mounts[" + i + "].workspaceId", mount.workspace()),
+                    mount.path(), mount.readOnly()));
+        }
+        return resolved;
     }
 
     /**
@@ -123,7 +140,7 @@ public final class SandboxService implements AutoCloseable {
                 Sandbox result;
                 try {
                     runtime.create(new SandboxSpec(sandbox.id(), sandbox.template(), sandbox.env(),
-                            sandbox.resources()));
+                            sandbox.mounts(), sandbox.resources()));
                     result = sandbox.running(clock.instant());
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "Sandbox {0} failed to start: {1}", sandbox.id(), e.getMessage());

@@ -1,5 +1,6 @@
 package dev.corral.core.sandbox;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -8,12 +9,15 @@ import java.util.Objects;
  *
  * @param template the name of a template the runtime's {@link TemplateBuilder} can build, e.g. {@code base}
  * @param env      variables every process in the sandbox starts with
+ * @param mounts   workspaces to bind into the sandbox
  */
-public record SandboxSpec(SandboxId id, String template, Map<String, String> env, Resources resources) {
+public record SandboxSpec(SandboxId id, String template, Map<String, String> env, List<WorkspaceMount> mounts,
+                          Resources resources) {
     public SandboxSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(resources, "resources");
         env = EnvironmentNames.checked(env);
+        mounts = List.copyOf(mounts);
     }
 }

@@ -1,6 +1,7 @@
 package dev.corral.core.sandbox;
 
 import dev.corral.core.org.OrganizationId;
+import dev.corral.core.workspace.WorkspaceId;
 import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
 import java.time.Instant;
@@ -20,6 +21,9 @@ public interface SandboxStore {
 
     /** The organization's sandboxes matching {@code filter}, newest first. */
     Page<Sandbox> list(OrganizationId organizationId, SandboxFilter filter, PageRequest page);
+
+    /** The ids of the organization's creating, running or paused sandboxes that mount {@code workspace}. */
+    List<String> sandboxesMounting(OrganizationId organizationId, WorkspaceId workspace);
 
     /** How many of the organization's sandboxes are creating, running or paused. */
     int countActive(OrganizationId organizationId);

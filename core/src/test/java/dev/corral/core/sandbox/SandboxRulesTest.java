@@ -21,7 +21,12 @@ class SandboxRulesTest {
 
     private static CreateSandbox request(Optional<Integer> vcpus, Optional<String> memory, Optional<Long> idle) {
         return new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), vcpus, memory,
-                Optional.empty(), idle);
+                Optional.empty(), idle, List.of());
+    }
+
+    private static CreateSandbox mounting(RequestedMount... mounts) {
+        return new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), List.of(mounts));
     }
 
     @Test
@@ -50,13 +55,32 @@ class SandboxRulesTest {
     @Test
     void check_severalBadFields_namesEveryOne() {
         var bad = new CreateSandbox("nope", Optional.of("-x"), List.of(""), Map.of(), Map.of("9", "v"),
-                Optional.of(0), Optional.of("lots"), Optional.of("1KB"), Optional.of(-1L));
+                Optional.of(0), Optional.of("lots"), Optional.of("1KB"), Optional.of(-1L),
+                List.of(new RequestedMount("", "relative", false)));
 
         assertThatThrownBy(() -> SandboxRules.check(bad, TEMPLATES, FREE))
                 .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.details())
                         .extracting(p -> p.field())
                         .containsExactlyInAnyOrder("template", "name", "tags[0]", "env.9", "resources.vcpus",
-                                "resources.memory", "resources.disk", "idleTimeout"));
+                                "resources.memory", "resources.disk", "idleTimeout", "mounts[0].workspaceId",
+                                "mounts[0].path"));
+    }
+
+    @Test
+    void check_mountPaths_areNormalizedAndSystemPathsRefused() {
+        var checked = SandboxRules.check(mounting(new RequestedMount("data", "/data/./sets/", true),
+                new RequestedMount("code", "/workspace", false)), TEMPLATES, FREE);
+        assertThat(checked.mounts()).containsExactly(new RequestedMount("data", "/data/sets", true),
+                new RequestedMount("code", "/workspace", false));
+
+        for (String path : List.of("/", "/proc", "/etc/x", "/usr/local", "/lib64", "/library", "/sbin/corral-init",
+                "/run", "/dev/shm", "/a/../etc", "data", "/sys/fs")) {
+            assertThatThrownBy(() -> SandboxRules.check(mounting(new RequestedMount("w", path, false)), TEMPLATES,
+                    FREE)).as(path).isInstanceOfSatisfying(CorralException.class,
+                    e -> assertThat(e.details()).extracting(p -> p.field()).containsExactly("mounts[0].path"));
+        }
+        assertThatThrownBy(() -> SandboxRules.check(mounting(new RequestedMount("a", "/x", false),
+                new RequestedMount("b", "/x/", false)), TEMPLATES, FREE)).hasMessageContaining("mounts[1].path");
     }
 
     @Test

@@ -15,7 +15,8 @@ class SandboxTest {
 
     private static Sandbox running(Duration idleTimeout) {
         return new Sandbox(SandboxId.random(), OrganizationId.random(), Optional.empty(), "base",
-                SandboxStatus.CREATING, List.of(), Map.of(), Map.of(), Resources.of(1, "128MB", "128MB"), idleTimeout,
+                SandboxStatus.CREATING, List.of(), Map.of(), Map.of(), List.of(), Resources.of(1, "128MB", "128MB"),
+                idleTimeout,
                 Optional.empty(), CREATED, CREATED, Optional.empty(), Optional.empty()).running(CREATED);
     }
 

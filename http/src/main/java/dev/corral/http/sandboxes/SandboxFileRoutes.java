@@ -1,7 +1,6 @@
 package dev.corral.http.sandboxes;
 
 import dev.corral.core.error.CorralException;
-import dev.corral.core.error.ErrorCode;
 import dev.corral.core.key.Principal;
 import dev.corral.core.key.Scope;
 import dev.corral.core.sandbox.files.ByteRange;
@@ -12,20 +11,16 @@ import dev.corral.core.sandbox.files.SandboxFiles;
 import dev.corral.core.sandbox.files.SandboxPath;
 import dev.corral.http.Authenticator;
 import dev.corral.http.Bodies;
+import dev.corral.http.MultipartUploads;
+import dev.corral.http.QueryParams;
 import dev.corral.http.Responses;
 import dev.corral.http.RouteGroup;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import io.javalin.http.util.MultipartUtil;
-import jakarta.servlet.MultipartConfigElement;
-import jakarta.servlet.ServletException;
-import jakarta.servlet.http.Part;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -45,8 +40,6 @@ public final class SandboxFileRoutes implements RouteGroup {
     static final Scope FILES_WRITE = new Scope("files:write");
     private static final String FILES = "/v1/sandboxes/{id}/files";
     private static final int CHUNK_BYTES = 64 * 1024;
-    /** Parts up to this size stay in memory while a multipart upload is parsed; larger ones are spooled to disk. */
-    private static final int MULTIPART_MEMORY_BYTES = 1 << 20;
 
     private final SandboxFiles files;
     private final Bodies bodies;
@@ -107,13 +100,13 @@ public final class SandboxFileRoutes implements RouteGroup {
     private void delete(Context ctx) throws InterruptedException {
         Principal caller = writer(ctx);
         SandboxPath path = path(ctx, "path");
-        files.delete(caller, sandbox(ctx), path, flag(ctx, "recursive"));
+        files.delete(caller, sandbox(ctx), path, QueryParams.flag(ctx, "recursive"));
         Responses.ok(ctx, Map.of("path", path.value(), "deleted", true));
     }
 
     private void list(Context ctx) throws InterruptedException {
         Principal caller = reader(ctx);
-        FileListing listing = files.list(caller, sandbox(ctx), pathOrWorkspace(ctx), flag(ctx, "recursive"),
+        FileListing listing = files.list(caller, sandbox(ctx), pathOrWorkspace(ctx), QueryParams.flag(ctx, "recursive"),
                 depth(ctx));
         Responses.ok(ctx, FileEntryResponse.Listing.of(listing));
     }
@@ -133,50 +126,14 @@ public final class SandboxFileRoutes implements RouteGroup {
         Responses.ok(ctx, FileEntryResponse.of(files.move(caller, sandbox(ctx), from, to)));
     }
 
-    /**
-     * Every part with a file name is written below {@code ?path=} under that name. The servlet container parses
-     * the whole body first, spooling large parts to its temporary directory; the plan's upload limit bounds the
-     * whole request, checked on its declared length first and on the parts as they are parsed.
-     */
+    /** Every part with a file name is written below {@code ?path=} under that name. */
     private void upload(Context ctx) throws InterruptedException {
         Principal caller = writer(ctx);
         SandboxPath dir = pathOrWorkspace(ctx);
-        String type = ctx.contentType();
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("multipart/form-data")) {
-            throw new CorralException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "Send the files as multipart/form-data, one part with a filename per file");
-        }
         long limit = files.uploadLimit(caller, ctx.req().getContentLengthLong());
-        ctx.req().setAttribute(MultipartUtil.MULTIPART_CONFIG_ATTRIBUTE,
-                new MultipartConfigElement("", limit, limit, MULTIPART_MEMORY_BYTES));
-        List<FileUpload> uploads = parts(ctx, limit).stream().filter(part -> part.getSubmittedFileName() != null)
-                .map(part -> new FileUpload(part.getSubmittedFileName(), part.getSize(), part::getInputStream))
-                .toList();
-        if (uploads.isEmpty()) {
-            throw CorralException.invalid("body", "has no file parts: give each file a filename");
-        }
+        List<FileUpload> uploads = MultipartUploads.read(ctx, limit).files();
         Responses.ok(ctx, files.upload(caller, sandbox(ctx), dir, uploads).stream().map(FileEntryResponse::of)
                 .toList());
-    }
-
-    private static Collection<Part> parts(Context ctx, long limit) {
-        try {
-            return ctx.req().getParts();
-        } catch (IOException | ServletException | IllegalStateException e) {
-            if (rootCause(e) instanceof IllegalStateException) {
-                // How Jetty says the body passed the sizes of the multipart config (wrapped in a 400 "bad multipart").
-                throw SandboxFiles.uploadTooLarge(limit);
-            }
-            throw CorralException.badRequest("The multipart body could not be read: " + e.getMessage());
-        }
-    }
-
-    private static Throwable rootCause(Throwable e) {
-        Throwable cause = e;
-        while (cause.getCause() != null && cause.getCause() != cause) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     private void download(Context ctx) throws IOException {
@@ -223,17 +180,6 @@ public final class SandboxFileRoutes implements RouteGroup {
     private static SandboxPath pathOrWorkspace(Context ctx) {
         String path = ctx.queryParam("path");
         return SandboxPath.of("path", path == null ? SandboxPath.WORKSPACE : path);
-    }
-
-    private static boolean flag(Context ctx, String name) {
-        String value = ctx.queryParam(name);
-        if (value == null || value.equals("false")) {
-            return false;
-        }
-        if (value.equals("true")) {
-            return true;
-        }
-        throw CorralException.invalid(name, "must be true or false");
     }
 
     private static OptionalInt depth(Context ctx) {

@@ -20,7 +20,8 @@ public record SandboxResponse(
         Map<String, String> metadata,
         ResourcesResponse resources,
         long idleTimeout,
-        List<Object> mounts,
+        List<MountResponse> mounts,
+        boolean hasWritableWorkspaceMount,
         boolean hibernated,
         boolean sshReady,
         boolean vncReady,
@@ -34,13 +35,19 @@ public record SandboxResponse(
     public record ResourcesResponse(int vcpus, String memory, String disk) {
     }
 
+    /** A mounted workspace: RunTools' mount record. */
+    public record MountResponse(String workspaceId, String path, boolean readOnly) {
+    }
+
     public static SandboxResponse of(Sandbox sandbox) {
         var resources = new ResourcesResponse(sandbox.resources().vcpus(),
                 new DataSize(sandbox.resources().memoryBytes()).toString(),
                 new DataSize(sandbox.resources().diskBytes()).toString());
         return new SandboxResponse(sandbox.id().value(), sandbox.name().orElse(null), sandbox.status().wire(),
                 sandbox.template(), sandbox.template(), sandbox.tags(), sandbox.metadata(), resources,
-                sandbox.idleTimeout().toSeconds(), List.of(), false, false, false, sandbox.error().orElse(null),
+                sandbox.idleTimeout().toSeconds(), sandbox.mounts().stream().map(mount -> new MountResponse(
+                        mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
+                sandbox.hasWritableWorkspaceMount(), false, false, false, sandbox.error().orElse(null),
                 sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),
                 sandbox.stoppedAt().orElse(null));
     }

@@ -4,10 +4,11 @@ import dev.corral.core.key.Principal;
 import dev.corral.core.key.Scope;
 import dev.corral.core.workspace.Workspace;
 import dev.corral.core.workspace.WorkspaceService;
-import dev.corral.core.workspace.WorkspaceUsage;
+import dev.corral.core.workspace.files.TreeSize;
 import dev.corral.http.Authenticator;
 import dev.corral.http.Bodies;
 import dev.corral.http.Pagination;
+import dev.corral.http.QueryParams;
 import dev.corral.http.Responses;
 import dev.corral.http.RouteGroup;
 import io.javalin.config.RoutesConfig;
@@ -20,8 +21,8 @@ import java.util.Optional;
  * its files.
  */
 public final class WorkspaceRoutes implements RouteGroup {
-    private static final Scope READ = new Scope("files:read");
-    private static final Scope WRITE = new Scope("files:write");
+    static final Scope READ = new Scope("files:read");
+    static final Scope WRITE = new Scope("files:write");
 
     private final WorkspaceService workspaces;
     private final Bodies bodies;
@@ -46,18 +47,18 @@ public final class WorkspaceRoutes implements RouteGroup {
         var body = bodies.json(ctx, CreateWorkspaceRequest.class);
         Workspace workspace = workspaces.create(caller, body.name(), Optional.ofNullable(body.slug()),
                 Optional.ofNullable(body.quotaBytes()));
-        Responses.created(ctx, response(caller, workspace));
+        Responses.created(ctx, response(workspace));
     }
 
     private void list(Context ctx) {
         Principal caller = caller(ctx, READ);
         var page = workspaces.list(caller, Pagination.of(ctx));
-        Responses.page(ctx, page.map(workspace -> response(caller, workspace)));
+        Responses.page(ctx, page.map(this::response));
     }
 
     private void get(Context ctx) {
         Principal caller = caller(ctx, READ);
-        Responses.ok(ctx, response(caller, workspaces.get(caller, ctx.pathParam("id"))));
+        Responses.ok(ctx, response(workspaces.get(caller, ctx.pathParam("id"))));
     }
 
     private void update(Context ctx) {
@@ -65,29 +66,28 @@ public final class WorkspaceRoutes implements RouteGroup {
         var body = bodies.json(ctx, UpdateWorkspaceRequest.class);
         Workspace workspace = workspaces.update(caller, ctx.pathParam("id"), Optional.ofNullable(body.name()),
                 Optional.ofNullable(body.quotaBytes()));
-        Responses.ok(ctx, response(caller, workspace));
+        Responses.ok(ctx, response(workspace));
     }
 
     private void delete(Context ctx) {
         Principal caller = caller(ctx, WRITE);
-        Workspace workspace = workspaces.delete(caller, ctx.pathParam("id"));
-        Responses.ok(ctx, WorkspaceResponse.of(workspace, 0, workspaces.quotaOf(caller, workspace)));
+        Workspace workspace = workspaces.delete(caller, ctx.pathParam("id"), QueryParams.flag(ctx, "force"));
+        Responses.ok(ctx, WorkspaceResponse.of(workspace, 0));
     }
 
     private void usage(Context ctx) {
         Principal caller = caller(ctx, READ);
         Workspace workspace = workspaces.get(caller, ctx.pathParam("id"));
-        WorkspaceUsage usage = workspaces.usage(workspace);
-        Responses.ok(ctx, new WorkspaceUsageResponse(workspace.id().toString(), usage.usedBytes(),
-                WorkspaceResponse.orUnlimited(workspaces.quotaOf(caller, workspace)), usage.files()));
+        TreeSize usage = workspaces.usage(workspace);
+        Responses.ok(ctx, new WorkspaceUsageResponse(workspace.id().toString(), usage.bytes(),
+                workspace.quotaBytes(), usage.files(), workspaces.mountedBy(workspace)));
     }
 
-    private WorkspaceResponse response(Principal caller, Workspace workspace) {
-        return WorkspaceResponse.of(workspace, workspaces.usage(workspace).usedBytes(),
-                workspaces.quotaOf(caller, workspace));
+    private WorkspaceResponse response(Workspace workspace) {
+        return WorkspaceResponse.of(workspace, workspaces.usage(workspace).bytes());
     }
 
-    private static Principal caller(Context ctx, Scope scope) {
+    static Principal caller(Context ctx, Scope scope) {
         Principal caller = Authenticator.principal(ctx);
         caller.require(scope);
         return caller;

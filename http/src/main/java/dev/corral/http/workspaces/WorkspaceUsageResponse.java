@@ -1,5 +1,11 @@
 package dev.corral.http.workspaces;
 
-/** Answer of {@code GET /v1/workspaces/{id}/usage}: what the workspace holds; {@code quotaBytes} null if unlimited. */
-public record WorkspaceUsageResponse(String workspaceId, long usedBytes, Long quotaBytes, long files) {
+import java.util.List;
+
+/**
+ * Answer of {@code GET /v1/workspaces/{id}/usage}: what the workspace holds, and the sandboxes that have not
+ * stopped and mount it (what makes a delete without {@code force} a 409).
+ */
+public record WorkspaceUsageResponse(String workspaceId, long usedBytes, long quotaBytes, long files,
+                                     List<String> sandboxes) {
 }

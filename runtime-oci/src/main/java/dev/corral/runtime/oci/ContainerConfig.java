@@ -5,10 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.core.sandbox.SandboxSpec;
+import dev.corral.core.sandbox.WorkspaceMount;
+import dev.corral.core.workspace.WorkspaceId;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Writes the OCI runtime spec ({@code config.json}) of a sandbox: what isolates it and what it may use.
@@ -20,6 +23,7 @@ import java.util.Map;
  *       namespace mapping the sandbox's ids onto the shared unprivileged host range;</li>
  *   <li>no new privileges, a small capability set (Docker's default without MKNOD, NET_RAW, AUDIT_WRITE and
  *       SETFCAP), the default-deny {@link SeccompProfile}, Docker's masked and read-only {@code /proc} paths;</li>
+ *   <li>workspaces bind-mounted where the sandbox asked, read-only when it asked;</li>
  *   <li>cgroup limits: CPU quota of {@code vcpus} periods per period, memory with no swap on top, pids, and no
  *       devices but runc's defaults ({@code null}, {@code zero}, {@code random}, ...).</li>
  * </ul>
@@ -51,9 +55,13 @@ final class ContainerConfig {
     private final IdMapping mapping;
     private final Path initBinary;
     private final SeccompProfile seccomp;
+    private final Function<WorkspaceId, Path> workspaceFiles;
 
-    ContainerConfig(ObjectMapper json, IdMapping mapping, Path initBinary, SeccompProfile seccomp) {
+    /** @param workspaceFiles the host directory of a workspace's files, which a mount binds */
+    ContainerConfig(ObjectMapper json, IdMapping mapping, Path initBinary, SeccompProfile seccomp,
+                    Function<WorkspaceId, Path> workspaceFiles) {
         this.json = json;
+        this.workspaceFiles = workspaceFiles;
         this.mapping = mapping;
         this.initBinary = initBinary;
         this.seccomp = seccomp;
@@ -66,7 +74,7 @@ final class ContainerConfig {
         config.set("process", process(spec));
         config.putObject("root").put("path", "rootfs").put("readonly", false);
         config.put("hostname", spec.id().value());
-        config.set("mounts", mounts());
+        config.set("mounts", mounts(spec.mounts()));
         config.set("linux", linux(spec, cgroupsPath));
         return config;
     }
@@ -111,7 +119,7 @@ final class ContainerConfig {
         return process;
     }
 
-    private ArrayNode mounts() {
+    private ArrayNode mounts(List<WorkspaceMount> workspaces) {
         ArrayNode mounts = json.createArrayNode();
         mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
         mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
@@ -124,6 +132,12 @@ final class ContainerConfig {
         // JVM size themselves from them.
         mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"));
         mount(mounts, INIT_PATH, "bind", initBinary.toString(), List.of("bind", "ro", "nosuid", "nodev"));
+        // The workspace's files belong to the host user that is root in every sandbox, so through the user
+        // namespace they are root's inside and nobody's privileged outside; ro is enforced by the kernel.
+        for (WorkspaceMount workspace : workspaces) {
+            mount(mounts, workspace.path(), "bind", workspaceFiles.apply(workspace.workspaceId()).toString(),
+                    List.of("rbind", "nosuid", "nodev", workspace.readOnly() ? "ro" : "rw"));
+        }
         return mounts;
     }
 

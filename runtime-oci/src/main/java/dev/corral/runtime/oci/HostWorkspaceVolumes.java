@@ -1,122 +1,172 @@
 package dev.corral.runtime.oci;
 
+import dev.corral.core.error.CorralException;
 import dev.corral.core.workspace.WorkspaceId;
-import dev.corral.core.workspace.WorkspaceUsage;
 import dev.corral.core.workspace.WorkspaceVolumes;
+import dev.corral.core.workspace.files.WorkspaceFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Comparator;
 
 /**
- * Workspaces as plain host directories, {@code <root>/<workspace-id>}, mode 0755 and owned by the host user that
- * is root inside every sandbox ({@link IdMapping#hostId()}), so a sandbox can later get one bind-mounted and write
- * to it. Walks never follow symbolic links: a link a sandbox made must not lead the server out of the workspace.
- * Safe for concurrent use on different workspaces; every method blocks on the file system.
+ * Workspaces as {@link Ext4Image}s on the host: {@code <root>/<id>.img}, mounted at {@code <root>/<id>}, which
+ * holds {@code files} (the tree sandboxes mount and the storage API serves, owned by the sandboxes' root user) and
+ * {@code staging} (where {@link ConfinedWorkspaceFiles} prepares writes, seen by the host's root only). The image is
+ * the quota: it has room for {@code quotaBytes} of files plus what ext4 needs for itself, so sandboxes writing
+ * through a mount and the API hit the same wall.
+ *
+ * <p>Threading: safe for concurrent use on different workspaces; the caller serializes calls for one.
  */
 public final class HostWorkspaceVolumes implements WorkspaceVolumes {
-    private final Path root;
-    private final IdMapping mapping;
+    private static final long MB = 1L << 20;
+    private static final Duration DETACH_WAIT = Duration.ofSeconds(5);
 
-    public HostWorkspaceVolumes(Path root, IdMapping mapping) {
+    private final Path root;
+    private final Ext4Image images;
+    private final OwnershipShift ownership;
+
+    public HostWorkspaceVolumes(Path root, IdMapping mapping, ProcessRunner runner) {
         this.root = root;
-        this.mapping = mapping;
+        this.images = new Ext4Image(runner, MountTable.ofThisProcess(), LoopDevices.ofHost());
+        this.ownership = new OwnershipShift(mapping);
     }
 
-    /** The directory of a workspace, whether it exists or not. */
-    public Path directoryOf(WorkspaceId id) {
-        return root.resolve(id.toString());
+    /** The directory holding a workspace's files, which sandboxes bind-mount. */
+    public Path filesOf(WorkspaceId id) {
+        return mountOf(id).resolve("files");
+    }
+
+    /**
+     * The size of the image that leaves {@code quotaBytes} for files: ext4's inode tables, group descriptors and
+     * reserved growth blocks take up to about 4 % of it, and the journal 4 MiB.
+     */
+    static long imageBytes(long quotaBytes) {
+        return quotaBytes + quotaBytes / 20 + 8 * MB;
     }
 
     @Override
-    public void create(WorkspaceId id) {
-        Path directory = directoryOf(id);
+    public void create(WorkspaceId id, long quotaBytes) {
         try {
             if (!Files.isDirectory(root)) {
                 // Searchable but not listable by others, like the data directory above it.
                 Files.createDirectories(root);
                 Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
             }
-            if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-                Files.createDirectory(directory);
-            }
-            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
-            Files.setAttribute(directory, "unix:uid", mapping.hostId(), LinkOption.NOFOLLOW_LINKS);
-            Files.setAttribute(directory, "unix:gid", mapping.hostId(), LinkOption.NOFOLLOW_LINKS);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the workspace directory " + directory, e);
+            images.create(imageOf(id), imageBytes(quotaBytes), 0);
+            attach(id);
+        } catch (IOException | RuntimeException e) {
+            delete(id);
+            throw e instanceof IOException io ? new UncheckedIOException("Cannot create workspace " + id, io)
+                    : (RuntimeException) e;
         }
+    }
+
+    @Override
+    public void attach(WorkspaceId id) {
+        Path mount = mountOf(id);
+        if (!Files.exists(imageOf(id))) {
+            throw CorralException.runtimeUnavailable("The volume of workspace " + id + " is missing: "
+                    + imageOf(id), null);
+        }
+        try {
+            Files.createDirectories(mount);
+            images.mount(imageOf(id), mount);
+            // Sandboxes pass through to files/ as their own root user; they may not list what is beside it.
+            Files.setPosixFilePermissions(mount, PosixFilePermissions.fromString("rwx--x--x"));
+            Path files = filesOf(id);
+            if (!Files.isDirectory(files, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(files);
+                Files.setPosixFilePermissions(files, PosixFilePermissions.fromString("rwxr-xr-x"));
+                ownership.giveToRoot(files);
+            }
+            Path staging = stagingOf(id);
+            if (Files.isDirectory(staging, LinkOption.NOFOLLOW_LINKS)) {
+                emptyStaging(staging);
+            } else {
+                Files.createDirectory(staging, PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_DIR));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot attach the volume of workspace " + id, e);
+        }
+    }
+
+    @Override
+    public void resize(WorkspaceId id, long quotaBytes) {
+        long wanted = imageBytes(quotaBytes);
+        try {
+            if (Files.size(imageOf(id)) == wanted) {
+                return;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the volume of workspace " + id, e);
+        }
+        images.resize(imageOf(id), mountOf(id), wanted);
     }
 
     @Override
     public void delete(WorkspaceId id) {
-        Path directory = directoryOf(id);
-        if (!Files.exists(directory, LinkOption.NOFOLLOW_LINKS)) {
+        Path mount = mountOf(id);
+        // Sandboxes that still mount it keep the file system until they stop; the host lets go of it here.
+        images.unmount(mount);
+        images.detach(imageOf(id), DETACH_WAIT);
+        try {
+            Files.deleteIfExists(imageOf(id));
+            if (Files.isDirectory(mount, LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(mount);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot delete the volume of workspace " + id, e);
+        }
+    }
+
+    /**
+     * Unmounts every workspace's volume and detaches its loop device, keeping the images: what a host going down
+     * does, and how tests leave nothing mounted behind them.
+     */
+    public void detachAll() {
+        images.unmount(root);
+        if (!Files.isDirectory(root)) {
             return;
         }
-        try {
-            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    if (failure != null) {
-                        throw failure;
-                    }
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
+        try (var entries = Files.list(root)) {
+            for (Path image : entries.filter(path -> path.toString().endsWith(".img")).toList()) {
+                images.detach(image, DETACH_WAIT);
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete the workspace directory " + directory, e);
+            throw new UncheckedIOException("Cannot list the workspace volumes in " + root, e);
         }
     }
 
     @Override
-    public WorkspaceUsage usage(WorkspaceId id) {
-        Path directory = directoryOf(id);
-        if (!Files.isDirectory(directory, LinkOption.NOFOLLOW_LINKS)) {
-            return WorkspaceUsage.EMPTY;
-        }
-        var counter = new UsageCounter();
-        try {
-            Files.walkFileTree(directory, counter);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot measure the workspace directory " + directory, e);
-        }
-        return new WorkspaceUsage(counter.bytes, counter.files);
+    public WorkspaceFiles files(WorkspaceId id) {
+        return new ConfinedWorkspaceFiles(filesOf(id), stagingOf(id), ownership);
     }
 
-    /** Adds up regular files; links count as nothing, and a file removed mid-walk is skipped. */
-    private static final class UsageCounter extends SimpleFileVisitor<Path> {
-        long bytes;
-        long files;
+    private Path imageOf(WorkspaceId id) {
+        return root.resolve(id + ".img");
+    }
 
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-            if (attributes.isRegularFile()) {
-                bytes += attributes.size();
-                files++;
-            }
-            return FileVisitResult.CONTINUE;
-        }
+    private Path mountOf(WorkspaceId id) {
+        return root.resolve(id.toString());
+    }
 
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException failure) throws IOException {
-            if (failure instanceof NoSuchFileException) {
-                return FileVisitResult.CONTINUE;
+    private Path stagingOf(WorkspaceId id) {
+        return mountOf(id).resolve("staging");
+    }
+
+    /** Staging belongs to the server alone, so a plain walk is safe there. */
+    private static void emptyStaging(Path staging) throws IOException {
+        try (var walk = Files.walk(staging)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                if (!path.equals(staging)) {
+                    Files.delete(path);
+                }
             }
-            throw failure;
         }
     }
 }

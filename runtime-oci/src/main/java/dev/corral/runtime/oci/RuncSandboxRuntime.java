@@ -51,7 +51,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
      *                               {@link RuntimeDirectories})
      */
     public RuncSandboxRuntime(OciRuntimeSettings settings, MmdebstrapTemplateBuilder templates,
-                              ProcessRunner runner) {
+                              HostWorkspaceVolumes workspaces, ProcessRunner runner) {
         this.templates = templates;
         this.directories = new RuntimeDirectories(settings);
         this.cli = new OciRuntimeCli(settings.runtimeBinary(), settings.runcRoot(), runner, json,
@@ -59,7 +59,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         this.filesystem = new SandboxFilesystem(runner, mounts, LoopDevices.ofHost(), settings.idMapping());
         this.cgroups = new SandboxCgroups(Path.of("/sys/fs/cgroup"), settings.cgroupParent());
         this.containerConfig = new ContainerConfig(json, settings.idMapping(), settings.initBinary(),
-                SeccompProfile.forThisHost(json));
+                SeccompProfile.forThisHost(json), workspaces::filesOf);
         this.execs = new SandboxExecs(cli, runner, containerConfig, json, this::neverStarted);
     }
 

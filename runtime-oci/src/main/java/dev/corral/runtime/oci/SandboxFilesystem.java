@@ -2,53 +2,37 @@ package dev.corral.runtime.oci;
 
 import dev.corral.core.error.CorralException;
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.List;
 
 /**
  * A sandbox's root filesystem: an overlay whose lower layer is the read-only template and whose upper layer lives
- * on the sandbox's own disk, a sparse ext4 image mounted through a loop device. The image's size is a hard cap:
- * writing past it fails with ENOSPC inside the sandbox and cannot fill the host's disk.
+ * on the sandbox's own disk, an {@link Ext4Image} whose size is a hard cap.
  *
  * <p>Threading: stateless; the runtime calls it for one sandbox at a time, under that sandbox's lock.
  */
 final class SandboxFilesystem {
+    private static final Duration DETACH_WAIT = Duration.ofSeconds(5);
+
     private final ProcessRunner runner;
     private final MountTable mounts;
-    private static final java.time.Duration DETACH_WAIT = java.time.Duration.ofSeconds(5);
-
-    private final LoopDevices loops;
+    private final Ext4Image images;
     private final IdMapping mapping;
     private final OwnershipShift ownership;
 
     SandboxFilesystem(ProcessRunner runner, MountTable mounts, LoopDevices loops, IdMapping mapping) {
         this.runner = runner;
         this.mounts = mounts;
-        this.loops = loops;
+        this.images = new Ext4Image(runner, mounts, loops);
         this.mapping = mapping;
         this.ownership = new OwnershipShift(mapping);
     }
 
-    /**
-     * Makes the sandbox's disk: a sparse image of {@code bytes} formatted as ext4 whose root belongs to the
-     * sandbox's root. No blocks are reserved for the host's root, so the sandbox can use all of it.
-     */
+    /** Makes the sandbox's disk: an ext4 image of {@code bytes} whose root belongs to the sandbox's root. */
     void createDisk(SandboxPaths paths, long bytes) {
-        try {
-            Files.createFile(paths.diskImage(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
-            try (var image = new RandomAccessFile(paths.diskImage().toFile(), "rw")) {
-                image.setLength(bytes);
-            }
-        } catch (IOException e) {
-            throw CorralException.runtimeUnavailable("Cannot create disk image " + paths.diskImage() + ": " + e, e);
-        }
-        int root = mapping.toHost(0);
-        runner.check(List.of("mkfs.ext4", "-q", "-F", "-m", "0",
-                "-E", "root_owner=" + root + ":" + root + ",lazy_itable_init=1,lazy_journal_init=1,nodiscard",
-                paths.diskImage().toString()));
+        images.create(paths.diskImage(), bytes, mapping.toHost(0));
     }
 
     /**
@@ -61,10 +45,7 @@ final class SandboxFilesystem {
             Files.createDirectories(paths.rootfs());
             Files.setPosixFilePermissions(paths.bundle(), SandboxPaths.SEARCHABLE_DIR);
             if (!mounts.isMountPoint(paths.diskMount())) {
-                // noinit_itable: the image is sparse, so its inode tables already read as zeroes and the kernel
-                // need not write them (which would allocate them on the host); discard gives freed blocks back.
-                runner.check(List.of("mount", "-t", "ext4", "-o", "loop,noinit_itable,discard,nodev,nosuid",
-                        paths.diskImage().toString(), paths.diskMount().toString()));
+                images.mount(paths.diskImage(), paths.diskMount());
                 // The overlay reaches its layers as the host's root; nobody else on the host should.
                 Files.setPosixFilePermissions(paths.diskMount(), SandboxPaths.PRIVATE_DIR);
             }
@@ -105,16 +86,10 @@ final class SandboxFilesystem {
 
     /** Unmounts the overlay and the disk and detaches the disk's loop device; what is not there is skipped. */
     void unmount(SandboxPaths paths) {
-        for (Path point : mounts.mountPointsUnder(paths.dir())) {
-            runner.check(List.of("umount", point.toString()));
-        }
-        for (Path device : loops.backedBy(paths.diskImage())) {
-            // A mount made with -o loop detaches its device when unmounted; this catches a crash in between.
-            runner.run(List.of("losetup", "-d", device.toString()));
-        }
+        images.unmount(paths.dir());
         // The kernel clears an auto-detaching loop device after the unmount returns, on its own time; wait for it,
         // so that a destroyed sandbox holds no device when destroy returns.
-        loops.awaitDetached(paths.diskImage(), DETACH_WAIT);
+        images.detach(paths.diskImage(), DETACH_WAIT);
     }
 
     private void makeDirectory(Path dir) throws IOException {

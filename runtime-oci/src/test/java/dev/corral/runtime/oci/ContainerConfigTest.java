@@ -20,7 +20,8 @@ class ContainerConfigTest {
     private static final Resources ANY = new Resources(1, 256L << 20, 256L << 20, Resources.DEFAULT_PIDS);
 
     private final ContainerConfig config = new ContainerConfig(JSON, IdMapping.DEFAULT,
-            Path.of("/usr/bin/tini-static"), SeccompProfile.load(JSON, "amd64"));
+            Path.of("/usr/bin/tini-static"), SeccompProfile.load(JSON, "amd64"),
+            workspace -> Path.of("/data/workspaces", workspace.toString(), "files"));
 
     @Test
     void forSandbox_resources_becomeCgroupLimitsWithoutSwap() {
@@ -123,7 +124,7 @@ class ContainerConfigTest {
     }
 
     private JsonNode generate(Resources resources, Map<String, String> env) {
-        return config.forSandbox(new SandboxSpec(ID, "base", env, resources), "/corral/" + ID.value());
+        return config.forSandbox(new SandboxSpec(ID, "base", env, List.of(), resources), "/corral/" + ID.value());
     }
 
     private static JsonNode find(JsonNode array, String field, String value) {

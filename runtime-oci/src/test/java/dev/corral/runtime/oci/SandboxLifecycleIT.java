@@ -10,6 +10,7 @@ import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.SandboxState;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class SandboxLifecycleIT {
         SandboxId id = SandboxId.random();
 
         assertThatThrownBy(() -> sandboxes.runtime.create(
-                new SandboxSpec(id, "no-such-template", Map.of(), TestRuntime.SMALL)))
+                new SandboxSpec(id, "no-such-template", Map.of(), List.of(), TestRuntime.SMALL)))
                 .isInstanceOfSatisfying(CorralException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_FOUND));
         sandboxes.assertNothingLeftOf(id);
@@ -59,7 +60,7 @@ class SandboxLifecycleIT {
         SandboxId id = sandboxes.create(TestRuntime.SMALL);
 
         assertThatThrownBy(() -> sandboxes.runtime.create(
-                new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, Map.of(), TestRuntime.SMALL)))
+                new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(), TestRuntime.SMALL)))
                 .isInstanceOfSatisfying(CorralException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
         assertThat(sandboxes.run(id, "true").exitCode()).isZero();
@@ -72,7 +73,7 @@ class SandboxLifecycleIT {
             SandboxId id = SandboxId.random();
 
             assertThatThrownBy(() -> broken.runtime.create(
-                    new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, Map.of(), TestRuntime.SMALL)))
+                    new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(), TestRuntime.SMALL)))
                     .isInstanceOfSatisfying(CorralException.class, e -> {
                         assertThat(e.code()).isEqualTo(ErrorCode.RUNTIME_UNAVAILABLE);
                         assertThat(e.getMessage()).contains("/nonexistent/tini");

@@ -38,13 +38,15 @@ final class TestRuntime implements AutoCloseable, AfterAllCallback {
     final ProcessRunner runner = new ProcessRunner(Duration.ofSeconds(60));
     final MmdebstrapTemplateBuilder templates;
     final OciRuntimeSettings settings;
+    final HostWorkspaceVolumes workspaces;
     final RuncSandboxRuntime runtime;
 
     private TestRuntime(Path dataDir, OciRuntimeSettings settings) {
         this.dataDir = dataDir;
         this.settings = settings;
         this.templates = new MmdebstrapTemplateBuilder(TEMPLATE_CACHE, runner, settings.idMapping());
-        this.runtime = new RuncSandboxRuntime(settings, templates, runner);
+        this.workspaces = new HostWorkspaceVolumes(dataDir.resolve("workspaces"), settings.idMapping(), runner);
+        this.runtime = new RuncSandboxRuntime(settings, templates, workspaces, runner);
     }
 
     /** A runtime on a fresh data directory; registered as a JUnit extension, it is closed after the class. */
@@ -70,7 +72,7 @@ final class TestRuntime implements AutoCloseable, AfterAllCallback {
 
     SandboxId create(Resources resources, Map<String, String> env) {
         SandboxId id = SandboxId.random();
-        runtime.create(new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, env, resources));
+        runtime.create(new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, env, List.of(), resources));
         return id;
     }
 

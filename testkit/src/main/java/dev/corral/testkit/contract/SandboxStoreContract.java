@@ -18,6 +18,8 @@ import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxFilter;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxStatus;
+import dev.corral.core.sandbox.WorkspaceMount;
+import dev.corral.core.workspace.WorkspaceId;
 import dev.corral.core.sandbox.SandboxStore;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,12 +66,31 @@ public abstract class SandboxStoreContract {
         var sandbox = new Sandbox(SandboxId.random(), org, Optional.of("build-box"), "python", SandboxStatus.FAILED,
                 List.of("zeta", "alpha", "mid"), Map.of("team", "core", "ticket", "CR-7"),
                 Map.of("LANG", "C.UTF-8", "EMPTY", "", "QUOTED", "a 'b' \"c\"=d"),
+                List.of(new WorkspaceMount(WorkspaceId.random(), "/data", true),
+                        new WorkspaceMount(WorkspaceId.random(), "/workspace", false)),
                 new Resources(4, 8L << 30, 20L << 30, 1024), Duration.ofMinutes(15), Optional.of("out of disk"),
                 T0, T0.plusMillis(1), Optional.of(T0.plusMillis(2)), Optional.of(T0.plusMillis(3)));
 
         store.insert(sandbox);
 
         assertThat(store.find(org, sandbox.id())).contains(sandbox);
+    }
+
+    @Test
+    void sandboxesMounting_listsActiveSandboxesOfTheOrganizationOnly() {
+        var workspace = WorkspaceId.random();
+        var mount = new WorkspaceMount(workspace, "/data", false);
+        Sandbox running = new Draft(org, T0).status(SandboxStatus.RUNNING).mounts(mount).build();
+        Sandbox paused = new Draft(org, T0).status(SandboxStatus.PAUSED).mounts(new WorkspaceMount(WorkspaceId.random(), "/a",
+                true), new WorkspaceMount(workspace, "/b", true)).build();
+        for (Sandbox sandbox : List.of(running, paused, new Draft(org, T0).status(SandboxStatus.STOPPED).mounts(mount).build(),
+                new Draft(org, T0).status(SandboxStatus.RUNNING).build())) {
+            store.insert(sandbox);
+        }
+
+        assertThat(store.sandboxesMounting(org, workspace))
+                .containsExactlyInAnyOrder(running.id().value(), paused.id().value());
+        assertThat(store.sandboxesMounting(newOrganization(), workspace)).isEmpty();
     }
 
     @Test
@@ -303,7 +324,7 @@ public abstract class SandboxStoreContract {
     void update_everyFieldChanged_replacesMutableFieldsOnly() {
         Sandbox stored = insert(new Draft(org, T0).name("web").tags("a").metadata(Map.of("k", "v")));
         var changed = new Sandbox(stored.id(), org, Optional.of("renamed"), "other-template", SandboxStatus.FAILED,
-                List.of("b"), Map.of("k", "changed"), Map.of("NEW", "1"), new Resources(8, 1L << 30, 1L << 30, 64),
+                List.of("b"), Map.of("k", "changed"), Map.of("NEW", "1"), List.of(), new Resources(8, 1L << 30, 1L << 30, 64),
                 Duration.ofHours(1), Optional.of("init died"), T0.plusSeconds(100), T0.plusSeconds(5),
                 Optional.of(T0.plusSeconds(6)), Optional.of(T0.plusSeconds(7)));
 
@@ -311,7 +332,7 @@ public abstract class SandboxStoreContract {
 
         assertThat(store.find(org, stored.id())).contains(new Sandbox(stored.id(), org, stored.name(),
                 stored.template(), SandboxStatus.FAILED, stored.tags(), stored.metadata(), stored.env(),
-                stored.resources(), stored.idleTimeout(), Optional.of("init died"), stored.createdAt(),
+                stored.mounts(), stored.resources(), stored.idleTimeout(), Optional.of("init died"), stored.createdAt(),
                 T0.plusSeconds(5), Optional.of(T0.plusSeconds(6)), Optional.of(T0.plusSeconds(7))));
     }
 
@@ -370,7 +391,7 @@ public abstract class SandboxStoreContract {
 
         assertThat(store.find(org, sandbox.id())).contains(new Sandbox(sandbox.id(), org, sandbox.name(),
                 sandbox.template(), sandbox.status(), sandbox.tags(), sandbox.metadata(), sandbox.env(),
-                sandbox.resources(), sandbox.idleTimeout(), sandbox.error(), sandbox.createdAt(), T0.plusSeconds(2),
+                sandbox.mounts(), sandbox.resources(), sandbox.idleTimeout(), sandbox.error(), sandbox.createdAt(), T0.plusSeconds(2),
                 sandbox.pausedAt(), sandbox.stoppedAt()));
     }
 
@@ -449,6 +470,7 @@ public abstract class SandboxStoreContract {
         private String template = "base";
         private SandboxStatus status = SandboxStatus.RUNNING;
         private List<String> tags = List.of();
+        private List<WorkspaceMount> mounts = List.of();
         private Map<String, String> metadata = Map.of();
         private Duration idleTimeout = Duration.ofMinutes(10);
 
@@ -482,6 +504,11 @@ public abstract class SandboxStoreContract {
             return this;
         }
 
+        Draft mounts(WorkspaceMount... newMounts) {
+            mounts = List.of(newMounts);
+            return this;
+        }
+
         Draft idleTimeout(Duration newIdleTimeout) {
             idleTimeout = newIdleTimeout;
             return this;
@@ -489,7 +516,7 @@ public abstract class SandboxStoreContract {
 
         Sandbox build() {
             return new Sandbox(SandboxId.random(), organizationId, name, template, status, tags, metadata, Map.of(),
-                    Resources.of(1, "512MB", "1GB"), idleTimeout, Optional.empty(), createdAt, createdAt,
+                    mounts, Resources.of(1, "512MB", "1GB"), idleTimeout, Optional.empty(), createdAt, createdAt,
                     Optional.empty(), Optional.empty());
         }
     }

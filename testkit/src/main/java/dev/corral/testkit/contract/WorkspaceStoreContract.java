@@ -18,7 +18,6 @@ import dev.corral.core.workspace.WorkspaceStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +48,7 @@ public abstract class WorkspaceStoreContract {
 
     @Test
     void insert_withQuota_findReturnsEveryField() {
-        var workspace = new Workspace(WorkspaceId.random(), org, "Data", "data", Optional.of(1L << 30), T0,
+        var workspace = new Workspace(WorkspaceId.random(), org, "Data", "data", 1L << 30, T0,
                 T0.plusMillis(5));
 
         store.insert(workspace);
@@ -58,13 +57,14 @@ public abstract class WorkspaceStoreContract {
     }
 
     @Test
-    void insert_withoutQuota_keepsQuotaAbsent() {
-        Workspace workspace = workspace(org, "plain", T0);
+    void totalQuotaBytes_addsUpTheOrganizationsQuotasOnly() {
+        store.insert(workspace(org, "one", T0));
+        store.insert(workspace(org, "two", T0));
+        store.insert(workspace(newOrganization(), "elsewhere", T0));
 
-        store.insert(workspace);
-
-        assertThat(store.find(org, workspace.id())).get().extracting(Workspace::quotaBytes)
-                .isEqualTo(Optional.empty());
+        assertThat(store.totalQuotaBytes(org)).isEqualTo(2L << 30);
+        assertThat(store.totalQuotaBytes(newOrganization())).isZero();
+        assertThat(store.allIds()).hasSizeGreaterThanOrEqualTo(3);
     }
 
     @Test
@@ -142,7 +142,7 @@ public abstract class WorkspaceStoreContract {
     void update_existingWorkspace_replacesNameQuotaAndUpdateTime() {
         Workspace workspace = workspace(org, "renamed", T0);
         store.insert(workspace);
-        Workspace changed = workspace.withChanges("New name", Optional.of(42L), T0.plusSeconds(1));
+        Workspace changed = workspace.withChanges("New name", 42L, T0.plusSeconds(1));
 
         assertThat(store.update(changed)).isTrue();
 
@@ -153,7 +153,7 @@ public abstract class WorkspaceStoreContract {
     void update_otherOrganization_returnsFalseAndChangesNothing() {
         Workspace workspace = workspace(org, "kept", T0);
         store.insert(workspace);
-        var intruder = new Workspace(workspace.id(), newOrganization(), "Stolen", "kept", Optional.empty(), T0, T0);
+        var intruder = new Workspace(workspace.id(), newOrganization(), "Stolen", "kept", 1L << 20, T0, T0);
 
         assertThat(store.update(intruder)).isFalse();
 
@@ -178,7 +178,7 @@ public abstract class WorkspaceStoreContract {
     }
 
     private static Workspace workspace(OrganizationId organizationId, String slug, Instant createdAt) {
-        return new Workspace(WorkspaceId.random(), organizationId, "Workspace " + slug, slug, Optional.empty(),
+        return new Workspace(WorkspaceId.random(), organizationId, "Workspace " + slug, slug, 1L << 30,
                 createdAt, createdAt);
     }
 

@@ -12,12 +12,12 @@ import java.io.InputStream;
  *
  * <p>Threading: one reading thread (the runtime's stdin copier).
  */
-final class LimitedInput extends InputStream {
+public final class LimitedInput extends InputStream {
     private final InputStream in;
     private final long limit;
     private long remaining;
 
-    LimitedInput(InputStream in, long limit) {
+    public LimitedInput(InputStream in, long limit) {
         this.in = in;
         this.limit = limit;
         this.remaining = limit;
@@ -47,7 +47,7 @@ final class LimitedInput extends InputStream {
         in.close();
     }
 
-    static CorralException tooLarge(long limit) {
+    public static CorralException tooLarge(long limit) {
         return CorralException.payloadTooLarge("Uploads are limited to " + new DataSize(limit) + " on your plan");
     }
 }
