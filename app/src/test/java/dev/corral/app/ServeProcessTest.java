@@ -11,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -26,17 +25,7 @@ class ServeProcessTest {
     private final Path dataDir = TestCorral.searchableTempDir().resolve("data");
 
     private static Process corral(List<String> args, Path dataDir, Map<String, String> env) throws IOException {
-        var command = new ArrayList<String>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(args);
-        var builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().keySet().removeIf(name -> name.startsWith("CORRAL_"));
-        builder.environment().put("CORRAL_DATA_DIR", dataDir.toString());
-        builder.environment().putAll(env);
-        return builder.start();
+        return CorralProcess.start(args, dataDir, env);
     }
 
     @Test
