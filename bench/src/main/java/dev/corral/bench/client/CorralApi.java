@@ -117,7 +117,33 @@ public final class CorralApi {
 
     /** {@code GET /v1/sandboxes/{id}/files?path=}: the bytes of the file at {@code path}. */
     public byte[] readFile(String sandboxId, String path) {
-        HttpRequest request = request(filePath(sandboxId, path)).GET().build();
+        return bytes(request(filePath(sandboxId, path)).GET().build());
+    }
+
+    /** {@code POST /v1/workspaces}: a workspace with room for {@code quotaBytes}; returns its id. */
+    public String createWorkspace(String slug, long quotaBytes) {
+        return send(post("v1/workspaces", Map.of("name", slug, "slug", slug, "quotaBytes", quotaBytes)), 201)
+                .path("id").asText();
+    }
+
+    public void deleteWorkspace(String workspace) {
+        exchange(request("v1/workspaces/" + workspace + "?force=true").DELETE().build(), 200);
+    }
+
+    /** {@code PUT /v1/workspaces/{id}/files/{path}} of the raw bytes. */
+    public void writeWorkspaceFile(String workspace, String path, byte[] content) {
+        exchange(request("v1/workspaces/" + workspace + "/files" + path)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(), 200);
+    }
+
+    /** {@code GET /v1/workspaces/{id}/direct?id=}: the file's bytes. */
+    public byte[] readWorkspaceFile(String workspace, String path) {
+        return bytes(request("v1/workspaces/" + workspace + "/direct?id="
+                + URLEncoder.encode(path, StandardCharsets.UTF_8)).GET().build());
+    }
+
+    private byte[] bytes(HttpRequest request) {
         try {
             HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (response.statusCode() != 200) {
