@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 @Command(name = "corral", mixinStandardHelpOptions = true, versionProvider = CorralCommand.VersionProvider.class,
         description = "Corral: self-hosted sandboxes for AI agents, speaking the RunTools API.",
         subcommands = {ServeCommand.class, KeysCommand.class, SandboxCommand.class, FilesCommand.class,
-                TemplatesCommand.class, CommandLine.HelpCommand.class})
+                TemplatesCommand.class, WorkspaceCommand.class, CommandLine.HelpCommand.class})
 public final class CorralCommand {
 
     /** The command line with Corral's error handling: configuration and API errors print a message, no trace. */

@@ -3,14 +3,10 @@ package dev.corral.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,18 +26,12 @@ import picocli.CommandLine.Model.CommandSpec;
 final class FilesCommand {
     private static final String[] COLUMNS = {"type", "size", "mode", "modifiedAt", "path"};
 
-    /** A file in a sandbox: {@code SANDBOX:PATH}, split at the first colon (ids and names have none). */
+    /** A file in a sandbox: {@code SANDBOX:PATH}, a bare SANDBOX meaning {@code /workspace} where allowed. */
     record Location(String sandbox, String path) {
         static Location parse(String text, boolean pathOptional) {
-            int colon = text.indexOf(':');
-            if (colon < 0 && pathOptional) {
-                return new Location(text, "/workspace");
-            }
-            if (colon <= 0 || colon == text.length() - 1) {
-                throw new CliException("expected SANDBOX:PATH, such as my-sandbox:/workspace/notes.txt, not '"
-                        + text + "'", 2);
-            }
-            return new Location(text.substring(0, colon), text.substring(colon + 1));
+            RemotePath remote = RemotePath.parse(text, pathOptional ? "/workspace" : null,
+                    "SANDBOX:PATH, such as my-sandbox:/workspace/notes.txt");
+            return new Location(remote.owner(), remote.path());
         }
 
         String url(String action, String query) {
@@ -92,10 +82,7 @@ final class FilesCommand {
         public Integer call() throws IOException {
             try (InputStream content = api.connect().stream("GET", Location.parse(location, false).url("", ""),
                     HttpRequest.BodyPublishers.noBody())) {
-                // Raw bytes, not text: picocli's writer would re-encode them.
-                OutputStream out = System.out;
-                content.transferTo(out);
-                out.flush();
+                LocalTransfer.toStandardOutput(content);
             }
             return 0;
         }
@@ -118,12 +105,7 @@ final class FilesCommand {
 
         @Override
         public Integer call() throws IOException {
-            HttpRequest.BodyPublisher body;
-            try {
-                body = HttpRequest.BodyPublishers.ofFile(local);
-            } catch (java.io.FileNotFoundException e) {
-                throw new CliException("no such local file: " + local, 2);
-            }
+            HttpRequest.BodyPublisher body = LocalTransfer.fileBody(local);
             String query = mode == null ? "" : "&mode=" + encode(mode);
             try (InputStream answer = api.connect().stream("PUT", Location.parse(location, false).url("", query),
                     body)) {
@@ -150,16 +132,9 @@ final class FilesCommand {
 
         @Override
         public Integer call() throws IOException {
-            Path target = local.toAbsolutePath();
-            Path partial = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".part");
             try (InputStream content = api.connect().stream("GET", Location.parse(location, false).url("", ""),
                     HttpRequest.BodyPublishers.noBody())) {
-                Files.copy(content, partial, StandardCopyOption.REPLACE_EXISTING);
-                Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } catch (IOException | UncheckedIOException e) {
-                throw new CliException("the download was cut off: " + e.getMessage(), 3);
-            } finally {
-                Files.deleteIfExists(partial);
+                LocalTransfer.save(content, local);
             }
             return 0;
         }

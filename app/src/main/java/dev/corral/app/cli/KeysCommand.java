@@ -63,15 +63,7 @@ final class KeysCommand {
 
         @Override
         public Integer call() {
-            RemoteApi remote = api.connect();
-            var all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
-            String cursor = null;
-            do {
-                JsonNode page = remote.call("GET", "v1/api-keys?limit=100" + (cursor == null ? "" : "&cursor=" + cursor),
-                        null);
-                all.addAll((com.fasterxml.jackson.databind.node.ArrayNode) page.path("data"));
-                cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
-            } while (cursor != null);
+            JsonNode all = api.connect().listAll("v1/api-keys?limit=100");
             var out = spec.commandLine().getOut();
             if (api.json) {
                 out.println(all.toPrettyString());

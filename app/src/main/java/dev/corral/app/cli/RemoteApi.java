@@ -2,10 +2,12 @@ package dev.corral.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -64,6 +66,28 @@ final class RemoteApi {
     }
 
     /**
+     * Every item of a paginated list, following {@code meta.nextCursor} to the last page; {@code path} may carry a
+     * query such as {@code ?limit=100}. {@link CliException} for any failure.
+     */
+    ArrayNode listAll(String path) {
+        ArrayNode all = MAPPER.createArrayNode();
+        String separator = path.contains("?") ? "&" : "?";
+        String cursor = null;
+        do {
+            JsonNode page = call("GET", path + (cursor == null ? "" : separator + "cursor=" + encode(cursor)), null);
+            page.path("data").forEach(all::add);
+            JsonNode meta = page.path("meta");
+            cursor = meta.path("hasMore").asBoolean() ? meta.path("nextCursor").asText("") : "";
+        } while (!cursor.isEmpty());
+        return all;
+    }
+
+    /** {@code text} encoded for a query value or one path segment ({@code %20} for a blank, never {@code +}). */
+    static String encode(String text) {
+        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /**
      * Sends {@code body} as raw bytes and returns the successful answer's raw body, which the caller reads and
      * closes; {@link CliException} for any failure. Large transfers may take long: the only time limit is
      * {@link #TRANSFER_TIMEOUT} for the answer to begin.
@@ -98,8 +122,8 @@ final class RemoteApi {
         } catch (IOException e) {
             error = MAPPER.missingNode();
         }
-        return new CliException(error.path("code").asText("http_" + status) + ": "
-                + error.path("message").asText(body), 1);
+        String code = error.path("code").asText("http_" + status);
+        return new CliException(code + ": " + error.path("message").asText(body), 1, code);
     }
 
     private CliException unreachable(IOException e) {

@@ -100,20 +100,12 @@ final class SandboxCommand {
 
         @Override
         public Integer call() {
-            RemoteApi remote = api.connect();
-            var all = JsonNodeFactory.instance.arrayNode();
             var query = new StringBuilder("limit=100");
             if (status != null) {
                 query.append("&status=").append(encode(status));
             }
             tags.forEach(tag -> query.append("&tag=").append(encode(tag)));
-            String cursor = null;
-            do {
-                JsonNode page = remote.call("GET", "v1/sandboxes?" + query
-                        + (cursor == null ? "" : "&cursor=" + cursor), null);
-                page.path("data").forEach(all::add);
-                cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
-            } while (cursor != null);
+            JsonNode all = api.connect().listAll("v1/sandboxes?" + query);
             if (api.json) {
                 spec.commandLine().getOut().println(all.toPrettyString());
                 spec.commandLine().getOut().flush();

@@ -1,0 +1,204 @@
+package dev.corral.app.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * The file commands of {@code corral workspace}: {@code ls}, {@code put} and {@code get} on files named
+ * {@code WORKSPACE:PATH}, the path relative to the workspace's root. Contents go as raw bytes both ways, streamed:
+ * a raw {@code PUT .../files/{path}} up, {@code GET .../direct} down.
+ */
+final class WorkspaceFileCommands {
+    private static final String USAGE = "WORKSPACE:PATH, such as my-data:/src/notes.txt";
+
+    private WorkspaceFileCommands() {
+    }
+
+    /** A path in a workspace; {@code folder} when it was written with a trailing {@code /} or is the root. */
+    record Location(String workspace, List<String> names, boolean folder) {
+        static Location parse(String text, boolean pathOptional) {
+            RemotePath remote = RemotePath.parse(text, pathOptional ? "/" : null, USAGE);
+            var names = new ArrayList<String>();
+            for (String name : remote.path().split("/")) {
+                if (name.equals("..")) {
+                    throw new CliException("a workspace path cannot go up with '..': '" + text + "'", 2);
+                }
+                if (!name.isEmpty() && !name.equals(".")) {
+                    names.add(name);
+                }
+            }
+            return new Location(remote.owner(), List.copyOf(names), names.isEmpty() || remote.path().endsWith("/"));
+        }
+
+        Location child(String name) {
+            var longer = new ArrayList<>(names);
+            longer.add(name);
+            return new Location(workspace, List.copyOf(longer), false);
+        }
+
+        Location parent() {
+            return new Location(workspace, List.copyOf(names.subList(0, Math.max(0, names.size() - 1))), true);
+        }
+
+        String path() {
+            return "/" + String.join("/", names);
+        }
+
+        /** {@code .../files} for the root, {@code .../files/a/b} otherwise, each name encoded. */
+        String filesUrl() {
+            var url = new StringBuilder("v1/workspaces/").append(RemoteApi.encode(workspace)).append("/files");
+            names.forEach(name -> url.append('/').append(RemoteApi.encode(name)));
+            return url.toString();
+        }
+
+        String directUrl() {
+            return "v1/workspaces/" + RemoteApi.encode(workspace) + "/direct?download=true&id="
+                    + RemoteApi.encode(path());
+        }
+    }
+
+    @Command(name = "ls", mixinStandardHelpOptions = true,
+            description = "List a folder of a workspace (WORKSPACE alone lists its root).",
+            footerHeading = "%nExample:%n", footer = "  corral workspace ls my-data:/src --all")
+    static final class ListFiles implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Parameters(paramLabel = "WORKSPACE[:PATH]")
+        String location;
+        @Option(names = {"-a", "--all"}, description = "Show hidden files (names starting with '.') too.")
+        boolean all;
+
+        @Override
+        public Integer call() {
+            Location folder = Location.parse(location, true);
+            JsonNode entries = api.connect().call("GET", folder.filesUrl() + (all ? "?showHidden=true" : ""), null)
+                    .path("data");
+            var out = spec.commandLine().getOut();
+            if (api.json) {
+                out.println(entries.toPrettyString());
+                out.flush();
+                return 0;
+            }
+            ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+            for (JsonNode entry : entries) {
+                boolean isFolder = entry.path("type").asText().equals("folder");
+                rows.addObject().put("type", entry.path("type").asText())
+                        .put("size", isFolder ? "-" : entry.path("size").asText())
+                        .put("modified", entry.path("date").asText())
+                        .put("path", entry.path("id").asText() + (isFolder ? "/" : ""));
+            }
+            Table.print(out, rows, "type", "size", "modified", "path");
+            return 0;
+        }
+    }
+
+    @Command(name = "put", mixinStandardHelpOptions = true,
+            description = "Upload a local file (or standard input: -) to WORKSPACE:PATH, making missing folders; "
+                    + "a PATH ending in / gets the file's own name.",
+            footerHeading = "%nExamples:%n", footer = {"  corral workspace put model.bin my-data:/models/",
+                    "  tar c src | corral workspace put - my-data:/backups/src.tar"})
+    static final class Put implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        ApiOptions api;
+        @Parameters(index = "0", paramLabel = "LOCAL_FILE|-")
+        String local;
+        @Parameters(index = "1", paramLabel = "WORKSPACE:PATH")
+        String location;
+
+        @Override
+        public Integer call() throws IOException {
+            boolean standardInput = local.equals("-");
+            Location target = Location.parse(location, false);
+            if (target.folder()) {
+                if (standardInput) {
+                    throw new CliException("put - needs a file name: end WORKSPACE:PATH with one, not '/'", 2);
+                }
+                target = target.child(Path.of(local).getFileName().toString());
+            }
+            HttpRequest.BodyPublisher body = standardInput ? LocalTransfer.standardInputBody()
+                    : LocalTransfer.fileBody(Path.of(local));
+            RemoteApi remote = api.connect();
+            makeFolders(remote, target.parent());
+            try (InputStream answer = remote.stream("PUT", target.filesUrl(), body)) {
+                JsonNode entry = new ObjectMapper().readTree(answer).path("data");
+                var out = spec.commandLine().getOut();
+                out.println(api.json ? entry.toPrettyString() : "Wrote " + entry.path("size").asLong() + " bytes to "
+                        + target.workspace() + ":" + entry.path("id").asText() + ".");
+                out.flush();
+            }
+            return 0;
+        }
+
+        /** Makes {@code folder} and the folders above it, one level at a time; those that exist are kept. */
+        private static void makeFolders(RemoteApi remote, Location folder) {
+            Location at = new Location(folder.workspace(), List.of(), true);
+            for (String name : folder.names()) {
+                try {
+                    remote.call("POST", at.filesUrl(), Map.of("name", name, "type", "folder"));
+                } catch (CliException e) {
+                    if (e.apiCode().filter("conflict"::equals).isEmpty()) {
+                        throw e;
+                    }
+                }
+                at = at.child(name);
+            }
+        }
+    }
+
+    @Command(name = "get", mixinStandardHelpOptions = true,
+            description = "Download WORKSPACE:PATH to LOCAL_FILE (default: its name, here) or to standard output "
+                    + "(-); a local file is replaced only once the download is complete.",
+            footerHeading = "%nExamples:%n", footer = {"  corral workspace get my-data:/models/model.bin ./model.bin",
+                    "  corral workspace get my-data:/notes.txt - | less"})
+    static final class Get implements Callable<Integer> {
+        @Mixin
+        ApiOptions api;
+        @Parameters(index = "0", paramLabel = "WORKSPACE:PATH")
+        String location;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL_FILE|-")
+        String local;
+
+        @Override
+        public Integer call() throws IOException {
+            Location source = Location.parse(location, false);
+            if (source.names().isEmpty()) {
+                throw new CliException("expected " + USAGE + ": the root of a workspace is a folder", 2);
+            }
+            String name = source.names().getLast();
+            Path target = local == null ? Path.of(name) : Path.of(local);
+            if (Files.isDirectory(target)) {
+                target = target.resolve(name);
+            }
+            try (InputStream content = api.connect().stream("GET", source.directUrl(),
+                    HttpRequest.BodyPublishers.noBody())) {
+                if ("-".equals(local)) {
+                    LocalTransfer.toStandardOutput(content);
+                } else {
+                    LocalTransfer.save(content, target);
+                }
+            }
+            return 0;
+        }
+    }
+}
