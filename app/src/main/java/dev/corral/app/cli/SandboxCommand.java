@@ -61,12 +61,16 @@ final class SandboxCommand {
         String disk;
         @Option(names = "--idle-timeout", description = "Seconds idle before it is paused; 0 never (default 600).")
         Long idleTimeout;
+        @Option(names = "--mount", paramLabel = "WORKSPACE:PATH[:ro]", description = "Mount a workspace (id, slug, "
+                + "or a new free-form slug) at PATH, read-only with :ro (repeatable).")
+        List<String> mounts = List.of();
         @Option(names = "--no-wait", description = "Answer at once, while it is still creating.")
         boolean noWait;
 
         @Override
         public Integer call() {
             var body = new LinkedHashMap<String, Object>();
+            body.put("mounts", mounts.stream().map(Create::mount).toList());
             body.put("template", template);
             body.put("name", name);
             body.put("tags", tags);
@@ -83,6 +87,18 @@ final class SandboxCommand {
                     .path("data");
             print(spec, api, sandbox);
             return "failed".equals(sandbox.path("status").asText()) ? 1 : 0;
+        }
+
+        /** {@code data:/data} or {@code data:/data:ro} as the API's mount object. */
+        private static Map<String, Object> mount(String text) {
+            boolean readOnly = text.endsWith(":ro");
+            String spec = readOnly ? text.substring(0, text.length() - 3) : text;
+            int colon = spec.indexOf(':');
+            if (colon <= 0 || colon == spec.length() - 1) {
+                throw new CliException("--mount takes WORKSPACE:PATH or WORKSPACE:PATH:ro, not " + text, 2);
+            }
+            return Map.of("workspaceId", spec.substring(0, colon), "path", spec.substring(colon + 1),
+                    "readOnly", readOnly);
         }
     }
 

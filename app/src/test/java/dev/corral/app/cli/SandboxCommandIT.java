@@ -3,8 +3,10 @@ package dev.corral.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.app.Config;
 import dev.corral.app.ConfigLoader;
 import dev.corral.app.CorralServer;
+import dev.corral.app.LocalRuntime;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
@@ -18,21 +20,26 @@ import org.junit.jupiter.api.Test;
 class SandboxCommandIT {
     private static final String ADMIN = "rt_live_" + "S".repeat(32);
     private static CorralServer server;
+    private static Config config;
     private static String[] connection;
 
     @BeforeAll
     static void start() throws Exception {
         var dataDir = Files.createTempDirectory("corral-cli-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
-        server = CorralServer.start(ConfigLoader.load(Map.of(), Map.of("port", "0", "data-dir", dataDir.toString(),
+        config = ConfigLoader.load(Map.of(), Map.of("port", "0", "data-dir", dataDir.toString(),
                 "bootstrap-key", ADMIN, "templates-dir", System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
-                        "/var/tmp/corral-test-templates"))));
+                        "/var/tmp/corral-test-templates")));
+        server = CorralServer.start(config);
         connection = new String[] {"--url", "http://127.0.0.1:" + server.port(), "--api-key", ADMIN};
     }
 
     @AfterAll
     static void stop() {
         server.close();
+        LocalRuntime local = LocalRuntime.open(config);
+        local.runtime().removeAllExcept(java.util.Set.of());
+        local.workspaces().detachAll();
     }
 
     private static Cli.Run corral(String... args) {
@@ -67,5 +74,24 @@ class SandboxCommandIT {
         assertThat(followed.out()).contains("$ echo hi; echo oops >&2; exit 7").contains("[exit 7]")
                 .contains("[status: paused]");
         assertThat(corral("sandbox", "exec", id, "true").err()).contains("invalid_state");
+    }
+
+    @Test
+    void createWithMounts_sharesFilesWithTheWorkspaceCommands() throws Exception {
+        Cli.Run created = corral("sandbox", "create", "--name", "cli-mount", "--memory", "128MB", "--disk", "128MB",
+                "--mount", "cli-data:/data", "--mount", "cli-data:/seen:ro");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+
+        Cli.Run wrote = corral("sandbox", "exec", "cli-mount", "echo shared > /data/f; touch /seen/x || echo refused");
+        assertThat(wrote.out()).as(wrote.err()).isEqualTo("refused\n");
+        var copy = Files.createTempFile("cli-mount", ".txt");
+        assertThat(corral("workspace", "get", "cli-data:/f", copy.toString()).exitCode()).isZero();
+        assertThat(Files.readString(copy)).isEqualTo("shared\n");
+        Cli.Run inUse = corral("workspace", "rm", "cli-data");
+        assertThat(inUse.exitCode()).isEqualTo(1);
+        assertThat(inUse.err()).contains("WORKSPACE_IN_USE");
+        corral("sandbox", "rm", "cli-mount");
+        assertThat(corral("workspace", "rm", "cli-data").exitCode()).isZero();
+        assertThat(corral("sandbox", "create", "--mount", "no-path").exitCode()).isEqualTo(2);
     }
 }
