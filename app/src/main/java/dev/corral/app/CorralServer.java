@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Corral: the database, the services and the HTTP server, wired by hand from one {@link Config}.
- * {@link #close()} stops them in reverse order: no new requests, in-flight ones finish, pending key usage is
- * written, then the database closes.
+ * {@link #close()} stops them in reverse order: no new requests, in-flight ones finish, file watches end (their
+ * watchers in the sandboxes stopped), pending key usage is written, then the database closes.
  */
 public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);

@@ -8,8 +8,8 @@ import java.time.Instant;
 
 /**
  * Pauses sandboxes left idle for their idle timeout and stops those that reached their plan's maximum runtime.
- * A sandbox is not idle while a command or a file transfer runs in it ({@link SandboxWork}) or someone watches its
- * logs.
+ * A sandbox is not idle while a command, a file transfer or a file watch runs in it ({@link SandboxWork}) or someone
+ * watches its logs.
  *
  * <p>Threading: {@link #reap} is called by one scheduled thread owned by the application; each pause or stop goes
  * through {@link SandboxService}, under that sandbox's lock, so it cannot interleave with a request's transition.

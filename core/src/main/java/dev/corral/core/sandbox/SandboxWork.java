@@ -5,8 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * How much work runs in each sandbox right now: commands and file transfers. The idle reaper never pauses a
- * sandbox at work, however long the work takes.
+ * How much work runs in each sandbox right now: commands, file transfers and file watches. The idle reaper never
+ * pauses a sandbox at work, however long the work takes.
  *
  * <p>Threading: any thread may begin and end work; counts are atomic per sandbox.
  */

@@ -4,6 +4,7 @@ import dev.corral.core.error.CorralException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
@@ -12,6 +13,8 @@ import java.util.List;
  * runtime finds what it mounted, including after a crash, without remembering anything itself.
  */
 final class MountTable {
+    private static final String LOWERDIR = "lowerdir=";
+
     private final Path mountInfo;
 
     MountTable(Path mountInfo) {
@@ -36,13 +39,34 @@ final class MountTable {
         return mountPoints().contains(path.toAbsolutePath().normalize());
     }
 
+    /**
+     * Whether some overlay mount has {@code dir} as one of its lower layers, as it was named when mounted: the
+     * kernel keeps that name even if the directory has been renamed since.
+     */
+    boolean isOverlayLowerLayer(Path dir) {
+        String wanted = dir.toAbsolutePath().normalize().toString();
+        return lines().stream()
+                .map(line -> line.split(" - ", 2))
+                .filter(halves -> halves.length == 2)
+                .map(halves -> halves[1].split(" "))
+                .filter(fields -> fields.length > 2 && fields[0].equals("overlay"))
+                .flatMap(fields -> Arrays.stream(fields[2].split(",")))
+                .filter(option -> option.startsWith(LOWERDIR))
+                .flatMap(option -> Arrays.stream(option.substring(LOWERDIR.length()).split(":")))
+                .anyMatch(layer -> unescape(layer).equals(wanted));
+    }
+
     private List<Path> mountPoints() {
+        return lines().stream()
+                .map(line -> line.split(" "))
+                .filter(fields -> fields.length > 4)
+                .map(fields -> Path.of(unescape(fields[4])))
+                .toList();
+    }
+
+    private List<String> lines() {
         try {
-            return Files.readAllLines(mountInfo).stream()
-                    .map(line -> line.split(" "))
-                    .filter(fields -> fields.length > 4)
-                    .map(fields -> Path.of(unescape(fields[4])))
-                    .toList();
+            return Files.readAllLines(mountInfo);
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot read " + mountInfo + ": " + e.getMessage(), e);
         }

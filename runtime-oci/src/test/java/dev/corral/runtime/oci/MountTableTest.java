@@ -37,6 +37,20 @@ class MountTableTest {
     }
 
     @Test
+    void isOverlayLowerLayer_anOverlaysLowerDirectory_isFoundAndOthersAreNot() throws Exception {
+        MountTable table = table("""
+                22 1 254:0 / / rw,relatime shared:1 - ext4 /dev/vda rw
+                91 22 0:50 / /data/a/rootfs rw,relatime - overlay overlay rw,lowerdir=/t/base/rootfs,upperdir=/u,workdir=/w
+                94 22 0:52 / /data/b/rootfs rw,relatime - overlay overlay rw,lowerdir=/t/x:/t/my\\040base,upperdir=/v
+                """);
+
+        assertThat(table.isOverlayLowerLayer(Path.of("/t/base/rootfs"))).isTrue();
+        assertThat(table.isOverlayLowerLayer(Path.of("/t/my base"))).as("a second, escaped layer").isTrue();
+        assertThat(table.isOverlayLowerLayer(Path.of("/t/base"))).isFalse();
+        assertThat(table.isOverlayLowerLayer(Path.of("/u"))).as("an upper layer").isFalse();
+    }
+
+    @Test
     void unescape_octalEscapes_becomeTheirCharacters() {
         assertThat(MountTable.unescape("a\\040b\\011c\\134d\\12")).isEqualTo("a b\tc\\d\\12");
     }

@@ -2,22 +2,31 @@ package dev.corral.core.sandbox.files;
 
 import dev.corral.core.error.CorralException;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The fixed POSIX shell scripts that do file work inside a sandbox, and what their exit codes mean. Client paths
  * reach them only as positional parameters ({@code $1, $2, ...}), quoted wherever they are used and always
  * absolute (so never taken for an option); no client text is ever part of a script. They use only what every
- * Debian template has: dash, coreutils, findutils and tar. Each checks what it can up front and exits with one of
+ * Debian template has: dash, coreutils, findutils and tar; watching also needs inotifywait (inotify-tools, in the
+ * base template), and says so when a sandbox lacks it. Each checks what it can up front and exits with one of
  * the codes below, so that outcomes are told apart by exit code and never by parsing a tool's message; any other
  * failure is the tool's own, explained by its standard error.
  */
 final class FileScripts {
+    /** What every script runs with: the C locale (bytes, not characters) and the usual programs. */
+    static final Map<String, String> ENV = Map.of("LC_ALL", "C",
+            "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+    /** How the temporary files of {@link #WRITE} begin; a watch leaves them out. */
+    static final String UPLOAD_PREFIX = ".corral-upload-";
+
     static final int NOT_FOUND = 80;
     static final int IS_DIRECTORY = 81;
     static final int NOT_REGULAR = 82;
     static final int NOT_DIRECTORY = 83;
     static final int NOT_EMPTY = 84;
     static final int NOT_A_DIRECTORY_IN_THE_WAY = 85;
+    static final int NO_WATCHER = 86;
 
     /** {@code find -printf} format of one {@link FileEntry}: type, size, mode, mtime, path, each NUL-terminated. */
     private static final String ENTRY = "'%y\\0%s\\0%m\\0%T@\\0%p\\0'";
@@ -112,6 +121,20 @@ final class FileScripts {
             exec tar -C "$1" --one-file-system -cf - .
             """;
 
+    /**
+     * Watches directory {@code $1}, and with {@code $2 = 1} everything below it, until killed: one record per
+     * change, as {@link InotifyOutput} reads them. inotifywait says on standard error when its watches are in place.
+     */
+    static final String WATCH = """
+            [ -e "$1" ] || exit 80
+            [ -d "$1" ] || exit 83
+            command -v inotifywait >/dev/null || exit 86
+            recursive=
+            if [ "$2" = 1 ]; then recursive=-r; fi
+            exec inotifywait -m $recursive --format '%e%0%w%0%f%0' --no-newline \
+              -e create,modify,close_write,delete,moved_from,moved_to,delete_self,move_self,q_overflow -- "$1"
+            """;
+
     /** GNU tar's exit status when a file changed while it was read: the archive is still whole. */
     static final int TAR_FILE_CHANGED = 1;
 
@@ -137,6 +160,8 @@ final class FileScripts {
             case NOT_EMPTY -> CorralException.conflict("Directory " + path + " is not empty; delete it with "
                     + "recursive=true");
             case NOT_A_DIRECTORY_IN_THE_WAY -> CorralException.conflict(path + " exists and is not a directory");
+            case NO_WATCHER -> CorralException.invalidState("This sandbox has no inotifywait, which watching needs: "
+                    + "install inotify-tools in it, or use a sandbox made from the current base template");
             default -> CorralException.conflict("Could not " + action + " " + path + ": "
                     + (stderr.isBlank() ? "exit status " + exitCode : stderr.strip()));
         };

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
@@ -54,8 +53,6 @@ public final class SandboxFiles {
     private static final long ENTRY_OUTPUT_BYTES = 1L << 20;
     private static final long LISTING_OUTPUT_BYTES = 64L << 20;
     private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
-    private static final Map<String, String> ENV = Map.of("LC_ALL", "C",
-            "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 
     private final SandboxService sandboxes;
     private final SandboxRuntime runtime;
@@ -161,7 +158,7 @@ public final class SandboxFiles {
 
     private FileEntry writeTo(SandboxId id, SandboxPath path, Optional<String> mode, InputStream body)
             throws InterruptedException {
-        String temporary = ".corral-upload-" + UUID.randomUUID();
+        String temporary = FileScripts.UPLOAD_PREFIX + UUID.randomUUID();
         ExecResult result = null;
         try {
             result = run(id, FileScripts.WRITE, List.of(path.parent().value(), path.name(), temporary,
@@ -303,7 +300,7 @@ public final class SandboxFiles {
     }
 
     private static ExecSpec spec(String script, List<String> arguments, Duration timeout, long maxOutput) {
-        return new ExecSpec(script, "/", ENV, timeout, maxOutput, arguments);
+        return new ExecSpec(script, "/", FileScripts.ENV, timeout, maxOutput, arguments);
     }
 
     /** The one entry a script printed after succeeding. */
