@@ -45,7 +45,9 @@ public record MultipartUploads(Collection<Part> parts) {
                 // How Jetty says the body passed the sizes of the multipart config (wrapped in a 400 "bad multipart").
                 throw LimitedInput.tooLarge(limit);
             }
-            throw CorralException.badRequest("The multipart body could not be read: " + e.getMessage());
+            // Jetty's message names its own exception classes: the client is told what to check instead.
+            throw CorralException.badRequest("The multipart body could not be read: it ends early or its parts "
+                    + "do not follow the boundary of its Content-Type");
         }
     }
 

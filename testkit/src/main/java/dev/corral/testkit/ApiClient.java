@@ -3,6 +3,7 @@ package dev.corral.testkit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -46,6 +47,11 @@ public final class ApiClient {
         return send(request(path).DELETE());
     }
 
+    /** A DELETE carrying a JSON body, as batch deletes take. */
+    public ApiResponse delete(String path, Object body) {
+        return send(json(request(path), body, "DELETE"));
+    }
+
     public ApiResponse post(String path, Object body) {
         return send(json(request(path), body, "POST"));
     }
@@ -82,6 +88,25 @@ public final class ApiClient {
         }
         try {
             return HTTP.send(builder.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /**
+     * Sends a request built by the caller, adding the API key, and returns as soon as the answer's head is in: the
+     * body streams from the returned response, for answers too large to hold; the caller closes it.
+     */
+    public HttpResponse<InputStream> sendForStream(HttpRequest.Builder builder) {
+        if (apiKey != null) {
+            builder.header("Authorization", "Bearer " + apiKey);
+        }
+        try {
+            return HTTP.send(builder.timeout(Duration.ofMinutes(2)).build(),
+                    HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

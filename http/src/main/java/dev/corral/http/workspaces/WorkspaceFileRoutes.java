@@ -84,7 +84,7 @@ public final class WorkspaceFileRoutes implements RouteGroup {
         String workspace = workspace(ctx);
         if (isRaw(ctx)) {
             Responses.ok(ctx, WorkspaceFileResponse.of(files.write(caller, workspace, path,
-                    requestBody(ctx), ctx.req().getContentLengthLong())));
+                    ctx.req().getContentLengthLong(), () -> ctx.req().getInputStream())));
             return;
         }
         var body = bodies.json(ctx, WorkspaceFileRequests.Change.class);
@@ -220,13 +220,5 @@ public final class WorkspaceFileRoutes implements RouteGroup {
     private static boolean isRaw(Context ctx) {
         String type = ctx.contentType();
         return type != null && type.toLowerCase(Locale.ROOT).startsWith(RAW);
-    }
-
-    private static InputStream requestBody(Context ctx) {
-        try {
-            return ctx.req().getInputStream();
-        } catch (IOException e) {
-            throw CorralException.badRequest("The request body could not be read: " + e.getMessage());
-        }
     }
 }

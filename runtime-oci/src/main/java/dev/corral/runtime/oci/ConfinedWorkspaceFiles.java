@@ -322,6 +322,11 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
     /**
      * Opens folder {@code path} one name at a time, each relative to the last and without following a link:
      * {@code not_found} when a name is missing or is a link, {@code validation_failed} when it is a file.
+     *
+     * <p>A name is looked at before it is opened, and opened only when it is a folder: the JDK opens it first and
+     * asks what it is after, which waits on a FIFO until something writes to it and, for a file, leaks a descriptor
+     *, one that keeps the volume busy. A folder swapped for such an entry between the look and the
+     * open still meets them.
      */
     private SecureDirectoryStream<Path> openFolder(WorkspacePath path) throws IOException {
         var current = (SecureDirectoryStream<Path>) Files.newDirectoryStream(tree);
@@ -331,6 +336,9 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
                 walked = walked.resolve(name);
                 SecureDirectoryStream<Path> next;
                 try {
+                    if (!attributes(current, Path.of(name)).isDirectory()) {
+                        throw notAFolder(current, walked);
+                    }
                     next = current.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
                 } catch (NoSuchFileException e) {
                     throw notFound(walked);

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -169,6 +170,46 @@ class ConfinedWorkspaceFilesTest {
         try (Stream<Path> left = Files.list(outside)) {
             assertThat(left).containsExactly(outside.resolve("secret"));
         }
+    }
+
+    @Test
+    void walk_throughAFile_isRefusedWithoutLeavingADescriptorOpen() throws IOException {
+        files.write(path("/plain"), text("x"), false);
+
+        for (int i = 0; i < 10; i++) {
+            assertCode(() -> files.list(path("/plain")), ErrorCode.VALIDATION_FAILED);
+            assertCode(() -> files.write(path("/plain/x"), text("x"), false), ErrorCode.VALIDATION_FAILED);
+        }
+
+        assertThat(openBelow(dir)).isEmpty();
+    }
+
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // opening a FIFO waits for a writer
+    void walk_throughAFifo_isNotFoundWithoutWaiting() throws Exception {
+        assertThat(new ProcessBuilder("mkfifo", tree.resolve("pipe").toString()).start().waitFor()).isZero();
+
+        assertCode(() -> files.list(path("/pipe")), ErrorCode.NOT_FOUND);
+        assertCode(() -> files.createFolder(path("/pipe/x")), ErrorCode.NOT_FOUND);
+        assertThat(openBelow(dir)).isEmpty();
+    }
+
+    /** What this process holds open below {@code directory}: what would keep a volume from being unmounted. */
+    private static java.util.List<Path> openBelow(Path directory) throws IOException {
+        var open = new java.util.ArrayList<Path>();
+        try (Stream<Path> descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : descriptors.toList()) {
+                try {
+                    Path target = Files.readSymbolicLink(descriptor);
+                    if (target.startsWith(directory)) {
+                        open.add(target);
+                    }
+                } catch (IOException closedMeanwhile) {
+                    // Not open any more.
+                }
+            }
+        }
+        return open;
     }
 
     private String read(String name) {

@@ -70,11 +70,22 @@ public final class WorkspaceFileService {
         };
     }
 
-    /** Writes {@code body}, at most the plan's upload size, to file {@code path}, replacing what is there. */
-    public WorkspaceEntry write(Principal caller, String workspace, WorkspacePath path, InputStream body,
-                                long declaredBytes) {
+    /**
+     * Writes {@code body}, at most the plan's upload size, to file {@code path}, replacing what is there. The body
+     * is opened only once the declared size and the workspace have passed, so a client waiting for {@code 100
+     * Continue} sends nothing in vain.
+     *
+     * @param declaredBytes the body's declared length, -1 when it has none
+     */
+    public WorkspaceEntry write(Principal caller, String workspace, WorkspacePath path, long declaredBytes,
+                                FileUpload.Content body) {
         long limit = uploadLimit(caller, declaredBytes);
-        return files(caller, workspace).write(path, new LimitedInput(body, limit), true);
+        WorkspaceFiles files = files(caller, workspace);
+        try {
+            return files.write(path, new LimitedInput(body.open(), limit), true);
+        } catch (IOException e) {
+            throw CorralException.badRequest("The request body could not be read: " + e.getMessage());
+        }
     }
 
     /** Replaces file {@code path}'s contents with UTF-8 text. */
@@ -96,7 +107,8 @@ public final class WorkspaceFileService {
         }
         var names = new ArrayList<String>(uploads.size());
         for (FileUpload upload : uploads) {
-            names.add(WorkspacePath.validName("file", rename != null ? rename : upload.name()));
+            names.add(rename != null ? WorkspacePath.validName("name", rename)
+                    : WorkspacePath.validName("file", upload.name()));
         }
         WorkspaceFiles files = files(caller, workspace);
         var written = new ArrayList<WorkspaceEntry>(uploads.size());
