@@ -11,31 +11,26 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
-import java.nio.channels.SeekableByteChannel;
+import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /**
- * A workspace's files on the host, reached only through directory file descriptors ({@link SecureDirectoryStream}:
+ * A workspace's files on the host, reached only through directory file descriptors ({@link ConfinedFolder}:
  * {@code openat}, {@code fstatat}, {@code renameat}, {@code unlinkat}, all without following links). Sandboxes
  * write into the same tree, so a name the server walks may be swapped for a link to {@code /} at any moment; a walk
  * by descriptors cannot be led out of the tree by that, a walk by path strings could.
@@ -47,7 +42,6 @@ import java.util.UUID;
  * <p>Threading: stateless apart from the paths; every call opens and closes its own descriptors.
  */
 final class ConfinedWorkspaceFiles implements WorkspaceFiles {
-    private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     private static final String NO_SPACE = "No space left on device";
 
     private final Path tree;
@@ -63,8 +57,7 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
     @Override
     public List<WorkspaceEntry> list(WorkspacePath dir) {
         try (var folder = openFolder(dir)) {
-            var names = new ArrayList<String>();
-            folder.forEach(entry -> names.add(entry.getFileName().toString()));
+            List<String> names = folder.names();
             var entries = new ArrayList<WorkspaceEntry>(names.size());
             for (String name : names) {
                 // Gone between the listing and the look: skipped, as if listed a moment later.
@@ -81,7 +74,7 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
     public WorkspaceEntry stat(WorkspacePath path) {
         if (path.isRoot()) {
             try (var root = openFolder(path)) {
-                return new WorkspaceEntry(path, Kind.FOLDER, 0, count(root),
+                return new WorkspaceEntry(path, Kind.FOLDER, 0, root.names().size(),
                         Files.getLastModifiedTime(tree).toInstant());
             } catch (IOException e) {
                 throw failure("read", path, e);
@@ -135,7 +128,7 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
             if (entry.kind() != Kind.FILE) {
                 throw CorralException.invalid("path", path + " is a " + entry.kind().wire() + ", not a file");
             }
-            SeekableByteChannel channel = parent.newByteChannel(name(path), READ);
+            FileChannel channel = parent.readFile(path.name());
             return new OpenFile(Channels.newInputStream(channel), channel.size());
         } catch (IOException e) {
             throw failure("read", path, e);
@@ -152,7 +145,7 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
         try (var source = openFolder(from.parent()); var target = openFolder(to.parent())) {
             describe(source, from).orElseThrow(() -> notFound(from));
             requireAbsent(target, to);
-            source.move(name(from), target, name(to));
+            source.move(from.name(), target, to.name());
             return describe(target, to).orElseThrow(() -> notFound(to));
         } catch (IOException e) {
             throw failure("move", from, e);
@@ -192,9 +185,9 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
         try (var parent = openFolder(path.parent())) {
             WorkspaceEntry entry = describe(parent, path).orElseThrow(() -> notFound(path));
             if (entry.kind() == Kind.FOLDER) {
-                deleteFolder(parent, name(path));
+                deleteFolder(parent, path.name());
             } else {
-                parent.deleteFile(name(path));
+                parent.deleteFile(path.name());
             }
         } catch (NoSuchFileException e) {
             // Deleted meanwhile by someone else: what was asked for holds.
@@ -207,14 +200,14 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
     private WorkspaceEntry place(WorkspacePath path, boolean replace, StagedWrite make) {
         Path staged = staging.resolve(UUID.randomUUID().toString());
         try (var parent = openFolder(path.parent());
-             var stagingFolder = (SecureDirectoryStream<Path>) Files.newDirectoryStream(staging)) {
+             var stagingFolder = ConfinedFolder.open(staging)) {
             Optional<WorkspaceEntry> existing = describe(parent, path);
             if (existing.isPresent() && (!replace || existing.get().kind() == Kind.FOLDER)) {
                 throw CorralException.conflict(path + " already exists");
             }
             make.into(staged);
             giveToSandboxes(staged);
-            stagingFolder.move(staged.getFileName(), parent, name(path));
+            stagingFolder.move(staged.getFileName().toString(), parent, path.name());
             return describe(parent, path).orElseThrow(() -> notFound(path));
         } catch (IOException e) {
             throw failure("write", path, e);
@@ -225,27 +218,27 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
         }
     }
 
-    private void copyFolder(SecureDirectoryStream<Path> source, Path staged) throws IOException {
+    private void copyFolder(ConfinedFolder source, Path staged) throws IOException {
         Files.createDirectory(staged);
         Files.setPosixFilePermissions(staged, PosixFilePermissions.fromString("rwxr-xr-x"));
-        var names = new ArrayList<Path>();
-        source.forEach(entry -> names.add(entry.getFileName()));
-        for (Path name : names) {
-            BasicFileAttributes attributes;
+        for (String name : source.names()) {
             try {
-                attributes = attributes(source, name);
-            } catch (NoSuchFileException e) {
-                continue;
-            }
-            if (attributes.isRegularFile()) {
-                try (var in = Channels.newInputStream(source.newByteChannel(name, READ))) {
-                    Files.copy(in, staged.resolve(name.toString()));
+                BasicFileAttributes attributes = source.attributes(name);
+                if (attributes.isRegularFile()) {
+                    try (var in = Channels.newInputStream(source.readFile(name))) {
+                        Files.copy(in, staged.resolve(name));
+                    }
+                    Files.setPosixFilePermissions(staged.resolve(name), PosixFilePermissions.fromString("rw-r--r--"));
+                } else if (attributes.isDirectory()) {
+                    try (var folder = source.folder(name)) {
+                        copyFolder(folder, staged.resolve(name));
+                    }
                 }
-                Files.setPosixFilePermissions(staged.resolve(name.toString()),
-                        PosixFilePermissions.fromString("rw-r--r--"));
-            } else if (attributes.isDirectory()) {
-                try (var folder = source.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-                    copyFolder(folder, staged.resolve(name.toString()));
+            } catch (NoSuchFileException | NotDirectoryException e) {
+                // Gone or swapped while copied: left out, as links are.
+            } catch (FileSystemException e) {
+                if (!isLink(e) && !isNotRegular(e)) {
+                    throw e;
                 }
             }
         }
@@ -263,13 +256,11 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
         }
     }
 
-    private static void deleteFolder(SecureDirectoryStream<Path> parent, Path name) throws IOException {
-        try (var folder = parent.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-            var children = new ArrayList<Path>();
-            folder.forEach(entry -> children.add(entry.getFileName()));
-            for (Path child : children) {
+    private static void deleteFolder(ConfinedFolder parent, String name) throws IOException {
+        try (var folder = parent.folder(name)) {
+            for (String child : folder.names()) {
                 try {
-                    if (attributes(folder, child).isDirectory()) {
+                    if (folder.attributes(child).isDirectory()) {
                         deleteFolder(folder, child);
                     } else {
                         folder.deleteFile(child);
@@ -278,6 +269,10 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
                     // Gone already.
                 }
             }
+        } catch (NotDirectoryException e) {
+            // Swapped for a file meanwhile: that is what is deleted.
+            parent.deleteFile(name);
+            return;
         } catch (FileSystemException e) {
             if (!isLink(e)) {
                 throw e;
@@ -287,29 +282,27 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
             return;
         }
         try {
-            parent.deleteDirectory(name);
+            parent.deleteFolder(name);
         } catch (DirectoryNotEmptyException e) {
             // Something was written inside while we deleted: delete again, as the caller asked for all of it.
             deleteFolder(parent, name);
         }
     }
 
-    private static TreeSize sizeOf(SecureDirectoryStream<Path> folder) throws IOException {
-        var names = new ArrayList<Path>();
-        folder.forEach(entry -> names.add(entry.getFileName()));
+    private static TreeSize sizeOf(ConfinedFolder folder) throws IOException {
         TreeSize total = TreeSize.EMPTY;
-        for (Path name : names) {
+        for (String name : folder.names()) {
             try {
-                BasicFileAttributes attributes = attributes(folder, name);
+                BasicFileAttributes attributes = folder.attributes(name);
                 if (attributes.isRegularFile()) {
                     total = total.plus(new TreeSize(attributes.size(), 1));
                 } else if (attributes.isDirectory()) {
-                    try (var child = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+                    try (var child = folder.folder(name)) {
                         total = total.plus(sizeOf(child));
                     }
                 }
-            } catch (NoSuchFileException e) {
-                // Removed while measured.
+            } catch (NoSuchFileException | NotDirectoryException e) {
+                // Removed or swapped while measured.
             } catch (FileSystemException e) {
                 if (!isLink(e)) {
                     throw e;
@@ -322,29 +315,23 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
     /**
      * Opens folder {@code path} one name at a time, each relative to the last and without following a link:
      * {@code not_found} when a name is missing or is a link, {@code validation_failed} when it is a file.
-     *
-     * <p>A name is looked at before it is opened, and opened only when it is a folder: the JDK opens it first and
-     * asks what it is after, which waits on a FIFO until something writes to it and, for a file, leaks a descriptor
-     *, one that keeps the volume busy. A folder swapped for such an entry between the look and the
-     * open still meets them.
      */
-    private SecureDirectoryStream<Path> openFolder(WorkspacePath path) throws IOException {
-        var current = (SecureDirectoryStream<Path>) Files.newDirectoryStream(tree);
+    private ConfinedFolder openFolder(WorkspacePath path) throws IOException {
+        ConfinedFolder current = ConfinedFolder.open(tree);
         WorkspacePath walked = WorkspacePath.ROOT;
         try {
             for (String name : path.names()) {
                 walked = walked.resolve(name);
-                SecureDirectoryStream<Path> next;
+                ConfinedFolder next;
                 try {
-                    if (!attributes(current, Path.of(name)).isDirectory()) {
-                        throw notAFolder(current, walked);
-                    }
-                    next = current.newDirectoryStream(Path.of(name), LinkOption.NOFOLLOW_LINKS);
+                    next = current.folder(name);
                 } catch (NoSuchFileException e) {
                     throw notFound(walked);
+                } catch (NotDirectoryException e) {
+                    throw notAFolder(current, walked);
                 } catch (FileSystemException e) {
-                    if (isLink(e) || isNotFolder(e)) {
-                        throw notAFolder(current, walked);
+                    if (isLink(e)) {
+                        throw notFound(walked);
                     }
                     throw e;
                 }
@@ -358,10 +345,9 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
         }
     }
 
-    private static CorralException notAFolder(SecureDirectoryStream<Path> parent, WorkspacePath path) {
+    private static CorralException notAFolder(ConfinedFolder parent, WorkspacePath path) {
         try {
-            BasicFileAttributes attributes = attributes(parent, Path.of(path.name()));
-            if (attributes.isRegularFile()) {
+            if (parent.attributes(path.name()).isRegularFile()) {
                 return CorralException.invalid("path", path + " is a file, not a folder");
             }
         } catch (IOException e) {
@@ -371,38 +357,24 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
     }
 
     /** The entry at {@code path} in {@code parent}, its folder; empty when there is none. */
-    private static Optional<WorkspaceEntry> describe(SecureDirectoryStream<Path> parent, WorkspacePath path)
-            throws IOException {
+    private static Optional<WorkspaceEntry> describe(ConfinedFolder parent, WorkspacePath path) throws IOException {
         BasicFileAttributes attributes;
         try {
-            attributes = attributes(parent, name(path));
+            attributes = parent.attributes(path.name());
         } catch (NoSuchFileException e) {
             return Optional.empty();
         }
         Kind kind = kindOf(attributes);
         long children = 0;
         if (kind == Kind.FOLDER) {
-            try (var folder = parent.newDirectoryStream(name(path), LinkOption.NOFOLLOW_LINKS)) {
-                children = count(folder);
+            try (var folder = parent.folder(path.name())) {
+                children = folder.names().size();
             } catch (FileSystemException e) {
                 // Swapped or removed since the look: shown as it was then, empty.
             }
         }
         return Optional.of(new WorkspaceEntry(path, kind, kind == Kind.FILE ? attributes.size() : 0, children,
                 attributes.lastModifiedTime().toInstant()));
-    }
-
-    private static long count(DirectoryStream<Path> folder) {
-        long count = 0;
-        for (Path ignored : folder) {
-            count++;
-        }
-        return count;
-    }
-
-    private static BasicFileAttributes attributes(SecureDirectoryStream<Path> folder, Path name) throws IOException {
-        return folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-                .readAttributes();
     }
 
     private static Kind kindOf(BasicFileAttributes attributes) {
@@ -415,7 +387,7 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
         return attributes.isSymbolicLink() ? Kind.SYMLINK : Kind.OTHER;
     }
 
-    private static void requireAbsent(SecureDirectoryStream<Path> parent, WorkspacePath path) throws IOException {
+    private static void requireAbsent(ConfinedFolder parent, WorkspacePath path) throws IOException {
         if (describe(parent, path).isPresent()) {
             throw CorralException.conflict(path + " already exists");
         }
@@ -427,17 +399,13 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
         }
     }
 
-    private static Path name(WorkspacePath path) {
-        return Path.of(path.name());
-    }
-
     private static boolean isLink(FileSystemException e) {
         // The JDK words ELOOP, which O_NOFOLLOW gives for a link, as this and more.
         return e.getReason() != null && e.getReason().startsWith("Too many levels of symbolic links");
     }
 
-    private static boolean isNotFolder(FileSystemException e) {
-        return e instanceof NotDirectoryException || "Not a directory".equals(e.getReason());
+    private static boolean isNotRegular(FileSystemException e) {
+        return ConfinedFolder.NOT_REGULAR.equals(e.getReason());
     }
 
     private static void discard(Path staged) {
@@ -470,6 +438,10 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
         }
         if (e instanceof FileAlreadyExistsException || e instanceof DirectoryNotEmptyException) {
             return CorralException.conflict(path + " already exists");
+        }
+        if (e instanceof NotDirectoryException || e instanceof FileSystemException fs && isNotRegular(fs)) {
+            // Swapped for another kind of entry while the call ran.
+            return CorralException.conflict(path + " changed while it was used; try again");
         }
         return new UncheckedIOException("Cannot " + action + " " + path + " in a workspace", e);
     }

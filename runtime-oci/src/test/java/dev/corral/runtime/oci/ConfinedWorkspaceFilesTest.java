@@ -138,6 +138,50 @@ class ConfinedWorkspaceFilesTest {
     }
 
     @Test
+    void walks_whileASandboxSwapsAFolderForAFileAndAFifo_neitherWaitNorLeakDescriptors() throws Exception {
+        files.createFolder(path("/swap"));
+        files.write(path("/swap/inner"), text("x"), false);
+        long before = openDescriptors();
+        var stop = new AtomicBoolean();
+        Thread swapper = Thread.ofPlatform().start(() -> {
+            Path swap = tree.resolve("swap");
+            Path aside = tree.resolve("aside");
+            int round = 0;
+            while (!stop.get()) {
+                try {
+                    Files.move(swap, aside);
+                    if (round++ % 2 == 0) {
+                        Files.writeString(swap, "a file now");
+                    } else {
+                        new ProcessBuilder("mkfifo", swap.toString()).start().waitFor();
+                    }
+                    Files.delete(swap);
+                    Files.move(aside, swap);
+                } catch (IOException e) {
+                    // A walk held a name for a moment; keep swapping.
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        try {
+            for (int i = 0; i < 300; i++) {
+                try {
+                    files.list(path("/swap"));
+                    files.measure(WorkspacePath.ROOT);
+                    files.stat(path("/swap"));
+                } catch (CorralException expected) {
+                    // not_found, validation_failed or conflict while the folder is something else
+                }
+            }
+        } finally {
+            stop.set(true);
+            swapper.join();
+        }
+        assertThat(openDescriptors()).isLessThanOrEqualTo(before + 5);
+    }
+
+    @Test
     void write_whileASandboxSwapsTheFolderForALinkToTheHost_neverWritesOnTheHost() throws Exception {
         files.createFolder(path("/swap"));
         var stop = new AtomicBoolean();
@@ -210,6 +254,12 @@ class ConfinedWorkspaceFilesTest {
             }
         }
         return open;
+    }
+
+    private static long openDescriptors() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+            return fds.count();
+        }
     }
 
     private String read(String name) {

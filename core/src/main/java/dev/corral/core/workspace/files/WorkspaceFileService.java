@@ -8,6 +8,7 @@ import dev.corral.core.sandbox.files.LimitedInput;
 import dev.corral.core.workspace.Workspace;
 import dev.corral.core.workspace.WorkspaceService;
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -82,9 +83,41 @@ public final class WorkspaceFileService {
         long limit = uploadLimit(caller, declaredBytes);
         WorkspaceFiles files = files(caller, workspace);
         try {
-            return files.write(path, new LimitedInput(body.open(), limit), true);
+            return files.write(path, new ClientBody(new LimitedInput(body.open(), limit)), true);
         } catch (IOException e) {
-            throw CorralException.badRequest("The request body could not be read: " + e.getMessage());
+            throw unreadable(e);
+        }
+    }
+
+    private static CorralException unreadable(IOException e) {
+        return CorralException.badRequest("The request body could not be read: " + e.getMessage());
+    }
+
+    /**
+     * A client's body, whose read failures (the client went away, a broken chunk) are the client's: {@code
+     * bad_request}, told apart from the server's own write failures, which stay I/O errors.
+     */
+    private static final class ClientBody extends FilterInputStream {
+        ClientBody(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return super.read();
+            } catch (IOException e) {
+                throw unreadable(e);
+            }
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            try {
+                return super.read(buffer, offset, length);
+            } catch (IOException e) {
+                throw unreadable(e);
+            }
         }
     }
 
