@@ -35,9 +35,11 @@ final class Ext4Image {
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot create disk image " + image + ": " + e, e);
         }
-        // A journal of 4 MiB whatever the size: the images are many and small, and the journal's room is lost
-        // to their owners.
-        runner.check(List.of("mkfs.ext4", "-q", "-F", "-m", "0", "-J", "size=4",
+        // The same layout at every size, so that what ext4 keeps for itself is predictable (HostWorkspaceVolumes
+        // sizes images by it): 4 KiB blocks, an inode per 16 KiB, a 4 MiB journal whatever the size (the images
+        // are many and small), and no blocks reserved for online growth, which resizing offline does not need.
+        runner.check(List.of("mkfs.ext4", "-q", "-F", "-m", "0", "-b", "4096", "-i", "16384", "-O", "^resize_inode",
+                "-J", "size=4",
                 "-E", "root_owner=" + owner + ":" + owner + ",lazy_itable_init=1,lazy_journal_init=1,nodiscard",
                 image.toString()));
     }

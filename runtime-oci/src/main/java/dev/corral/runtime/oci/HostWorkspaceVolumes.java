@@ -42,11 +42,12 @@ public final class HostWorkspaceVolumes implements WorkspaceVolumes {
     }
 
     /**
-     * The size of the image that leaves {@code quotaBytes} for files: ext4's inode tables, group descriptors and
-     * reserved growth blocks take up to about 4 % of it, and the journal 4 MiB.
+     * The size of the image that leaves {@code quotaBytes} for files, within about 2 MiB above it (more below an
+     * 8 MiB quota): ext4 takes an inode table of 1/64 of the image, a 4 MiB journal, and holds back 2 % of it, at
+     * most 16 MiB, for its own metadata (see {@link Ext4Image#create}).
      */
     static long imageBytes(long quotaBytes) {
-        return quotaBytes + quotaBytes / 20 + 8 * MB;
+        return quotaBytes + quotaBytes / 64 + quotaBytes / 4096 + Math.min(quotaBytes / 48, 16 * MB) + 6 * MB;
     }
 
     @Override

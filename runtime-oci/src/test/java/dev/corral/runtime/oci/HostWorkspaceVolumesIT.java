@@ -126,8 +126,16 @@ class HostWorkspaceVolumesIT {
     }
 
     @Test
-    void imageBytes_leavesRoomForTheQuotaAndExt4() {
-        assertThat(HostWorkspaceVolumes.imageBytes(1L << 30)).isGreaterThan((1L << 30) + (1L << 30) / 25);
+    void create_anyQuota_leavesRoomForAboutTheQuota() throws IOException {
+        for (long quota : new long[] {8 * MB, 64 * MB, 1L << 30}) {
+            var id = WorkspaceId.random();
+            volumes.create(id, quota);
+
+            long room = Files.getFileStore(volumes.filesOf(id)).getUsableSpace();
+
+            assertThat(room).as("room for a quota of %d", quota).isBetween(quota, quota + 3 * MB);
+            volumes.delete(id);
+        }
     }
 
     private static InputStream zeros(long bytes) {
