@@ -259,13 +259,32 @@ class WorkspaceFileTransfersTest {
     }
 
     @Test
-    void rawPut_pastTheWorkspaceQuota_isQuotaExceededAndLeavesNothing() {
+    void rawPut_declaredPastTheWorkspaceQuota_isQuotaExceededBeforeTheBodyIsSent() {
         WorkspaceFilesApi small = WorkspaceFilesApi.create(admin, Map.of("quotaBytes", 8 * MB));
         assertThat(small.put("/six.bin", () -> pattern(6 * MB)).status()).isEqualTo(200);
 
-        ApiResponse refused = small.put("/twelve.bin", () -> pattern(12 * MB));
+        ApiResponse refused = admin.send(admin.request(small.url("files", "/twelve.bin"))
+                .header("Content-Type", "application/octet-stream").expectContinue(true)
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(new byte[(int) (12 * MB)])));
 
         assertError(refused, 403, "quota_exceeded");
+        assertThat(small.names("/")).containsExactly("six.bin");
+        assertThat(small.staging(corral.dataDir)).isEmptyDirectory();
+    }
+
+    @Test
+    void rawPut_chunkedPastTheWorkspaceQuota_leavesNothingBehind() {
+        WorkspaceFilesApi small = WorkspaceFilesApi.create(admin, Map.of("quotaBytes", 8 * MB));
+        assertThat(small.put("/six.bin", () -> pattern(6 * MB)).status()).isEqualTo(200);
+
+        // The server stops reading where the volume is full; a client still sending may find the connection
+        // closed before it reads the answer.
+        ApiResponse refused = sendOrCutOff(() -> small.put("/twelve.bin", () -> pattern(12 * MB)));
+
+        if (refused != null) {
+            assertError(refused, 403, "quota_exceeded");
+        }
+
         assertThat(small.names("/")).containsExactly("six.bin");
         assertThat(small.staging(corral.dataDir)).isEmptyDirectory();
     }

@@ -178,6 +178,15 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
     }
 
     @Override
+    public long freeBytes() {
+        try {
+            return Files.getFileStore(tree).getUsableSpace();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the free space of " + tree, e);
+        }
+    }
+
+    @Override
     public void delete(WorkspacePath path) {
         if (path.isRoot()) {
             throw CorralException.invalid("path", "the root of a workspace cannot be deleted");

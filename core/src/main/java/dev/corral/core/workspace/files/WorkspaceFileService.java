@@ -82,11 +82,19 @@ public final class WorkspaceFileService {
                                 FileUpload.Content body) {
         long limit = uploadLimit(caller, declaredBytes);
         WorkspaceFiles files = files(caller, workspace);
+        if (declaredBytes > files.freeBytes()) {
+            // Refused before the body is asked for, so a client that waits for 100 Continue sends none of it.
+            throw full();
+        }
         try {
             return files.write(path, new ClientBody(new LimitedInput(body.open(), limit)), true);
         } catch (IOException e) {
             throw unreadable(e);
         }
+    }
+
+    private static CorralException full() {
+        return CorralException.quotaExceeded("The workspace is full: its quota leaves no room for this");
     }
 
     private static CorralException unreadable(IOException e) {

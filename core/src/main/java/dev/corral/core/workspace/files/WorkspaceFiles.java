@@ -40,6 +40,9 @@ public interface WorkspaceFiles {
     /** Copies file or folder {@code from} to {@code to} (which must not exist); links inside are left out. */
     WorkspaceEntry copy(WorkspacePath from, WorkspacePath to);
 
+    /** The bytes of file data there is room for now. */
+    long freeBytes();
+
     /** Deletes {@code path} and, for a folder, everything in it. */
     void delete(WorkspacePath path);
 
