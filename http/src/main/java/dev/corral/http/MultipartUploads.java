@@ -2,8 +2,8 @@ package dev.corral.http;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
-import dev.corral.core.sandbox.files.FileUpload;
-import dev.corral.core.sandbox.files.LimitedInput;
+import dev.corral.core.io.FileUpload;
+import dev.corral.core.io.LimitedInput;
 import io.javalin.http.Context;
 import io.javalin.http.util.MultipartUtil;
 import jakarta.servlet.MultipartConfigElement;

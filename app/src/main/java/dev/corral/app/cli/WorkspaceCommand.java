@@ -3,7 +3,7 @@ package dev.corral.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import dev.corral.core.sandbox.DataSize;
+import dev.corral.core.io.DataSize;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package dev.corral.bench.client;
 
-import dev.corral.core.sandbox.DataSize;
+import dev.corral.core.io.DataSize;
 import java.util.Map;
 
 /** The resources a benchmark asks for a sandbox, in the API's words ({@code "512MB"}). */

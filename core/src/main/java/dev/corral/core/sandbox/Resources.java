@@ -1,5 +1,7 @@
 package dev.corral.core.sandbox;
 
+import dev.corral.core.io.DataSize;
+
 /**
  * What one sandbox may use: CPUs (a CPU-time quota, not pinned cores), memory (no swap beyond it), the size of
  * its own disk, and how many processes and threads it may have at once.

@@ -1,5 +1,6 @@
 package dev.corral.core.sandbox;
 
+import dev.corral.core.io.DataSize;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.FieldProblem;
 import dev.corral.core.plan.PlanLimits;

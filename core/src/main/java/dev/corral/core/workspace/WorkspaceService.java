@@ -7,7 +7,7 @@ import dev.corral.core.key.Principal;
 import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
 import dev.corral.core.plan.Plans;
-import dev.corral.core.sandbox.DataSize;
+import dev.corral.core.io.DataSize;
 import dev.corral.core.workspace.files.TreeSize;
 import dev.corral.core.workspace.files.WorkspaceFiles;
 import dev.corral.core.workspace.files.WorkspacePath;

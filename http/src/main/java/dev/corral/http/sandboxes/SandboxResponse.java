@@ -1,6 +1,6 @@
 package dev.corral.http.sandboxes;
 
-import dev.corral.core.sandbox.DataSize;
+import dev.corral.core.io.DataSize;
 import dev.corral.core.sandbox.Sandbox;
 import java.time.Instant;
 import java.util.List;

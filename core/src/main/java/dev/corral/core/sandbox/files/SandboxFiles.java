@@ -1,5 +1,7 @@
 package dev.corral.core.sandbox.files;
 
+import dev.corral.core.io.FileUpload;
+import dev.corral.core.io.LimitedInput;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.key.Principal;
 import dev.corral.core.plan.Plans;

@@ -1,5 +1,6 @@
 package dev.corral.core.sandbox.files;
 
+import dev.corral.core.io.LimitedInput;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

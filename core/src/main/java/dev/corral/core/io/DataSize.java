@@ -1,4 +1,4 @@
-package dev.corral.core.sandbox;
+package dev.corral.core.io;
 
 import java.util.Locale;
 import java.util.regex.Pattern;

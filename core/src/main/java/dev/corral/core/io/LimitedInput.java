@@ -1,7 +1,6 @@
-package dev.corral.core.sandbox.files;
+package dev.corral.core.io;
 
 import dev.corral.core.error.CorralException;
-import dev.corral.core.sandbox.DataSize;
 import java.io.IOException;
 import java.io.InputStream;
 

@@ -1,4 +1,4 @@
-package dev.corral.core.sandbox.files;
+package dev.corral.core.io;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,7 +9,7 @@ import java.io.InputStream;
  */
 public record FileUpload(String name, long size, Content content) {
 
-    /** Opens an upload's bytes; each is opened once, read to its end and closed by {@link SandboxFiles}. */
+    /** Opens an upload's bytes; each is opened once, read to its end and closed by whoever takes the upload. */
     @FunctionalInterface
     public interface Content {
         InputStream open() throws IOException;

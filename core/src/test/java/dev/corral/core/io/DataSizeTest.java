@@ -1,4 +1,4 @@
-package dev.corral.core.sandbox;
+package dev.corral.core.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
