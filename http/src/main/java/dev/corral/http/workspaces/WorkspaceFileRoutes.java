@@ -125,6 +125,8 @@ public final class WorkspaceFileRoutes implements RouteGroup {
     private void upload(Context ctx, WorkspacePath dir) {
         Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.WRITE);
         long limit = files.uploadLimit(caller, ctx.req().getContentLengthLong());
+        // Found before the body is parsed, which reads all of it: an unknown workspace costs the client no upload.
+        workspaces.get(caller, workspace(ctx));
         MultipartUploads uploads = MultipartUploads.read(ctx, limit);
         Responses.ok(ctx, files.upload(caller, workspace(ctx), dir, uploads.files(),
                 uploads.field("name").orElse(null)).stream().map(WorkspaceFileResponse::of).toList());
