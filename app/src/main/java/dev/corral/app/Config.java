@@ -26,7 +26,8 @@ public record Config(
         String logFormat,
         String runtime,
         Path templatesDir,
-        Duration reaperInterval) {
+        Duration reaperInterval,
+        Duration hibernateAfter) {
 
     public Path sqliteFile() {
         return dataDir.resolve("corral.db");
@@ -45,6 +46,7 @@ public record Config(
                 + bootstrapKey.map(k -> " bootstrapKey=" + k).orElse("")
                 + " maxBodyBytes=" + maxBodyBytes + " enterpriseRequestsPerMinute=" + enterpriseRequestsPerMinute
                 + " enterpriseBurst=" + enterpriseBurst + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat
-                + " runtime=" + runtime + " templatesDir=" + templatesDir + " reaperInterval=" + reaperInterval;
+                + " runtime=" + runtime + " templatesDir=" + templatesDir + " reaperInterval=" + reaperInterval
+                + " hibernateAfter=" + hibernateAfter;
     }
 }

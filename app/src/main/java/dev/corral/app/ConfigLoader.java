@@ -46,6 +46,7 @@ public final class ConfigLoader {
         defaults.put("runtime", "runc");
         defaults.put("templates-dir", "");
         defaults.put("reaper-interval", "5s");
+        defaults.put("hibernate-after", "1h");
         return Map.copyOf(defaults);
     }
 
@@ -128,6 +129,10 @@ public final class ConfigLoader {
         if (reaperInterval.isZero() || reaperInterval.isNegative()) {
             problems.add("reaper-interval: must be positive");
         }
+        Duration hibernateAfter = duration(v, "hibernate-after", problems);
+        if (hibernateAfter.isNegative()) {
+            problems.add("hibernate-after: must be 0 (never) or positive");
+        }
         String runtime = v.get("runtime").strip();
         if (!runtime.equals("runc") && !runtime.equals("crun")) {
             problems.add("runtime: must be runc or crun");
@@ -144,7 +149,7 @@ public final class ConfigLoader {
                 .orElse(dataPath.resolve("templates"));
         return new Config(host, port, dataPath, databaseUrl, optional(v, "database-user"),
                 optional(v, "database-password"), bootstrapKey, maxBody, enterpriseRate, enterpriseBurst, grace,
-                logFormat, runtime, templates, reaperInterval);
+                logFormat, runtime, templates, reaperInterval, hibernateAfter);
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {
@@ -180,6 +185,9 @@ public final class ConfigLoader {
 
     private static Duration duration(Map<String, String> v, String key, List<String> problems) {
         String text = v.get(key).strip().toUpperCase(Locale.ROOT);
+        if (text.equals("0")) {
+            return Duration.ZERO;
+        }
         try {
             return Duration.parse(text.startsWith("P") ? text : "PT" + text);
         } catch (DateTimeParseException e) {

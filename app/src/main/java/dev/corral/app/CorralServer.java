@@ -96,7 +96,8 @@ public final class CorralServer implements AutoCloseable {
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
         var files = new SandboxFiles(sandboxes, local.runtime(), work, plans);
         this.watches = new SandboxFileWatches(sandboxes, local.runtime(), work, clock);
-        var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans);
+        var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans,
+                config.hibernateAfter());
         // Before the sandboxes: those that start again bind their workspaces' files.
         workspaces.attachAll().forEach(problem -> LOG.error("Workspace not attached: {}", problem));
         reconcile();

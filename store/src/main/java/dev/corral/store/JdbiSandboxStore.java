@@ -35,7 +35,7 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class JdbiSandboxStore implements SandboxStore {
     private static final String SELECT = """
             SELECT id, organization_id, name, template, status, vcpus, memory_bytes, disk_bytes, pids,
-                   idle_timeout_seconds, error, created_at, last_activity_at, paused_at, stopped_at
+                   idle_timeout_seconds, error, created_at, last_activity_at, paused_at, stopped_at, hibernated
             FROM sandboxes""";
     private static final String LIVE = "status NOT IN ('stopped', 'failed')";
     private static final String ACTIVE = "status IN ('creating', 'running', 'paused')";
@@ -52,10 +52,10 @@ public final class JdbiSandboxStore implements SandboxStore {
             handle.createUpdate("""
                             INSERT INTO sandboxes (id, organization_id, name, template, status, vcpus, memory_bytes,
                                                    disk_bytes, pids, idle_timeout_seconds, error, created_at,
-                                                   last_activity_at, paused_at, stopped_at)
+                                                   last_activity_at, paused_at, stopped_at, hibernated)
                             VALUES (:id, :org, :name, :template, :status, :vcpus, :memoryBytes, :diskBytes, :pids,
                                     :idleTimeoutSeconds, :error, :createdAt, :lastActivityAt, :pausedAt,
-                                    :stoppedAt)""")
+                                    :stoppedAt, :hibernated)""")
                     .bind("id", sandbox.id().toString())
                     .bind("org", sandbox.organizationId().toString())
                     .bind("name", sandbox.name().orElse(null))
@@ -71,6 +71,7 @@ public final class JdbiSandboxStore implements SandboxStore {
                     .bind("lastActivityAt", sandbox.lastActivity().toEpochMilli())
                     .bind("pausedAt", EpochMillis.orNull(sandbox.pausedAt()))
                     .bind("stoppedAt", EpochMillis.orNull(sandbox.stoppedAt()))
+                    .bind("hibernated", sandbox.hibernated())
                     .execute();
             SandboxChildTables.insert(handle, sandbox);
         }), () -> sandbox.name()
@@ -137,13 +138,14 @@ public final class JdbiSandboxStore implements SandboxStore {
                         SET status = :status, error = :error,
                             last_activity_at = CASE WHEN last_activity_at < :lastActivityAt
                                 THEN :lastActivityAt ELSE last_activity_at END,
-                            paused_at = :pausedAt, stopped_at = :stoppedAt
+                            paused_at = :pausedAt, stopped_at = :stoppedAt, hibernated = :hibernated
                         WHERE organization_id = :org AND id = :id""")
                 .bind("status", sandbox.status().wire())
                 .bind("error", sandbox.error().orElse(null))
                 .bind("lastActivityAt", sandbox.lastActivity().toEpochMilli())
                 .bind("pausedAt", EpochMillis.orNull(sandbox.pausedAt()))
                 .bind("stoppedAt", EpochMillis.orNull(sandbox.stoppedAt()))
+                .bind("hibernated", sandbox.hibernated())
                 .bind("org", sandbox.organizationId().toString())
                 .bind("id", sandbox.id().toString())
                 .execute());
@@ -183,6 +185,7 @@ public final class JdbiSandboxStore implements SandboxStore {
                 EpochMillis.read(row, "created_at"),
                 EpochMillis.read(row, "last_activity_at"),
                 EpochMillis.readOptional(row, "paused_at"),
-                EpochMillis.readOptional(row, "stopped_at"));
+                EpochMillis.readOptional(row, "stopped_at"),
+                row.getBoolean("hibernated"));
     }
 }

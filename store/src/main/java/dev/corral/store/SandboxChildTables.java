@@ -83,7 +83,8 @@ final class SandboxChildTables {
             return new Sandbox(sandbox.id(), sandbox.organizationId(), sandbox.name(), sandbox.template(),
                     sandbox.status(), tags.getOrDefault(id, List.of()), metadata.getOrDefault(id, Map.of()),
                     env.getOrDefault(id, Map.of()), mounts.getOrDefault(id, List.of()), sandbox.resources(), sandbox.idleTimeout(), sandbox.error(),
-                    sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt(), sandbox.stoppedAt());
+                    sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt(), sandbox.stoppedAt(),
+                    sandbox.hibernated());
         }).toList();
     }
 

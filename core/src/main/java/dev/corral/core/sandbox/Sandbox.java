@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param lastActivity the last exec, file call or log connection; idle time counts from here
  * @param mounts       workspaces mounted into it, in the order asked for
  * @param error        why it failed, for {@link SandboxStatus#FAILED}
+ * @param hibernated   paused, and its processes stopped to free their memory; its files are kept
  */
 public record Sandbox(
         SandboxId id,
@@ -34,7 +35,8 @@ public record Sandbox(
         Instant createdAt,
         Instant lastActivity,
         Optional<Instant> pausedAt,
-        Optional<Instant> stoppedAt) {
+        Optional<Instant> stoppedAt,
+        boolean hibernated) {
 
     public Sandbox {
         Objects.requireNonNull(id, "id");
@@ -57,29 +59,41 @@ public record Sandbox(
 
     public Sandbox running(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.RUNNING, tags, metadata, env, mounts, resources,
-                idleTimeout, Optional.empty(), createdAt, now, Optional.empty(), stoppedAt);
+                idleTimeout, Optional.empty(), createdAt, now, Optional.empty(), stoppedAt, false);
     }
 
     public Sandbox paused(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.PAUSED, tags, metadata, env, mounts, resources,
-                idleTimeout, error, createdAt, lastActivity, Optional.of(now), stoppedAt);
+                idleTimeout, error, createdAt, lastActivity, Optional.of(now), stoppedAt, false);
     }
 
     public Sandbox stopped(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, mounts, resources,
-                idleTimeout, error, createdAt, lastActivity, pausedAt, Optional.of(now));
+                idleTimeout, error, createdAt, lastActivity, pausedAt, Optional.of(now), false);
     }
 
     /** Stopped by the plan's maximum runtime; the reason is kept as its error. */
     public Sandbox expired(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, mounts, resources,
                 idleTimeout, Optional.of("stopped: the plan's maximum runtime was reached"), createdAt, lastActivity,
-                pausedAt, Optional.of(now));
+                pausedAt, Optional.of(now), false);
     }
 
     public Sandbox failed(String reason, Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.FAILED, tags, metadata, env, mounts, resources,
-                idleTimeout, Optional.of(reason), createdAt, lastActivity, pausedAt, Optional.of(now));
+                idleTimeout, Optional.of(reason), createdAt, lastActivity, pausedAt, Optional.of(now), false);
+    }
+
+    /** Paused still, with its processes stopped: what hibernation leaves. */
+    public Sandbox asHibernated() {
+        return new Sandbox(id, organizationId, name, template, status, tags, metadata, env, mounts, resources,
+                idleTimeout, error, createdAt, lastActivity, pausedAt, stoppedAt, true);
+    }
+
+    /** Whether it has been paused for {@code after} at {@code now} and is not hibernated yet; zero never. */
+    public boolean shouldHibernate(Duration after, Instant now) {
+        return status == SandboxStatus.PAUSED && !hibernated && !after.isZero()
+                && pausedAt.map(at -> !at.plus(after).isAfter(now)).orElse(false);
     }
 
     /** Whether a workspace is mounted writable: RunTools' {@code hasWritableWorkspaceMount}. */

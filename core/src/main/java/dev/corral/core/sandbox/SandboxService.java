@@ -75,7 +75,7 @@ public final class SandboxService implements AutoCloseable {
         Instant now = clock.instant();
         var sandbox = new Sandbox(SandboxId.random(), caller.organizationId(), checked.name(), checked.template(),
                 SandboxStatus.CREATING, checked.tags(), checked.metadata(), checked.env(), mounts, checked.resources(),
-                checked.idleTimeout(), Optional.empty(), now, now, Optional.empty(), Optional.empty());
+                checked.idleTimeout(), Optional.empty(), now, now, Optional.empty(), Optional.empty(), false);
         ReentrantLock organizationLock = creating.computeIfAbsent(caller.organizationId(), k -> new ReentrantLock());
         organizationLock.lock();
         try {
@@ -242,7 +242,25 @@ public final class SandboxService implements AutoCloseable {
         });
     }
 
-    /** Thaws a paused sandbox; resuming a running one changes nothing. */
+    /**
+     * Hibernates the sandbox if, once its lock is held, it has been paused for {@code after} at {@code now}: its
+     * processes are stopped to free their memory and its disk is kept; for the reaper. Still {@code paused}, it
+     * starts again on its disk when resumed.
+     */
+    void hibernateIfLongPaused(Sandbox sandbox, Duration after, Instant now) {
+        locks.with(sandbox.id(), () -> {
+            Sandbox current = reload(sandbox);
+            if (!current.shouldHibernate(after, now)) {
+                return current;
+            }
+            runtime.stop(current.id());
+            Sandbox hibernated = current.asHibernated();
+            store.update(hibernated);
+            return hibernated;
+        });
+    }
+
+    /** Thaws a paused sandbox, or starts a hibernated one on its disk; resuming a running one changes nothing. */
     public Sandbox resume(Principal caller, String idOrName) {
         return resume(get(caller, idOrName));
     }
@@ -253,7 +271,11 @@ public final class SandboxService implements AutoCloseable {
             return switch (current.status()) {
                 case RUNNING -> current;
                 case PAUSED -> {
-                    runtime.resume(current.id());
+                    if (current.hibernated()) {
+                        runtime.start(current.id());
+                    } else {
+                        runtime.resume(current.id());
+                    }
                     Sandbox running = current.running(clock.instant());
                     store.update(running);
                     logs.publish(LogEntry.status(running.id(), running.status().wire(), clock.instant()));
@@ -290,7 +312,7 @@ public final class SandboxService implements AutoCloseable {
     /**
      * Settles every difference between the store and the runtime, as after a crash or a restart of the server:
      * sandboxes the runtime still runs or holds paused keep (or get) that status, stopped ones are started again
-     * on their disk, vanished ones become {@code failed}, and whatever the runtime holds that the store does not
+     * on their disk unless they are hibernated, vanished ones become {@code failed}, and whatever the runtime holds that the store does not
      * know is destroyed. Idempotent.
      */
     public void reconcile() {
@@ -311,7 +333,7 @@ public final class SandboxService implements AutoCloseable {
         Sandbox settled = switch (state) {
             case RUNNING -> sandbox.status() == SandboxStatus.RUNNING ? sandbox : sandbox.running(now);
             case PAUSED -> sandbox.status() == SandboxStatus.PAUSED ? sandbox : sandbox.paused(now);
-            case STOPPED -> restart(sandbox, now);
+            case STOPPED -> sandbox.hibernated() ? sandbox : restart(sandbox, now);
             case ABSENT -> sandbox.failed("the sandbox's container was gone when the server started", now);
         };
         if (settled != sandbox) {

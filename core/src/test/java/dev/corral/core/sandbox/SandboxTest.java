@@ -17,7 +17,7 @@ class SandboxTest {
         return new Sandbox(SandboxId.random(), OrganizationId.random(), Optional.empty(), "base",
                 SandboxStatus.CREATING, List.of(), Map.of(), Map.of(), List.of(), Resources.of(1, "128MB", "128MB"),
                 idleTimeout,
-                Optional.empty(), CREATED, CREATED, Optional.empty(), Optional.empty()).running(CREATED);
+                Optional.empty(), CREATED, CREATED, Optional.empty(), Optional.empty(), false).running(CREATED);
     }
 
     @Test

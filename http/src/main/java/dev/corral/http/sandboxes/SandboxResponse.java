@@ -47,7 +47,7 @@ public record SandboxResponse(
                 sandbox.template(), sandbox.template(), sandbox.tags(), sandbox.metadata(), resources,
                 sandbox.idleTimeout().toSeconds(), sandbox.mounts().stream().map(mount -> new MountResponse(
                         mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
-                sandbox.hasWritableWorkspaceMount(), false, false, false, sandbox.error().orElse(null),
+                sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), false, false, sandbox.error().orElse(null),
                 sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),
                 sandbox.stoppedAt().orElse(null));
     }

@@ -69,7 +69,7 @@ public abstract class SandboxStoreContract {
                 List.of(new WorkspaceMount(WorkspaceId.random(), "/data", true),
                         new WorkspaceMount(WorkspaceId.random(), "/workspace", false)),
                 new Resources(4, 8L << 30, 20L << 30, 1024), Duration.ofMinutes(15), Optional.of("out of disk"),
-                T0, T0.plusMillis(1), Optional.of(T0.plusMillis(2)), Optional.of(T0.plusMillis(3)));
+                T0, T0.plusMillis(1), Optional.of(T0.plusMillis(2)), Optional.of(T0.plusMillis(3)), true);
 
         store.insert(sandbox);
 
@@ -326,14 +326,14 @@ public abstract class SandboxStoreContract {
         var changed = new Sandbox(stored.id(), org, Optional.of("renamed"), "other-template", SandboxStatus.FAILED,
                 List.of("b"), Map.of("k", "changed"), Map.of("NEW", "1"), List.of(), new Resources(8, 1L << 30, 1L << 30, 64),
                 Duration.ofHours(1), Optional.of("init died"), T0.plusSeconds(100), T0.plusSeconds(5),
-                Optional.of(T0.plusSeconds(6)), Optional.of(T0.plusSeconds(7)));
+                Optional.of(T0.plusSeconds(6)), Optional.of(T0.plusSeconds(7)), true);
 
         store.update(changed);
 
         assertThat(store.find(org, stored.id())).contains(new Sandbox(stored.id(), org, stored.name(),
                 stored.template(), SandboxStatus.FAILED, stored.tags(), stored.metadata(), stored.env(),
                 stored.mounts(), stored.resources(), stored.idleTimeout(), Optional.of("init died"), stored.createdAt(),
-                T0.plusSeconds(5), Optional.of(T0.plusSeconds(6)), Optional.of(T0.plusSeconds(7))));
+                T0.plusSeconds(5), Optional.of(T0.plusSeconds(6)), Optional.of(T0.plusSeconds(7)), true));
     }
 
     @Test
@@ -392,7 +392,7 @@ public abstract class SandboxStoreContract {
         assertThat(store.find(org, sandbox.id())).contains(new Sandbox(sandbox.id(), org, sandbox.name(),
                 sandbox.template(), sandbox.status(), sandbox.tags(), sandbox.metadata(), sandbox.env(),
                 sandbox.mounts(), sandbox.resources(), sandbox.idleTimeout(), sandbox.error(), sandbox.createdAt(), T0.plusSeconds(2),
-                sandbox.pausedAt(), sandbox.stoppedAt()));
+                sandbox.pausedAt(), sandbox.stoppedAt(), sandbox.hibernated()));
     }
 
     @Test
@@ -517,7 +517,7 @@ public abstract class SandboxStoreContract {
         Sandbox build() {
             return new Sandbox(SandboxId.random(), organizationId, name, template, status, tags, metadata, Map.of(),
                     mounts, Resources.of(1, "512MB", "1GB"), idleTimeout, Optional.empty(), createdAt, createdAt,
-                    Optional.empty(), Optional.empty());
+                    Optional.empty(), Optional.empty(), false);
         }
     }
 }
