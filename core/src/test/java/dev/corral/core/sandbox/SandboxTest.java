@@ -53,4 +53,17 @@ class SandboxTest {
         assertThat(expired.error()).hasValueSatisfying(e -> assertThat(e).contains("maximum runtime"));
         assertThat(expired.stoppedAt()).contains(CREATED.plusSeconds(5));
     }
+
+    @Test
+    void shouldHibernate_pausedForTheWholeDelayOnceAndZeroMeansNever() {
+        Sandbox paused = running(Duration.ZERO).paused(CREATED);
+        Duration after = Duration.ofHours(1);
+
+        assertThat(paused.shouldHibernate(after, CREATED.plus(Duration.ofMinutes(59)))).isFalse();
+        assertThat(paused.shouldHibernate(after, CREATED.plus(after))).isTrue();
+        assertThat(paused.asHibernated().shouldHibernate(after, CREATED.plus(Duration.ofDays(1)))).isFalse();
+        assertThat(paused.shouldHibernate(Duration.ZERO, CREATED.plus(Duration.ofDays(1)))).isFalse();
+        assertThat(running(Duration.ZERO).shouldHibernate(after, CREATED.plus(Duration.ofDays(1)))).isFalse();
+        assertThat(paused.asHibernated().running(CREATED).hibernated()).isFalse();
+    }
 }
