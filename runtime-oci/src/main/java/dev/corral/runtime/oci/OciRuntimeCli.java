@@ -75,8 +75,18 @@ final class OciRuntimeCli {
     }
 
     /** Kills the container's processes and removes it; a container that does not exist is not an error. */
-    void delete(String id) {
+    void forceDelete(String id) {
         runner.check(List.of(binary, "--root", stateRoot.toString(), "delete", "--force", id), timeout);
+    }
+
+    /** Removes a container whose processes have all exited (its cgroups and state). */
+    void delete(String id) {
+        runner.check(List.of(binary, "--root", stateRoot.toString(), "delete", id), timeout);
+    }
+
+    /** Sends SIGKILL to the container's init; in its own pid namespace, that ends every process in it. */
+    void kill(String id) {
+        runner.check(List.of(binary, "--root", stateRoot.toString(), "kill", id, "KILL"), timeout);
     }
 
     /** The runtime's status of container {@code id} ({@code created}, {@code running}, {@code paused}, ...). */
