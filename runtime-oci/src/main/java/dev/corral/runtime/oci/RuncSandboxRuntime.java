@@ -19,6 +19,7 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -117,6 +118,12 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     @Override
     public void pause(SandboxId id) {
         transition(id, () -> {
+            // The freezer says running or paused without starting a runc; runc state tells the rest.
+            Optional<Boolean> frozen = cgroups.frozen(id);
+            if (frozen.isPresent() && !frozen.get()) {
+                cli.pause(id.value());
+                return;
+            }
             switch (existingState(id)) {
                 case RUNNING -> cli.pause(id.value());
                 case PAUSED -> { }
@@ -128,6 +135,11 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     @Override
     public void resume(SandboxId id) {
         transition(id, () -> {
+            Optional<Boolean> frozen = cgroups.frozen(id);
+            if (frozen.isPresent() && frozen.get()) {
+                cli.resume(id.value());
+                return;
+            }
             switch (existingState(id)) {
                 case PAUSED -> cli.resume(id.value());
                 case RUNNING -> { }

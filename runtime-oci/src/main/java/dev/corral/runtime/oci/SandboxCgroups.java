@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -34,6 +35,26 @@ final class SandboxCgroups {
                 .map(hierarchy -> hierarchy.resolve(parent).resolve(id.value()))
                 .filter(Files::isDirectory)
                 .toList();
+    }
+
+    /**
+     * Whether the sandbox's processes are frozen (paused) or thawed, read from its freezer cgroup: a file read
+     * where {@code runc state} is a process. Empty when the sandbox has no freezer cgroup (it does not run).
+     */
+    Optional<Boolean> frozen(SandboxId id) {
+        Path v1 = cgroupRoot.resolve("freezer").resolve(parent).resolve(id.value()).resolve("freezer.state");
+        Path v2 = cgroupRoot.resolve(parent).resolve(id.value()).resolve("cgroup.freeze");
+        try {
+            if (Files.exists(v1)) {
+                return Optional.of(!Files.readString(v1).strip().equals("THAWED"));
+            }
+            if (Files.exists(v2)) {
+                return Optional.of(Files.readString(v2).strip().equals("1"));
+            }
+        } catch (IOException e) {
+            // Removed while read: the sandbox stopped meanwhile.
+        }
+        return Optional.empty();
     }
 
     /**
