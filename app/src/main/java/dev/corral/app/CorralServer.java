@@ -10,6 +10,7 @@ import dev.corral.http.Bodies;
 import dev.corral.http.HttpMetrics;
 import dev.corral.http.HttpServer;
 import dev.corral.http.RateLimiter;
+import dev.corral.http.RequestConcurrency;
 import dev.corral.http.SystemRoutes;
 import dev.corral.http.keys.ApiKeyRoutes;
 import dev.corral.http.orgs.OrganizationRoutes;
@@ -112,7 +113,7 @@ public final class CorralServer implements AutoCloseable {
         this.metrics = new HttpMetrics();
         this.http = new HttpServer(
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.shutdownGrace()),
-                new Authenticator(keyService), new RateLimiter(plans, clock), metrics,
+                new Authenticator(keyService), new RateLimiter(plans, clock), new RequestConcurrency(plans), metrics,
                 List.of(new SystemRoutes(Version.current(), Map.of("database", database::isHealthy), metrics),
                         new ApiKeyRoutes(keyService, bodies, clock),
                         new OrganizationRoutes(organizationService, bodies, clock),

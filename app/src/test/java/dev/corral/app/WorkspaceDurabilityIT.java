@@ -6,7 +6,6 @@ import dev.corral.testkit.ApiClient;
 import dev.corral.testkit.ApiResponse;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,8 +62,7 @@ class WorkspaceDurabilityIT {
             assertThat(admin.put("v1/workspaces/crash/files/kept.txt",
                     Map.of("operation", "write", "contents", "kept")).status()).isEqualTo(200);
 
-            HttpRequest upload = admin.request("v1/workspaces/crash/files/partial.bin")
-                    .header("Authorization", "Bearer " + TestCorral.ADMIN_KEY)
+            HttpRequest upload = admin.authorizedRequest("v1/workspaces/crash/files/partial.bin")
                     .header("Content-Type", "application/octet-stream")
                     .PUT(HttpRequest.BodyPublishers.ofInputStream(() -> new StallingBody(8 * MB, stalled)))
                     .build();
@@ -141,39 +139,6 @@ class WorkspaceDurabilityIT {
             return Files.size(file);
         } catch (IOException e) {
             return 0;
-        }
-    }
-
-    /** A request body that sends {@code bytes} and then blocks until released, like a client mid-upload. */
-    private static final class StallingBody extends InputStream {
-        private final CountDownLatch release;
-        private long remaining;
-
-        StallingBody(long bytes, CountDownLatch release) {
-            this.remaining = bytes;
-            this.release = release;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (remaining == 0) {
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                throw new IOException("the upload was abandoned");
-            }
-            int n = (int) Math.min(length, remaining);
-            java.util.Arrays.fill(buffer, offset, offset + n, (byte) 'x');
-            remaining -= n;
-            return n;
         }
     }
 }

@@ -10,7 +10,8 @@ import org.slf4j.MDC;
 
 /**
  * Corral's HTTP server: Javalin on Jetty with a virtual thread per request. Every request gets an id, every
- * {@code /v1} request is authenticated and rate limited before its route runs, every answer is counted in the
+ * {@code /v1} request is authenticated, rate limited and counted against its key's concurrent requests before its
+ * route runs, every answer is counted in the
  * metrics and written to the access log, and every failure goes through {@link ErrorMapper}.
  */
 public final class HttpServer implements AutoCloseable {
@@ -23,8 +24,8 @@ public final class HttpServer implements AutoCloseable {
     private final Settings settings;
     private final Javalin javalin;
 
-    public HttpServer(Settings settings, Authenticator authenticator, RateLimiter rateLimiter, HttpMetrics metrics,
-                      List<RouteGroup> groups) {
+    public HttpServer(Settings settings, Authenticator authenticator, RateLimiter rateLimiter,
+                      RequestConcurrency concurrency, HttpMetrics metrics, List<RouteGroup> groups) {
         this.settings = settings;
         this.javalin = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
@@ -34,13 +35,18 @@ public final class HttpServer implements AutoCloseable {
             config.jsonMapper(new JavalinJackson(Json.mapper(), true));
             config.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
             config.requestLogger.http((ctx, millis) -> {
+                concurrency.release(ctx);
                 metrics.record(ctx, Duration.ofNanos((long) (millis * 1_000_000)));
                 ACCESS.info("method={} path={} route={} status={} durationMs={}", ctx.method(), ctx.path(),
                         HttpMetrics.routeOf(ctx), ctx.statusCode(), String.format("%.1f", millis));
                 MDC.remove("requestId");
             });
             config.routes.before(RequestIds::assign);
-            config.routes.before("/v1/*", ctx -> rateLimiter.consume(ctx, authenticator.authenticate(ctx)));
+            config.routes.before("/v1/*", ctx -> {
+                var principal = authenticator.authenticate(ctx);
+                rateLimiter.consume(ctx, principal);
+                concurrency.acquire(ctx, principal);
+            });
             config.routes.wsBeforeUpgrade("/v1/*", ctx -> {
                 RequestIds.assign(ctx);
                 rateLimiter.consume(ctx, authenticator.authenticate(ctx));

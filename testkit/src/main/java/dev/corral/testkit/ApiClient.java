@@ -120,6 +120,12 @@ public final class ApiClient {
         return HttpRequest.newBuilder(base.resolve(path));
     }
 
+    /** A request builder for {@code path} carrying this client's key, for callers that send it themselves. */
+    public HttpRequest.Builder authorizedRequest(String path) {
+        HttpRequest.Builder builder = request(path);
+        return apiKey == null ? builder : builder.header("Authorization", "Bearer " + apiKey);
+    }
+
     private static HttpRequest.Builder json(HttpRequest.Builder builder, Object body, String method) {
         String text;
         try {

@@ -79,8 +79,11 @@ public final class CorralException extends RuntimeException {
     }
 
     public static CorralException rateLimited(Duration retryAfter) {
-        return new CorralException(ErrorCode.RATE_LIMITED, "Rate limit exceeded; retry later", List.of(),
-                retryAfter, null);
+        return rateLimited("Rate limit exceeded; retry later", retryAfter);
+    }
+
+    public static CorralException rateLimited(String message, Duration retryAfter) {
+        return new CorralException(ErrorCode.RATE_LIMITED, message, List.of(), retryAfter, null);
     }
 
     public static CorralException runtimeUnavailable(String message, Throwable cause) {

@@ -8,10 +8,12 @@ import java.time.Duration;
  *
  * @param requestsPerMinute the steady rate of one API key's token bucket
  * @param burst             the size of that bucket
+ * @param concurrentRequests how many requests one API key may have in flight at once
  */
 public record PlanLimits(
         int requestsPerMinute,
         int burst,
+        int concurrentRequests,
         int concurrentSandboxes,
         Duration maxRuntime,
         Duration maxIdleTimeout,
@@ -24,8 +26,8 @@ public record PlanLimits(
         long maxStorageBytes) {
 
     public PlanLimits {
-        if (requestsPerMinute <= 0 || burst <= 0) {
-            throw new IllegalArgumentException("requestsPerMinute and burst must be positive");
+        if (requestsPerMinute <= 0 || burst <= 0 || concurrentRequests <= 0) {
+            throw new IllegalArgumentException("requestsPerMinute, burst and concurrentRequests must be positive");
         }
     }
 }
