@@ -36,6 +36,7 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
             config.requestLogger.http((ctx, millis) -> {
                 concurrency.release(ctx);
+                concurrency.releaseUnusedSocket(ctx);
                 metrics.record(ctx, Duration.ofNanos((long) (millis * 1_000_000)));
                 ACCESS.info("method={} path={} route={} status={} durationMs={}", ctx.method(), ctx.path(),
                         HttpMetrics.routeOf(ctx), ctx.statusCode(), String.format("%.1f", millis));
@@ -49,7 +50,13 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.wsBeforeUpgrade("/v1/*", ctx -> {
                 RequestIds.assign(ctx);
-                rateLimiter.consume(ctx, authenticator.authenticate(ctx));
+                var principal = authenticator.authenticate(ctx);
+                rateLimiter.consume(ctx, principal);
+                concurrency.acquireSocket(ctx, principal);
+            });
+            config.routes.wsAfter("/v1/*", ws -> {
+                ws.onClose(concurrency::releaseSocket);
+                ws.onError(concurrency::releaseSocket);
             });
             ErrorMapper.register(config.routes);
             groups.forEach(group -> group.register(config.routes));

@@ -27,6 +27,11 @@ public final class ApiClient {
         this.apiKey = apiKey;
     }
 
+    /** The key this client sends, or null when it sends none. */
+    public String apiKey() {
+        return apiKey;
+    }
+
     public URI base() {
         return base;
     }

@@ -8,7 +8,8 @@ import java.time.Duration;
  *
  * @param requestsPerMinute the steady rate of one API key's token bucket
  * @param burst             the size of that bucket
- * @param concurrentRequests how many requests one API key may have in flight at once
+ * @param concurrentRequests how many requests one API key may have in flight at once, and how many WebSockets open
+ *                           (RunTools' table gives both the same numbers)
  */
 public record PlanLimits(
         int requestsPerMinute,
