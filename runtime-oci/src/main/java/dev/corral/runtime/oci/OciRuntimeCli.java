@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,9 +62,12 @@ final class OciRuntimeCli {
      * owns it. The process goes by file rather than by arguments so that its command line and environment, which
      * may hold secrets, never show in the host's process list.
      */
-    List<String> execCommand(String id, Path pidFile, Path processFile) {
-        return List.of(binary, "--root", stateRoot.toString(), "exec", "--process", processFile.toString(),
-                "--pid-file", pidFile.toString(), id);
+    List<String> execCommand(String id, Path pidFile, Path processFile, Optional<ExecGroup> group) {
+        var command = new ArrayList<>(List.of(binary, "--root", stateRoot.toString(), "exec", "--process",
+                processFile.toString(), "--pid-file", pidFile.toString()));
+        group.ifPresent(g -> command.addAll(List.of("--cgroup", g.runcArgument())));
+        command.add(id);
+        return command;
     }
 
     void pause(String id) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -35,8 +36,9 @@ import java.util.function.Function;
  * both pumps have ended and runc has exited, {@link #next()} yields the exit.
  *
  * <p>runc makes the command a session and process-group leader and writes its host pid to the pid file, so
- * killing that group from the host ends the command and all it started in its group. A watchdog virtual thread
- * does that at the timeout; if runc then has not exited within a grace period (a process that left the group
+ * killing that group from the host ends the command and all it started in its group; the command's own control
+ * group ({@link ExecGroup}) is then emptied too, for what left the process group with {@code setsid}. A watchdog
+ * virtual thread does that at the timeout; if runc then has not exited within a grace period (a process that left the group
  * still holds the pipes), runc itself is killed, which closes our pipes. A command that never started (runc
  * failed: sandbox paused, gone, out of pids) leaves no pid file; its first {@code next()} then throws what
  * {@code neverStarted} makes of runc's stderr instead of passing runc's message off as the command's output.
@@ -72,6 +74,7 @@ final class RuncExecStream implements ExecStream {
     private final AtomicLong outputBudget;
     private final ByteTail stderrTail = new ByteTail(STDERR_TAIL_BYTES);
     private final ReentrantLock killLock = new ReentrantLock();
+    private final Optional<ExecGroup> group;
     private final Thread stdoutPump;
     private final Thread stderrPump;
     private final Thread watchdog;
@@ -85,9 +88,11 @@ final class RuncExecStream implements ExecStream {
     private boolean started;
     private boolean exitReturned;
 
-    private RuncExecStream(Process runc, InputStream stdin, List<Path> ownFiles, long maxOutputBytes,
-                           Duration timeout, ProcessRunner runner, Function<String, CorralException> neverStarted) {
+    private RuncExecStream(Process runc, InputStream stdin, List<Path> ownFiles, Optional<ExecGroup> group,
+                           long maxOutputBytes, Duration timeout, ProcessRunner runner,
+                           Function<String, CorralException> neverStarted) {
         this.runc = runc;
+        this.group = group;
         this.pidFile = ownFiles.getFirst();
         this.ownFiles = List.copyOf(ownFiles);
         this.runner = runner;
@@ -109,12 +114,13 @@ final class RuncExecStream implements ExecStream {
      *                     started with a stdin pipe
      * @param ownFiles     the pid file runc writes the command's host pid to, then any other file made for this
      *                     exec; all are deleted on close
+     * @param group        the command's own control group, killed with it and removed on close when empty
      * @param neverStarted turns runc's stderr into the error for a command that never started
      */
-    static RuncExecStream follow(Process runc, InputStream stdin, List<Path> ownFiles, long maxOutputBytes,
-                                 Duration timeout, ProcessRunner runner,
+    static RuncExecStream follow(Process runc, InputStream stdin, List<Path> ownFiles, Optional<ExecGroup> group,
+                                 long maxOutputBytes, Duration timeout, ProcessRunner runner,
                                  Function<String, CorralException> neverStarted) {
-        return new RuncExecStream(runc, stdin, ownFiles, maxOutputBytes, timeout, runner, neverStarted);
+        return new RuncExecStream(runc, stdin, ownFiles, group, maxOutputBytes, timeout, runner, neverStarted);
     }
 
     @Override
@@ -158,6 +164,8 @@ final class RuncExecStream implements ExecStream {
             killed = true;
             try {
                 hostPid().ifPresent(runner::killProcessGroup);
+                // What left the group with setsid is still in the command's control group.
+                group.ifPresent(ExecGroup::killAll);
                 if (exitsWithin(KILL_GRACE)) {
                     return;
                 }
@@ -189,6 +197,7 @@ final class RuncExecStream implements ExecStream {
         stderrPump.interrupt();
         queue.clear();
         queue.offer(CLOSED);
+        group.ifPresent(ExecGroup::removeIfEmpty);
         for (Path file : ownFiles) {
             try {
                 Files.deleteIfExists(file);

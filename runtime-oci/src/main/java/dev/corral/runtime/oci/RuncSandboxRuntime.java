@@ -66,7 +66,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         this.cgroups = new SandboxCgroups(Path.of("/sys/fs/cgroup"), settings.cgroupParent());
         this.containerConfig = new ContainerConfig(json, settings.idMapping(), settings.initBinary(),
                 SeccompProfile.forThisHost(json), workspaces::filesOf);
-        this.execs = new SandboxExecs(cli, runner, containerConfig, json, this::neverStarted);
+        this.execs = new SandboxExecs(cli, cgroups, runner, containerConfig, json, this::neverStarted);
     }
 
     @Override

@@ -6,8 +6,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
@@ -38,6 +40,28 @@ final class SandboxCgroups {
     }
 
     /**
+     * Makes a new, empty group for one command below the sandbox's own, in the pids hierarchy (cgroup v1) or the
+     * unified one (v2); empty when neither can have one (the sandbox does not run), and the command then runs in
+     * the sandbox's group as before.
+     */
+    Optional<ExecGroup> newExecGroup(SandboxId id) {
+        String name = "exec-" + UUID.randomUUID();
+        Path v1 = cgroupRoot.resolve("pids").resolve(parent).resolve(id.value());
+        Path v2 = cgroupRoot.resolve(parent).resolve(id.value());
+        try {
+            if (Files.isDirectory(v1)) {
+                return Optional.of(new ExecGroup(Files.createDirectory(v1.resolve(name)), "pids:" + name));
+            }
+            if (Files.exists(cgroupRoot.resolve("cgroup.procs")) && Files.isDirectory(v2)) {
+                return Optional.of(new ExecGroup(Files.createDirectory(v2.resolve(name)), name));
+            }
+        } catch (IOException e) {
+            // The sandbox's group went away meanwhile: it is not running.
+        }
+        return Optional.empty();
+    }
+
+    /**
      * Whether the sandbox's processes are frozen (paused) or thawed, read from its freezer cgroup: a file read
      * where {@code runc state} is a process. Empty when the sandbox has no freezer cgroup (it does not run).
      */
@@ -63,8 +87,11 @@ final class SandboxCgroups {
      */
     void remove(SandboxId id) {
         for (Path dir : existing(id)) {
-            try {
-                Files.deleteIfExists(dir);
+            try (var walk = Files.walk(dir)) {
+                // Command groups first (ExecGroup): a cgroup with children cannot go.
+                for (Path group : walk.filter(Files::isDirectory).sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(group);
+                }
             } catch (IOException e) {
                 throw CorralException.runtimeUnavailable("Cannot remove cgroup " + dir + ": " + e, e);
             }

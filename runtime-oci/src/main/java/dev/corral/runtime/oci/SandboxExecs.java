@@ -12,13 +12,14 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BiFunction;
 
 /**
  * Starts commands in running sandboxes with {@code runc exec}: each gets an OCI process made from the sandbox's own
- * (same capabilities, limits and environment), written to a file only the host's root can read, and comes back as
- * a {@link RuncExecStream}.
+ * (same capabilities, limits and environment), written to a file only the host's root can read, and a control group
+ * of its own ({@link ExecGroup}), and comes back as a {@link RuncExecStream}.
  *
  * <p>Threading: stateless; any number of threads may start commands at once, in one sandbox or many.
  */
@@ -33,6 +34,7 @@ final class SandboxExecs {
             + " || exit 126; command=$2; shift 2; exec /bin/sh -c \"$command\" /bin/sh \"$@\"";
 
     private final OciRuntimeCli cli;
+    private final SandboxCgroups cgroups;
     private final ProcessRunner runner;
     private final ContainerConfig containerConfig;
     private final ObjectMapper json;
@@ -42,9 +44,10 @@ final class SandboxExecs {
      * @param neverStarted the error for a command that never started in a sandbox, given what runc said; it
      *                     depends on the sandbox's state, which only the runtime knows how to find
      */
-    SandboxExecs(OciRuntimeCli cli, ProcessRunner runner, ContainerConfig containerConfig, ObjectMapper json,
-                 BiFunction<SandboxId, String, CorralException> neverStarted) {
+    SandboxExecs(OciRuntimeCli cli, SandboxCgroups cgroups, ProcessRunner runner, ContainerConfig containerConfig,
+                 ObjectMapper json, BiFunction<SandboxId, String, CorralException> neverStarted) {
         this.cli = cli;
+        this.cgroups = cgroups;
         this.runner = runner;
         this.containerConfig = containerConfig;
         this.json = json;
@@ -72,9 +75,16 @@ final class SandboxExecs {
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot prepare a command for sandbox " + id + ": " + e, e);
         }
-        List<String> command = cli.execCommand(id.value(), pidFile, processFile);
-        Process runc = stdin == null ? runner.start(command) : runner.startWithInput(command);
-        return RuncExecStream.follow(runc, stdin, List.of(pidFile, processFile), spec.maxOutputBytes(),
+        Optional<ExecGroup> group = cgroups.newExecGroup(id);
+        List<String> command = cli.execCommand(id.value(), pidFile, processFile, group);
+        Process runc;
+        try {
+            runc = stdin == null ? runner.start(command) : runner.startWithInput(command);
+        } catch (RuntimeException e) {
+            group.ifPresent(ExecGroup::removeIfEmpty);
+            throw e;
+        }
+        return RuncExecStream.follow(runc, stdin, List.of(pidFile, processFile), group, spec.maxOutputBytes(),
                 spec.timeout(), runner, runcStderr -> neverStarted.apply(id, runcStderr));
     }
 }

@@ -14,6 +14,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -193,6 +196,34 @@ class ExecIT {
         assertThat(result.stdoutText()).isEmpty();
         assertThat(result.duration()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(3));
         assertThat(sandboxes.run(sandbox, "ps -eo args").stdoutText()).doesNotContain("sleep 100", "sleep 101");
+    }
+
+    @Test
+    void run_pastItsTimeout_killsWhatLeftTheGroupWithSetsidAndRemovesTheCommandsCgroup() throws Exception {
+        ExecResult result = sandboxes.runtime.run(sandbox,
+                ExecSpec.of("setsid sleep 150 & sleep 151").withTimeout(Duration.ofSeconds(1)));
+
+        assertThat(result.timedOut()).isTrue();
+        assertThat(sandboxes.run(sandbox, "ps -eo args").stdoutText()).doesNotContain("sleep 150", "sleep 151");
+        assertThat(execGroups()).isEmpty();
+    }
+
+    @Test
+    void run_endingNormally_leavesADaemonItStartedRunningInItsOwnGroup() throws Exception {
+        ExecResult started = sandboxes.run(sandbox, "setsid sleep 160 >/dev/null 2>&1 </dev/null & echo started");
+
+        assertThat(started.stdoutText()).isEqualTo("started\n");
+        assertThat(sandboxes.run(sandbox, "ps -eo args").stdoutText()).contains("sleep 160");
+        assertThat(execGroups()).hasSize(1);
+        sandboxes.run(sandbox, "pkill -x -f 'sleep 160'; true");
+    }
+
+    /** The command groups (ExecGroup) below the sandbox's own pids cgroup now. */
+    private static List<Path> execGroups() throws IOException {
+        Path own = Path.of("/sys/fs/cgroup/pids", sandboxes.settings.cgroupParent(), sandbox.value());
+        try (Stream<Path> children = Files.list(own)) {
+            return children.filter(child -> child.getFileName().toString().startsWith("exec-")).toList();
+        }
     }
 
     @Test
