@@ -325,18 +325,6 @@ class WorkspaceFileTransfersTest {
     }
 
     @Test
-    void upload_toAnUnknownWorkspace_isNotFoundBeforeTheBodyIsRead() {
-        var tiny = new MultipartBody().file("file", "a.bin", bytes("a"));
-
-        // Declared far longer than what is sent: a server that read the body first would wait for the rest.
-        ApiResponse response = admin.send(admin.request("v1/workspaces/no-such-workspace/upload")
-                .header("Content-Type", tiny.contentType()).expectContinue(true)
-                .POST(HttpRequest.BodyPublishers.fromPublisher(tiny.publisher(), 50 * MB)));
-
-        assertError(response, 404, "not_found");
-    }
-
-    @Test
     void upload_streamedPastTheFreePlansLimit_is413AndLeavesNothing() {
         ApiClient free = corral.newOrganization("free");
         WorkspaceFilesApi own = WorkspaceFilesApi.create(free, Map.of());

@@ -125,8 +125,8 @@ public final class WorkspaceFileRoutes implements RouteGroup {
     private void upload(Context ctx, WorkspacePath dir) {
         Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.WRITE);
         long limit = files.uploadLimit(caller, ctx.req().getContentLengthLong());
-        // Found before the body is parsed, which reads all of it: an unknown workspace costs the client no upload.
-        workspaces.get(caller, workspace(ctx));
+        // The body is read before the workspace is looked up: an answer sent while a client is still sending its
+        // body can be lost to the connection closing under it (HTTP/1.1 without Expect: 100-continue).
         MultipartUploads uploads = MultipartUploads.read(ctx, limit);
         Responses.ok(ctx, files.upload(caller, workspace(ctx), dir, uploads.files(),
                 uploads.field("name").orElse(null)).stream().map(WorkspaceFileResponse::of).toList());
