@@ -1,7 +1,9 @@
 package dev.corral.app.cli;
 
+import java.io.PrintWriter;
 import java.net.URI;
 import java.util.Map;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /**
@@ -18,6 +20,13 @@ final class ApiOptions {
 
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")
     boolean json;
+
+    /** Prints {@code json} with {@code --json}, {@code text} otherwise, and flushes. */
+    void report(CommandSpec spec, String json, String text) {
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(this.json ? json : text);
+        out.flush();
+    }
 
     RemoteApi connect() {
         Map<String, String> env = System.getenv();

@@ -105,15 +105,11 @@ final class FilesCommand {
 
         @Override
         public Integer call() throws IOException {
-            HttpRequest.BodyPublisher body = LocalTransfer.fileBody(local);
             String query = mode == null ? "" : "&mode=" + encode(mode);
-            try (InputStream answer = api.connect().stream("PUT", Location.parse(location, false).url("", query),
-                    body)) {
-                JsonNode entry = new com.fasterxml.jackson.databind.ObjectMapper().readTree(answer).path("data");
-                spec.commandLine().getOut().println(api.json ? entry.toPrettyString()
-                        : "Wrote " + entry.path("size").asLong() + " bytes to " + entry.path("path").asText() + ".");
-                spec.commandLine().getOut().flush();
-            }
+            JsonNode entry = api.connect().upload("PUT", Location.parse(location, false).url("", query),
+                    LocalTransfer.fileBody(local));
+            api.report(spec, entry.toPrettyString(),
+                    "Wrote " + entry.path("size").asLong() + " bytes to " + entry.path("path").asText() + ".");
             return 0;
         }
     }
@@ -155,8 +151,7 @@ final class FilesCommand {
         public Integer call() {
             Location target = Location.parse(location, false);
             api.connect().call("DELETE", target.url("", recursive ? "&recursive=true" : ""), null);
-            spec.commandLine().getOut().println(api.json ? "{\"deleted\": true}" : "Deleted " + target.path() + ".");
-            spec.commandLine().getOut().flush();
+            api.report(spec, "{\"deleted\": true}", "Deleted " + target.path() + ".");
             return 0;
         }
     }

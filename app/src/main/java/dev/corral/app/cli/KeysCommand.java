@@ -87,9 +87,7 @@ final class KeysCommand {
         @Override
         public Integer call() {
             JsonNode key = api.connect().call("DELETE", "v1/api-keys/" + id, null).path("data");
-            var out = spec.commandLine().getOut();
-            out.println(api.json ? key.toPrettyString() : "Revoked key " + key.path("id").asText() + ".");
-            out.flush();
+            api.report(spec, key.toPrettyString(), "Revoked key " + key.path("id").asText() + ".");
             return 0;
         }
     }

@@ -114,6 +114,15 @@ final class RemoteApi {
         }
     }
 
+    /** Sends {@code body} as raw bytes, as {@link #stream} does, and returns the {@code data} of the answer. */
+    JsonNode upload(String method, String path, HttpRequest.BodyPublisher body) {
+        try (InputStream answer = stream(method, path, body)) {
+            return MAPPER.readTree(answer).path("data");
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
     /** The API's error as one line: its code and message, or the raw body when it is not the envelope. */
     private static CliException apiError(int status, String body) {
         JsonNode error;

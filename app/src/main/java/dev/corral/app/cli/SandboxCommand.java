@@ -220,9 +220,7 @@ final class SandboxCommand {
         @Override
         public Integer call() {
             JsonNode deleted = api.connect().call("DELETE", "v1/sandboxes/" + encode(sandbox), null).path("data");
-            spec.commandLine().getOut().println(api.json ? deleted.toPrettyString()
-                    : "Deleted sandbox " + deleted.path("id").asText() + ".");
-            spec.commandLine().getOut().flush();
+            api.report(spec, deleted.toPrettyString(), "Deleted sandbox " + deleted.path("id").asText() + ".");
             return 0;
         }
     }

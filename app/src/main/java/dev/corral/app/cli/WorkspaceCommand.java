@@ -137,10 +137,8 @@ final class WorkspaceCommand {
                 throw new CliException(e.getMessage() + " (corral workspace rm " + workspace
                         + " --force deletes it anyway)", e.exitCode(), "WORKSPACE_IN_USE");
             }
-            var out = spec.commandLine().getOut();
-            out.println(api.json ? deleted.toPrettyString() : "Deleted workspace " + deleted.path("slug").asText()
+            api.report(spec, deleted.toPrettyString(), "Deleted workspace " + deleted.path("slug").asText()
                     + " (" + deleted.path("id").asText() + ").");
-            out.flush();
             return 0;
         }
     }

@@ -1,7 +1,6 @@
 package dev.corral.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
@@ -140,13 +139,9 @@ final class WorkspaceFileCommands {
                     : LocalTransfer.fileBody(Path.of(local));
             RemoteApi remote = api.connect();
             makeFolders(remote, target.parent());
-            try (InputStream answer = remote.stream("PUT", target.filesUrl(), body)) {
-                JsonNode entry = new ObjectMapper().readTree(answer).path("data");
-                var out = spec.commandLine().getOut();
-                out.println(api.json ? entry.toPrettyString() : "Wrote " + entry.path("size").asLong() + " bytes to "
-                        + target.workspace() + ":" + entry.path("id").asText() + ".");
-                out.flush();
-            }
+            JsonNode entry = remote.upload("PUT", target.filesUrl(), body);
+            api.report(spec, entry.toPrettyString(), "Wrote " + entry.path("size").asLong() + " bytes to "
+                    + target.workspace() + ":" + entry.path("id").asText() + ".");
             return 0;
         }
 
