@@ -142,8 +142,8 @@ class SandboxFileWatchIT {
         var missing = new WatchClient(admin.base(), ADMIN_KEY, files.sandbox(), "/workspace/nowhere", "");
         var file = new WatchClient(admin.base(), ADMIN_KEY, files.sandbox(), "/workspace/plain-file", "");
 
-        assertThat(missing.awaitClosed()).isEqualTo(new WatchClient.Closed(4404, "File '/workspace/nowhere' not found"));
-        assertThat(file.awaitClosed()).isEqualTo(new WatchClient.Closed(4400, "/workspace/plain-file is not a directory"));
+        assertThat(missing.awaitClosed()).isEqualTo(new JsonFrames.Closed(4404, "File '/workspace/nowhere' not found"));
+        assertThat(file.awaitClosed()).isEqualTo(new JsonFrames.Closed(4400, "/workspace/plain-file is not a directory"));
     }
 
     @Test

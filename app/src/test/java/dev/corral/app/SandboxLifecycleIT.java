@@ -181,7 +181,7 @@ class SandboxLifecycleIT {
 
         var logs = new LogsClient(admin.base(), otherKey, id, "");
 
-        assertThat(logs.closed.get(10, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(4404);
+        assertThat(logs.closed.get(10, java.util.concurrent.TimeUnit.SECONDS).code()).isEqualTo(4404);
     }
 
     @Test

@@ -1,9 +1,6 @@
 package dev.corral.app;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -14,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.awaitility.Awaitility;
 
@@ -22,14 +18,9 @@ import org.awaitility.Awaitility;
 final class WatchClient implements AutoCloseable {
     /** Generous: the machines running the tests are busy, and nothing here waits on purpose. */
     static final Duration PATIENCE = Duration.ofSeconds(60);
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-
-    /** How the server closed the socket. */
-    record Closed(int code, String reason) {
-    }
 
     final List<JsonNode> frames = new CopyOnWriteArrayList<>();
-    final CompletableFuture<Closed> closed = new CompletableFuture<>();
+    final CompletableFuture<JsonFrames.Closed> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
     /** Opens a watch of {@code path} in the sandbox, with {@code query} (such as {@code &recursive=true}) added. */
@@ -57,38 +48,10 @@ final class WatchClient implements AutoCloseable {
     }
 
     private static CompletableFuture<WebSocket> connect(String url, String apiKey, List<JsonNode> frames,
-                                                        CompletableFuture<Closed> closed) {
+                                                        CompletableFuture<JsonFrames.Closed> closed) {
         return HttpClient.newHttpClient().newWebSocketBuilder()
                 .header("Authorization", "Bearer " + apiKey)
-                .buildAsync(URI.create(url), new WebSocket.Listener() {
-                    private final StringBuilder text = new StringBuilder();
-
-                    @Override
-                    public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-                        text.append(data);
-                        if (last) {
-                            try {
-                                frames.add(MAPPER.readTree(text.toString()));
-                            } catch (IOException e) {
-                                throw new UncheckedIOException(e);
-                            }
-                            text.setLength(0);
-                        }
-                        ws.request(1);
-                        return null;
-                    }
-
-                    @Override
-                    public CompletionStage<?> onClose(WebSocket ws, int status, String reason) {
-                        closed.complete(new Closed(status, reason));
-                        return null;
-                    }
-
-                    @Override
-                    public void onError(WebSocket ws, Throwable error) {
-                        closed.completeExceptionally(error);
-                    }
-                });
+                .buildAsync(URI.create(url), new JsonFrames(frames, closed));
     }
 
     /** Waits for the {@code ready} frame: every change from then on is reported. */
@@ -106,7 +69,7 @@ final class WatchClient implements AutoCloseable {
         return find(type, path);
     }
 
-    Closed awaitClosed() {
+    JsonFrames.Closed awaitClosed() {
         Awaitility.await().atMost(PATIENCE).until(closed::isDone);
         return closed.join();
     }
