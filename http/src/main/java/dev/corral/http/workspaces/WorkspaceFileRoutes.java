@@ -138,12 +138,11 @@ public final class WorkspaceFileRoutes implements RouteGroup {
      */
     private void info(Context ctx, WorkspacePath path) {
         Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.READ);
-        String workspace = workspace(ctx);
-        WorkspaceEntry entry = files.stat(caller, workspace, path);
-        TreeSize size = files.measure(caller, workspace, path);
+        WorkspaceFileService.PathInfo info = files.info(caller, workspace(ctx), path);
+        TreeSize size = info.size();
         if (!path.isRoot()) {
-            Responses.ok(ctx, Map.of("id", path.toString(), "type", entry.kind().wire(), "size", size.bytes(),
-                    "count", size.files()));
+            Responses.ok(ctx, Map.of("id", path.toString(), "type", info.entry().kind().wire(), "size",
+                    size.bytes(), "count", size.files()));
             return;
         }
         WorkspaceService.Storage storage = workspaces.storage(caller);
@@ -152,7 +151,7 @@ public final class WorkspaceFileRoutes implements RouteGroup {
         organization.put("quotaBytes", storage.unlimited() ? null : storage.storageBytes());
         organization.put("unlimited", storage.unlimited());
         Responses.ok(ctx, Map.of("id", "/", "type", "folder", "size", size.bytes(), "count", size.files(),
-                "quotaBytes", workspaces.get(caller, workspace).quotaBytes(), "storage", organization));
+                "quotaBytes", info.workspace().quotaBytes(), "storage", organization));
     }
 
     /** {@code ?id=/path/to/file}: its bytes, as an attachment with {@code download=true}, inline otherwise. */

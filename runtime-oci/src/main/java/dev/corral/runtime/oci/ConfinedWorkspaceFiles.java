@@ -440,7 +440,7 @@ final class ConfinedWorkspaceFiles implements WorkspaceFiles {
     private static RuntimeException failure(String action, WorkspacePath path, IOException e) {
         if (e instanceof FileSystemException fs && NO_SPACE.equals(fs.getReason())
                 || e.getMessage() != null && e.getMessage().contains(NO_SPACE)) {
-            return CorralException.quotaExceeded("The workspace is full: its quota leaves no room for this");
+            return WorkspaceFiles.full();
         }
         if (e instanceof NoSuchFileException) {
             return notFound(path);

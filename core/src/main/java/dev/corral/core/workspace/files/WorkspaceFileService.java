@@ -43,12 +43,15 @@ public final class WorkspaceFileService {
                 .toList();
     }
 
-    public WorkspaceEntry stat(Principal caller, String workspace, WorkspacePath path) {
-        return files(caller, workspace).stat(path);
+    /** What {@code path} is and what it holds, with the workspace it is in. */
+    public PathInfo info(Principal caller, String workspace, WorkspacePath path) {
+        Workspace found = workspaces.get(caller, workspace);
+        WorkspaceFiles files = workspaces.files(found);
+        return new PathInfo(found, files.stat(path), files.measure(path));
     }
 
-    public TreeSize measure(Principal caller, String workspace, WorkspacePath path) {
-        return files(caller, workspace).measure(path);
+    /** A path's entry and the bytes and files below it, in {@code workspace}. */
+    public record PathInfo(Workspace workspace, WorkspaceEntry entry, TreeSize size) {
     }
 
     /**
@@ -84,7 +87,7 @@ public final class WorkspaceFileService {
         WorkspaceFiles files = files(caller, workspace);
         if (declaredBytes > files.freeBytes()) {
             // Refused before the body is asked for, so a client that waits for 100 Continue sends none of it.
-            throw full();
+            throw WorkspaceFiles.full();
         }
         try {
             return files.write(path, new ClientBody(new LimitedInput(body.open(), limit)), true);
@@ -93,9 +96,6 @@ public final class WorkspaceFileService {
         }
     }
 
-    private static CorralException full() {
-        return CorralException.quotaExceeded("The workspace is full: its quota leaves no room for this");
-    }
 
     private static CorralException unreadable(IOException e) {
         return CorralException.badRequest("The request body could not be read: " + e.getMessage());

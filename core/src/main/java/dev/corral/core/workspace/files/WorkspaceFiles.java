@@ -1,5 +1,6 @@
 package dev.corral.core.workspace.files;
 
+import dev.corral.core.error.CorralException;
 import java.io.InputStream;
 import java.util.List;
 
@@ -45,6 +46,11 @@ public interface WorkspaceFiles {
 
     /** Deletes {@code path} and, for a folder, everything in it. */
     void delete(WorkspacePath path);
+
+    /** {@code quota_exceeded} for a write the workspace has no room for. */
+    static CorralException full() {
+        return CorralException.quotaExceeded("The workspace is full: its quota leaves no room for this");
+    }
 
     /** An open regular file and its size when opened. */
     record OpenFile(InputStream content, long size) {
