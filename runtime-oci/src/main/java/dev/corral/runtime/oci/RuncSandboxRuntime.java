@@ -19,7 +19,6 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
@@ -117,35 +116,32 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
 
     @Override
     public void pause(SandboxId id) {
-        transition(id, () -> {
-            // The freezer says running or paused without starting a runc; runc state tells the rest.
-            Optional<Boolean> frozen = cgroups.frozen(id);
-            if (frozen.isPresent() && !frozen.get()) {
-                cli.pause(id.value());
-                return;
-            }
-            switch (existingState(id)) {
-                case RUNNING -> cli.pause(id.value());
-                case PAUSED -> { }
-                default -> throw CorralException.invalidState("Sandbox " + id + " is stopped and cannot be paused");
-            }
-        });
+        transition(id, () -> freeze(id, true, "Sandbox " + id + " is stopped and cannot be paused"));
     }
 
     @Override
     public void resume(SandboxId id) {
-        transition(id, () -> {
-            Optional<Boolean> frozen = cgroups.frozen(id);
-            if (frozen.isPresent() && frozen.get()) {
-                cli.resume(id.value());
-                return;
-            }
-            switch (existingState(id)) {
-                case PAUSED -> cli.resume(id.value());
-                case RUNNING -> { }
-                default -> throw CorralException.invalidState("Sandbox " + id + " is stopped; start it instead");
-            }
+        transition(id, () -> freeze(id, false, "Sandbox " + id + " is stopped; start it instead"));
+    }
+
+    /**
+     * Freezes or thaws the sandbox unless it already is so. The freezer cgroup tells without starting a runc;
+     * {@code runc state} answers when it cannot (no cgroup: the sandbox is not running).
+     */
+    private void freeze(SandboxId id, boolean freeze, String whenStopped) {
+        boolean frozen = cgroups.frozen(id).orElseGet(() -> switch (existingState(id)) {
+            case PAUSED -> true;
+            case RUNNING -> false;
+            default -> throw CorralException.invalidState(whenStopped);
         });
+        if (frozen == freeze) {
+            return;
+        }
+        if (freeze) {
+            cli.pause(id.value());
+        } else {
+            cli.resume(id.value());
+        }
     }
 
     @Override
