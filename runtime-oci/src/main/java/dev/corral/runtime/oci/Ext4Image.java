@@ -17,6 +17,9 @@ import java.util.List;
  * <p>Stateless; callers serialize calls for one image.
  */
 final class Ext4Image {
+    /** How long the kernel may take to let go of a loop device after its unmount. */
+    private static final Duration DETACH_WAIT = Duration.ofSeconds(5);
+
     private final ProcessRunner runner;
     private final MountTable mounts;
     private final LoopDevices loops;
@@ -61,7 +64,7 @@ final class Ext4Image {
      */
     void resize(Path image, Path point, long bytes) {
         unmount(point);
-        detach(image, Duration.ofSeconds(5));
+        detach(image);
         try {
             // e2fsck exits 1 when it corrected something, which resize2fs then accepts.
             CommandResult check = runner.run(List.of("e2fsck", "-f", "-p", image.toString()));
@@ -95,11 +98,11 @@ final class Ext4Image {
      * Detaches the loop devices still backed by {@code image} (a mount made with {@code -o loop} detaches its own
      * when unmounted; this catches a crash in between) and waits for the kernel to let them go.
      */
-    void detach(Path image, Duration wait) {
+    void detach(Path image) {
         for (Path device : loops.backedBy(image)) {
             runner.run(List.of("losetup", "-d", device.toString()));
         }
-        loops.awaitDetached(image, wait);
+        loops.awaitDetached(image, DETACH_WAIT);
     }
 
     private static void setLength(Path image, long bytes) throws IOException {

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
 import java.util.Comparator;
 
 /**
@@ -24,7 +23,6 @@ import java.util.Comparator;
  */
 public final class HostWorkspaceVolumes implements WorkspaceVolumes {
     private static final long MB = 1L << 20;
-    private static final Duration DETACH_WAIT = Duration.ofSeconds(5);
 
     private final Path root;
     private final Ext4Image images;
@@ -114,7 +112,7 @@ public final class HostWorkspaceVolumes implements WorkspaceVolumes {
         Path mount = mountOf(id);
         // Sandboxes that still mount it keep the file system until they stop; the host lets go of it here.
         images.unmount(mount);
-        images.detach(imageOf(id), DETACH_WAIT);
+        images.detach(imageOf(id));
         try {
             Files.deleteIfExists(imageOf(id));
             if (Files.isDirectory(mount, LinkOption.NOFOLLOW_LINKS)) {
@@ -136,7 +134,7 @@ public final class HostWorkspaceVolumes implements WorkspaceVolumes {
         }
         try (var entries = Files.list(root)) {
             for (Path image : entries.filter(path -> path.toString().endsWith(".img")).toList()) {
-                images.detach(image, DETACH_WAIT);
+                images.detach(image);
             }
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot list the workspace volumes in " + root, e);

@@ -4,7 +4,6 @@ import dev.corral.core.error.CorralException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -14,7 +13,6 @@ import java.util.List;
  * <p>Threading: stateless; the runtime calls it for one sandbox at a time, under that sandbox's lock.
  */
 final class SandboxFilesystem {
-    private static final Duration DETACH_WAIT = Duration.ofSeconds(5);
 
     private final ProcessRunner runner;
     private final MountTable mounts;
@@ -89,7 +87,7 @@ final class SandboxFilesystem {
         images.unmount(paths.dir());
         // The kernel clears an auto-detaching loop device after the unmount returns, on its own time; wait for it,
         // so that a destroyed sandbox holds no device when destroy returns.
-        images.detach(paths.diskImage(), DETACH_WAIT);
+        images.detach(paths.diskImage());
     }
 
     private void makeDirectory(Path dir) throws IOException {
