@@ -1,7 +1,7 @@
 package dev.corral.app;
 
-import dev.corral.core.io.DataSize;
 import dev.corral.core.key.ApiKeySecret;
+import dev.corral.core.io.DataSize;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;

@@ -2,8 +2,8 @@ package dev.corral.app.cli;
 
 import dev.corral.app.ConfigException;
 import dev.corral.app.Version;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /** The top of the {@code corral} command tree. */
 @Command(name = "corral", mixinStandardHelpOptions = true, versionProvider = CorralCommand.VersionProvider.class,

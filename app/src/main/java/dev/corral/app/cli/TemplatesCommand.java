@@ -6,10 +6,10 @@ import dev.corral.app.LocalRuntime;
 import java.util.LinkedHashMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code corral templates}: build templates ahead of time, on this machine, so the first sandbox starts fast. */
 @Command(name = "templates", mixinStandardHelpOptions = true, description = "Build sandbox templates.",

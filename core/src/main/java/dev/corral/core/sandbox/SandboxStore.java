@@ -1,9 +1,9 @@
 package dev.corral.core.sandbox;
 
 import dev.corral.core.org.OrganizationId;
+import dev.corral.core.workspace.WorkspaceId;
 import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
-import dev.corral.core.workspace.WorkspaceId;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

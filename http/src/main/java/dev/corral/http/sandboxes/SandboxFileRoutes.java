@@ -1,12 +1,12 @@
 package dev.corral.http.sandboxes;
 
 import dev.corral.core.error.CorralException;
-import dev.corral.core.io.FileUpload;
 import dev.corral.core.key.Principal;
 import dev.corral.core.key.Scope;
 import dev.corral.core.sandbox.files.ByteRange;
 import dev.corral.core.sandbox.files.FileListing;
 import dev.corral.core.sandbox.files.FileRead;
+import dev.corral.core.io.FileUpload;
 import dev.corral.core.sandbox.files.SandboxFiles;
 import dev.corral.core.sandbox.files.SandboxPath;
 import dev.corral.http.Authenticator;

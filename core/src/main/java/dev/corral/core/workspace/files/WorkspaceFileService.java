@@ -1,10 +1,10 @@
 package dev.corral.core.workspace.files;
 
 import dev.corral.core.error.CorralException;
-import dev.corral.core.io.FileUpload;
-import dev.corral.core.io.LimitedInput;
 import dev.corral.core.key.Principal;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.io.FileUpload;
+import dev.corral.core.io.LimitedInput;
 import dev.corral.core.workspace.Workspace;
 import dev.corral.core.workspace.WorkspaceService;
 import java.io.ByteArrayInputStream;
