@@ -12,7 +12,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.time.Duration;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 
 /**
  * The CLI's connection to a running Corral: sends JSON (or raw bytes), unwraps the envelope, turns API errors into
@@ -24,11 +28,31 @@ final class RemoteApi {
 
     private final URI base;
     private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
 
     RemoteApi(URI base, String apiKey) {
         this.base = base;
         this.apiKey = apiKey;
+        var builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).version(HttpClient.Version.HTTP_1_1);
+        if ("http".equalsIgnoreCase(base.getScheme())) {
+            builder.sslContext(trustingNothing());
+        }
+        this.http = builder.build();
+    }
+
+    /**
+     * A TLS context for a client that never speaks TLS. Without one the client builds the JDK's default context,
+     * which reads and parses the whole CA store (and with it starts the logging stack): about a third of a CLI
+     * call's start-up. This one trusts no certificate, so it could never accept a server by accident.
+     */
+    private static SSLContext trustingNothing() {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(new KeyManager[0], new TrustManager[0], null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK has no TLS implementation", e);
+        }
     }
 
     URI base() {
@@ -37,6 +61,11 @@ final class RemoteApi {
 
     String apiKey() {
         return apiKey;
+    }
+
+    /** The HTTP client of this connection, for the WebSocket of {@code corral sandbox logs}. */
+    HttpClient http() {
+        return http;
     }
 
     /** The whole answer envelope of a successful call; {@link CliException} for any failure. */

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -239,7 +238,7 @@ final class SandboxCommand {
             var closed = new CompletableFuture<Integer>();
             var out = spec.commandLine().getOut();
             var mapper = new ObjectMapper();
-            HttpClient.newHttpClient().newWebSocketBuilder()
+            remote.http().newWebSocketBuilder()
                     .header("Authorization", "Bearer " + remote.apiKey())
                     .buildAsync(java.net.URI.create(url), new WebSocket.Listener() {
                         private final StringBuilder frame = new StringBuilder();
