@@ -3,8 +3,10 @@ package dev.corral.core.sandbox;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.id.RandomIds;
 import dev.corral.core.key.Principal;
+import dev.corral.core.plan.PlanLimits;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.logs.SandboxLogs;
+import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
@@ -45,19 +47,24 @@ public final class SandboxExecutions {
      * must close. The command's output also goes to the sandbox's logs.
      */
     public ExecStream exec(Principal caller, String idOrName, ExecRequest request) {
-        ExecSpec spec = SandboxRules.execSpec(request, plans.of(caller.organization().tier()));
+        PlanLimits plan = plans.of(caller.organization().tier());
+        ExecSpec spec = SandboxRules.execSpec(request, plan);
+        SandboxRules.checkStdin(request, plan);
         Sandbox sandbox = sandboxes.ensureRunning(caller, idOrName);
-        return start(sandbox.id(), RandomIds.prefixed("proc_", 12), spec, exit -> { });
+        return start(sandbox.id(), RandomIds.prefixed("proc_", 12), spec, request.stdin(), exit -> { });
     }
 
     /** Starts a command that runs on after this call answers; its output goes to the logs. */
     public BackgroundProcess startBackground(Principal caller, String idOrName, ExecRequest request) {
-        ExecSpec spec = SandboxRules.execSpec(request, plans.of(caller.organization().tier()));
+        PlanLimits plan = plans.of(caller.organization().tier());
+        ExecSpec spec = SandboxRules.execSpec(request, plan);
+        SandboxRules.checkStdin(request, plan);
         Sandbox sandbox = sandboxes.ensureRunning(caller, idOrName);
         String processId = RandomIds.prefixed("proc_", 12);
         var process = new Background(processId, sandbox.id(), spec.command(), clock.instant());
         background.put(processId, process);
-        ExecStream stream = start(sandbox.id(), processId, spec, exit -> process.exited(exit, clock.instant()));
+        ExecStream stream = start(sandbox.id(), processId, spec, request.stdin(),
+                exit -> process.exited(exit, clock.instant()));
         process.stream = stream;
         Thread.ofVirtual().name("corral-background-" + processId).start(() -> drain(stream));
         return process.snapshot();
@@ -88,12 +95,13 @@ public final class SandboxExecutions {
         work.forget(id);
     }
 
-    private ExecStream start(SandboxId id, String processId, ExecSpec spec,
+    private ExecStream start(SandboxId id, String processId, ExecSpec spec, Optional<byte[]> stdin,
                              java.util.function.Consumer<ExecEvent.Exit> onExit) {
         SandboxWork.Piece piece = work.begin(id);
         ExecStream raw;
         try {
-            raw = runtime.exec(id, spec);
+            raw = stdin.isEmpty() ? runtime.exec(id, spec)
+                    : runtime.exec(id, spec, new ByteArrayInputStream(stdin.get()));
         } catch (RuntimeException e) {
             piece.close();
             throw e;

@@ -1,6 +1,7 @@
 package dev.corral.core.sandbox;
 
 import dev.corral.core.io.DataSize;
+import dev.corral.core.io.LimitedInput;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.FieldProblem;
 import dev.corral.core.plan.PlanLimits;
@@ -83,6 +84,13 @@ final class SandboxRules {
         checkPlan(resources, idleTimeout, plan);
         return new Checked(request.name(), request.template(), List.copyOf(request.tags()),
                 Map.copyOf(request.metadata()), Map.copyOf(request.env()), mounts, resources, idleTimeout);
+    }
+
+    /** A command's standard input counts as an upload: more than the plan's upload limit is payload_too_large. */
+    static void checkStdin(ExecRequest request, PlanLimits plan) {
+        if (request.stdin().isPresent() && request.stdin().get().length > plan.maxUploadBytes()) {
+            throw LimitedInput.tooLarge(plan.maxUploadBytes());
+        }
     }
 
     static ExecSpec execSpec(ExecRequest request, PlanLimits plan) {

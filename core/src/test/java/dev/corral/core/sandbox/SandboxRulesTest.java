@@ -93,4 +93,21 @@ class SandboxRulesTest {
         assertThat(SandboxRules.execSpec(new ExecRequest("true", Optional.empty(), Optional.empty(), Map.of()), FREE)
                 .maxOutputBytes()).isEqualTo(FREE.maxOutputBytes());
     }
+
+    @Test
+    void checkStdin_beyondThePlansUploadLimit_isPayloadTooLarge() {
+        var plan = new PlanLimits(FREE.requestsPerMinute(), FREE.burst(), FREE.concurrentRequests(),
+                FREE.concurrentSandboxes(), FREE.maxRuntime(), FREE.maxIdleTimeout(), FREE.maxVcpus(),
+                FREE.maxMemoryBytes(), FREE.maxDiskBytes(), FREE.maxExecTimeout(), FREE.maxOutputBytes(), 4,
+                FREE.maxStorageBytes());
+
+        assertThatThrownBy(() -> SandboxRules.checkStdin(withStdin(new byte[5]), plan))
+                .isInstanceOfSatisfying(CorralException.class, e ->
+                        assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        SandboxRules.checkStdin(withStdin(new byte[4]), plan);
+    }
+
+    private static ExecRequest withStdin(byte[] stdin) {
+        return new ExecRequest("cat", Optional.empty(), Optional.empty(), Map.of(), Optional.of(stdin));
+    }
 }
