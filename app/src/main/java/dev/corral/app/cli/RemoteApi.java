@@ -14,6 +14,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.function.BiConsumer;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
@@ -24,7 +26,10 @@ import javax.net.ssl.TrustManager;
  */
 final class RemoteApi {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final Duration CALL_TIMEOUT = Duration.ofMinutes(5);
     private static final Duration TRANSFER_TIMEOUT = Duration.ofHours(1);
+    /** How much of an error answer is read: the envelope is small, anything longer is not it. */
+    private static final int MAX_ERROR_BYTES = 64 * 1024;
 
     private final URI base;
     private final String apiKey;
@@ -70,11 +75,16 @@ final class RemoteApi {
 
     /** The whole answer envelope of a successful call; {@link CliException} for any failure. */
     JsonNode call(String method, String path, Object body) {
+        return call(method, path, body, CALL_TIMEOUT);
+    }
+
+    /** As {@link #call(String, String, Object)}, waiting at most {@code timeout} for the answer. */
+    JsonNode call(String method, String path, Object body, Duration timeout) {
         try {
             var request = HttpRequest.newBuilder(base.resolve(path))
                     .header("Authorization", "Bearer " + apiKey)
                     .header("Accept", "application/json")
-                    .timeout(Duration.ofMinutes(5));
+                    .timeout(timeout);
             if (body == null) {
                 request.method(method, HttpRequest.BodyPublishers.noBody());
             } else {
@@ -122,16 +132,50 @@ final class RemoteApi {
      * {@link #TRANSFER_TIMEOUT} for the answer to begin.
      */
     InputStream stream(String method, String path, HttpRequest.BodyPublisher body) {
+        return open(HttpRequest.newBuilder(base.resolve(path))
+                .header("Authorization", "Bearer " + apiKey)
+                .header("Content-Type", "application/octet-stream")
+                .timeout(TRANSFER_TIMEOUT)
+                .method(method, body)
+                .build());
+    }
+
+    /**
+     * Sends {@code body} as JSON asking for server-sent events, and hands each event's name and JSON data to
+     * {@code onEvent} as it arrives, until the server ends the stream. {@code timeout} bounds the wait for the
+     * answer to begin. {@link CliException} for any failure.
+     */
+    void events(String path, Object body, Duration timeout, BiConsumer<String, JsonNode> onEvent) {
+        InputStream answer;
         try {
-            var request = HttpRequest.newBuilder(base.resolve(path))
+            answer = open(HttpRequest.newBuilder(base.resolve(path))
                     .header("Authorization", "Bearer " + apiKey)
-                    .header("Content-Type", "application/octet-stream")
-                    .timeout(TRANSFER_TIMEOUT)
-                    .method(method, body);
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                    .header("Accept", "text/event-stream")
+                    .header("Content-Type", "application/json")
+                    .timeout(timeout)
+                    .POST(HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)))
+                    .build());
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+        try (var events = new EventStream(answer)) {
+            Optional<EventStream.Event> event;
+            while ((event = events.next()).isPresent()) {
+                onEvent.accept(event.get().name(), MAPPER.readTree(event.get().data()));
+            }
+        } catch (IOException e) {
+            throw unreachable(e);
+        }
+    }
+
+    /** The raw body of a successful answer to {@code request}; the API's error as {@link CliException}. */
+    private InputStream open(HttpRequest request) {
+        try {
+            HttpResponse<InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
             if (response.statusCode() >= 400) {
                 try (InputStream error = response.body()) {
-                    throw apiError(response.statusCode(), new String(error.readAllBytes(), StandardCharsets.UTF_8));
+                    throw apiError(response.statusCode(),
+                            new String(error.readNBytes(MAX_ERROR_BYTES), StandardCharsets.UTF_8));
                 }
             }
             return response.body();

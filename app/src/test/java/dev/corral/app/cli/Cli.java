@@ -1,5 +1,6 @@
 package dev.corral.app.cli;
 
+import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 
@@ -11,10 +12,20 @@ final class Cli {
     private Cli() {
     }
 
+    /** At a terminal: no standard input is passed on. */
     static Run run(String... args) {
+        return run(StandardInput.none(), args);
+    }
+
+    /** With {@code stdin} piped in. */
+    static Run runWithInput(byte[] stdin, String... args) {
+        return run(new StandardInput(new ByteArrayInputStream(stdin), false), args);
+    }
+
+    private static Run run(StandardInput input, String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var commandLine = CorralCommand.commandLine();
+        var commandLine = CorralCommand.commandLine(input);
         commandLine.setOut(new PrintWriter(out));
         commandLine.setErr(new PrintWriter(err));
         int exit = commandLine.execute(args);
