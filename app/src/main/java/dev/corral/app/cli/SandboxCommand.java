@@ -31,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Work with sandboxes.",
         subcommands = {SandboxCommand.Create.class, SandboxCommand.ListSandboxes.class, SandboxCommand.Get.class,
                 SandboxCommand.Exec.class, SandboxCommand.Pause.class, SandboxCommand.Resume.class,
-                SandboxCommand.Remove.class, SandboxCommand.Logs.class})
+                SandboxCommand.Remove.class, SandboxCommand.Logs.class, FilesCommand.class})
 final class SandboxCommand {
     private static final String[] COLUMNS = {"id", "name", "status", "template", "createdAt"};
 

@@ -3,6 +3,8 @@ package dev.corral.app.cli;
 import java.io.ByteArrayInputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs the {@code corral} command in this JVM, as a user would type it, capturing what it prints. */
 final class Cli {
@@ -10,6 +12,14 @@ final class Cli {
     }
 
     private Cli() {
+    }
+
+    /** {@code args} with {@code options} (such as the server's URL and key) added before a {@code --}. */
+    static String[] withOptions(String[] options, String... args) {
+        var all = new ArrayList<>(List.of(args));
+        int end = all.indexOf("--");
+        all.addAll(end < 0 ? all.size() : end, List.of(options));
+        return all.toArray(String[]::new);
     }
 
     /** At a terminal: no standard input is passed on. */

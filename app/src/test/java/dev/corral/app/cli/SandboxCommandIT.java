@@ -44,7 +44,7 @@ class SandboxCommandIT {
     }
 
     private static Cli.Run corral(String... args) {
-        return Cli.run(withConnection(args));
+        return Cli.run(Cli.withOptions(connection, args));
     }
 
     @Test
@@ -105,11 +105,11 @@ class SandboxCommandIT {
         assertThat(env.err()).isEqualTo("warn\n");
 
         Cli.Run piped = Cli.runWithInput("first\nsecond ü\n".getBytes(StandardCharsets.UTF_8),
-                withConnection("sandbox", "exec", "cli-exec", "--", "wc -l; exit 3"));
+                Cli.withOptions(connection, "sandbox", "exec", "cli-exec", "--", "wc -l; exit 3"));
         assertThat(piped.exitCode()).isEqualTo(3);
         assertThat(piped.out().strip()).isEqualTo("2");
         byte[] binary = {0, (byte) 0xff, 1, '\n'};
-        Cli.Run bytes = Cli.runWithInput(binary, withConnection("sandbox", "exec", "cli-exec", "--", "od -An -tx1"));
+        Cli.Run bytes = Cli.runWithInput(binary, Cli.withOptions(connection, "sandbox", "exec", "cli-exec", "--", "od -An -tx1"));
         assertThat(bytes.out().strip()).isEqualTo("00 ff 01 0a");
 
         Cli.Run timedOut = corral("sandbox", "exec", "cli-exec", "--timeout", "1s", "--", "echo started; sleep 30");
@@ -123,13 +123,5 @@ class SandboxCommandIT {
         Cli.Run backgroundJson = corral("sandbox", "exec", "cli-exec", "--background", "--json", "--", "sleep 30");
         assertThat(new ObjectMapper().readTree(backgroundJson.out()).path("status").asText()).isEqualTo("running");
         corral("sandbox", "rm", "cli-exec");
-    }
-
-    /** {@code args} with the server's URL and key, before a {@code --} (after it all is the command's). */
-    private static String[] withConnection(String... args) {
-        var all = new java.util.ArrayList<>(java.util.List.of(args));
-        int end = all.indexOf("--");
-        all.addAll(end < 0 ? all.size() : end, java.util.List.of(connection));
-        return all.toArray(String[]::new);
     }
 }
