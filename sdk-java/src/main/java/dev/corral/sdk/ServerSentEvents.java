@@ -1,4 +1,4 @@
-package dev.corral.app.cli;
+package dev.corral.sdk;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,24 +12,24 @@ import java.util.Optional;
  * lines are joined with newlines, a blank line ends it, comments ({@code :...}) and other fields are skipped.
  * A line longer than {@link #MAX_LINE_BYTES} is an error rather than a buffer that grows without end.
  *
- * <p>Threading: one thread reads; blocking, so a platform thread (the CLI's main thread).
+ * <p>Threading: one thread reads; blocking, so a platform thread (such as a CLI's main thread).
  */
-final class EventStream implements AutoCloseable {
-    static final int MAX_LINE_BYTES = 8 << 20;
+public final class ServerSentEvents implements AutoCloseable {
+    public static final int MAX_LINE_BYTES = 8 << 20;
 
     /** One event: its name ({@code message} when it had none) and its data. */
-    record Event(String name, String data) {
+    public record Event(String name, String data) {
     }
 
     private final InputStream in;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
-    EventStream(InputStream in) {
+    public ServerSentEvents(InputStream in) {
         this.in = new BufferedInputStream(in);
     }
 
     /** The next event, or empty at the end of the stream. */
-    Optional<Event> next() throws IOException {
+    public Optional<Event> next() throws IOException {
         String name = "message";
         StringBuilder data = null;
         String text;
