@@ -134,6 +134,28 @@ class SandboxApiIT {
     }
 
     @Test
+    void exec_stdin_reachesTheCommandAsTextOrBase64() {
+        JsonNode text = exec(shared, Map.of("command", "cat", "stdin", "line one\nline two ü\n"));
+        byte[] bytes = {0, 1, 2, (byte) 0xff, '\n'};
+        JsonNode binary = exec(shared, Map.of("command", "cat", "encoding", "base64",
+                "stdin", Base64.getEncoder().encodeToString(bytes)));
+        JsonNode none = exec(shared, Map.of("command", "cat; echo end"));
+
+        assertThat(text.path("stdout").asText()).isEqualTo("line one\nline two ü\n");
+        assertThat(Base64.getDecoder().decode(binary.path("stdout").asText())).isEqualTo(bytes);
+        assertThat(none.path("stdout").asText()).isEqualTo("end\n");
+    }
+
+    @Test
+    void exec_stdinNotBase64_isValidationFailed() {
+        ApiResponse response = admin.post("v1/sandboxes/" + shared + "/exec",
+                Map.of("command", "cat", "encoding", "base64", "stdin", "not base64!"));
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(400);
+        assertThat(response.error().path("details").findValuesAsText("field")).containsExactly("stdin");
+    }
+
+    @Test
     void exec_manyConcurrentCommands_allSucceed() throws Exception {
         var threads = new java.util.ArrayList<Thread>();
         var outputs = new java.util.concurrent.ConcurrentLinkedQueue<String>();

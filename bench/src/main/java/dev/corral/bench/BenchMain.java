@@ -61,7 +61,7 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         if (!isRoot()) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "corral bench runs runc and mounts disks: run it as root (sudo ./corral bench)");
+                    "corral bench runs runc and mounts disks: run it as root");
         }
         BenchOptions options;
         try {

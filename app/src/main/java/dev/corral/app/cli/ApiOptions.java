@@ -1,7 +1,6 @@
 package dev.corral.app.cli;
 
 import java.io.PrintWriter;
-import java.net.URI;
 import java.util.Map;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -35,8 +34,7 @@ final class ApiOptions {
         if (key == null) {
             throw new CliException("no API key: pass --api-key or set CORRAL_API_KEY", 2);
         }
-        String normalized = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
-        return new RemoteApi(URI.create(normalized.replaceFirst("/v1/$", "/")), key);
+        return new RemoteApi(baseUrl, key);
     }
 
     private static String localAdminKey() {

@@ -30,6 +30,27 @@ final class LocalTransfer {
         }
     }
 
+    /**
+     * Where a download named {@code name} goes on this machine: into {@code local} under its own name when
+     * {@code local} ends in {@code /} (made when missing) or is a directory; otherwise {@code local} itself, or
+     * {@code name} here when {@code local} is null. The same rule as for uploads: a trailing {@code /} means
+     * "into this directory, keep the name".
+     */
+    static Path downloadTarget(String local, String name) {
+        if (local == null) {
+            return Path.of(name);
+        }
+        Path path = Path.of(local);
+        if (local.endsWith("/")) {
+            try {
+                Files.createDirectories(path);
+            } catch (IOException e) {
+                throw new CliException("cannot make directory " + local + ": " + e.getMessage(), 2);
+            }
+        }
+        return Files.isDirectory(path) ? path.resolve(name) : path;
+    }
+
     /** Standard input, read to its end, as a request body of unknown length. */
     static HttpRequest.BodyPublisher standardInputBody() {
         return HttpRequest.BodyPublishers.ofInputStream(() -> System.in);

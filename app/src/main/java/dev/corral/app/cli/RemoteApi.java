@@ -1,144 +1,96 @@
 package dev.corral.app.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import java.io.IOException;
+import dev.corral.sdk.ApiException;
+import dev.corral.sdk.CorralClient;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
- * The CLI's connection to a running Corral: sends JSON (or raw bytes), unwraps the envelope, turns API errors into
- * one line.
+ * The CLI's connection to a running Corral: {@link CorralClient} with its failures as {@link CliException}, one
+ * line and an exit code each (1 for an error the API answered, 3 when the server cannot be reached, 130 when
+ * interrupted).
  */
 final class RemoteApi {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final Duration TRANSFER_TIMEOUT = Duration.ofHours(1);
+    private final CorralClient client;
 
-    private final URI base;
-    private final String apiKey;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    RemoteApi(URI base, String apiKey) {
-        this.base = base;
-        this.apiKey = apiKey;
+    RemoteApi(String baseUrl, String apiKey) {
+        this.client = new CorralClient(baseUrl, apiKey);
     }
 
     URI base() {
-        return base;
+        return client.base();
     }
 
     String apiKey() {
-        return apiKey;
+        return client.apiKey();
     }
 
-    /** The whole answer envelope of a successful call; {@link CliException} for any failure. */
-    JsonNode call(String method, String path, Object body) {
-        try {
-            var request = HttpRequest.newBuilder(base.resolve(path))
-                    .header("Authorization", "Bearer " + apiKey)
-                    .header("Accept", "application/json")
-                    .timeout(Duration.ofMinutes(5));
-            if (body == null) {
-                request.method(method, HttpRequest.BodyPublishers.noBody());
-            } else {
-                request.header("Content-Type", "application/json")
-                        .method(method, HttpRequest.BodyPublishers.ofString(MAPPER.writeValueAsString(body)));
-            }
-            HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() >= 400) {
-                throw apiError(response.statusCode(), response.body());
-            }
-            return response.body().isEmpty() ? MAPPER.missingNode() : MAPPER.readTree(response.body());
-        } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted", 130);
-        }
-    }
-
-    /**
-     * Every item of a paginated list, following {@code meta.nextCursor} to the last page; {@code path} may carry a
-     * query such as {@code ?limit=100}. {@link CliException} for any failure.
-     */
-    ArrayNode listAll(String path) {
-        ArrayNode all = MAPPER.createArrayNode();
-        String separator = path.contains("?") ? "&" : "?";
-        String cursor = null;
-        do {
-            JsonNode page = call("GET", path + (cursor == null ? "" : separator + "cursor=" + encode(cursor)), null);
-            page.path("data").forEach(all::add);
-            JsonNode meta = page.path("meta");
-            cursor = meta.path("hasMore").asBoolean() ? meta.path("nextCursor").asText("") : "";
-        } while (!cursor.isEmpty());
-        return all;
+    /** The HTTP client of this connection, for the WebSocket of {@code corral sandbox logs}. */
+    HttpClient http() {
+        return client.http();
     }
 
     /** {@code text} encoded for a query value or one path segment ({@code %20} for a blank, never {@code +}). */
     static String encode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
+        return CorralClient.encode(text);
     }
 
-    /**
-     * Sends {@code body} as raw bytes and returns the successful answer's raw body, which the caller reads and
-     * closes; {@link CliException} for any failure. Large transfers may take long: the only time limit is
-     * {@link #TRANSFER_TIMEOUT} for the answer to begin.
-     */
+    /** The whole answer envelope of a successful call. */
+    JsonNode call(String method, String path, Object body) {
+        return translated(() -> client.call(method, path, body));
+    }
+
+    /** As {@link #call(String, String, Object)}, waiting at most {@code timeout} for the answer. */
+    JsonNode call(String method, String path, Object body, Duration timeout) {
+        return translated(() -> client.call(method, path, body, timeout));
+    }
+
+    /** Every item of a paginated list; {@code path} may carry a query such as {@code ?limit=100}. */
+    ArrayNode listAll(String path) {
+        return translated(() -> client.listAll(path));
+    }
+
+    /** Sends {@code body} as raw bytes and returns the raw answer, which the caller reads and closes. */
     InputStream stream(String method, String path, HttpRequest.BodyPublisher body) {
+        return translated(() -> client.stream(method, path, body));
+    }
+
+    /** Sends {@code body} as raw bytes and returns the {@code data} of the answer. */
+    JsonNode upload(String method, String path, HttpRequest.BodyPublisher body) {
+        return translated(() -> client.upload(method, path, body));
+    }
+
+    /** Posts {@code body} asking for server-sent events, handing each to {@code onEvent} as it comes. */
+    void events(String path, Object body, Duration timeout, BiConsumer<String, JsonNode> onEvent) {
+        translated(() -> {
+            client.events(path, body, timeout, onEvent);
+            return null;
+        });
+    }
+
+    private <T> T translated(Supplier<T> call) {
         try {
-            var request = HttpRequest.newBuilder(base.resolve(path))
-                    .header("Authorization", "Bearer " + apiKey)
-                    .header("Content-Type", "application/octet-stream")
-                    .timeout(TRANSFER_TIMEOUT)
-                    .method(method, body);
-            HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() >= 400) {
-                try (InputStream error = response.body()) {
-                    throw apiError(response.statusCode(), new String(error.readAllBytes(), StandardCharsets.UTF_8));
-                }
+            return call.get();
+        } catch (ApiException e) {
+            throw new CliException(e.code() + ": " + e.getMessage(), 1, e.code());
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof ConnectException) {
+                throw new CliException("cannot reach Corral at " + base() + " (is 'corral serve' running? set --url)",
+                        3);
             }
-            return response.body();
-        } catch (IOException e) {
-            throw unreachable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            throw new CliException("talking to " + base() + " failed: " + e.getCause().getMessage(), 3);
+        } catch (CancellationException e) {
             throw new CliException("interrupted", 130);
         }
-    }
-
-    /** Sends {@code body} as raw bytes, as {@link #stream} does, and returns the {@code data} of the answer. */
-    JsonNode upload(String method, String path, HttpRequest.BodyPublisher body) {
-        try (InputStream answer = stream(method, path, body)) {
-            return MAPPER.readTree(answer).path("data");
-        } catch (IOException e) {
-            throw unreachable(e);
-        }
-    }
-
-    /** The API's error as one line: its code and message, or the raw body when it is not the envelope. */
-    private static CliException apiError(int status, String body) {
-        JsonNode error;
-        try {
-            error = MAPPER.readTree(body).path("error");
-        } catch (IOException e) {
-            error = MAPPER.missingNode();
-        }
-        String code = error.path("code").asText("http_" + status);
-        return new CliException(code + ": " + error.path("message").asText(body), 1, code);
-    }
-
-    private CliException unreachable(IOException e) {
-        if (e instanceof ConnectException) {
-            return new CliException("cannot reach Corral at " + base + " (is 'corral serve' running? set --url)", 3);
-        }
-        return new CliException("talking to " + base + " failed: " + e.getMessage(), 3);
     }
 }

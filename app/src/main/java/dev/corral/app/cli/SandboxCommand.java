@@ -3,16 +3,23 @@ package dev.corral.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.PrintWriter;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,7 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Work with sandboxes.",
         subcommands = {SandboxCommand.Create.class, SandboxCommand.ListSandboxes.class, SandboxCommand.Get.class,
                 SandboxCommand.Exec.class, SandboxCommand.Pause.class, SandboxCommand.Resume.class,
-                SandboxCommand.Remove.class, SandboxCommand.Logs.class})
+                SandboxCommand.Remove.class, SandboxCommand.Logs.class, FilesCommand.class})
 final class SandboxCommand {
     private static final String[] COLUMNS = {"id", "name", "status", "template", "createdAt"};
 
@@ -157,45 +164,129 @@ final class SandboxCommand {
     }
 
     @Command(name = "exec", mixinStandardHelpOptions = true,
-            description = "Run a command with /bin/sh -c; its output is printed and its exit code returned.")
+            description = {"Run a command with /bin/sh -c in a sandbox. Its output is printed as it comes and its "
+                    + "exit code is corral's (124 when it timed out, as with timeout(1)).",
+                    "Standard input, when it is not a terminal, is the command's (</dev/null for none)."},
+            footerHeading = "%nExamples:%n", footer = {"  corral sandbox exec demo -- 'ls -l /workspace'",
+                    "  corral sandbox exec demo --env NAME=world --timeout 5m -- 'echo hello $NAME'",
+                    "  echo 'print(6 * 7)' | corral sandbox exec demo -- python3",
+                    "  corral sandbox exec demo --background -- 'python3 -m http.server 8000'"})
     static final class Exec implements Callable<Integer> {
+        /** What {@code timeout(1)} answers for a command it stopped. */
+        static final int TIMED_OUT = 124;
+        /** The most standard input passed on; larger inputs belong in a file ({@code corral files put}). */
+        private static final int MAX_STDIN_BYTES = 64 << 20;
+
         @Spec
         CommandSpec spec;
         @Mixin
         ApiOptions api;
-        @Parameters(index = "0", paramLabel = "SANDBOX")
+        @Parameters(index = "0", paramLabel = "SANDBOX", description = "The sandbox's id or name.")
         String sandbox;
-        @Parameters(index = "1..*", paramLabel = "COMMAND", description = "The command (quote it, or put it after --).")
+        @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND",
+                description = "The command (quote it, or put it after --).")
         List<String> command;
-        @Option(names = "--timeout", description = "Milliseconds before the command is killed (default 30000).")
-        Long timeout;
+        @Option(names = "--env", paramLabel = "KEY=VALUE", description = "A variable for the command (repeatable).")
+        Map<String, String> env = new LinkedHashMap<>();
         @Option(names = "--cwd", description = "Directory to run in (default /workspace).")
         String cwd;
+        @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
+                description = "How long before the command is killed: 30s, 5m, 1h or milliseconds (default 30s).")
+        Long timeoutMillis;
+        @Option(names = "--background", description = "Start it and print its process id at once; its output "
+                + "goes to the sandbox's logs.")
+        boolean background;
 
         @Override
         public Integer call() {
             var body = new LinkedHashMap<String, Object>();
             body.put("command", String.join(" ", command));
-            if (timeout != null) {
-                body.put("timeout", timeout);
+            body.put("timeout", timeoutMillis);
+            body.put("cwd", cwd);
+            body.put("env", env.isEmpty() ? null : env);
+            putStdin(body, CorralCommand.input(spec).readUpTo(MAX_STDIN_BYTES,
+                    "upload it with 'corral files put' and read the file instead"));
+            body.values().removeIf(java.util.Objects::isNull);
+            String path = "v1/sandboxes/" + encode(sandbox) + "/exec";
+            RemoteApi remote = api.connect();
+            // The answer begins only with the first output, so the wait is bounded by the command's own timeout.
+            Duration wait = Duration.ofMillis(timeoutMillis == null ? 30_000 : timeoutMillis).plusMinutes(1);
+            if (background) {
+                body.put("background", true);
+                JsonNode process = remote.call("POST", path, body).path("data");
+                api.report(spec, process.toPrettyString(), process.path("processId").asText());
+                return 0;
             }
-            if (cwd != null) {
-                body.put("cwd", cwd);
-            }
-            JsonNode result = api.connect().call("POST", "v1/sandboxes/" + encode(sandbox) + "/exec", body)
-                    .path("data");
             if (api.json) {
+                JsonNode result = remote.call("POST", path, body, wait).path("data");
                 spec.commandLine().getOut().println(result.toPrettyString());
-            } else {
-                spec.commandLine().getOut().print(result.path("stdout").asText());
-                spec.commandLine().getErr().print(result.path("stderr").asText());
-                if (result.path("timedOut").asBoolean()) {
-                    spec.commandLine().getErr().println("corral: the command timed out and was killed");
-                }
+                spec.commandLine().getOut().flush();
+                return exitCode(result);
             }
-            spec.commandLine().getOut().flush();
+            var exit = new JsonNode[1];
+            remote.events(path, body, wait, (event, data) -> {
+                switch (event) {
+                    case "stdout" -> print(spec.commandLine().getOut(), data);
+                    case "stderr" -> print(spec.commandLine().getErr(), data);
+                    case "exit" -> exit[0] = data;
+                    default -> { }
+                }
+            });
+            if (exit[0] == null) {
+                throw new CliException("the connection closed before the command ended", 3);
+            }
+            if (exit[0].path("truncated").asBoolean()) {
+                spec.commandLine().getErr().println("corral: output beyond the plan's limit was dropped");
+            }
+            if (exit[0].path("timedOut").asBoolean()) {
+                spec.commandLine().getErr().println("corral: the command timed out and was killed");
+            }
             spec.commandLine().getErr().flush();
-            return result.path("exitCode").asInt();
+            return exitCode(exit[0]);
+        }
+
+        /** Input goes as text when it is UTF-8, so that {@code --json} output stays text; otherwise as base64. */
+        private static void putStdin(Map<String, Object> body, byte[] stdin) {
+            if (stdin.length == 0) {
+                return;
+            }
+            try {
+                body.put("stdin", StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(stdin)).toString());
+            } catch (CharacterCodingException notText) {
+                body.put("stdin", Base64.getEncoder().encodeToString(stdin));
+                body.put("encoding", "base64");
+            }
+        }
+
+        private static void print(PrintWriter to, JsonNode data) {
+            to.print(data.path("data").asText());
+            to.flush();
+        }
+
+        private static int exitCode(JsonNode result) {
+            return result.path("timedOut").asBoolean() ? TIMED_OUT : result.path("exitCode").asInt();
+        }
+    }
+
+    /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 250ms} or a bare number of milliseconds, as milliseconds. */
+    static final class Durations implements CommandLine.ITypeConverter<Long> {
+        private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
+
+        @Override
+        public Long convert(String text) {
+            Matcher matcher = DURATION.matcher(text.strip());
+            if (!matcher.matches()) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + text + "' is not a duration such as 30s, 5m, 1h or 1500 (milliseconds)");
+            }
+            long amount = Long.parseLong(matcher.group(1));
+            String unit = matcher.group(2) == null ? "ms" : matcher.group(2);
+            return switch (unit) {
+                case "s" -> amount * 1_000;
+                case "m" -> amount * 60_000;
+                case "h" -> amount * 3_600_000;
+                default -> amount;
+            };
         }
     }
 
@@ -239,7 +330,7 @@ final class SandboxCommand {
             var closed = new CompletableFuture<Integer>();
             var out = spec.commandLine().getOut();
             var mapper = new ObjectMapper();
-            HttpClient.newHttpClient().newWebSocketBuilder()
+            remote.http().newWebSocketBuilder()
                     .header("Authorization", "Bearer " + remote.apiKey())
                     .buildAsync(java.net.URI.create(url), new WebSocket.Listener() {
                         private final StringBuilder frame = new StringBuilder();

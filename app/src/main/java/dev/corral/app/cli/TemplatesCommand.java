@@ -4,7 +4,9 @@ import dev.corral.app.Config;
 import dev.corral.app.ConfigLoader;
 import dev.corral.app.LocalRuntime;
 import java.util.LinkedHashMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -39,6 +41,11 @@ final class TemplatesCommand {
             }
             Config config = ConfigLoader.load(System.getenv(), flags);
             var builder = LocalRuntime.templates(config);
+            if (!builder.names().contains(name)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "there is no template '" + name
+                        + "': Corral builds " + String.join(", ", new TreeSet<>(builder.names()))
+                        + " (more are coming)");
+            }
             var out = spec.commandLine().getOut();
             if (builder.isBuilt(name)) {
                 out.println("Template '" + name + "' is already built in " + config.templatesDir() + ".");

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,8 +161,9 @@ final class WorkspaceFileCommands {
     }
 
     @Command(name = "get", mixinStandardHelpOptions = true,
-            description = "Download WORKSPACE:PATH to LOCAL_FILE (default: its name, here) or to standard output "
-                    + "(-); a local file is replaced only once the download is complete.",
+            description = "Download WORKSPACE:PATH to LOCAL_FILE (default: its name, here; a directory or a path "
+                    + "ending in / gets it under its own name) or to standard output (-); a local file is replaced "
+                    + "only once the download is complete.",
             footerHeading = "%nExamples:%n", footer = {"  corral workspace get my-data:/models/model.bin ./model.bin",
                     "  corral workspace get my-data:/notes.txt - | less"})
     static final class Get implements Callable<Integer> {
@@ -180,17 +180,12 @@ final class WorkspaceFileCommands {
             if (source.names().isEmpty()) {
                 throw new CliException("expected " + USAGE + ": the root of a workspace is a folder", 2);
             }
-            String name = source.names().getLast();
-            Path target = local == null ? Path.of(name) : Path.of(local);
-            if (Files.isDirectory(target)) {
-                target = target.resolve(name);
-            }
             try (InputStream content = api.connect().stream("GET", source.directUrl(),
                     HttpRequest.BodyPublishers.noBody())) {
                 if ("-".equals(local)) {
                     LocalTransfer.toStandardOutput(content);
                 } else {
-                    LocalTransfer.save(content, target);
+                    LocalTransfer.save(content, LocalTransfer.downloadTarget(local, source.names().getLast()));
                 }
             }
             return 0;

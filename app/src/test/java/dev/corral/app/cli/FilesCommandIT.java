@@ -55,10 +55,7 @@ class FilesCommandIT {
     }
 
     private static Cli.Run corral(String... args) {
-        String[] all = new String[args.length + connection.length];
-        System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(connection, 0, all, args.length, connection.length);
-        return Cli.run(all);
+        return Cli.run(Cli.withOptions(connection, args));
     }
 
     /**
@@ -106,5 +103,53 @@ class FilesCommandIT {
         assertThat(missing.err()).contains("not_found");
         assertThat(local.resolve("none.bin")).doesNotExist();
         assertThat(corral("files", "cat", "no-colon").err()).contains("expected SANDBOX:PATH");
+    }
+
+    @Test
+    void putAndGetRecursive_copyWholeDirectories_andATrailingSlashKeepsTheName() throws Exception {
+        Cli.Run created = corral("sandbox", "create", "--name", "cli-tree", "--memory", "128MB", "--disk", "128MB");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        Path tree = Files.createDirectories(local.resolve("project/src/deep"));
+        Files.writeString(tree.resolve("a.txt"), "deep file\n");
+        Files.writeString(local.resolve("project/top's file.txt"), "top\n");
+        Files.writeString(local.resolve("note.txt"), "note\n");
+
+        Cli.Run into = corral("files", "put", "-r", local.resolve("project").toString(), "cli-tree:/srv/");
+        Cli.Run renamed = corral("sandbox", "files", "put", "-r", local.resolve("project").toString(),
+                "cli-tree:copy");
+        Cli.Run file = corral("files", "put", local.resolve("note.txt").toString(), "cli-tree:docs/");
+        Cli.Run listed = corral("sandbox", "exec", "cli-tree", "--",
+                "cd / && find srv workspace/copy workspace/docs -type f | sort");
+
+        assertThat(into.exitCode()).as(into.err()).isZero();
+        assertThat(renamed.exitCode()).as(renamed.err()).isZero();
+        assertThat(file.out()).isEqualTo("Wrote 5 bytes to /workspace/docs/note.txt.\n");
+        assertThat(listed.out()).isEqualTo("""
+                srv/project/src/deep/a.txt
+                srv/project/top's file.txt
+                workspace/copy/src/deep/a.txt
+                workspace/copy/top's file.txt
+                workspace/docs/note.txt
+                """);
+
+        Path back = local.resolve("back");
+        Cli.Run gotInto = corral("files", "get", "-r", "cli-tree:/srv/project", back + "/");
+        Cli.Run gotRenamed = corral("sandbox", "files", "get", "-r", "cli-tree:copy/src", back.resolve("code").toString());
+        Cli.Run gotFile = corral("files", "get", "cli-tree:docs/note.txt", back + "/notes/");
+        Cli.Run missing = corral("files", "get", "-r", "cli-tree:/no/such/dir", back.resolve("none").toString());
+
+        assertThat(gotInto.exitCode()).as(gotInto.err()).isZero();
+        assertThat(Files.readString(back.resolve("project/src/deep/a.txt"))).isEqualTo("deep file\n");
+        assertThat(Files.readString(back.resolve("project/top's file.txt"))).isEqualTo("top\n");
+        assertThat(gotRenamed.exitCode()).as(gotRenamed.err()).isZero();
+        assertThat(Files.readString(back.resolve("code/deep/a.txt"))).isEqualTo("deep file\n");
+        assertThat(gotFile.exitCode()).as(gotFile.err()).isZero();
+        assertThat(Files.readString(back.resolve("notes/note.txt"))).isEqualTo("note\n");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("/no/such/dir");
+        assertThat(corral("sandbox", "exec", "cli-tree", "--", "ls -A /tmp").out()).doesNotContain("corral-transfer");
+        assertThat(corral("files", "put", local.resolve("project").toString(), "cli-tree:x").err())
+                .contains("add -r");
+        corral("sandbox", "rm", "cli-tree");
     }
 }

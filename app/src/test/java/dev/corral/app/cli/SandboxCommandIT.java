@@ -7,6 +7,7 @@ import dev.corral.app.Config;
 import dev.corral.app.ConfigLoader;
 import dev.corral.app.CorralServer;
 import dev.corral.app.LocalRuntime;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
@@ -43,10 +44,7 @@ class SandboxCommandIT {
     }
 
     private static Cli.Run corral(String... args) {
-        String[] all = new String[args.length + connection.length];
-        System.arraycopy(args, 0, all, 0, args.length);
-        System.arraycopy(connection, 0, all, args.length, connection.length);
-        return Cli.run(all);
+        return Cli.run(Cli.withOptions(connection, args));
     }
 
     @Test
@@ -93,5 +91,37 @@ class SandboxCommandIT {
         corral("sandbox", "rm", "cli-mount");
         assertThat(corral("workspace", "rm", "cli-data").exitCode()).isZero();
         assertThat(corral("sandbox", "create", "--mount", "no-path").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void exec_streamsOutputTakesEnvCwdStdinAndTimeout_andAnswersTheExitCode() throws Exception {
+        assertThat(corral("sandbox", "create", "--name", "cli-exec", "--memory", "128MB", "--disk", "128MB")
+                .exitCode()).isZero();
+
+        Cli.Run env = corral("sandbox", "exec", "cli-exec", "--env", "A=1", "--env", "B=two words", "--cwd", "/tmp",
+                "--", "echo \"$A $B\"; pwd; echo warn >&2");
+        assertThat(env.exitCode()).as(env.err()).isZero();
+        assertThat(env.out()).isEqualTo("1 two words\n/tmp\n");
+        assertThat(env.err()).isEqualTo("warn\n");
+
+        Cli.Run piped = Cli.runWithInput("first\nsecond ü\n".getBytes(StandardCharsets.UTF_8),
+                Cli.withOptions(connection, "sandbox", "exec", "cli-exec", "--", "wc -l; exit 3"));
+        assertThat(piped.exitCode()).isEqualTo(3);
+        assertThat(piped.out().strip()).isEqualTo("2");
+        byte[] binary = {0, (byte) 0xff, 1, '\n'};
+        Cli.Run bytes = Cli.runWithInput(binary, Cli.withOptions(connection, "sandbox", "exec", "cli-exec", "--", "od -An -tx1"));
+        assertThat(bytes.out().strip()).isEqualTo("00 ff 01 0a");
+
+        Cli.Run timedOut = corral("sandbox", "exec", "cli-exec", "--timeout", "1s", "--", "echo started; sleep 30");
+        assertThat(timedOut.exitCode()).isEqualTo(124);
+        assertThat(timedOut.out()).isEqualTo("started\n");
+        assertThat(timedOut.err()).contains("timed out");
+
+        Cli.Run background = corral("sandbox", "exec", "cli-exec", "--background", "--", "sleep 30");
+        assertThat(background.exitCode()).as(background.err()).isZero();
+        assertThat(background.out().strip()).matches("proc_[a-z0-9]{12}");
+        Cli.Run backgroundJson = corral("sandbox", "exec", "cli-exec", "--background", "--json", "--", "sleep 30");
+        assertThat(new ObjectMapper().readTree(backgroundJson.out()).path("status").asText()).isEqualTo("running");
+        corral("sandbox", "rm", "cli-exec");
     }
 }

@@ -1,51 +1,47 @@
 package dev.corral.bench.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.bench.BenchException;
+import dev.corral.sdk.ApiException;
+import dev.corral.sdk.CorralClient;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.function.Supplier;
 
 /**
- * The load client's view of a Corral server: the sandbox calls the scenarios make, over one
- * {@link HttpClient} speaking HTTP/1.1 with keep-alive (its pool opens a connection per concurrent caller and
- * reuses it). Every call checks the answer and throws {@link BenchException} with the body when it is not the
- * expected one, so a scenario never measures errors as if they were work.
+ * The load client's view of a Corral server: the sandbox calls the scenarios make, through the SDK's
+ * {@link CorralClient} (one {@code HttpClient} speaking HTTP/1.1 with keep-alive; its pool opens a connection per
+ * concurrent caller and reuses it). Every failure, an error answer included, is {@link BenchException} naming the
+ * call, so a scenario never measures errors as if they were work.
  *
  * <p>Threading: immutable; any number of threads may call at once.
  */
 public final class CorralApi {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private final URI base;
-    private final String apiKey;
+    private final CorralClient client;
 
     public CorralApi(URI base, String apiKey) {
-        this.base = base;
-        this.apiKey = apiKey;
+        this.client = new CorralClient(base.toString(), apiKey);
     }
 
     /** Creates a sandbox of {@code shape} from the base template, never idle-paused, and waits until it runs. */
     public String createSandbox(SandboxShape shape) {
-        JsonNode sandbox = send(post("v1/sandboxes?wait=true", Map.of("template", "base",
-                "resources", shape.toJson(), "idleTimeout", 0)), 201);
+        JsonNode sandbox = data("POST", "v1/sandboxes?wait=true", Map.of("template", "base",
+                "resources", shape.toJson(), "idleTimeout", 0));
         String status = sandbox.path("status").asText();
         if (!status.equals("running")) {
             throw new BenchException("sandbox " + sandbox.path("id").asText() + " is " + status + ": "
@@ -55,7 +51,7 @@ public final class CorralApi {
     }
 
     public void delete(String sandboxId) {
-        send(request("v1/sandboxes/" + sandboxId).DELETE().build(), 200);
+        data("DELETE", "v1/sandboxes/" + sandboxId, null);
     }
 
     /**
@@ -88,7 +84,7 @@ public final class CorralApi {
 
     /** Runs {@code command} in the sandbox and returns its standard output; a non-zero exit is a failure. */
     public String exec(String sandboxId, String command) {
-        JsonNode result = send(post("v1/sandboxes/" + sandboxId + "/exec", Map.of("command", command)), 200);
+        JsonNode result = data("POST", "v1/sandboxes/" + sandboxId + "/exec", Map.of("command", command));
         if (result.path("exitCode").asInt(-1) != 0) {
             throw new BenchException("'" + abbreviate(command) + "' in " + sandboxId + " exited with "
                     + result.path("exitCode") + ": " + result.path("stderr").asText());
@@ -98,141 +94,108 @@ public final class CorralApi {
 
     /** Starts {@code command} as a background process of the sandbox. */
     public void startBackground(String sandboxId, String command) {
-        send(post("v1/sandboxes/" + sandboxId + "/exec", Map.of("command", command, "background", true)), 201);
+        data("POST", "v1/sandboxes/" + sandboxId + "/exec", Map.of("command", command, "background", true));
     }
 
     public void pause(String sandboxId) {
-        expectStatus(send(post("v1/sandboxes/" + sandboxId + "/pause", Map.of()), 200), "paused");
+        expectStatus(data("POST", "v1/sandboxes/" + sandboxId + "/pause", Map.of()), "paused");
     }
 
     public void resume(String sandboxId) {
-        expectStatus(send(post("v1/sandboxes/" + sandboxId + "/resume", Map.of()), 200), "running");
+        expectStatus(data("POST", "v1/sandboxes/" + sandboxId + "/resume", Map.of()), "running");
     }
 
     /** {@code PUT /v1/sandboxes/{id}/files?path=}: writes {@code content} as the file at {@code path}. */
     public void writeFile(String sandboxId, String path, byte[] content) {
-        exchange(request(filePath(sandboxId, path)).PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(),
-                200);
+        String url = filePath(sandboxId, path);
+        translated("PUT " + url, () -> client.upload("PUT", url, HttpRequest.BodyPublishers.ofByteArray(content)));
     }
 
     /** {@code GET /v1/sandboxes/{id}/files?path=}: the bytes of the file at {@code path}. */
     public byte[] readFile(String sandboxId, String path) {
-        return bytes(request(filePath(sandboxId, path)).GET().build());
+        return bytes(filePath(sandboxId, path));
     }
 
     /** {@code POST /v1/workspaces}: a workspace with room for {@code quotaBytes}; returns its id. */
     public String createWorkspace(String slug, long quotaBytes) {
-        return send(post("v1/workspaces", Map.of("name", slug, "slug", slug, "quotaBytes", quotaBytes)), 201)
+        return data("POST", "v1/workspaces", Map.of("name", slug, "slug", slug, "quotaBytes", quotaBytes))
                 .path("id").asText();
     }
 
     public void deleteWorkspace(String workspace) {
-        exchange(request("v1/workspaces/" + workspace + "?force=true").DELETE().build(), 200);
+        data("DELETE", "v1/workspaces/" + workspace + "?force=true", null);
     }
 
     /** {@code PUT /v1/workspaces/{id}/files/{path}} of the raw bytes. */
     public void writeWorkspaceFile(String workspace, String path, byte[] content) {
-        exchange(request("v1/workspaces/" + workspace + "/files" + path)
-                .header("Content-Type", "application/octet-stream")
-                .PUT(HttpRequest.BodyPublishers.ofByteArray(content)).build(), 200);
+        String url = "v1/workspaces/" + workspace + "/files" + path;
+        translated("PUT " + url, () -> client.upload("PUT", url, HttpRequest.BodyPublishers.ofByteArray(content)));
     }
 
     /** {@code GET /v1/workspaces/{id}/direct?id=}: the file's bytes. */
     public byte[] readWorkspaceFile(String workspace, String path) {
-        return bytes(request("v1/workspaces/" + workspace + "/direct?id="
-                + URLEncoder.encode(path, StandardCharsets.UTF_8)).GET().build());
+        return bytes("v1/workspaces/" + workspace + "/direct?id=" + CorralClient.encode(path));
     }
 
-    private byte[] bytes(HttpRequest request) {
-        try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() != 200) {
-                throw new BenchException("GET " + request.uri().getPath() + " answered " + response.statusCode());
+    /** The raw body a GET of {@code path} answers. */
+    private byte[] bytes(String path) {
+        return translated("GET " + path, () -> {
+            try (InputStream body = client.stream("GET", path, HttpRequest.BodyPublishers.noBody())) {
+                return body.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return response.body();
-        } catch (IOException e) {
-            throw new BenchException("GET " + request.uri().getPath() + " failed: " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BenchException("interrupted during GET " + request.uri().getPath(), e);
-        }
+        });
     }
 
     private static String filePath(String sandboxId, String path) {
-        return "v1/sandboxes/" + sandboxId + "/files?path=" + URLEncoder.encode(path, StandardCharsets.UTF_8);
+        return "v1/sandboxes/" + sandboxId + "/files?path=" + CorralClient.encode(path);
     }
 
     /** The request {@code GET /v1/sandboxes/{id}}, to send many times. */
     public HttpRequest getSandboxRequest(String sandboxId) {
-        return request("v1/sandboxes/" + sandboxId).GET().build();
+        return HttpRequest.newBuilder(client.base().resolve("v1/sandboxes/" + sandboxId)).timeout(TIMEOUT)
+                .header("Authorization", "Bearer " + client.apiKey()).GET().build();
     }
 
     /** The raw body of {@code GET /v1/sandboxes/{id}}. */
     public String getSandboxBody(String sandboxId) {
-        return exchange(getSandboxRequest(sandboxId), 200).body();
+        return new String(bytes("v1/sandboxes/" + sandboxId), StandardCharsets.UTF_8);
     }
 
     /** The ids of every sandbox not yet stopped (creating, running, paused or failed). */
     public List<String> liveSandboxes() {
         var ids = new ArrayList<String>();
-        String cursor = null;
-        do {
-            String path = "v1/sandboxes?limit=100&status=creating,running,paused,failed"
-                    + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-            JsonNode page = parse(exchange(request(path).GET().build(), 200).body());
-            page.path("data").forEach(sandbox -> ids.add(sandbox.path("id").asText()));
-            cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
-        } while (cursor != null);
+        String path = "v1/sandboxes?limit=100&status=creating,running,paused,failed";
+        translated("GET " + path, () -> client.listAll(path))
+                .forEach(sandbox -> ids.add(sandbox.path("id").asText()));
         return ids;
     }
 
-    private HttpRequest post(String path, Object body) {
+    /** The {@code data} of the envelope a JSON call answers. */
+    private JsonNode data(String method, String path, Object body) {
+        return translated(method + " " + path, () -> client.call(method, path, body, TIMEOUT)).path("data");
+    }
+
+    /** {@code call}'s answer; any failure as {@link BenchException} naming {@code what}. */
+    private static <T> T translated(String what, Supplier<T> call) {
         try {
-            return request(path).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private HttpRequest.Builder request(String path) {
-        return HttpRequest.newBuilder(base.resolve(path)).timeout(TIMEOUT).header("Authorization", "Bearer " + apiKey);
-    }
-
-    /** Sends the request and returns the {@code data} of the envelope, which must come with {@code status}. */
-    private JsonNode send(HttpRequest request, int status) {
-        return parse(exchange(request, status).body()).path("data");
-    }
-
-    private HttpResponse<String> exchange(HttpRequest request, int status) {
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new BenchException(request.method() + " " + request.uri().getPath() + " failed: " + e, e);
-        } catch (InterruptedException e) {
+            return call.get();
+        } catch (ApiException e) {
+            throw new BenchException(what + " answered " + e.status() + " " + e.code() + ": "
+                    + abbreviate(e.getMessage()), e);
+        } catch (UncheckedIOException e) {
+            throw new BenchException(what + " failed: " + e.getCause(), e);
+        } catch (CancellationException e) {
             Thread.currentThread().interrupt();
-            throw new BenchException("interrupted during " + request.method() + " " + request.uri().getPath(), e);
+            throw new BenchException("interrupted during " + what, e);
         }
-        if (response.statusCode() != status) {
-            throw new BenchException(request.method() + " " + request.uri().getPath() + " answered "
-                    + response.statusCode() + " (expected " + status + "): " + abbreviate(response.body()));
-        }
-        return response;
     }
 
     private static void expectStatus(JsonNode sandbox, String status) {
         if (!sandbox.path("status").asText().equals(status)) {
             throw new BenchException("sandbox " + sandbox.path("id").asText() + " is "
                     + sandbox.path("status").asText() + ", expected " + status);
-        }
-    }
-
-    private static JsonNode parse(String body) {
-        try {
-            return JSON.readTree(body);
-        } catch (IOException e) {
-            throw new BenchException("not JSON: " + abbreviate(body), e);
         }
     }
 

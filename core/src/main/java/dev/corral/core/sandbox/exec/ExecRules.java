@@ -2,6 +2,7 @@ package dev.corral.core.sandbox.exec;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.FieldProblem;
+import dev.corral.core.io.LimitedInput;
 import dev.corral.core.plan.PlanLimits;
 import dev.corral.core.sandbox.EnvironmentNames;
 import java.nio.charset.StandardCharsets;
@@ -41,6 +42,10 @@ public final class ExecRules {
         EnvironmentNames.check("env", request.env(), problems);
         if (!problems.isEmpty()) {
             throw CorralException.invalid(problems);
+        }
+        // A command's standard input counts as an upload: more than the plan's upload limit is payload_too_large.
+        if (request.stdin().isPresent() && request.stdin().get().length > plan.maxUploadBytes()) {
+            throw LimitedInput.tooLarge(plan.maxUploadBytes());
         }
         Duration timeout = Duration.ofMillis(timeoutMillis);
         if (!plan.maxExecTimeout().isZero() && timeout.compareTo(plan.maxExecTimeout()) > 0) {

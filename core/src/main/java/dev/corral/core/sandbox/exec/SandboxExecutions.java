@@ -11,6 +11,7 @@ import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.processes.BackgroundProcess;
+import java.io.ByteArrayInputStream;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
@@ -53,7 +54,7 @@ public final class SandboxExecutions {
     public ExecStream exec(Principal caller, String idOrName, ExecRequest request) {
         ExecSpec spec = ExecRules.execSpec(request, plans.of(caller.organization().tier()));
         Sandbox sandbox = sandboxes.ensureRunning(caller, idOrName);
-        return start(sandbox.id(), RandomIds.prefixed("proc_", 12), spec, exit -> { });
+        return start(sandbox.id(), RandomIds.prefixed("proc_", 12), spec, request.stdin(), exit -> { });
     }
 
     /** Starts a command that runs on after this call answers; its output goes to the logs. */
@@ -63,7 +64,8 @@ public final class SandboxExecutions {
         String processId = RandomIds.prefixed("proc_", 12);
         var process = new Background(processId, sandbox.id(), spec.command(), clock.instant());
         background.put(processId, process);
-        ExecStream stream = start(sandbox.id(), processId, spec, exit -> process.exited(exit, clock.instant()));
+        ExecStream stream = start(sandbox.id(), processId, spec, request.stdin(),
+                exit -> process.exited(exit, clock.instant()));
         process.stream = stream;
         Thread.ofVirtual().name("corral-background-" + processId).start(() -> drain(stream));
         return process.snapshot();
@@ -94,12 +96,13 @@ public final class SandboxExecutions {
         work.forget(id);
     }
 
-    private ExecStream start(SandboxId id, String processId, ExecSpec spec,
+    private ExecStream start(SandboxId id, String processId, ExecSpec spec, Optional<byte[]> stdin,
                              java.util.function.Consumer<ExecEvent.Exit> onExit) {
         SandboxWork.Piece piece = work.begin(id);
         ExecStream raw;
         try {
-            raw = runtime.exec(id, spec);
+            raw = stdin.isEmpty() ? runtime.exec(id, spec)
+                    : runtime.exec(id, spec, new ByteArrayInputStream(stdin.get()));
         } catch (RuntimeException e) {
             piece.close();
             throw e;

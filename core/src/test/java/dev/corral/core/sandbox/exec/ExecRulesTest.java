@@ -25,4 +25,21 @@ class ExecRulesTest {
         assertThat(ExecRules.execSpec(new ExecRequest("true", Optional.empty(), Optional.empty(), Map.of()), FREE)
                 .maxOutputBytes()).isEqualTo(FREE.maxOutputBytes());
     }
+
+    @Test
+    void execSpec_stdinBeyondThePlansUploadLimit_isPayloadTooLarge() {
+        var plan = new PlanLimits(FREE.requestsPerMinute(), FREE.burst(), FREE.concurrentRequests(),
+                FREE.concurrentSandboxes(), FREE.maxRuntime(), FREE.maxIdleTimeout(), FREE.maxVcpus(),
+                FREE.maxMemoryBytes(), FREE.maxDiskBytes(), FREE.maxExecTimeout(), FREE.maxOutputBytes(), 4,
+                FREE.maxStorageBytes());
+
+        assertThatThrownBy(() -> ExecRules.execSpec(withStdin(new byte[5]), plan))
+                .isInstanceOfSatisfying(CorralException.class, e ->
+                        assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        assertThat(ExecRules.execSpec(withStdin(new byte[4]), plan).command()).isEqualTo("cat");
+    }
+
+    private static ExecRequest withStdin(byte[] stdin) {
+        return new ExecRequest("cat", Optional.empty(), Optional.empty(), Map.of(), Optional.of(stdin));
+    }
 }
