@@ -98,8 +98,10 @@ class WorkspaceMountsIT {
 
         ApiResponse refused = admin.delete("v1/workspaces/" + workspace);
         assertThat(refused.status()).isEqualTo(409);
-        assertThat(refused.error().path("code").asText()).isEqualTo("WORKSPACE_IN_USE");
+        assertThat(refused.error().path("code").asText()).isEqualTo("invalid_state");
         assertThat(refused.error().path("message").asText()).contains(id);
+        assertThat(refused.error().path("details").path("mountedBy")).extracting(JsonNode::asText)
+                .containsExactly(id);
         assertThat(admin.get("v1/workspaces/" + workspace + "/usage").data().path("sandboxes"))
                 .extracting(JsonNode::asText).containsExactly(id);
 

@@ -89,7 +89,7 @@ class SandboxCommandIT {
         assertThat(Files.readString(copy)).isEqualTo("shared\n");
         Cli.Run inUse = corral("workspace", "rm", "cli-data");
         assertThat(inUse.exitCode()).isEqualTo(1);
-        assertThat(inUse.err()).contains("WORKSPACE_IN_USE");
+        assertThat(inUse.err()).contains("invalid_state").contains("--force");
         corral("sandbox", "rm", "cli-mount");
         assertThat(corral("workspace", "rm", "cli-data").exitCode()).isZero();
         assertThat(corral("sandbox", "create", "--mount", "no-path").exitCode()).isEqualTo(2);
