@@ -104,7 +104,7 @@ class WorkspaceDurabilityIT {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             var ready = READY.matcher(line);
             if (ready.find()) {
-                Thread.ofVirtual().start(() -> drain(reader));
+                Thread.ofPlatform().daemon().start(() -> drain(reader));
                 return ready.group(1);
             }
         }
