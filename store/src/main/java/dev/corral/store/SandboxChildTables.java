@@ -23,17 +23,19 @@ final class SandboxChildTables {
     private static final int IDS_PER_QUERY = 500;
     /**
      * The four child tables in one statement (one round trip per page instead of four), each row tagged with its
-     * kind; tags and mounts in the order they were given.
+     * kind; tags and mounts in the order they were given. A mount stored before V6 has no reference: it was named
+     * by the id it shows.
      */
     private static final String CHILDREN = """
-            SELECT sandbox_id, 't' AS kind, position, tag AS name, NULL AS value, FALSE AS read_only
+            SELECT sandbox_id, 't' AS kind, position, tag AS name, NULL AS value, FALSE AS read_only,
+                   NULL AS reference
             FROM sandbox_tags WHERE sandbox_id IN (<ids>)
             UNION ALL
-            SELECT sandbox_id, 'm', 0, key, value, FALSE FROM sandbox_metadata WHERE sandbox_id IN (<ids>)
+            SELECT sandbox_id, 'm', 0, key, value, FALSE, NULL FROM sandbox_metadata WHERE sandbox_id IN (<ids>)
             UNION ALL
-            SELECT sandbox_id, 'e', 0, name, value, FALSE FROM sandbox_env WHERE sandbox_id IN (<ids>)
+            SELECT sandbox_id, 'e', 0, name, value, FALSE, NULL FROM sandbox_env WHERE sandbox_id IN (<ids>)
             UNION ALL
-            SELECT sandbox_id, 'w', position, workspace_id, path, read_only
+            SELECT sandbox_id, 'w', position, workspace_id, path, read_only, COALESCE(workspace_ref, workspace_id)
             FROM sandbox_mounts WHERE sandbox_id IN (<ids>)
             ORDER BY sandbox_id, kind, position""";
 
@@ -57,11 +59,13 @@ final class SandboxChildTables {
                 id, sandbox.env());
         if (!sandbox.mounts().isEmpty()) {
             PreparedBatch batch = handle.prepareBatch("INSERT INTO sandbox_mounts (sandbox_id, position, "
-                    + "workspace_id, path, read_only) VALUES (:id, :position, :workspace, :path, :readOnly)");
+                    + "workspace_id, path, read_only, workspace_ref) "
+                    + "VALUES (:id, :position, :workspace, :path, :readOnly, :reference)");
             for (int position = 0; position < sandbox.mounts().size(); position++) {
                 WorkspaceMount mount = sandbox.mounts().get(position);
                 batch.bind("id", id).bind("position", position).bind("workspace", mount.workspaceId().toString())
-                        .bind("path", mount.path()).bind("readOnly", mount.readOnly()).add();
+                        .bind("path", mount.path()).bind("readOnly", mount.readOnly())
+                        .bind("reference", mount.reference()).add();
             }
             batch.execute();
         }
@@ -85,7 +89,8 @@ final class SandboxChildTables {
                     case "m" -> row.putInto(metadata);
                     case "e" -> row.putInto(env);
                     default -> mounts.computeIfAbsent(row.sandboxId(), id -> new ArrayList<>()).add(
-                            new WorkspaceMount(WorkspaceId.parse(row.name()), row.value(), row.readOnly()));
+                            new WorkspaceMount(WorkspaceId.parse(row.name()), row.value(), row.readOnly(),
+                                    row.reference()));
                 }
             });
         }
@@ -110,12 +115,14 @@ final class SandboxChildTables {
 
     /**
      * One row of a child table: a tag ({@code t}, no value), a metadata pair ({@code m}), an environment variable
-     * ({@code e}) or a mount ({@code w}: the workspace id, the path as value, and whether it is read-only).
+     * ({@code e}) or a mount ({@code w}: the workspace id, the path as value, whether it is read-only and the
+     * workspace as the client named it).
      */
-    private record ChildRow(String sandboxId, String kind, String name, String value, boolean readOnly) {
+    private record ChildRow(String sandboxId, String kind, String name, String value, boolean readOnly,
+                            String reference) {
         static ChildRow read(ResultSet row, StatementContext context) throws SQLException {
             return new ChildRow(row.getString("sandbox_id"), row.getString("kind"), row.getString("name"),
-                    row.getString("value"), row.getBoolean("read_only"));
+                    row.getString("value"), row.getBoolean("read_only"), row.getString("reference"));
         }
 
         void putInto(Map<String, Map<String, String>> pairsById) {

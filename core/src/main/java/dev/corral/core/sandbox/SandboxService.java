@@ -101,7 +101,7 @@ public final class SandboxService implements AutoCloseable {
             RequestedMount mount = mounts.get(i);
             resolved.add(new WorkspaceMount(
                     workspaces.resolveForMount(caller, "mounts[" + i + "].workspaceId", mount.workspace()),
-                    mount.path(), mount.readOnly()));
+                    mount.path(), mount.readOnly(), mount.workspace()));
         }
         return resolved;
     }

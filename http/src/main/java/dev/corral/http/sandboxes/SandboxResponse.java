@@ -35,8 +35,11 @@ public record SandboxResponse(
     public record ResourcesResponse(int vcpus, String memory, String disk) {
     }
 
-    /** A mounted workspace: RunTools' mount record. */
-    public record MountResponse(String workspaceId, String path, boolean readOnly) {
+    /**
+     * A mounted workspace: RunTools' mount record, {@code workspaceId} as the client gave it (UUID, slug or
+     * free-form id), and the UUID it names as {@code resolvedWorkspaceId}.
+     */
+    public record MountResponse(String workspaceId, String resolvedWorkspaceId, String path, boolean readOnly) {
     }
 
     public static SandboxResponse of(Sandbox sandbox) {
@@ -46,7 +49,7 @@ public record SandboxResponse(
         return new SandboxResponse(sandbox.id().value(), sandbox.name().orElse(null), sandbox.status().wire(),
                 sandbox.template(), sandbox.template(), sandbox.tags(), sandbox.metadata(), resources,
                 sandbox.idleTimeout().toSeconds(), sandbox.mounts().stream().map(mount -> new MountResponse(
-                        mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
+                        mount.reference(), mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
                 sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), false, false, sandbox.error().orElse(null),
                 sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),
                 sandbox.stoppedAt().orElse(null));

@@ -67,7 +67,7 @@ public abstract class SandboxStoreContract {
                 List.of("zeta", "alpha", "mid"), Map.of("team", "core", "ticket", "CR-7"),
                 Map.of("LANG", "C.UTF-8", "EMPTY", "", "QUOTED", "a 'b' \"c\"=d"),
                 List.of(new WorkspaceMount(WorkspaceId.random(), "/data", true),
-                        new WorkspaceMount(WorkspaceId.random(), "/workspace", false)),
+                        new WorkspaceMount(WorkspaceId.random(), "/workspace", false, "my-data")),
                 new Resources(4, 8L << 30, 20L << 30, 1024), Duration.ofMinutes(15), Optional.of("out of disk"),
                 T0, T0.plusMillis(1), Optional.of(T0.plusMillis(2)), Optional.of(T0.plusMillis(3)), true);
 
