@@ -15,8 +15,9 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * A sandbox's tags, metadata, environment and mounts, kept as rows of {@code sandbox_tags}, {@code
- * sandbox_metadata}, {@code sandbox_env} and {@code sandbox_mounts}: written with the sandbox, and read for many
- * sandboxes at once in one query, so that a page costs the same two queries however long it is.
+ * sandbox_metadata}, {@code sandbox_env} and {@code sandbox_mounts}: written with the sandbox (tags and metadata
+ * replaced whole when its settings change), and read for many sandboxes at once in one query, so that a page costs
+ * the same two queries however long it is.
  */
 final class SandboxChildTables {
     /** Ids per read (each bound four times): far below the bind-parameter limits of both dialects. */
@@ -45,16 +46,7 @@ final class SandboxChildTables {
     /** Writes the child rows of {@code sandbox}; the caller's transaction makes them one write with its row. */
     static void insert(Handle handle, Sandbox sandbox) {
         String id = sandbox.id().toString();
-        if (!sandbox.tags().isEmpty()) {
-            PreparedBatch batch = handle.prepareBatch(
-                    "INSERT INTO sandbox_tags (sandbox_id, position, tag) VALUES (:id, :position, :tag)");
-            for (int position = 0; position < sandbox.tags().size(); position++) {
-                batch.bind("id", id).bind("position", position).bind("tag", sandbox.tags().get(position)).add();
-            }
-            batch.execute();
-        }
-        insertPairs(handle, "INSERT INTO sandbox_metadata (sandbox_id, key, value) VALUES (:id, :name, :value)",
-                id, sandbox.metadata());
+        insertLabels(handle, sandbox);
         insertPairs(handle, "INSERT INTO sandbox_env (sandbox_id, name, value) VALUES (:id, :name, :value)",
                 id, sandbox.env());
         if (!sandbox.mounts().isEmpty()) {
@@ -71,9 +63,33 @@ final class SandboxChildTables {
         }
     }
 
+    /** Replaces the tags and metadata of {@code sandbox} with its own; in the caller's transaction. */
+    static void replaceLabels(Handle handle, Sandbox sandbox) {
+        for (String table : List.of("sandbox_tags", "sandbox_metadata")) {
+            handle.createUpdate("DELETE FROM " + table + " WHERE sandbox_id = :id")
+                    .bind("id", sandbox.id().toString()).execute();
+        }
+        insertLabels(handle, sandbox);
+    }
+
+    private static void insertLabels(Handle handle, Sandbox sandbox) {
+        String id = sandbox.id().toString();
+        if (!sandbox.tags().isEmpty()) {
+            PreparedBatch batch = handle.prepareBatch(
+                    "INSERT INTO sandbox_tags (sandbox_id, position, tag) VALUES (:id, :position, :tag)");
+            for (int position = 0; position < sandbox.tags().size(); position++) {
+                batch.bind("id", id).bind("position", position).bind("tag", sandbox.tags().get(position)).add();
+            }
+            batch.execute();
+        }
+        insertPairs(handle, "INSERT INTO sandbox_metadata (sandbox_id, key, value) VALUES (:id, :name, :value)",
+                id, sandbox.metadata());
+    }
+
     /**
      * {@code sandboxes}, read from their own table with no tags, metadata or environment, completed with them.
-     * Needs no transaction with that read: child rows never change after the insert that wrote them with it.
+     * Runs without a transaction with that read: a read racing a settings change may show the new tags and
+     * metadata with the row as it was before; the next read is whole.
      */
     static List<Sandbox> attach(Handle handle, List<Sandbox> sandboxes) {
         Map<String, List<String>> tags = new HashMap<>();
@@ -99,7 +115,7 @@ final class SandboxChildTables {
             return new Sandbox(sandbox.id(), sandbox.organizationId(), sandbox.name(), sandbox.template(),
                     sandbox.status(), tags.getOrDefault(id, List.of()), metadata.getOrDefault(id, Map.of()),
                     env.getOrDefault(id, Map.of()), mounts.getOrDefault(id, List.of()), sandbox.resources(),
-                    sandbox.idleTimeout(), sandbox.error(), sandbox.createdAt(), sandbox.lastActivity(),
+                    sandbox.idleTimeout(), sandbox.maxRuntime(), sandbox.error(), sandbox.createdAt(), sandbox.lastActivity(),
                     sandbox.pausedAt(), sandbox.stoppedAt(), sandbox.hibernated());
         }).toList();
     }

@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What a sandbox request must satisfy: well-formed fields ({@code validation_failed}, naming each field at fault)
- * and the caller's plan ({@code quota_exceeded}). Defaults follow the RunTools docs: 2 vCPUs, 1GB of memory, a 2GB
+ * What a sandbox request, or a change to a sandbox's settings, must satisfy: well-formed fields
+ * ({@code validation_failed}, naming each field at fault) and the caller's plan ({@code quota_exceeded}). Defaults follow the RunTools docs: 2 vCPUs, 1GB of memory, a 2GB
  * disk, a 600 s idle timeout, a 30 s exec timeout in {@code /workspace}.
  */
 final class SandboxRules {
@@ -43,7 +43,7 @@ final class SandboxRules {
     /** A sandbox request checked and completed with defaults. */
     record Checked(Optional<String> name, String template, List<String> tags, Map<String, String> metadata,
                    Map<String, String> env, List<RequestedMount> mounts, Resources resources,
-                   Duration idleTimeout) {
+                   Duration idleTimeout, Duration maxRuntime) {
     }
 
     static Checked check(CreateSandbox request, Set<String> templates, PlanLimits plan) {
@@ -54,12 +54,7 @@ final class SandboxRules {
             problems.add(new FieldProblem("template", "unknown template '" + request.template() + "'; available: "
                     + String.join(", ", templates)));
         }
-        request.name().ifPresent(name -> {
-            if (!NAME.matcher(name).matches() || SandboxId.isId(name)) {
-                problems.add(new FieldProblem("name", "must be 1 to 63 of letters, digits, '.', '_' and '-', "
-                        + "starting with a letter or digit, and not shaped like a sandbox id"));
-            }
-        });
+        request.name().ifPresent(name -> checkName(name, problems));
         checkTags(request.tags(), problems);
         checkMetadata(request.metadata(), problems);
         checkEnv("env", request.env(), problems);
@@ -71,18 +66,41 @@ final class SandboxRules {
         long memory = size("resources.memory", request.memory().orElse(DEFAULT_MEMORY), Resources.MIN_MEMORY_BYTES,
                 problems);
         long disk = size("resources.disk", request.disk().orElse(DEFAULT_DISK), Resources.MIN_DISK_BYTES, problems);
-        long idleSeconds = request.idleTimeoutSeconds().orElse(DEFAULT_IDLE_TIMEOUT_SECONDS);
-        if (idleSeconds < 0) {
-            problems.add(new FieldProblem("idleTimeout", "must be 0 (never) or a number of seconds"));
-        }
+        Duration idleTimeout = idleTimeout(request.idleTimeoutSeconds().orElse(DEFAULT_IDLE_TIMEOUT_SECONDS),
+                problems);
+        Duration maxRuntime = maxRuntime(request.maxRuntimeSeconds().orElse(0L), problems);
         if (!problems.isEmpty()) {
             throw CorralException.invalid(problems);
         }
         var resources = new Resources(vcpus, memory, disk, Resources.DEFAULT_PIDS);
-        Duration idleTimeout = Duration.ofSeconds(idleSeconds);
-        checkPlan(resources, idleTimeout, plan);
+        checkPlan(resources, plan);
+        checkIdleTimeoutCap(idleTimeout, plan);
+        checkMaxRuntimeCap(maxRuntime, plan);
         return new Checked(request.name(), request.template(), List.copyOf(request.tags()),
-                Map.copyOf(request.metadata()), Map.copyOf(request.env()), mounts, resources, idleTimeout);
+                Map.copyOf(request.metadata()), Map.copyOf(request.env()), mounts, resources, idleTimeout,
+                maxRuntime);
+    }
+
+    /**
+     * {@code current} with the settings {@code update} gives, each checked as on create. Only the durations the
+     * update gives are held against the plan's caps, so a sandbox made under a larger plan can still be renamed.
+     */
+    static Sandbox applyUpdate(Sandbox current, UpdateSandbox update, PlanLimits plan) {
+        var problems = new ArrayList<FieldProblem>();
+        update.name().ifPresent(name -> checkName(name, problems));
+        update.tags().ifPresent(tags -> checkTags(tags, problems));
+        update.metadata().ifPresent(metadata -> checkMetadata(metadata, problems));
+        Optional<Duration> idleTimeout = update.idleTimeoutSeconds().map(seconds -> idleTimeout(seconds, problems));
+        Optional<Duration> maxRuntime = update.maxRuntimeSeconds().map(seconds -> maxRuntime(seconds, problems));
+        if (!problems.isEmpty()) {
+            throw CorralException.invalid(problems);
+        }
+        idleTimeout.ifPresent(timeout -> checkIdleTimeoutCap(timeout, plan));
+        maxRuntime.ifPresent(runtime -> checkMaxRuntimeCap(runtime, plan));
+        return current.withSettings(update.name().or(current::name),
+                update.tags().map(List::copyOf).orElse(current.tags()),
+                update.metadata().map(Map::copyOf).orElse(current.metadata()),
+                idleTimeout.orElse(current.idleTimeout()), maxRuntime.orElse(current.maxRuntime()));
     }
 
     static ExecSpec execSpec(ExecRequest request, PlanLimits plan) {
@@ -169,7 +187,28 @@ final class SandboxRules {
         return system ? Optional.empty() : Optional.of(normalized);
     }
 
-    private static void checkPlan(Resources resources, Duration idleTimeout, PlanLimits plan) {
+    private static void checkName(String name, List<FieldProblem> problems) {
+        if (!NAME.matcher(name).matches() || SandboxId.isId(name)) {
+            problems.add(new FieldProblem("name", "must be 1 to 63 of letters, digits, '.', '_' and '-', "
+                    + "starting with a letter or digit, and not shaped like a sandbox id"));
+        }
+    }
+
+    private static Duration idleTimeout(long seconds, List<FieldProblem> problems) {
+        if (seconds < 0) {
+            problems.add(new FieldProblem("idleTimeout", "must be 0 (never) or a number of seconds"));
+        }
+        return Duration.ofSeconds(Math.max(0, seconds));
+    }
+
+    private static Duration maxRuntime(long seconds, List<FieldProblem> problems) {
+        if (seconds < 0) {
+            problems.add(new FieldProblem("maxRuntime", "must be 0 (the plan's maximum) or a number of seconds"));
+        }
+        return Duration.ofSeconds(Math.max(0, seconds));
+    }
+
+    private static void checkPlan(Resources resources, PlanLimits plan) {
         if (resources.vcpus() > plan.maxVcpus()) {
             throw CorralException.quotaExceeded("resources.vcpus: your plan allows at most " + plan.maxVcpus());
         }
@@ -181,9 +220,21 @@ final class SandboxRules {
             throw CorralException.quotaExceeded("resources.disk: your plan allows at most "
                     + new DataSize(plan.maxDiskBytes()));
         }
+    }
+
+    private static void checkIdleTimeoutCap(Duration idleTimeout, PlanLimits plan) {
         Duration cap = plan.maxIdleTimeout();
         if (!cap.isZero() && (idleTimeout.isZero() || idleTimeout.compareTo(cap) > 0)) {
             throw CorralException.quotaExceeded("idleTimeout: your plan allows at most " + cap.toSeconds()
+                    + " seconds");
+        }
+    }
+
+    /** A sandbox's own maximum runtime may be shorter than its plan's, never longer; zero leaves the plan's. */
+    private static void checkMaxRuntimeCap(Duration maxRuntime, PlanLimits plan) {
+        Duration cap = plan.maxRuntime();
+        if (!cap.isZero() && maxRuntime.compareTo(cap) > 0) {
+            throw CorralException.quotaExceeded("maxRuntime: your plan allows at most " + cap.toSeconds()
                     + " seconds");
         }
     }

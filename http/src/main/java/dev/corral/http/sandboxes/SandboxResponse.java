@@ -20,6 +20,7 @@ public record SandboxResponse(
         Map<String, String> metadata,
         ResourcesResponse resources,
         long idleTimeout,
+        long maxRuntime,
         List<MountResponse> mounts,
         boolean hasWritableWorkspaceMount,
         boolean hibernated,
@@ -48,8 +49,9 @@ public record SandboxResponse(
                 new DataSize(sandbox.resources().diskBytes()).toString());
         return new SandboxResponse(sandbox.id().value(), sandbox.name().orElse(null), sandbox.status().wire(),
                 sandbox.template(), sandbox.template(), sandbox.tags(), sandbox.metadata(), resources,
-                sandbox.idleTimeout().toSeconds(), sandbox.mounts().stream().map(mount -> new MountResponse(
-                        mount.reference(), mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
+                sandbox.idleTimeout().toSeconds(), sandbox.maxRuntime().toSeconds(),
+                sandbox.mounts().stream().map(mount -> new MountResponse(mount.reference(),
+                        mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
                 sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), false, false, sandbox.error().orElse(null),
                 sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),
                 sandbox.stoppedAt().orElse(null));
