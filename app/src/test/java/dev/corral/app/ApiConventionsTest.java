@@ -137,18 +137,53 @@ class ApiConventionsTest {
         }
     }
 
+    @Test
+    void queryWithMalformedEscape_isBadRequestOnEveryRoute() throws IOException {
+        for (String target : List.of("/v1/sandboxes?tag=%%%", "/v1/api-keys?limit=%%", "/v1/workspaces?x=%zz&y=1",
+                "/health?probe=%")) {
+            RawAnswer answer = rawGet(target);
+
+            assertThat(answer.status()).as(target + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.json().path("error").path("code").asText()).as(target).isEqualTo("bad_request");
+        }
+    }
+
+    @Test
+    void pathWithMalformedEscape_isBadRequestInTheEnvelope() throws IOException {
+        for (String target : List.of("/v1/%zz", "/v1/sandboxes/%")) {
+            RawAnswer answer = rawGet(target);
+
+            assertThat(answer.status()).as(target + ": " + answer.body()).isEqualTo(400);
+            assertThat(answer.json().path("error").path("code").asText()).as(answer.body()).isEqualTo("bad_request");
+            assertThat(answer.json().path("error").path("requestId").asText()).startsWith("req_");
+            assertThat(answer.body()).doesNotContain("<html").doesNotContain("Exception");
+        }
+    }
+
+    @Test
+    void headerJettyCannotParse_isBadRequestInTheEnvelope() throws IOException {
+        RawAnswer answer = raw("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nNo colon here\r\n\r\n");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(400);
+        assertThat(answer.json().path("error").path("code").asText()).as(answer.body()).isEqualTo("bad_request");
+    }
+
     private record RawAnswer(int status, String body, JsonNode json) {
     }
 
     /**
-     * A GET sent as written, byte for byte: {@link java.net.URI} refuses a malformed escape such as {@code %%%},
-     * which is exactly what a hand-typed curl command sends.
+     * A request sent as written, byte for byte: {@link java.net.URI} refuses a malformed escape such as
+     * {@code %%%}, which is exactly what a hand-typed curl command sends.
      */
     private static RawAnswer rawGet(String target) throws IOException {
+        return raw("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + admin.apiKey()
+                + "\r\nConnection: close\r\n\r\n");
+    }
+
+    private static RawAnswer raw(String request) throws IOException {
         try (Socket socket = new Socket("127.0.0.1", admin.base().getPort())) {
             OutputStream out = socket.getOutputStream();
-            out.write(("GET " + target + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                    + admin.apiKey() + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
             String answer = new String(in.readAllBytes(), StandardCharsets.UTF_8);

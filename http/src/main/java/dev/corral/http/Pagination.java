@@ -4,8 +4,6 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.page.Cursor;
 import dev.corral.core.page.PageRequest;
 import io.javalin.http.Context;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /** Reads {@code ?limit=&cursor=} the same way for every list: limits are bounded, cursors opaque. */
@@ -33,31 +31,10 @@ public final class Pagination {
                 throw CorralException.invalid("limit", "must be a whole number from 1 to " + maxLimit);
             }
         }
-        Optional<String> cursor = cursorParam(ctx.queryString());
-        Optional<Cursor> after = cursor.filter(token -> !token.isEmpty()).map(Cursor::decode);
+        // A cursor whose % escapes do not decode never gets here: QueryParams.requireDecodable refused it.
+        String cursor = ctx.queryParam("cursor");
+        Optional<Cursor> after = cursor == null || cursor.isEmpty() ? Optional.empty()
+                : Optional.of(Cursor.decode(cursor));
         return new PageRequest(limit, after);
-    }
-
-    /**
-     * The {@code cursor} parameter read from the raw query string: Javalin drops a parameter whose escapes do not
-     * decode (a hand-typed {@code ?cursor=%%%}), which would silently answer the first page instead of a 400.
-     */
-    private static Optional<String> cursorParam(String query) {
-        if (query == null) {
-            return Optional.empty();
-        }
-        for (String pair : query.split("&")) {
-            int equals = pair.indexOf('=');
-            String key = equals < 0 ? pair : pair.substring(0, equals);
-            if (key.equals("cursor")) {
-                try {
-                    return Optional.of(URLDecoder.decode(equals < 0 ? "" : pair.substring(equals + 1),
-                            StandardCharsets.UTF_8));
-                } catch (IllegalArgumentException e) {
-                    throw Cursor.malformed();
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

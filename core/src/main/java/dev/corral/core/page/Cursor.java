@@ -36,11 +36,6 @@ public record Cursor(Instant createdAt, String id) {
         } catch (IllegalArgumentException ignored) {
             // fall through to the one answer for every malformed cursor
         }
-        throw malformed();
-    }
-
-    /** The one answer for every token that is not a cursor Corral made. */
-    public static CorralException malformed() {
-        return CorralException.badRequest("cursor: not a cursor this server gave out");
+        throw CorralException.badRequest("cursor: not a cursor this server gave out");
     }
 }
