@@ -15,8 +15,9 @@ import java.util.regex.Pattern;
 
 /**
  * What a sandbox request, or a change to a sandbox's settings, must satisfy: well-formed fields
- * ({@code validation_failed}, naming each field at fault) and the caller's plan ({@code quota_exceeded}). Defaults follow the RunTools docs: 2 vCPUs, 1GB of memory, a 2GB
- * disk, a 600 s idle timeout, a 30 s exec timeout in {@code /workspace}.
+ * ({@code validation_failed}, naming each field at fault) and the caller's plan ({@code quota_exceeded}). Defaults
+ * follow the RunTools docs: 2 vCPUs, 1GB of memory, a 2GB disk, a 600 s idle timeout, a 30 s exec timeout in
+ * {@code /workspace}.
  */
 final class SandboxRules {
     static final int DEFAULT_VCPUS = 2;
@@ -33,6 +34,11 @@ final class SandboxRules {
     private static final int MAX_METADATA_LENGTH = 512;
     private static final int MAX_ENV = 200;
     private static final int MAX_MOUNTS = 10;
+    /**
+     * The longest idle timeout or maximum runtime, a year, even on a plan without caps: a larger one would overflow
+     * the instant the reaper computes from it, and "never" is written 0.
+     */
+    private static final long MAX_DURATION_SECONDS = 365L * 24 * 3600;
     /** Where a workspace may not go: what the sandbox's own system lives in, and what runc mounts itself. */
     private static final List<String> SYSTEM_PATHS = List.of("/proc", "/sys", "/dev", "/etc", "/usr", "/bin",
             "/sbin", "/boot", "/run");
@@ -195,17 +201,20 @@ final class SandboxRules {
     }
 
     private static Duration idleTimeout(long seconds, List<FieldProblem> problems) {
-        if (seconds < 0) {
-            problems.add(new FieldProblem("idleTimeout", "must be 0 (never) or a number of seconds"));
-        }
-        return Duration.ofSeconds(Math.max(0, seconds));
+        return duration("idleTimeout", seconds, "0 (never)", problems);
     }
 
     private static Duration maxRuntime(long seconds, List<FieldProblem> problems) {
-        if (seconds < 0) {
-            problems.add(new FieldProblem("maxRuntime", "must be 0 (the plan's maximum) or a number of seconds"));
+        return duration("maxRuntime", seconds, "0 (the plan's maximum)", problems);
+    }
+
+    private static Duration duration(String field, long seconds, String zero, List<FieldProblem> problems) {
+        if (seconds < 0 || seconds > MAX_DURATION_SECONDS) {
+            problems.add(new FieldProblem(field, "must be " + zero + " or a number of seconds up to "
+                    + MAX_DURATION_SECONDS + " (a year)"));
+            return Duration.ZERO;
         }
-        return Duration.ofSeconds(Math.max(0, seconds));
+        return Duration.ofSeconds(seconds);
     }
 
     private static void checkPlan(Resources resources, PlanLimits plan) {

@@ -132,6 +132,17 @@ class SandboxRulesTest {
     }
 
     @Test
+    void applyUpdate_durationsPastAYear_areRefusedEvenWithoutPlanCaps() {
+        PlanLimits enterprise = Plans.defaults(6000, 1000).of(Tier.ENTERPRISE);
+        var huge = new UpdateSandbox(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(Long.MAX_VALUE), Optional.of(366L * 24 * 3600));
+
+        assertThatThrownBy(() -> SandboxRules.applyUpdate(sandbox(), huge, enterprise))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.details())
+                        .extracting(p -> p.field()).containsExactlyInAnyOrder("idleTimeout", "maxRuntime"));
+    }
+
+    @Test
     void applyUpdate_durationsBeyondThePlan_areQuotaExceeded() {
         for (var update : List.of(
                 new UpdateSandbox(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(0L),
