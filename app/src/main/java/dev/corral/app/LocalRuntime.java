@@ -1,10 +1,10 @@
 package dev.corral.app;
 
-import dev.corral.runtime.oci.HostWorkspaceVolumes;
-import dev.corral.runtime.oci.MmdebstrapTemplateBuilder;
 import dev.corral.runtime.oci.OciRuntimeSettings;
-import dev.corral.runtime.oci.ProcessRunner;
 import dev.corral.runtime.oci.RuncSandboxRuntime;
+import dev.corral.runtime.oci.process.ProcessRunner;
+import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
+import dev.corral.runtime.oci.volumes.HostWorkspaceVolumes;
 import java.time.Duration;
 
 /**

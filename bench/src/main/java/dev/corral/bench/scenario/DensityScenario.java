@@ -6,7 +6,7 @@ import dev.corral.bench.host.HostCapacity;
 import dev.corral.bench.host.HostMemory;
 import dev.corral.bench.load.ConcurrentLoad;
 import dev.corral.bench.load.LatencyRecorder;
-import dev.corral.runtime.oci.IdMapping;
+import dev.corral.runtime.oci.bundle.IdMapping;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,8 @@
 package dev.corral.core.sandbox;
 
+import dev.corral.core.sandbox.exec.ExecResult;
+import dev.corral.core.sandbox.exec.ExecSpec;
+import dev.corral.core.sandbox.exec.ExecStream;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;

@@ -1,8 +1,8 @@
 package dev.corral.http.sandboxes;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.corral.core.sandbox.CreateSandbox;
 import dev.corral.core.sandbox.RequestedMount;
+import dev.corral.core.sandbox.lifecycle.CreateSandbox;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

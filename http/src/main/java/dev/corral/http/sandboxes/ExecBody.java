@@ -1,7 +1,7 @@
 package dev.corral.http.sandboxes;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import dev.corral.core.sandbox.ExecRequest;
+import dev.corral.core.sandbox.exec.ExecRequest;
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package dev.corral.http.sandboxes;
 
-import dev.corral.core.sandbox.ExecResult;
+import dev.corral.core.sandbox.exec.ExecResult;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 

@@ -2,11 +2,11 @@ package dev.corral.http.sandboxes;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.corral.core.key.Principal;
-import dev.corral.core.sandbox.ExecEvent;
-import dev.corral.core.sandbox.ExecResult;
-import dev.corral.core.sandbox.ExecStream;
-import dev.corral.core.sandbox.SandboxExecutions;
-import dev.corral.core.sandbox.Utf8Chunks;
+import dev.corral.core.sandbox.exec.ExecEvent;
+import dev.corral.core.sandbox.exec.ExecResult;
+import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.core.sandbox.exec.SandboxExecutions;
+import dev.corral.core.sandbox.exec.Utf8Chunks;
 import dev.corral.http.Bodies;
 import dev.corral.http.Json;
 import dev.corral.http.Responses;
@@ -112,7 +112,7 @@ public final class ExecRoutes implements RouteGroup {
     /** A background process as the API shows it. */
     record ProcessResponse(String processId, String sandboxId, String command, String status, Integer exitCode,
                            java.time.Instant startedAt, java.time.Instant endedAt) {
-        static ProcessResponse of(dev.corral.core.sandbox.BackgroundProcess process) {
+        static ProcessResponse of(dev.corral.core.sandbox.processes.BackgroundProcess process) {
             return new ProcessResponse(process.id(), process.sandboxId().value(), process.command(), process.status(),
                     process.exitCode().orElse(null), process.startedAt(), process.endedAt().orElse(null));
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.key.Principal;
 import dev.corral.core.sandbox.Sandbox;
-import dev.corral.core.sandbox.SandboxService;
+import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.LogSubscription;
 import dev.corral.core.sandbox.logs.SandboxLogs;

@@ -1,6 +1,6 @@
 package dev.corral.http.sandboxes;
 
-import dev.corral.core.sandbox.UpdateSandbox;
+import dev.corral.core.sandbox.lifecycle.UpdateSandbox;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

@@ -1,5 +1,6 @@
 package dev.corral.runtime.oci;
 
+import dev.corral.runtime.oci.bundle.IdMapping;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -57,11 +58,11 @@ public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBi
         return new OciRuntimeSettings(dataDir, runtimeBinary, binary, idMapping, cgroupParent, commandTimeout);
     }
 
-    Path runtimeDir() {
+    public Path runtimeDir() {
         return dataDir.resolve("runtime");
     }
 
-    Path runcRoot() {
+    public Path runcRoot() {
         return dataDir.resolve("runc");
     }
 }

@@ -2,13 +2,24 @@ package dev.corral.runtime.oci;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.error.CorralException;
-import dev.corral.core.sandbox.ExecSpec;
-import dev.corral.core.sandbox.ExecStream;
 import dev.corral.core.sandbox.SandboxId;
-import dev.corral.core.sandbox.SandboxLocks;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.SandboxState;
+import dev.corral.core.sandbox.exec.ExecSpec;
+import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.core.sandbox.lifecycle.SandboxLocks;
+import dev.corral.runtime.oci.bundle.ContainerConfig;
+import dev.corral.runtime.oci.bundle.RuntimeDirectories;
+import dev.corral.runtime.oci.bundle.SandboxPaths;
+import dev.corral.runtime.oci.bundle.SeccompProfile;
+import dev.corral.runtime.oci.cgroup.SandboxCgroups;
+import dev.corral.runtime.oci.disk.LoopDevices;
+import dev.corral.runtime.oci.disk.MountTable;
+import dev.corral.runtime.oci.exec.SandboxExecs;
+import dev.corral.runtime.oci.process.OciRuntimeCli;
+import dev.corral.runtime.oci.process.ProcessRunner;
+import dev.corral.runtime.oci.rootfs.SandboxFilesystem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -40,7 +51,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     /** How long a killed init may take to exit before runc's own forced delete takes over. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
     private static final Duration EXIT_POLL = Duration.ofMillis(2);
-    private final MmdebstrapTemplateBuilder templates;
+    private final TemplateRootfs templates;
     private final RuntimeDirectories directories;
     private final OciRuntimeCli cli;
     private final SandboxFilesystem filesystem;
@@ -55,8 +66,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
      * @throws IllegalStateException when the data directory is not searchable by others, which runc needs (see
      *                               {@link RuntimeDirectories})
      */
-    public RuncSandboxRuntime(OciRuntimeSettings settings, MmdebstrapTemplateBuilder templates,
-                              HostWorkspaceVolumes workspaces, ProcessRunner runner) {
+    public RuncSandboxRuntime(OciRuntimeSettings settings, TemplateRootfs templates,
+                              WorkspaceDirectories workspaces, ProcessRunner runner) {
         this.templates = templates;
         this.directories = new RuntimeDirectories(settings);
         this.cli = new OciRuntimeCli(settings.runtimeBinary(), settings.runcRoot(), runner, json,

@@ -5,11 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
-import dev.corral.core.sandbox.ExecEvent;
-import dev.corral.core.sandbox.ExecResult;
-import dev.corral.core.sandbox.ExecSpec;
-import dev.corral.core.sandbox.ExecStream;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.exec.ExecEvent;
+import dev.corral.core.sandbox.exec.ExecResult;
+import dev.corral.core.sandbox.exec.ExecSpec;
+import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.runtime.oci.cgroup.ExecGroup;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,8 +2,8 @@ package dev.corral.runtime.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corral.core.sandbox.ExecResult;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.exec.ExecResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

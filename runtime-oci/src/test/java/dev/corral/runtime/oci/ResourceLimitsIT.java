@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.corral.core.error.CorralException;
-import dev.corral.core.sandbox.ExecResult;
-import dev.corral.core.sandbox.ExecSpec;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxState;
+import dev.corral.core.sandbox.exec.ExecResult;
+import dev.corral.core.sandbox.exec.ExecSpec;
 import java.nio.file.Files;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

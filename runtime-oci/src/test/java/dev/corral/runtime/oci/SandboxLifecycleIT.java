@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
-import dev.corral.core.sandbox.ExecResult;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.SandboxState;
+import dev.corral.core.sandbox.exec.ExecResult;
+import dev.corral.runtime.oci.disk.MountTable;
+import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;

@@ -2,16 +2,23 @@ package dev.corral.runtime.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corral.core.sandbox.ExecResult;
-import dev.corral.core.sandbox.ExecSpec;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxSpec;
+import dev.corral.core.sandbox.exec.ExecResult;
+import dev.corral.core.sandbox.exec.ExecSpec;
+import dev.corral.runtime.oci.bundle.SandboxPaths;
+import dev.corral.runtime.oci.cgroup.SandboxCgroups;
+import dev.corral.runtime.oci.disk.LoopDevices;
+import dev.corral.runtime.oci.disk.MountTable;
+import dev.corral.runtime.oci.process.ProcessRunner;
+import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
+import dev.corral.runtime.oci.volumes.HostWorkspaceVolumes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +35,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the first run on a machine builds it. Closing it removes every sandbox, checks that nothing is left mounted, and
  * deletes the data directory.
  */
-final class TestRuntime implements AutoCloseable, AfterAllCallback {
-    static final Path TEMPLATE_CACHE = Path.of(Optional.ofNullable(System.getenv("CORRAL_TEST_TEMPLATE_CACHE"))
+public final class TestRuntime implements AutoCloseable, AfterAllCallback {
+    public static final Path TEMPLATE_CACHE = Path.of(Optional.ofNullable(System.getenv("CORRAL_TEST_TEMPLATE_CACHE"))
             .orElse("/var/tmp/corral-test-templates"));
     /** Small enough for two cores and many sandboxes: 1 vCPU, 128 MB memory, 64 MB disk, 128 processes. */
     static final Resources SMALL = new Resources(1, 128L << 20, 64L << 20, 128);

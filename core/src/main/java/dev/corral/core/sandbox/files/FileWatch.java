@@ -1,7 +1,7 @@
 package dev.corral.core.sandbox.files;
 
-import dev.corral.core.sandbox.ExecEvent;
-import dev.corral.core.sandbox.ExecStream;
+import dev.corral.core.sandbox.exec.ExecEvent;
+import dev.corral.core.sandbox.exec.ExecStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;

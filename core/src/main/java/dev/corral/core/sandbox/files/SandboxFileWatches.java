@@ -1,11 +1,11 @@
 package dev.corral.core.sandbox.files;
 
 import dev.corral.core.key.Principal;
-import dev.corral.core.sandbox.ExecSpec;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
-import dev.corral.core.sandbox.SandboxService;
-import dev.corral.core.sandbox.SandboxWork;
+import dev.corral.core.sandbox.exec.ExecSpec;
+import dev.corral.core.sandbox.lifecycle.SandboxService;
+import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;

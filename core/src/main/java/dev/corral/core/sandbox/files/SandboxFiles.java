@@ -1,18 +1,18 @@
 package dev.corral.core.sandbox.files;
 
+import dev.corral.core.error.CorralException;
 import dev.corral.core.io.FileUpload;
 import dev.corral.core.io.LimitedInput;
-import dev.corral.core.error.CorralException;
 import dev.corral.core.key.Principal;
 import dev.corral.core.plan.Plans;
-import dev.corral.core.sandbox.ExecEvent;
-import dev.corral.core.sandbox.ExecResult;
-import dev.corral.core.sandbox.ExecSpec;
-import dev.corral.core.sandbox.ExecStream;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
-import dev.corral.core.sandbox.SandboxService;
-import dev.corral.core.sandbox.SandboxWork;
+import dev.corral.core.sandbox.exec.ExecEvent;
+import dev.corral.core.sandbox.exec.ExecResult;
+import dev.corral.core.sandbox.exec.ExecSpec;
+import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.core.sandbox.lifecycle.SandboxService;
+import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

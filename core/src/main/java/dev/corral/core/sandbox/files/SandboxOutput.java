@@ -1,8 +1,8 @@
 package dev.corral.core.sandbox.files;
 
 import dev.corral.core.error.CorralException;
-import dev.corral.core.sandbox.ExecEvent;
-import dev.corral.core.sandbox.ExecStream;
+import dev.corral.core.sandbox.exec.ExecEvent;
+import dev.corral.core.sandbox.exec.ExecStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;

@@ -1,0 +1,35 @@
+package dev.corral.core.sandbox.lifecycle;
+
+import dev.corral.core.sandbox.RequestedMount;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A request for a new sandbox, as the client wrote it: the service checks every field against the rules and the
+ * caller's plan, naming the field at fault.
+ *
+ * @param vcpus              absent for the default
+ * @param memory             e.g. {@code 512MB}; absent for the default
+ * @param disk               e.g. {@code 10GB}; absent for the default
+ * @param idleTimeoutSeconds 0 for never; absent for the default (600)
+ * @param maxRuntimeSeconds  0 or absent for no limit of its own (the plan's maximum still applies)
+ */
+public record CreateSandbox(String template, Optional<String> name, List<String> tags, Map<String, String> metadata,
+                            Map<String, String> env, Optional<Integer> vcpus, Optional<String> memory,
+                            Optional<String> disk, Optional<Long> idleTimeoutSeconds,
+                            Optional<Long> maxRuntimeSeconds, List<RequestedMount> mounts) {
+    public CreateSandbox {
+        Objects.requireNonNull(name, "name");
+        tags = tags == null ? List.of() : tags;
+        metadata = metadata == null ? Map.of() : metadata;
+        env = env == null ? Map.of() : env;
+        mounts = mounts == null ? List.of() : mounts;
+        Objects.requireNonNull(vcpus, "vcpus");
+        Objects.requireNonNull(memory, "memory");
+        Objects.requireNonNull(disk, "disk");
+        Objects.requireNonNull(idleTimeoutSeconds, "idleTimeoutSeconds");
+        Objects.requireNonNull(maxRuntimeSeconds, "maxRuntimeSeconds");
+    }
+}

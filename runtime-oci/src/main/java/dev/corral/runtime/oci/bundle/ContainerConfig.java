@@ -1,0 +1,177 @@
+package dev.corral.runtime.oci.bundle;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.corral.core.sandbox.SandboxSpec;
+import dev.corral.core.sandbox.WorkspaceMount;
+import dev.corral.core.workspace.WorkspaceId;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Writes the OCI runtime spec ({@code config.json}) of a sandbox: what isolates it and what it may use.
+ *
+ * <ul>
+ *   <li>PID 1 is tini, bind-mounted read-only from the host, reaping orphans and keeping the sandbox alive with
+ *       {@code sleep infinity} as its only child;</li>
+ *   <li>own pid, mount, ipc, uts, cgroup and network namespaces (the network one holds only loopback), and a user
+ *       namespace mapping the sandbox's ids onto the shared unprivileged host range;</li>
+ *   <li>no new privileges, a small capability set (Docker's default without MKNOD, NET_RAW, AUDIT_WRITE and
+ *       SETFCAP), the default-deny {@link SeccompProfile}, Docker's masked and read-only {@code /proc} paths;</li>
+ *   <li>workspaces bind-mounted where the sandbox asked, read-only when it asked;</li>
+ *   <li>cgroup limits: CPU quota of {@code vcpus} periods per period, memory with no swap on top, pids, and no
+ *       devices but runc's defaults ({@code null}, {@code zero}, {@code random}, ...).</li>
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class ContainerConfig {
+    /** Where tini appears inside the sandbox. */
+    static final String INIT_PATH = "/sbin/corral-init";
+    static final long CPU_PERIOD_MICROS = 100_000;
+    static final List<String> CAPABILITIES = List.of("CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FOWNER", "CAP_FSETID",
+            "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT");
+    private static final List<String> MASKED_PATHS = List.of("/proc/acpi", "/proc/asound", "/proc/kcore",
+            "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug",
+            "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap");
+    private static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+            "/proc/sysrq-trigger");
+    /**
+     * Open files per process. Inside a user namespace runc can only lower the hard limit the server runs with, not
+     * raise it, so this stays below what hosts commonly give services (systemd: 524288).
+     */
+    private static final long OPEN_FILES = 8192;
+    private static final Map<String, String> BASE_ENV = Map.of(
+            "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            "HOME", "/root",
+            "LANG", "C.UTF-8");
+
+    private final ObjectMapper json;
+    private final IdMapping mapping;
+    private final Path initBinary;
+    private final SeccompProfile seccomp;
+    private final Function<WorkspaceId, Path> workspaceFiles;
+
+    /** @param workspaceFiles the host directory of a workspace's files, which a mount binds */
+    public ContainerConfig(ObjectMapper json, IdMapping mapping, Path initBinary, SeccompProfile seccomp,
+                    Function<WorkspaceId, Path> workspaceFiles) {
+        this.json = json;
+        this.workspaceFiles = workspaceFiles;
+        this.mapping = mapping;
+        this.initBinary = initBinary;
+        this.seccomp = seccomp;
+    }
+
+    /** The spec of {@code spec}'s sandbox, whose cgroups runc is to make at {@code cgroupsPath}. */
+    public ObjectNode forSandbox(SandboxSpec spec, String cgroupsPath) {
+        ObjectNode config = json.createObjectNode();
+        config.put("ociVersion", "1.0.2");
+        config.set("process", process(spec));
+        config.putObject("root").put("path", "rootfs").put("readonly", false);
+        config.put("hostname", spec.id().value());
+        config.set("mounts", mounts(spec.mounts()));
+        config.set("linux", linux(spec, cgroupsPath));
+        return config;
+    }
+
+    /**
+     * The process of one exec: the sandbox's own process from its {@code config.json} (capabilities, limits, no
+     * new privileges, environment) running {@code args}, with {@code env} added to and overriding the sandbox's.
+     */
+    public ObjectNode forExec(JsonNode sandboxConfig, List<String> args, Map<String, String> env) {
+        ObjectNode process = sandboxConfig.path("process").deepCopy();
+        strings(process.putArray("args"), args);
+        var merged = new LinkedHashMap<String, String>();
+        process.path("env").forEach(entry -> {
+            String text = entry.asText();
+            int equals = text.indexOf('=');
+            merged.put(text.substring(0, equals), text.substring(equals + 1));
+        });
+        // Replaced rather than appended: with a name twice, C programs would see the first, the sandbox's value.
+        merged.putAll(env);
+        ArrayNode envArray = process.putArray("env");
+        merged.forEach((name, value) -> envArray.add(name + "=" + value));
+        return process;
+    }
+
+    private ObjectNode process(SandboxSpec spec) {
+        ObjectNode process = json.createObjectNode();
+        process.put("terminal", false);
+        process.putObject("user").put("uid", 0).put("gid", 0);
+        strings(process.putArray("args"), List.of(INIT_PATH, "--", "sleep", "infinity"));
+        var env = new LinkedHashMap<>(BASE_ENV);
+        env.putAll(spec.env());
+        ArrayNode envArray = process.putArray("env");
+        env.forEach((name, value) -> envArray.add(name + "=" + value));
+        process.put("cwd", "/");
+        ObjectNode capabilities = process.putObject("capabilities");
+        for (String set : List.of("bounding", "effective", "permitted")) {
+            strings(capabilities.putArray(set), CAPABILITIES);
+        }
+        process.putArray("rlimits").addObject()
+                .put("type", "RLIMIT_NOFILE").put("hard", OPEN_FILES).put("soft", OPEN_FILES);
+        process.put("noNewPrivileges", true);
+        return process;
+    }
+
+    private ArrayNode mounts(List<WorkspaceMount> workspaces) {
+        ArrayNode mounts = json.createArrayNode();
+        mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
+        mount(mounts, "/dev/pts", "devpts", "devpts",
+                List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"));
+        mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
+        mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
+        mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        // Read-only and, with the cgroup namespace, showing only the sandbox's own limits: runtimes such as the
+        // JVM size themselves from them.
+        mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"));
+        mount(mounts, INIT_PATH, "bind", initBinary.toString(), List.of("bind", "ro", "nosuid", "nodev"));
+        // The workspace's files belong to the host user that is root in every sandbox, so through the user
+        // namespace they are root's inside and nobody's privileged outside; ro is enforced by the kernel.
+        for (WorkspaceMount workspace : workspaces) {
+            mount(mounts, workspace.path(), "bind", workspaceFiles.apply(workspace.workspaceId()).toString(),
+                    List.of("rbind", "nosuid", "nodev", workspace.readOnly() ? "ro" : "rw"));
+        }
+        return mounts;
+    }
+
+    private ObjectNode linux(SandboxSpec spec, String cgroupsPath) {
+        ObjectNode linux = json.createObjectNode();
+        ArrayNode namespaces = linux.putArray("namespaces");
+        for (String type : List.of("pid", "network", "ipc", "uts", "mount", "user", "cgroup")) {
+            namespaces.addObject().put("type", type);
+        }
+        for (String field : List.of("uidMappings", "gidMappings")) {
+            linux.putArray(field).addObject()
+                    .put("containerID", 0).put("hostID", mapping.hostId()).put("size", mapping.size());
+        }
+        linux.put("cgroupsPath", cgroupsPath);
+        ObjectNode resources = linux.putObject("resources");
+        resources.putArray("devices").addObject().put("allow", false).put("access", "rwm");
+        long memory = spec.resources().memoryBytes();
+        resources.putObject("memory").put("limit", memory).put("swap", memory);
+        resources.putObject("cpu")
+                .put("quota", spec.resources().vcpus() * CPU_PERIOD_MICROS).put("period", CPU_PERIOD_MICROS);
+        resources.putObject("pids").put("limit", spec.resources().pids());
+        strings(linux.putArray("maskedPaths"), MASKED_PATHS);
+        strings(linux.putArray("readonlyPaths"), READONLY_PATHS);
+        linux.set("seccomp", seccomp.json());
+        return linux;
+    }
+
+    private void mount(ArrayNode mounts, String destination, String type, String source, List<String> options) {
+        ObjectNode mount = mounts.addObject();
+        mount.put("destination", destination).put("type", type).put("source", source);
+        strings(mount.putArray("options"), options);
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+}

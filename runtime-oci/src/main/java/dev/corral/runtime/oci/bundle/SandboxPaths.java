@@ -1,0 +1,72 @@
+package dev.corral.runtime.oci.bundle;
+
+import dev.corral.core.sandbox.SandboxId;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * Where one sandbox's files live on the host, all below {@code <dataDir>/runtime/<sandbox id>}: its disk image and
+ * the image's mount point (holding the overlay's upper and work directories), and the OCI bundle whose
+ * {@code rootfs} is the overlay.
+ */
+public record SandboxPaths(SandboxId id, Path dir) {
+    /** Only the host's root may look inside. */
+    public static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
+    /** Others may pass through (a sandbox's own user must reach its bundle) but not list or read. */
+    public static final Set<PosixFilePermission> SEARCHABLE_DIR = PosixFilePermissions.fromString("rwx--x--x");
+    /** Only the host's root may read or write: disk images and specs, which hold the sandbox's data and env. */
+    public static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
+
+    public static SandboxPaths of(Path runtimeDir, SandboxId id) {
+        return new SandboxPaths(id, runtimeDir.resolve(id.value()));
+    }
+
+    public Path diskImage() {
+        return dir.resolve("disk.img");
+    }
+
+    public Path diskMount() {
+        return dir.resolve("disk");
+    }
+
+    public Path upper() {
+        return diskMount().resolve("upper");
+    }
+
+    public Path work() {
+        return diskMount().resolve("work");
+    }
+
+    public Path bundle() {
+        return dir.resolve("bundle");
+    }
+
+    public Path rootfs() {
+        return bundle().resolve("rootfs");
+    }
+
+    public Path config() {
+        return bundle().resolve("config.json");
+    }
+
+    /** The name of the template the sandbox was made from, kept to mount it again after a stop. */
+    public Path templateName() {
+        return dir.resolve("template");
+    }
+
+    public Path initPidFile() {
+        return dir.resolve("init.pid");
+    }
+
+    /** Where runc writes its own errors when starting the sandbox, as its standard streams go to the init. */
+    public Path runcLog() {
+        return dir.resolve("runc.log");
+    }
+
+    /** Where each exec's pid file goes. */
+    public Path execDir() {
+        return dir.resolve("exec");
+    }
+}

@@ -1,0 +1,143 @@
+package dev.corral.runtime.oci.process;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.core.error.CorralException;
+import dev.corral.runtime.oci.cgroup.ExecGroup;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The command line of an OCI runtime ({@code runc}, or {@code crun}, which takes the same commands), with its
+ * state kept in a directory of Corral's own so that other users of the runtime on the host are never touched.
+ *
+ * <p>Threading: stateless; safe for any number of threads (the runtime itself locks each container's state).
+ */
+public final class OciRuntimeCli {
+    private static final int LOG_TAIL_BYTES = 2048;
+
+    private final String binary;
+    private final Path stateRoot;
+    private final ProcessRunner runner;
+    private final ObjectMapper json;
+    private final Duration timeout;
+
+    public OciRuntimeCli(String binary, Path stateRoot, ProcessRunner runner, ObjectMapper json, Duration timeout) {
+        this.binary = binary;
+        this.stateRoot = stateRoot;
+        this.runner = runner;
+        this.json = json;
+        this.timeout = timeout;
+    }
+
+    /**
+     * Creates and starts container {@code id} from {@code bundle}, detached. Its init inherits this command's
+     * standard streams, so they go to {@code /dev/null} and the runtime's own errors are read from {@code log}.
+     */
+    public void run(String id, Path bundle, Path pidFile, Path log) {
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot reset " + log + ": " + e, e);
+        }
+        List<String> command = List.of(binary, "--root", stateRoot.toString(), "--log", log.toString(),
+                "run", "--detach", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
+        int exitCode = runner.runDetached(command, timeout);
+        if (exitCode != 0) {
+            throw CorralException.runtimeUnavailable(ProcessRunner.describe(command) + " exited with " + exitCode
+                    + ": " + tail(log), null);
+        }
+    }
+
+    /**
+     * The command that runs the process described in {@code processFile} (an OCI {@code process} object) in
+     * container {@code id}, writing the host pid of the started process to {@code pidFile}; the caller starts and
+     * owns it. The process goes by file rather than by arguments so that its command line and environment, which
+     * may hold secrets, never show in the host's process list.
+     */
+    public List<String> execCommand(String id, Path pidFile, Path processFile, Optional<ExecGroup> group) {
+        var command = new ArrayList<>(List.of(binary, "--root", stateRoot.toString(), "exec", "--process",
+                processFile.toString(), "--pid-file", pidFile.toString()));
+        group.ifPresent(g -> command.addAll(List.of("--cgroup", g.runcArgument())));
+        command.add(id);
+        return command;
+    }
+
+    public void pause(String id) {
+        runner.check(List.of(binary, "--root", stateRoot.toString(), "pause", id), timeout);
+    }
+
+    public void resume(String id) {
+        runner.check(List.of(binary, "--root", stateRoot.toString(), "resume", id), timeout);
+    }
+
+    /** Kills the container's processes and removes it; a container that does not exist is not an error. */
+    public void forceDelete(String id) {
+        runner.check(List.of(binary, "--root", stateRoot.toString(), "delete", "--force", id), timeout);
+    }
+
+    /** Removes a container whose processes have all exited (its cgroups and state). */
+    public void delete(String id) {
+        runner.check(List.of(binary, "--root", stateRoot.toString(), "delete", id), timeout);
+    }
+
+    /** Sends SIGKILL to the container's init; in its own pid namespace, that ends every process in it. */
+    public void kill(String id) {
+        runner.check(List.of(binary, "--root", stateRoot.toString(), "kill", id, "KILL"), timeout);
+    }
+
+    /** The runtime's status of container {@code id} ({@code created}, {@code running}, {@code paused}, ...). */
+    public Optional<String> status(String id) {
+        // The runtime keeps one directory per container under its root; without it there is nothing to ask.
+        if (!Files.isDirectory(stateRoot.resolve(id))) {
+            return Optional.empty();
+        }
+        CommandResult result = runner.run(List.of(binary, "--root", stateRoot.toString(), "state", id), timeout);
+        if (!result.succeeded()) {
+            if (!Files.isDirectory(stateRoot.resolve(id))) {
+                return Optional.empty(); // deleted in the meantime
+            }
+            throw CorralException.runtimeUnavailable(ProcessRunner.describe(result.command()) + " exited with "
+                    + result.exitCode() + ": " + result.stderrTail(), null);
+        }
+        return Optional.of(parse(result).path("status").asText());
+    }
+
+    /** Every container under Corral's state root, by id, with its status. */
+    public Map<String, String> statuses() {
+        CommandResult result = runner.check(List.of(binary, "--root", stateRoot.toString(), "list", "--format",
+                "json"), timeout);
+        var statuses = new LinkedHashMap<String, String>();
+        // runc answers "null" rather than [] when there are no containers.
+        parse(result).forEach(container -> statuses.put(container.path("id").asText(),
+                container.path("status").asText()));
+        return statuses;
+    }
+
+    private JsonNode parse(CommandResult result) {
+        try {
+            return json.readTree(result.stdout());
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot read the answer of "
+                    + ProcessRunner.describe(result.command()) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            byte[] bytes = Files.readAllBytes(log);
+            int from = Math.max(0, bytes.length - LOG_TAIL_BYTES);
+            return new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}
