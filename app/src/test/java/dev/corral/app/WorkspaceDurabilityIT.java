@@ -1,6 +1,7 @@
 package dev.corral.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.corral.testkit.ApiClient;
 import dev.corral.testkit.ApiResponse;
@@ -103,7 +104,7 @@ class WorkspaceDurabilityIT {
         for (String line = reader.readLine(); line != null; line = reader.readLine()) {
             var ready = READY.matcher(line);
             if (ready.find()) {
-                Thread.ofVirtual().start(() -> drain(reader));
+                Thread.ofPlatform().daemon().start(() -> drain(reader));
                 return ready.group(1);
             }
         }
@@ -120,18 +121,16 @@ class WorkspaceDurabilityIT {
         }
     }
 
-    private static void awaitStagedBytes(Path staging, long bytes) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            try (Stream<Path> files = Files.list(staging)) {
-                long staged = files.mapToLong(WorkspaceDurabilityIT::sizeOf).sum();
-                if (staged >= bytes) {
-                    return;
-                }
-            }
-            Thread.sleep(20);
+    private static void awaitStagedBytes(Path staging, long bytes) {
+        await("the upload reaches " + bytes + " bytes in " + staging).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(20)).ignoreException(java.nio.file.NoSuchFileException.class)
+                .until(() -> stagedBytes(staging) >= bytes);
+    }
+
+    private static long stagedBytes(Path staging) throws IOException {
+        try (Stream<Path> files = Files.list(staging)) {
+            return files.mapToLong(WorkspaceDurabilityIT::sizeOf).sum();
         }
-        throw new AssertionError("the upload never reached " + bytes + " bytes in " + staging);
     }
 
     private static long sizeOf(Path file) {

@@ -23,7 +23,6 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -41,18 +40,13 @@ class WorkspaceFileTransfersTest {
     static final TestCorral corral = new TestCorral();
     private static final ApiClient admin = corral.admin;
 
+    @RegisterExtension
+    final FreshWorkspace workspace = new FreshWorkspace(corral);
     private WorkspaceFilesApi files;
 
     @BeforeEach
-    void newWorkspace() {
-        // Rate limits are per key and refill on the test clock: a minute on it fills every bucket again.
-        corral.clock.advance(Duration.ofMinutes(1));
-        files = WorkspaceFilesApi.create(admin, Map.of());
-    }
-
-    @AfterEach
-    void noDescriptorIsLeftOpenInAWorkspace() {
-        WorkspaceFilesApi.assertNothingOpenBelow(corral.dataDir.resolve("workspaces"));
+    void takeTheFreshWorkspace() {
+        files = workspace.files();
     }
 
     // Uploading

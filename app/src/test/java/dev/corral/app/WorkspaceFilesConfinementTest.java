@@ -13,11 +13,9 @@ import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,18 +34,13 @@ class WorkspaceFilesConfinementTest {
     @TempDir
     Path temp;
 
+    @RegisterExtension
+    final FreshWorkspace workspace = new FreshWorkspace(corral);
     private WorkspaceFilesApi files;
 
     @BeforeEach
-    void newWorkspace() {
-        // Rate limits are per key and refill on the test clock: a minute on it fills every bucket again.
-        corral.clock.advance(Duration.ofMinutes(1));
-        files = WorkspaceFilesApi.create(admin, Map.of());
-    }
-
-    @AfterEach
-    void noDescriptorIsLeftOpenInAWorkspace() {
-        WorkspaceFilesApi.assertNothingOpenBelow(corral.dataDir.resolve("workspaces"));
+    void takeTheFreshWorkspace() {
+        files = workspace.files();
     }
 
     // Traversal and links

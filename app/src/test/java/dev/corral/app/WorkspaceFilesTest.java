@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,18 +35,13 @@ class WorkspaceFilesTest {
     static final TestCorral corral = new TestCorral();
     private static final ApiClient admin = corral.admin;
 
+    @RegisterExtension
+    final FreshWorkspace workspace = new FreshWorkspace(corral);
     private WorkspaceFilesApi files;
 
     @BeforeEach
-    void newWorkspace() {
-        // Rate limits are per key and refill on the test clock: a minute on it fills every bucket again.
-        corral.clock.advance(Duration.ofMinutes(1));
-        files = WorkspaceFilesApi.create(admin, Map.of());
-    }
-
-    @AfterEach
-    void noDescriptorIsLeftOpenInAWorkspace() {
-        WorkspaceFilesApi.assertNothingOpenBelow(corral.dataDir.resolve("workspaces"));
+    void takeTheFreshWorkspace() {
+        files = workspace.files();
     }
 
     // Listing

@@ -45,7 +45,8 @@ class WorkspaceMountsIT {
         JsonNode sandbox = admin.get("v1/sandboxes/" + id).data();
 
         assertThat(sandbox.path("mounts")).hasSize(2);
-        assertThat(sandbox.path("mounts").get(0).path("workspaceId").asText()).isEqualTo(id(data));
+        assertThat(sandbox.path("mounts").get(0).path("workspaceId").asText()).isEqualTo(data);
+        assertThat(sandbox.path("mounts").get(0).path("resolvedWorkspaceId").asText()).isEqualTo(id(data));
         assertThat(sandbox.path("mounts").get(0).path("path").asText()).isEqualTo("/data");
         assertThat(sandbox.path("mounts").get(0).path("readOnly").asBoolean()).isTrue();
         assertThat(sandbox.path("hasWritableWorkspaceMount").asBoolean()).isTrue();
@@ -77,6 +78,9 @@ class WorkspaceMountsIT {
         ApiResponse made = admin.get("v1/workspaces/" + name);
         assertThat(made.status()).isEqualTo(200);
         assertThat(made.data().path("quotaBytes").asLong()).isEqualTo(1L << 30);
+        JsonNode shown = admin.get("v1/sandboxes/" + second).data().path("mounts").get(0);
+        assertThat(shown.path("workspaceId").asText()).as("the id as given").isEqualTo(name);
+        assertThat(shown.path("resolvedWorkspaceId").asText()).isEqualTo(made.data().path("id").asText());
     }
 
     @Test
@@ -98,8 +102,10 @@ class WorkspaceMountsIT {
 
         ApiResponse refused = admin.delete("v1/workspaces/" + workspace);
         assertThat(refused.status()).isEqualTo(409);
-        assertThat(refused.error().path("code").asText()).isEqualTo("WORKSPACE_IN_USE");
+        assertThat(refused.error().path("code").asText()).isEqualTo("invalid_state");
         assertThat(refused.error().path("message").asText()).contains(id);
+        assertThat(refused.error().path("details").path("mountedBy")).extracting(JsonNode::asText)
+                .containsExactly(id);
         assertThat(admin.get("v1/workspaces/" + workspace + "/usage").data().path("sandboxes"))
                 .extracting(JsonNode::asText).containsExactly(id);
 

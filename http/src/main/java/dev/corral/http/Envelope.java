@@ -18,16 +18,20 @@ public final class Envelope {
 
     /**
      * A page of a list: {@code hasMore} and {@code nextCursor} both in {@code meta} and at the top level, as the
-     * older and the newer RunTools docs each expect.
+     * older and the newer RunTools docs each expect. {@code nextCursor} is always written, {@code null} on the last
+     * page, so a client can loop on it without asking whether the field exists.
      */
-    public record Page(List<?> data, Meta meta, boolean hasMore, String nextCursor) {
+    public record Page(List<?> data, PageMeta meta, boolean hasMore, String nextCursor) {
     }
 
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Meta(String requestId, Boolean hasMore, String nextCursor) {
+    public record Meta(String requestId) {
         public static Meta of(String requestId) {
-            return new Meta(requestId, null, null);
+            return new Meta(requestId);
         }
+    }
+
+    /** The {@code meta} of a page: the request id and where the next page starts. */
+    public record PageMeta(String requestId, boolean hasMore, String nextCursor) {
     }
 
     public record Failure(Error error) {

@@ -50,9 +50,8 @@ public final class ErrorMapper {
             case FORBIDDEN, QUOTA_EXCEEDED -> 403;
             case NOT_FOUND -> 404;
             case METHOD_NOT_ALLOWED -> 405;
-            case CONFLICT, INVALID_STATE, WORKSPACE_IN_USE -> 409;
+            case CONFLICT, INVALID_STATE -> 409;
             case PAYLOAD_TOO_LARGE -> 413;
-            case RANGE_NOT_SATISFIABLE -> 416;
             case UNSUPPORTED_MEDIA_TYPE -> 415;
             case RATE_LIMITED -> 429;
             case INTERNAL_ERROR -> 500;
@@ -67,7 +66,7 @@ public final class ErrorMapper {
             cut(ctx, e);
             return;
         }
-        Object details = e.details().isEmpty() ? null : e.details();
+        Object details = !e.details().isEmpty() ? e.details() : !e.facts().isEmpty() ? e.facts() : null;
         if (e.retryAfter().isPresent()) {
             long millis = e.retryAfter().get().toMillis();
             ctx.header("Retry-After", Long.toString(Math.max(1, (millis + 999) / 1000)));

@@ -33,7 +33,10 @@ public final class HttpServer implements AutoCloseable {
             config.http.prefer405over404 = true;
             config.http.maxRequestSize = settings.maxBodyBytes();
             config.jsonMapper(new JavalinJackson(Json.mapper(), true));
-            config.jetty.modifyServer(server -> server.setStopTimeout(settings.shutdownGrace().toMillis()));
+            config.jetty.modifyServer(server -> {
+                server.setStopTimeout(settings.shutdownGrace().toMillis());
+                server.setErrorHandler(new JettyErrors());
+            });
             config.requestLogger.http((ctx, millis) -> {
                 concurrency.release(ctx);
                 concurrency.releaseUnusedSocket(ctx);
@@ -43,6 +46,7 @@ public final class HttpServer implements AutoCloseable {
                 MDC.remove("requestId");
             });
             config.routes.before(RequestIds::assign);
+            config.routes.before(QueryParams::requireDecodable);
             config.routes.before("/v1/*", ctx -> {
                 var principal = authenticator.authenticate(ctx);
                 rateLimiter.consume(ctx, principal);

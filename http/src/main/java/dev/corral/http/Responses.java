@@ -25,7 +25,7 @@ public final class Responses {
     /** A page of a list, its items already turned into response records. */
     public static void page(Context ctx, Page<?> page) {
         String next = page.next().map(Cursor::encode).orElse(null);
-        var meta = new Envelope.Meta(RequestIds.of(ctx), page.hasMore(), next);
+        var meta = new Envelope.PageMeta(RequestIds.of(ctx), page.hasMore(), next);
         ctx.status(200).json(new Envelope.Page(page.items(), meta, page.hasMore(), next));
     }
 }

@@ -7,7 +7,15 @@ import dev.corral.core.error.ErrorCode;
 import dev.corral.testkit.ApiClient;
 import dev.corral.testkit.ApiResponse;
 import io.javalin.Javalin;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -57,9 +65,29 @@ class ErrorMapperTest {
     }
 
     @Test
-    void everyErrorCode_hasAStatus() {
+    void everyErrorCode_answersTheStatusDocsApiMdGivesIt() throws IOException {
+        Map<String, Integer> documented = documentedCodes();
+
         for (ErrorCode code : ErrorCode.values()) {
-            assertThat(ErrorMapper.status(code)).isBetween(400, 599);
+            assertThat(code.wire()).matches("[a-z_]+");
+            assertThat(documented).as("docs/API.md lists %s", code.wire()).containsKey(code.wire());
+            assertThat(ErrorMapper.status(code)).as(code.wire()).isEqualTo(documented.get(code.wire()));
         }
+        assertThat(documented.keySet()).as("every documented code is one Corral has")
+                .containsExactlyInAnyOrderElementsOf(Arrays.stream(ErrorCode.values()).map(ErrorCode::wire).toList());
+    }
+
+    /** The rows {@code | `code` | status | when |} of the error table in docs/API.md. */
+    private static Map<String, Integer> documentedCodes() throws IOException {
+        Pattern row = Pattern.compile("^\\| `([a-z_]+)` \\| (\\d{3}) \\|");
+        Map<String, Integer> codes = new LinkedHashMap<>();
+        for (String line : Files.readAllLines(Path.of("..", "docs", "API.md"))) {
+            Matcher matcher = row.matcher(line);
+            if (matcher.find()) {
+                assertThat(codes.put(matcher.group(1), Integer.parseInt(matcher.group(2))))
+                        .as("%s is documented once", matcher.group(1)).isNull();
+            }
+        }
+        return codes;
     }
 }

@@ -35,7 +35,8 @@ import org.jdbi.v3.core.statement.StatementContext;
 public final class JdbiSandboxStore implements SandboxStore {
     private static final String SELECT = """
             SELECT id, organization_id, name, template, status, vcpus, memory_bytes, disk_bytes, pids,
-                   idle_timeout_seconds, error, created_at, last_activity_at, paused_at, stopped_at, hibernated
+                   idle_timeout_seconds, max_runtime_seconds, error, created_at, last_activity_at, paused_at,
+                   stopped_at, hibernated
             FROM sandboxes""";
     private static final String LIVE = "status NOT IN ('stopped', 'failed')";
     private static final String ACTIVE = "status IN ('creating', 'running', 'paused')";
@@ -51,11 +52,12 @@ public final class JdbiSandboxStore implements SandboxStore {
         UniqueViolation.asConflict(() -> jdbi.useTransaction(handle -> {
             handle.createUpdate("""
                             INSERT INTO sandboxes (id, organization_id, name, template, status, vcpus, memory_bytes,
-                                                   disk_bytes, pids, idle_timeout_seconds, error, created_at,
-                                                   last_activity_at, paused_at, stopped_at, hibernated)
+                                                   disk_bytes, pids, idle_timeout_seconds, max_runtime_seconds,
+                                                   error, created_at, last_activity_at, paused_at, stopped_at,
+                                                   hibernated)
                             VALUES (:id, :org, :name, :template, :status, :vcpus, :memoryBytes, :diskBytes, :pids,
-                                    :idleTimeoutSeconds, :error, :createdAt, :lastActivityAt, :pausedAt,
-                                    :stoppedAt, :hibernated)""")
+                                    :idleTimeoutSeconds, :maxRuntimeSeconds, :error, :createdAt, :lastActivityAt,
+                                    :pausedAt, :stoppedAt, :hibernated)""")
                     .bind("id", sandbox.id().toString())
                     .bind("org", sandbox.organizationId().toString())
                     .bind("name", sandbox.name().orElse(null))
@@ -66,6 +68,7 @@ public final class JdbiSandboxStore implements SandboxStore {
                     .bind("diskBytes", sandbox.resources().diskBytes())
                     .bind("pids", sandbox.resources().pids())
                     .bind("idleTimeoutSeconds", sandbox.idleTimeout().toSeconds())
+                    .bind("maxRuntimeSeconds", sandbox.maxRuntime().toSeconds())
                     .bind("error", sandbox.error().orElse(null))
                     .bind("createdAt", sandbox.createdAt().toEpochMilli())
                     .bind("lastActivityAt", sandbox.lastActivity().toEpochMilli())
@@ -74,9 +77,13 @@ public final class JdbiSandboxStore implements SandboxStore {
                     .bind("hibernated", sandbox.hibernated())
                     .execute();
             SandboxChildTables.insert(handle, sandbox);
-        }), () -> sandbox.name()
+        }), () -> nameTaken(sandbox));
+    }
+
+    private static String nameTaken(Sandbox sandbox) {
+        return sandbox.name()
                 .map(name -> "A sandbox named '" + name + "' already exists")
-                .orElse("Sandbox '" + sandbox.id() + "' already exists"));
+                .orElse("Sandbox '" + sandbox.id() + "' already exists");
     }
 
     @Override
@@ -152,6 +159,26 @@ public final class JdbiSandboxStore implements SandboxStore {
     }
 
     @Override
+    public void updateSettings(Sandbox sandbox) {
+        UniqueViolation.asConflict(() -> jdbi.useTransaction(handle -> {
+            int changed = handle.createUpdate("""
+                            UPDATE sandboxes
+                            SET name = :name, idle_timeout_seconds = :idleTimeoutSeconds,
+                                max_runtime_seconds = :maxRuntimeSeconds
+                            WHERE organization_id = :org AND id = :id""")
+                    .bind("name", sandbox.name().orElse(null))
+                    .bind("idleTimeoutSeconds", sandbox.idleTimeout().toSeconds())
+                    .bind("maxRuntimeSeconds", sandbox.maxRuntime().toSeconds())
+                    .bind("org", sandbox.organizationId().toString())
+                    .bind("id", sandbox.id().toString())
+                    .execute();
+            if (changed == 1) {
+                SandboxChildTables.replaceLabels(handle, sandbox);
+            }
+        }), () -> nameTaken(sandbox));
+    }
+
+    @Override
     public void recordActivity(SandboxId id, Instant at) {
         jdbi.useHandle(handle -> handle.createUpdate("""
                         UPDATE sandboxes SET last_activity_at = :at
@@ -181,6 +208,7 @@ public final class JdbiSandboxStore implements SandboxStore {
                 new Resources(row.getInt("vcpus"), row.getLong("memory_bytes"), row.getLong("disk_bytes"),
                         row.getInt("pids")),
                 Duration.ofSeconds(row.getLong("idle_timeout_seconds")),
+                Duration.ofSeconds(row.getLong("max_runtime_seconds")),
                 Optional.ofNullable(row.getString("error")),
                 EpochMillis.read(row, "created_at"),
                 EpochMillis.read(row, "last_activity_at"),

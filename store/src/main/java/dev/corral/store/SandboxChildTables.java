@@ -15,25 +15,28 @@ import org.jdbi.v3.core.statement.StatementContext;
 
 /**
  * A sandbox's tags, metadata, environment and mounts, kept as rows of {@code sandbox_tags}, {@code
- * sandbox_metadata}, {@code sandbox_env} and {@code sandbox_mounts}: written with the sandbox, and read for many
- * sandboxes at once in one query, so that a page costs the same two queries however long it is.
+ * sandbox_metadata}, {@code sandbox_env} and {@code sandbox_mounts}: written with the sandbox (tags and metadata
+ * replaced whole when its settings change), and read for many sandboxes at once in one query, so that a page costs
+ * the same two queries however long it is.
  */
 final class SandboxChildTables {
     /** Ids per read (each bound four times): far below the bind-parameter limits of both dialects. */
     private static final int IDS_PER_QUERY = 500;
     /**
      * The four child tables in one statement (one round trip per page instead of four), each row tagged with its
-     * kind; tags and mounts in the order they were given.
+     * kind; tags and mounts in the order they were given. A mount stored before V6 has no reference: it was named
+     * by the id it shows.
      */
     private static final String CHILDREN = """
-            SELECT sandbox_id, 't' AS kind, position, tag AS name, NULL AS value, FALSE AS read_only
+            SELECT sandbox_id, 't' AS kind, position, tag AS name, NULL AS value, FALSE AS read_only,
+                   NULL AS reference
             FROM sandbox_tags WHERE sandbox_id IN (<ids>)
             UNION ALL
-            SELECT sandbox_id, 'm', 0, key, value, FALSE FROM sandbox_metadata WHERE sandbox_id IN (<ids>)
+            SELECT sandbox_id, 'm', 0, key, value, FALSE, NULL FROM sandbox_metadata WHERE sandbox_id IN (<ids>)
             UNION ALL
-            SELECT sandbox_id, 'e', 0, name, value, FALSE FROM sandbox_env WHERE sandbox_id IN (<ids>)
+            SELECT sandbox_id, 'e', 0, name, value, FALSE, NULL FROM sandbox_env WHERE sandbox_id IN (<ids>)
             UNION ALL
-            SELECT sandbox_id, 'w', position, workspace_id, path, read_only
+            SELECT sandbox_id, 'w', position, workspace_id, path, read_only, COALESCE(workspace_ref, workspace_id)
             FROM sandbox_mounts WHERE sandbox_id IN (<ids>)
             ORDER BY sandbox_id, kind, position""";
 
@@ -42,6 +45,34 @@ final class SandboxChildTables {
 
     /** Writes the child rows of {@code sandbox}; the caller's transaction makes them one write with its row. */
     static void insert(Handle handle, Sandbox sandbox) {
+        String id = sandbox.id().toString();
+        insertLabels(handle, sandbox);
+        insertPairs(handle, "INSERT INTO sandbox_env (sandbox_id, name, value) VALUES (:id, :name, :value)",
+                id, sandbox.env());
+        if (!sandbox.mounts().isEmpty()) {
+            PreparedBatch batch = handle.prepareBatch("INSERT INTO sandbox_mounts (sandbox_id, position, "
+                    + "workspace_id, path, read_only, workspace_ref) "
+                    + "VALUES (:id, :position, :workspace, :path, :readOnly, :reference)");
+            for (int position = 0; position < sandbox.mounts().size(); position++) {
+                WorkspaceMount mount = sandbox.mounts().get(position);
+                batch.bind("id", id).bind("position", position).bind("workspace", mount.workspaceId().toString())
+                        .bind("path", mount.path()).bind("readOnly", mount.readOnly())
+                        .bind("reference", mount.reference()).add();
+            }
+            batch.execute();
+        }
+    }
+
+    /** Replaces the tags and metadata of {@code sandbox} with its own; in the caller's transaction. */
+    static void replaceLabels(Handle handle, Sandbox sandbox) {
+        for (String table : List.of("sandbox_tags", "sandbox_metadata")) {
+            handle.createUpdate("DELETE FROM " + table + " WHERE sandbox_id = :id")
+                    .bind("id", sandbox.id().toString()).execute();
+        }
+        insertLabels(handle, sandbox);
+    }
+
+    private static void insertLabels(Handle handle, Sandbox sandbox) {
         String id = sandbox.id().toString();
         if (!sandbox.tags().isEmpty()) {
             PreparedBatch batch = handle.prepareBatch(
@@ -53,23 +84,12 @@ final class SandboxChildTables {
         }
         insertPairs(handle, "INSERT INTO sandbox_metadata (sandbox_id, key, value) VALUES (:id, :name, :value)",
                 id, sandbox.metadata());
-        insertPairs(handle, "INSERT INTO sandbox_env (sandbox_id, name, value) VALUES (:id, :name, :value)",
-                id, sandbox.env());
-        if (!sandbox.mounts().isEmpty()) {
-            PreparedBatch batch = handle.prepareBatch("INSERT INTO sandbox_mounts (sandbox_id, position, "
-                    + "workspace_id, path, read_only) VALUES (:id, :position, :workspace, :path, :readOnly)");
-            for (int position = 0; position < sandbox.mounts().size(); position++) {
-                WorkspaceMount mount = sandbox.mounts().get(position);
-                batch.bind("id", id).bind("position", position).bind("workspace", mount.workspaceId().toString())
-                        .bind("path", mount.path()).bind("readOnly", mount.readOnly()).add();
-            }
-            batch.execute();
-        }
     }
 
     /**
      * {@code sandboxes}, read from their own table with no tags, metadata or environment, completed with them.
-     * Needs no transaction with that read: child rows never change after the insert that wrote them with it.
+     * Runs without a transaction with that read: a read racing a settings change may show the new tags and
+     * metadata with the row as it was before; the next read is whole.
      */
     static List<Sandbox> attach(Handle handle, List<Sandbox> sandboxes) {
         Map<String, List<String>> tags = new HashMap<>();
@@ -85,7 +105,8 @@ final class SandboxChildTables {
                     case "m" -> row.putInto(metadata);
                     case "e" -> row.putInto(env);
                     default -> mounts.computeIfAbsent(row.sandboxId(), id -> new ArrayList<>()).add(
-                            new WorkspaceMount(WorkspaceId.parse(row.name()), row.value(), row.readOnly()));
+                            new WorkspaceMount(WorkspaceId.parse(row.name()), row.value(), row.readOnly(),
+                                    row.reference()));
                 }
             });
         }
@@ -94,7 +115,7 @@ final class SandboxChildTables {
             return new Sandbox(sandbox.id(), sandbox.organizationId(), sandbox.name(), sandbox.template(),
                     sandbox.status(), tags.getOrDefault(id, List.of()), metadata.getOrDefault(id, Map.of()),
                     env.getOrDefault(id, Map.of()), mounts.getOrDefault(id, List.of()), sandbox.resources(),
-                    sandbox.idleTimeout(), sandbox.error(), sandbox.createdAt(), sandbox.lastActivity(),
+                    sandbox.idleTimeout(), sandbox.maxRuntime(), sandbox.error(), sandbox.createdAt(), sandbox.lastActivity(),
                     sandbox.pausedAt(), sandbox.stoppedAt(), sandbox.hibernated());
         }).toList();
     }
@@ -110,12 +131,14 @@ final class SandboxChildTables {
 
     /**
      * One row of a child table: a tag ({@code t}, no value), a metadata pair ({@code m}), an environment variable
-     * ({@code e}) or a mount ({@code w}: the workspace id, the path as value, and whether it is read-only).
+     * ({@code e}) or a mount ({@code w}: the workspace id, the path as value, whether it is read-only and the
+     * workspace as the client named it).
      */
-    private record ChildRow(String sandboxId, String kind, String name, String value, boolean readOnly) {
+    private record ChildRow(String sandboxId, String kind, String name, String value, boolean readOnly,
+                            String reference) {
         static ChildRow read(ResultSet row, StatementContext context) throws SQLException {
             return new ChildRow(row.getString("sandbox_id"), row.getString("kind"), row.getString("name"),
-                    row.getString("value"), row.getBoolean("read_only"));
+                    row.getString("value"), row.getBoolean("read_only"), row.getString("reference"));
         }
 
         void putInto(Map<String, Map<String, String>> pairsById) {

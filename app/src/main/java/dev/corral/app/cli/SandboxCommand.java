@@ -30,8 +30,9 @@ import picocli.CommandLine.Model.CommandSpec;
 /** {@code corral sandbox}: create sandboxes, run commands in them, pause, resume, remove, follow their logs. */
 @Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Work with sandboxes.",
         subcommands = {SandboxCommand.Create.class, SandboxCommand.ListSandboxes.class, SandboxCommand.Get.class,
-                SandboxCommand.Exec.class, SandboxCommand.Pause.class, SandboxCommand.Resume.class,
-                SandboxCommand.Remove.class, SandboxCommand.Logs.class, FilesCommand.class})
+                SandboxCommand.Update.class, SandboxCommand.Exec.class, SandboxCommand.Pause.class,
+                SandboxCommand.Resume.class, SandboxCommand.Remove.class, SandboxCommand.Logs.class,
+                FilesCommand.class})
 final class SandboxCommand {
     private static final String[] COLUMNS = {"id", "name", "status", "template", "createdAt"};
 
@@ -68,6 +69,9 @@ final class SandboxCommand {
         String disk;
         @Option(names = "--idle-timeout", description = "Seconds idle before it is paused; 0 never (default 600).")
         Long idleTimeout;
+        @Option(names = "--max-runtime", description = "Seconds from creation before it is stopped; 0 for the "
+                + "plan's maximum (default).")
+        Long maxRuntime;
         @Option(names = "--mount", paramLabel = "WORKSPACE:PATH[:ro]", description = "Mount a workspace (id, slug, "
                 + "or a new free-form slug) at PATH, read-only with :ro (repeatable).")
         List<String> mounts = List.of();
@@ -89,6 +93,7 @@ final class SandboxCommand {
             resources.values().removeIf(java.util.Objects::isNull);
             body.put("resources", resources);
             body.put("idleTimeout", idleTimeout);
+            body.put("maxRuntime", maxRuntime);
             body.values().removeIf(java.util.Objects::isNull);
             JsonNode sandbox = api.connect().call("POST", "v1/sandboxes" + (noWait ? "" : "?wait=true"), body)
                     .path("data");
@@ -160,6 +165,36 @@ final class SandboxCommand {
         @Override
         public Integer call() {
             return show("GET", "");
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a sandbox's name, tags, "
+            + "metadata, idle timeout or maximum runtime; what is not given stays.")
+    static final class Update extends OnSandbox {
+        @Option(names = "--name", description = "A new name, unique among your live sandboxes.")
+        String name;
+        @Option(names = "--tag", description = "A tag (repeatable); the tags given replace all the old ones.")
+        List<String> tags;
+        @Option(names = "--metadata", paramLabel = "KEY=VALUE", description = "A metadata pair (repeatable); the "
+                + "pairs given replace all the old ones.")
+        Map<String, String> metadata;
+        @Option(names = "--idle-timeout", description = "Seconds idle before it is paused; 0 never.")
+        Long idleTimeout;
+        @Option(names = "--max-runtime", description = "Seconds from creation before it is stopped; 0 for the "
+                + "plan's maximum.")
+        Long maxRuntime;
+
+        @Override
+        public Integer call() {
+            var body = new LinkedHashMap<String, Object>();
+            body.put("name", name);
+            body.put("tags", tags);
+            body.put("metadata", metadata);
+            body.put("idleTimeout", idleTimeout);
+            body.put("maxRuntime", maxRuntime);
+            body.values().removeIf(java.util.Objects::isNull);
+            print(spec, api, api.connect().call("PATCH", "v1/sandboxes/" + encode(sandbox), body).path("data"));
+            return 0;
         }
     }
 

@@ -131,11 +131,11 @@ final class WorkspaceCommand {
                 deleted = api.connect().call("DELETE", "v1/workspaces/" + RemoteApi.encode(workspace)
                         + (force ? "?force=true" : ""), null).path("data");
             } catch (CliException e) {
-                if (e.apiCode().filter("WORKSPACE_IN_USE"::equals).isEmpty()) {
+                if (e.apiCode().filter("invalid_state"::equals).isEmpty()) {
                     throw e;
                 }
                 throw new CliException(e.getMessage() + " (corral workspace rm " + workspace
-                        + " --force deletes it anyway)", e.exitCode(), "WORKSPACE_IN_USE");
+                        + " --force deletes it anyway)", e.exitCode(), "invalid_state");
             }
             api.report(spec, deleted.toPrettyString(), "Deleted workspace " + deleted.path("slug").asText()
                     + " (" + deleted.path("id").asText() + ").");

@@ -2,6 +2,7 @@ package dev.corral.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.app.Config;
 import dev.corral.app.ConfigLoader;
@@ -63,6 +64,14 @@ class SandboxCommandIT {
         assertThat(corral("sandbox", "resume", id).out()).contains("running");
         assertThat(corral("sandbox", "list", "--tag", "cli").out()).contains(id).contains("cli-demo");
         assertThat(corral("sandbox", "get", "cli-demo").out()).contains("running");
+        Cli.Run updated = corral("sandbox", "update", "cli-demo", "--name", "cli-renamed", "--tag", "a", "--tag", "b",
+                "--max-runtime", "3600", "--json");
+        assertThat(updated.exitCode()).as(updated.err()).isZero();
+        JsonNode renamed = new ObjectMapper().readTree(updated.out());
+        assertThat(renamed.path("name").asText()).isEqualTo("cli-renamed");
+        assertThat(renamed.path("tags")).extracting(JsonNode::asText).containsExactly("a", "b");
+        assertThat(renamed.path("maxRuntime").asLong()).isEqualTo(3600);
+        assertThat(corral("sandbox", "update", "cli-renamed", "--name", "cli-demo").exitCode()).isZero();
 
         CompletableFuture<Cli.Run> logs = CompletableFuture.supplyAsync(() -> corral("sandbox", "logs", id,
                 "--since", "600"));
@@ -87,7 +96,7 @@ class SandboxCommandIT {
         assertThat(Files.readString(copy)).isEqualTo("shared\n");
         Cli.Run inUse = corral("workspace", "rm", "cli-data");
         assertThat(inUse.exitCode()).isEqualTo(1);
-        assertThat(inUse.err()).contains("WORKSPACE_IN_USE");
+        assertThat(inUse.err()).contains("invalid_state").contains("--force");
         corral("sandbox", "rm", "cli-mount");
         assertThat(corral("workspace", "rm", "cli-data").exitCode()).isZero();
         assertThat(corral("sandbox", "create", "--mount", "no-path").exitCode()).isEqualTo(2);

@@ -233,12 +233,12 @@ class WorkspaceCommandTest {
 
     @Test
     void rm_workspaceInUse_saysSoAndPointsAtForce() throws IOException {
-        try (var inUse = new StubServer(query -> 409, query -> "{\"error\":{\"code\":\"WORKSPACE_IN_USE\","
+        try (var inUse = new StubServer(query -> 409, query -> "{\"error\":{\"code\":\"invalid_state\","
                 + "\"message\":\"Workspace data is mounted by sb_1; stop them or delete with force=true\"}}")) {
             Cli.Run run = Cli.run("workspace", "rm", "data", "--url", inUse.url(), "--api-key", ADMIN);
 
             assertThat(run.exitCode()).isEqualTo(1);
-            assertThat(run.err().strip()).isEqualTo("corral: WORKSPACE_IN_USE: Workspace data is mounted by sb_1; "
+            assertThat(run.err().strip()).isEqualTo("corral: invalid_state: Workspace data is mounted by sb_1; "
                     + "stop them or delete with force=true (corral workspace rm data --force deletes it anyway)");
         }
     }

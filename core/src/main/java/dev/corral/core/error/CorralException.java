@@ -2,23 +2,32 @@ package dev.corral.core.error;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The one exception Corral's code throws for an outcome a client should see: an {@link ErrorCode}, a message
- * meant for people, and optionally the fields at fault. Made through the static factories so that the same
- * situation always reads the same way.
+ * meant for people, and optionally the fields at fault or, for an error that is not about fields, the facts a
+ * program needs to act on it (which sandboxes hold a workspace). Made through the static factories so that the
+ * same situation always reads the same way.
  */
 public final class CorralException extends RuntimeException {
     private final ErrorCode code;
     private final List<FieldProblem> details;
+    private final Map<String, Object> facts;
     private final Duration retryAfter;
 
     private CorralException(ErrorCode code, String message, List<FieldProblem> details, Duration retryAfter,
                             Throwable cause) {
+        this(code, message, details, Map.of(), retryAfter, cause);
+    }
+
+    private CorralException(ErrorCode code, String message, List<FieldProblem> details, Map<String, ?> facts,
+                            Duration retryAfter, Throwable cause) {
         super(message, cause);
         this.code = code;
         this.details = List.copyOf(details);
+        this.facts = Map.copyOf(facts);
         this.retryAfter = retryAfter;
     }
 
@@ -32,6 +41,11 @@ public final class CorralException extends RuntimeException {
 
     public List<FieldProblem> details() {
         return details;
+    }
+
+    /** What a program needs to act on an error that is not about fields, e.g. {@code {mountedBy: [...]}}. */
+    public Map<String, Object> facts() {
+        return facts;
     }
 
     /** How long a rate-limited client should wait; present only for {@link ErrorCode#RATE_LIMITED}. */
@@ -64,6 +78,11 @@ public final class CorralException extends RuntimeException {
 
     public static CorralException invalidState(String message) {
         return new CorralException(ErrorCode.INVALID_STATE, message);
+    }
+
+    /** {@code invalid_state} with the facts that explain it, answered as the error's {@code details}. */
+    public static CorralException invalidState(String message, Map<String, ?> facts) {
+        return new CorralException(ErrorCode.INVALID_STATE, message, List.of(), facts, null, null);
     }
 
     public static CorralException forbidden(String message) {

@@ -14,6 +14,8 @@ import java.util.Optional;
  *
  * @param template     the template as the client asked for it (a RunTools name may be an alias)
  * @param idleTimeout  inactivity after which the sandbox is paused; {@link Duration#ZERO} never
+ * @param maxRuntime   how long it may run from its creation before it is stopped, within its plan's maximum;
+ *                     {@link Duration#ZERO} for no limit of its own (the plan's still applies)
  * @param lastActivity the last exec, file call or log connection; idle time counts from here
  * @param mounts       workspaces mounted into it, in the order asked for
  * @param error        why it failed, for {@link SandboxStatus#FAILED}
@@ -31,6 +33,7 @@ public record Sandbox(
         List<WorkspaceMount> mounts,
         Resources resources,
         Duration idleTimeout,
+        Duration maxRuntime,
         Optional<String> error,
         Instant createdAt,
         Instant lastActivity,
@@ -50,6 +53,7 @@ public record Sandbox(
         mounts = List.copyOf(mounts);
         Objects.requireNonNull(resources, "resources");
         Objects.requireNonNull(idleTimeout, "idleTimeout");
+        Objects.requireNonNull(maxRuntime, "maxRuntime");
         Objects.requireNonNull(error, "error");
         Objects.requireNonNull(createdAt, "createdAt");
         Objects.requireNonNull(lastActivity, "lastActivity");
@@ -59,35 +63,36 @@ public record Sandbox(
 
     public Sandbox running(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.RUNNING, tags, metadata, env, mounts, resources,
-                idleTimeout, Optional.empty(), createdAt, now, Optional.empty(), stoppedAt, false);
+                idleTimeout, maxRuntime, Optional.empty(), createdAt, now, Optional.empty(), stoppedAt, false);
     }
 
     public Sandbox paused(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.PAUSED, tags, metadata, env, mounts, resources,
-                idleTimeout, error, createdAt, lastActivity, Optional.of(now), stoppedAt, false);
+                idleTimeout, maxRuntime, error, createdAt, lastActivity, Optional.of(now), stoppedAt, false);
     }
 
     public Sandbox stopped(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, mounts, resources,
-                idleTimeout, error, createdAt, lastActivity, pausedAt, Optional.of(now), false);
+                idleTimeout, maxRuntime, error, createdAt, lastActivity, pausedAt, Optional.of(now), false);
     }
 
-    /** Stopped by the plan's maximum runtime; the reason is kept as its error. */
+    /** Stopped by its maximum runtime or its plan's; the reason is kept as its error. */
     public Sandbox expired(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, mounts, resources,
-                idleTimeout, Optional.of("stopped: the plan's maximum runtime was reached"), createdAt, lastActivity,
-                pausedAt, Optional.of(now), false);
+                idleTimeout, maxRuntime, Optional.of("stopped: the maximum runtime was reached"), createdAt,
+                lastActivity, pausedAt, Optional.of(now), false);
     }
 
     public Sandbox failed(String reason, Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.FAILED, tags, metadata, env, mounts, resources,
-                idleTimeout, Optional.of(reason), createdAt, lastActivity, pausedAt, Optional.of(now), false);
+                idleTimeout, maxRuntime, Optional.of(reason), createdAt, lastActivity, pausedAt, Optional.of(now),
+                false);
     }
 
     /** Paused still, with its processes stopped: what hibernation leaves. */
     public Sandbox asHibernated() {
         return new Sandbox(id, organizationId, name, template, status, tags, metadata, env, mounts, resources,
-                idleTimeout, error, createdAt, lastActivity, pausedAt, stoppedAt, true);
+                idleTimeout, maxRuntime, error, createdAt, lastActivity, pausedAt, stoppedAt, true);
     }
 
     /** Whether it has been paused for {@code after} at {@code now} and is not hibernated yet; zero never. */
@@ -107,8 +112,20 @@ public record Sandbox(
                 && !lastActivity.plus(idleTimeout).isAfter(now);
     }
 
-    /** Whether it has run for {@code maxRuntime} at {@code now}; a zero maximum never ends. */
-    public boolean hasOutlived(Duration maxRuntime, Instant now) {
-        return status.isActive() && !maxRuntime.isZero() && !createdAt.plus(maxRuntime).isAfter(now);
+    /**
+     * Whether it has run for the shorter of its own maximum runtime and its plan's {@code planMaxRuntime} at
+     * {@code now}; a zero maximum is no limit.
+     */
+    public boolean hasOutlived(Duration planMaxRuntime, Instant now) {
+        Duration limit = maxRuntime.isZero() || (!planMaxRuntime.isZero() && planMaxRuntime.compareTo(maxRuntime) < 0)
+                ? planMaxRuntime : maxRuntime;
+        return status.isActive() && !limit.isZero() && !createdAt.plus(limit).isAfter(now);
+    }
+
+    /** The same sandbox with the settings a client may change after creation. */
+    public Sandbox withSettings(Optional<String> newName, List<String> newTags, Map<String, String> newMetadata,
+                                Duration newIdleTimeout, Duration newMaxRuntime) {
+        return new Sandbox(id, organizationId, newName, template, status, newTags, newMetadata, env, mounts, resources,
+                newIdleTimeout, newMaxRuntime, error, createdAt, lastActivity, pausedAt, stoppedAt, hibernated);
     }
 }

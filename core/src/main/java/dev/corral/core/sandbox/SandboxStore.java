@@ -37,6 +37,13 @@ public interface SandboxStore {
      */
     void update(Sandbox sandbox);
 
+    /**
+     * Replaces the settings a client may change after creation (name, tags, metadata, idle timeout, maximum
+     * runtime) of the stored sandbox with {@code sandbox}'s, all at once; {@code conflict} when the name is another
+     * live sandbox's of the organization, and then nothing changes. Does nothing for an unknown id.
+     */
+    void updateSettings(Sandbox sandbox);
+
     /** Moves the last activity forward to {@code at}; an earlier time changes nothing. */
     void recordActivity(SandboxId id, Instant at);
 }

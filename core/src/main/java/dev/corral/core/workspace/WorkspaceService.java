@@ -1,7 +1,6 @@
 package dev.corral.core.workspace;
 
 import dev.corral.core.error.CorralException;
-import dev.corral.core.error.ErrorCode;
 import dev.corral.core.id.Slugs;
 import dev.corral.core.key.Principal;
 import dev.corral.core.page.Page;
@@ -15,6 +14,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -146,7 +146,7 @@ public final class WorkspaceService {
 
     /**
      * Deletes the record and the volume with every file on it. A workspace that a sandbox which has not stopped
-     * mounts is {@code WORKSPACE_IN_USE} unless {@code force}; forced, those sandboxes keep the files they mount
+     * mounts is {@code invalid_state} (with {@code details.mountedBy}) unless {@code force}; forced, those sandboxes keep the files they mount
      * until they stop, and nobody else can reach them.
      */
     public Workspace delete(Principal caller, String idOrSlug, boolean force) {
@@ -155,8 +155,9 @@ public final class WorkspaceService {
             Workspace workspace = get(caller, idOrSlug);
             List<String> users = mounts.sandboxesMounting(workspace.organizationId(), workspace.id());
             if (!users.isEmpty() && !force) {
-                throw new CorralException(ErrorCode.WORKSPACE_IN_USE, "Workspace " + workspace.slug()
-                        + " is mounted by " + String.join(", ", users) + "; stop them or delete with force=true");
+                throw CorralException.invalidState("Workspace " + workspace.slug() + " is mounted by "
+                        + String.join(", ", users) + "; stop them or delete with force=true",
+                        Map.of("mountedBy", users));
             }
             if (!store.delete(workspace.organizationId(), workspace.id())) {
                 throw CorralException.notFound("workspace", idOrSlug);

@@ -16,7 +16,7 @@ class SandboxTest {
     private static Sandbox running(Duration idleTimeout) {
         return new Sandbox(SandboxId.random(), OrganizationId.random(), Optional.empty(), "base",
                 SandboxStatus.CREATING, List.of(), Map.of(), Map.of(), List.of(), Resources.of(1, "128MB", "128MB"),
-                idleTimeout,
+                idleTimeout, Duration.ZERO,
                 Optional.empty(), CREATED, CREATED, Optional.empty(), Optional.empty(), false).running(CREATED);
     }
 
@@ -43,6 +43,17 @@ class SandboxTest {
         assertThat(sandbox.hasOutlived(Duration.ZERO, CREATED.plus(Duration.ofDays(999)))).isFalse();
         assertThat(sandbox.expired(CREATED).hasOutlived(Duration.ofHours(1), CREATED.plus(Duration.ofDays(1))))
                 .isFalse();
+    }
+
+    @Test
+    void hasOutlived_ownMaximum_endsItBeforeThePlansButNeverAfter() {
+        Sandbox sandbox = running(Duration.ZERO).withSettings(Optional.empty(), List.of(), Map.of(), Duration.ZERO,
+                Duration.ofMinutes(10));
+
+        assertThat(sandbox.hasOutlived(Duration.ofHours(1), CREATED.plus(Duration.ofMinutes(10)))).isTrue();
+        assertThat(sandbox.hasOutlived(Duration.ZERO, CREATED.plus(Duration.ofMinutes(10)))).isTrue();
+        assertThat(sandbox.hasOutlived(Duration.ofMinutes(5), CREATED.plus(Duration.ofMinutes(5)))).isTrue();
+        assertThat(sandbox.hasOutlived(Duration.ofHours(1), CREATED.plus(Duration.ofMinutes(9)))).isFalse();
     }
 
     @Test

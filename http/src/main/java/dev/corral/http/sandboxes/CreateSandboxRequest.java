@@ -16,6 +16,7 @@ public record CreateSandboxRequest(
         Map<String, String> env,
         ResourcesRequest resources,
         Long idleTimeout,
+        Long maxRuntime,
         List<MountRequest> mounts,
         Boolean waitForReady) {
 
@@ -31,7 +32,7 @@ public record CreateSandboxRequest(
         Optional<ResourcesRequest> r = Optional.ofNullable(resources);
         return new CreateSandbox(template, Optional.ofNullable(name), tags, metadata, env,
                 r.map(ResourcesRequest::vcpus), r.map(ResourcesRequest::memory), r.map(ResourcesRequest::disk),
-                Optional.ofNullable(idleTimeout), mounts == null ? List.of() : mounts.stream()
+                Optional.ofNullable(idleTimeout), Optional.ofNullable(maxRuntime), mounts == null ? List.of() : mounts.stream()
                         .map(mount -> mount == null ? null : new RequestedMount(mount.workspaceId(), mount.path(),
                                 Boolean.TRUE.equals(mount.readOnly())))
                         .toList());

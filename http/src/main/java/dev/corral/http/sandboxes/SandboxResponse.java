@@ -20,6 +20,7 @@ public record SandboxResponse(
         Map<String, String> metadata,
         ResourcesResponse resources,
         long idleTimeout,
+        long maxRuntime,
         List<MountResponse> mounts,
         boolean hasWritableWorkspaceMount,
         boolean hibernated,
@@ -35,8 +36,11 @@ public record SandboxResponse(
     public record ResourcesResponse(int vcpus, String memory, String disk) {
     }
 
-    /** A mounted workspace: RunTools' mount record. */
-    public record MountResponse(String workspaceId, String path, boolean readOnly) {
+    /**
+     * A mounted workspace: RunTools' mount record, {@code workspaceId} as the client gave it (UUID, slug or
+     * free-form id), and the UUID it names as {@code resolvedWorkspaceId}.
+     */
+    public record MountResponse(String workspaceId, String resolvedWorkspaceId, String path, boolean readOnly) {
     }
 
     public static SandboxResponse of(Sandbox sandbox) {
@@ -45,7 +49,8 @@ public record SandboxResponse(
                 new DataSize(sandbox.resources().diskBytes()).toString());
         return new SandboxResponse(sandbox.id().value(), sandbox.name().orElse(null), sandbox.status().wire(),
                 sandbox.template(), sandbox.template(), sandbox.tags(), sandbox.metadata(), resources,
-                sandbox.idleTimeout().toSeconds(), sandbox.mounts().stream().map(mount -> new MountResponse(
+                sandbox.idleTimeout().toSeconds(), sandbox.maxRuntime().toSeconds(),
+                sandbox.mounts().stream().map(mount -> new MountResponse(mount.reference(),
                         mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
                 sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), false, false, sandbox.error().orElse(null),
                 sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),

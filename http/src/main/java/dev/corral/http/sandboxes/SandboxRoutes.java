@@ -21,7 +21,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-/** {@code /v1/sandboxes}: create, list, get, delete, pause and resume sandboxes. */
+/** {@code /v1/sandboxes}: create, list, get, update, delete, pause and resume sandboxes. */
 public final class SandboxRoutes implements RouteGroup {
     static final Scope CREATE = new Scope("sandbox:create");
     static final Scope READ = new Scope("sandbox:read");
@@ -42,6 +42,7 @@ public final class SandboxRoutes implements RouteGroup {
         routes.get("/v1/sandboxes", this::list);
         routes.get("/v1/sandboxes/{id}", ctx -> Responses.ok(ctx, SandboxResponse.of(
                 sandboxes.get(caller(ctx, READ), ctx.pathParam("id")))));
+        routes.patch("/v1/sandboxes/{id}", this::update);
         routes.delete("/v1/sandboxes/{id}", this::delete);
         routes.post("/v1/sandboxes/{id}/pause", ctx -> Responses.ok(ctx, SandboxResponse.of(
                 sandboxes.pause(caller(ctx, WRITE), ctx.pathParam("id")))));
@@ -69,6 +70,12 @@ public final class SandboxRoutes implements RouteGroup {
         Principal caller = caller(ctx, READ);
         var page = sandboxes.list(caller, filterOf(ctx), Pagination.of(ctx));
         Responses.page(ctx, page.map(SandboxResponse::of));
+    }
+
+    private void update(Context ctx) {
+        Principal caller = caller(ctx, WRITE);
+        var body = bodies.json(ctx, UpdateSandboxRequest.class);
+        Responses.ok(ctx, SandboxResponse.of(sandboxes.update(caller, ctx.pathParam("id"), body.toCommand())));
     }
 
     private void delete(Context ctx) {

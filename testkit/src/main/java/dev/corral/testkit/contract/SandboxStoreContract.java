@@ -67,8 +67,9 @@ public abstract class SandboxStoreContract {
                 List.of("zeta", "alpha", "mid"), Map.of("team", "core", "ticket", "CR-7"),
                 Map.of("LANG", "C.UTF-8", "EMPTY", "", "QUOTED", "a 'b' \"c\"=d"),
                 List.of(new WorkspaceMount(WorkspaceId.random(), "/data", true),
-                        new WorkspaceMount(WorkspaceId.random(), "/workspace", false)),
-                new Resources(4, 8L << 30, 20L << 30, 1024), Duration.ofMinutes(15), Optional.of("out of disk"),
+                        new WorkspaceMount(WorkspaceId.random(), "/workspace", false, "my-data")),
+                new Resources(4, 8L << 30, 20L << 30, 1024), Duration.ofMinutes(15), Duration.ofHours(2),
+                Optional.of("out of disk"),
                 T0, T0.plusMillis(1), Optional.of(T0.plusMillis(2)), Optional.of(T0.plusMillis(3)), true);
 
         store.insert(sandbox);
@@ -325,14 +326,15 @@ public abstract class SandboxStoreContract {
         Sandbox stored = insert(new Draft(org, T0).name("web").tags("a").metadata(Map.of("k", "v")));
         var changed = new Sandbox(stored.id(), org, Optional.of("renamed"), "other-template", SandboxStatus.FAILED,
                 List.of("b"), Map.of("k", "changed"), Map.of("NEW", "1"), List.of(), new Resources(8, 1L << 30, 1L << 30, 64),
-                Duration.ofHours(1), Optional.of("init died"), T0.plusSeconds(100), T0.plusSeconds(5),
+                Duration.ofHours(1), Duration.ofHours(3), Optional.of("init died"), T0.plusSeconds(100), T0.plusSeconds(5),
                 Optional.of(T0.plusSeconds(6)), Optional.of(T0.plusSeconds(7)), true);
 
         store.update(changed);
 
         assertThat(store.find(org, stored.id())).contains(new Sandbox(stored.id(), org, stored.name(),
                 stored.template(), SandboxStatus.FAILED, stored.tags(), stored.metadata(), stored.env(),
-                stored.mounts(), stored.resources(), stored.idleTimeout(), Optional.of("init died"), stored.createdAt(),
+                stored.mounts(), stored.resources(), stored.idleTimeout(), stored.maxRuntime(), Optional.of("init died"),
+                stored.createdAt(),
                 T0.plusSeconds(5), Optional.of(T0.plusSeconds(6)), Optional.of(T0.plusSeconds(7)), true));
     }
 
@@ -365,6 +367,56 @@ public abstract class SandboxStoreContract {
     }
 
     @Test
+    void updateSettings_everySetting_replacesThemAndNothingElse() {
+        Sandbox stored = insert(new Draft(org, T0).name("web").tags("a", "b").metadata(Map.of("k", "v", "gone", "x"))
+                .status(SandboxStatus.PAUSED));
+        Sandbox changed = stored.withSettings(Optional.of("api"), List.of("z", "a"), Map.of("k", "changed"),
+                Duration.ofMinutes(3), Duration.ofHours(4));
+
+        store.updateSettings(changed);
+
+        assertThat(store.find(org, stored.id())).contains(changed);
+        assertThat(store.findByName(org, "api")).contains(changed);
+        assertThat(store.findByName(org, "web")).isEmpty();
+        assertThat(list(filter(Set.of(), List.of("b"), Optional.empty(), Map.of()))).isEmpty();
+    }
+
+    @Test
+    void updateSettings_emptyTagsAndNoName_clearsThem() {
+        Sandbox stored = insert(new Draft(org, T0).name("web").tags("a").metadata(Map.of("k", "v")));
+        Sandbox cleared = stored.withSettings(Optional.empty(), List.of(), Map.of(), Duration.ZERO, Duration.ZERO);
+
+        store.updateSettings(cleared);
+
+        assertThat(store.find(org, stored.id())).contains(cleared);
+    }
+
+    @Test
+    void updateSettings_nameOfAnotherLiveSandbox_throwsConflictAndChangesNothing() {
+        insert(new Draft(org, T0).name("taken"));
+        Sandbox other = insert(new Draft(org, T0.plusSeconds(1)).name("mine").tags("a"));
+
+        assertThatThrownBy(() -> store.updateSettings(other.withSettings(Optional.of("taken"), List.of("b"),
+                Map.of(), other.idleTimeout(), other.maxRuntime())))
+                .isInstanceOfSatisfying(CorralException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.CONFLICT));
+        assertThat(store.find(org, other.id())).contains(other);
+    }
+
+    @Test
+    void updateSettings_otherOrganizationsSandbox_storesNothing() {
+        Sandbox stored = insert(new Draft(org, T0).name("web").tags("a"));
+        var foreign = new Sandbox(stored.id(), newOrganization(), Optional.of("stolen"), stored.template(),
+                stored.status(), List.of("x"), Map.of(), Map.of(), List.of(), stored.resources(), stored.idleTimeout(),
+                stored.maxRuntime(), stored.error(), stored.createdAt(), stored.lastActivity(), stored.pausedAt(),
+                stored.stoppedAt(), stored.hibernated());
+
+        store.updateSettings(foreign);
+
+        assertThat(store.find(org, stored.id())).contains(stored);
+    }
+
+    @Test
     void recordActivity_laterTime_movesForward() {
         Sandbox sandbox = insert(new Draft(org, T0));
 
@@ -391,7 +443,8 @@ public abstract class SandboxStoreContract {
 
         assertThat(store.find(org, sandbox.id())).contains(new Sandbox(sandbox.id(), org, sandbox.name(),
                 sandbox.template(), sandbox.status(), sandbox.tags(), sandbox.metadata(), sandbox.env(),
-                sandbox.mounts(), sandbox.resources(), sandbox.idleTimeout(), sandbox.error(), sandbox.createdAt(), T0.plusSeconds(2),
+                sandbox.mounts(), sandbox.resources(), sandbox.idleTimeout(), sandbox.maxRuntime(), sandbox.error(),
+                sandbox.createdAt(), T0.plusSeconds(2),
                 sandbox.pausedAt(), sandbox.stoppedAt(), sandbox.hibernated()));
     }
 
@@ -516,7 +569,8 @@ public abstract class SandboxStoreContract {
 
         Sandbox build() {
             return new Sandbox(SandboxId.random(), organizationId, name, template, status, tags, metadata, Map.of(),
-                    mounts, Resources.of(1, "512MB", "1GB"), idleTimeout, Optional.empty(), createdAt, createdAt,
+                    mounts, Resources.of(1, "512MB", "1GB"), idleTimeout, Duration.ZERO, Optional.empty(), createdAt,
+                    createdAt,
                     Optional.empty(), Optional.empty(), false);
         }
     }

@@ -30,7 +30,7 @@ public record ByteRange(OptionalLong first, OptionalLong last) {
         }
     }
 
-    /** The bytes of a file of {@code size} bytes this range covers; empty when it covers none (HTTP 416). */
+    /** The bytes of a file of {@code size} bytes this range covers; empty when it covers none (HTTP would say 416; Corral answers bad_request). */
     public Optional<Slice> resolve(long size) {
         if (first.isPresent()) {
             long from = first.getAsLong();

@@ -1,7 +1,6 @@
 package dev.corral.core.sandbox.files;
 
 import dev.corral.core.error.CorralException;
-import dev.corral.core.error.ErrorCode;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
@@ -47,10 +46,13 @@ public final class FileRead implements AutoCloseable {
         return slice.map(ByteRange.Slice::length).orElse(0L);
     }
 
-    /** {@code range_not_satisfiable}, for a read whose range held none of the file. */
+    /**
+     * {@code bad_request}, for a read whose range held none of the file: HTTP would say 416, but the closed list
+     * of error codes (DECISIONS.md) has none for it, and the message and {@code Content-Range} give the size.
+     */
     public CorralException unsatisfiable() {
-        return new CorralException(ErrorCode.RANGE_NOT_SATISFIABLE,
-                "The requested range is beyond the end of the file, which has " + size + " bytes");
+        return CorralException.badRequest(
+                "Range: the requested range is beyond the end of the file, which has " + size + " bytes");
     }
 
     /**

@@ -14,11 +14,12 @@ import java.util.Optional;
  * @param memory             e.g. {@code 512MB}; absent for the default
  * @param disk               e.g. {@code 10GB}; absent for the default
  * @param idleTimeoutSeconds 0 for never; absent for the default (600)
+ * @param maxRuntimeSeconds  0 or absent for no limit of its own (the plan's maximum still applies)
  */
 public record CreateSandbox(String template, Optional<String> name, List<String> tags, Map<String, String> metadata,
                             Map<String, String> env, Optional<Integer> vcpus, Optional<String> memory,
                             Optional<String> disk, Optional<Long> idleTimeoutSeconds,
-                            List<RequestedMount> mounts) {
+                            Optional<Long> maxRuntimeSeconds, List<RequestedMount> mounts) {
     public CreateSandbox {
         Objects.requireNonNull(name, "name");
         tags = tags == null ? List.of() : tags;
@@ -29,5 +30,6 @@ public record CreateSandbox(String template, Optional<String> name, List<String>
         Objects.requireNonNull(memory, "memory");
         Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(idleTimeoutSeconds, "idleTimeoutSeconds");
+        Objects.requireNonNull(maxRuntimeSeconds, "maxRuntimeSeconds");
     }
 }

@@ -7,6 +7,7 @@ import dev.corral.core.plan.PlanLimits;
 import dev.corral.core.sandbox.EnvironmentNames;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Resources;
+import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,9 +19,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * What a sandbox request must satisfy: well-formed fields ({@code validation_failed}, naming each field at fault)
- * and the caller's plan ({@code quota_exceeded}). Defaults follow the RunTools docs: 2 vCPUs, 1GB of memory, a 2GB
- * disk, and a 600 s idle timeout.
+ * What a sandbox request, or a change to a sandbox's settings, must satisfy: well-formed fields
+ * ({@code validation_failed}, naming each field at fault) and the caller's plan ({@code quota_exceeded}). Defaults
+ * follow the RunTools docs: 2 vCPUs, 1GB of memory, a 2GB disk, and a 600 s idle timeout.
  */
 public final class SandboxRules {
     static final int DEFAULT_VCPUS = 2;
@@ -35,6 +36,11 @@ public final class SandboxRules {
     private static final int MAX_METADATA = 50;
     private static final int MAX_METADATA_LENGTH = 512;
     private static final int MAX_MOUNTS = 10;
+    /**
+     * The longest idle timeout or maximum runtime, a year, even on a plan without caps: a larger one would overflow
+     * the instant the reaper computes from it, and "never" is written 0.
+     */
+    private static final long MAX_DURATION_SECONDS = 365L * 24 * 3600;
     /** Where a workspace may not go: what the sandbox's own system lives in, and what runc mounts itself. */
     private static final List<String> SYSTEM_PATHS = List.of("/proc", "/sys", "/dev", "/etc", "/usr", "/bin",
             "/sbin", "/boot", "/run");
@@ -45,7 +51,7 @@ public final class SandboxRules {
     /** A sandbox request checked and completed with defaults. */
     record Checked(Optional<String> name, String template, List<String> tags, Map<String, String> metadata,
                    Map<String, String> env, List<RequestedMount> mounts, Resources resources,
-                   Duration idleTimeout) {
+                   Duration idleTimeout, Duration maxRuntime) {
     }
 
     static Checked check(CreateSandbox request, Set<String> templates, PlanLimits plan) {
@@ -56,12 +62,7 @@ public final class SandboxRules {
             problems.add(new FieldProblem("template", "unknown template '" + request.template() + "'; available: "
                     + String.join(", ", templates)));
         }
-        request.name().ifPresent(name -> {
-            if (!NAME.matcher(name).matches() || SandboxId.isId(name)) {
-                problems.add(new FieldProblem("name", "must be 1 to 63 of letters, digits, '.', '_' and '-', "
-                        + "starting with a letter or digit, and not shaped like a sandbox id"));
-            }
-        });
+        request.name().ifPresent(name -> checkName(name, problems));
         checkTags(request.tags(), problems);
         checkMetadata(request.metadata(), problems);
         EnvironmentNames.check("env", request.env(), problems);
@@ -73,18 +74,41 @@ public final class SandboxRules {
         long memory = size("resources.memory", request.memory().orElse(DEFAULT_MEMORY), Resources.MIN_MEMORY_BYTES,
                 problems);
         long disk = size("resources.disk", request.disk().orElse(DEFAULT_DISK), Resources.MIN_DISK_BYTES, problems);
-        long idleSeconds = request.idleTimeoutSeconds().orElse(DEFAULT_IDLE_TIMEOUT_SECONDS);
-        if (idleSeconds < 0) {
-            problems.add(new FieldProblem("idleTimeout", "must be 0 (never) or a number of seconds"));
-        }
+        Duration idleTimeout = idleTimeout(request.idleTimeoutSeconds().orElse(DEFAULT_IDLE_TIMEOUT_SECONDS),
+                problems);
+        Duration maxRuntime = maxRuntime(request.maxRuntimeSeconds().orElse(0L), problems);
         if (!problems.isEmpty()) {
             throw CorralException.invalid(problems);
         }
         var resources = new Resources(vcpus, memory, disk, Resources.DEFAULT_PIDS);
-        Duration idleTimeout = Duration.ofSeconds(idleSeconds);
-        checkPlan(resources, idleTimeout, plan);
+        checkPlan(resources, plan);
+        checkIdleTimeoutCap(idleTimeout, plan);
+        checkMaxRuntimeCap(maxRuntime, plan);
         return new Checked(request.name(), request.template(), List.copyOf(request.tags()),
-                Map.copyOf(request.metadata()), Map.copyOf(request.env()), mounts, resources, idleTimeout);
+                Map.copyOf(request.metadata()), Map.copyOf(request.env()), mounts, resources, idleTimeout,
+                maxRuntime);
+    }
+
+    /**
+     * {@code current} with the settings {@code update} gives, each checked as on create. Only the durations the
+     * update gives are held against the plan's caps, so a sandbox made under a larger plan can still be renamed.
+     */
+    static Sandbox applyUpdate(Sandbox current, UpdateSandbox update, PlanLimits plan) {
+        var problems = new ArrayList<FieldProblem>();
+        update.name().ifPresent(name -> checkName(name, problems));
+        update.tags().ifPresent(tags -> checkTags(tags, problems));
+        update.metadata().ifPresent(metadata -> checkMetadata(metadata, problems));
+        Optional<Duration> idleTimeout = update.idleTimeoutSeconds().map(seconds -> idleTimeout(seconds, problems));
+        Optional<Duration> maxRuntime = update.maxRuntimeSeconds().map(seconds -> maxRuntime(seconds, problems));
+        if (!problems.isEmpty()) {
+            throw CorralException.invalid(problems);
+        }
+        idleTimeout.ifPresent(timeout -> checkIdleTimeoutCap(timeout, plan));
+        maxRuntime.ifPresent(runtime -> checkMaxRuntimeCap(runtime, plan));
+        return current.withSettings(update.name().or(current::name),
+                update.tags().map(List::copyOf).orElse(current.tags()),
+                update.metadata().map(Map::copyOf).orElse(current.metadata()),
+                idleTimeout.orElse(current.idleTimeout()), maxRuntime.orElse(current.maxRuntime()));
     }
 
     /**
@@ -140,7 +164,31 @@ public final class SandboxRules {
         return system ? Optional.empty() : Optional.of(normalized);
     }
 
-    private static void checkPlan(Resources resources, Duration idleTimeout, PlanLimits plan) {
+    private static void checkName(String name, List<FieldProblem> problems) {
+        if (!NAME.matcher(name).matches() || SandboxId.isId(name)) {
+            problems.add(new FieldProblem("name", "must be 1 to 63 of letters, digits, '.', '_' and '-', "
+                    + "starting with a letter or digit, and not shaped like a sandbox id"));
+        }
+    }
+
+    private static Duration idleTimeout(long seconds, List<FieldProblem> problems) {
+        return duration("idleTimeout", seconds, "0 (never)", problems);
+    }
+
+    private static Duration maxRuntime(long seconds, List<FieldProblem> problems) {
+        return duration("maxRuntime", seconds, "0 (the plan's maximum)", problems);
+    }
+
+    private static Duration duration(String field, long seconds, String zero, List<FieldProblem> problems) {
+        if (seconds < 0 || seconds > MAX_DURATION_SECONDS) {
+            problems.add(new FieldProblem(field, "must be " + zero + " or a number of seconds up to "
+                    + MAX_DURATION_SECONDS + " (a year)"));
+            return Duration.ZERO;
+        }
+        return Duration.ofSeconds(seconds);
+    }
+
+    private static void checkPlan(Resources resources, PlanLimits plan) {
         if (resources.vcpus() > plan.maxVcpus()) {
             throw CorralException.quotaExceeded("resources.vcpus: your plan allows at most " + plan.maxVcpus());
         }
@@ -152,9 +200,21 @@ public final class SandboxRules {
             throw CorralException.quotaExceeded("resources.disk: your plan allows at most "
                     + new DataSize(plan.maxDiskBytes()));
         }
+    }
+
+    private static void checkIdleTimeoutCap(Duration idleTimeout, PlanLimits plan) {
         Duration cap = plan.maxIdleTimeout();
         if (!cap.isZero() && (idleTimeout.isZero() || idleTimeout.compareTo(cap) > 0)) {
             throw CorralException.quotaExceeded("idleTimeout: your plan allows at most " + cap.toSeconds()
+                    + " seconds");
+        }
+    }
+
+    /** A sandbox's own maximum runtime may be shorter than its plan's, never longer; zero leaves the plan's. */
+    private static void checkMaxRuntimeCap(Duration maxRuntime, PlanLimits plan) {
+        Duration cap = plan.maxRuntime();
+        if (!cap.isZero() && maxRuntime.compareTo(cap) > 0) {
+            throw CorralException.quotaExceeded("maxRuntime: your plan allows at most " + cap.toSeconds()
                     + " seconds");
         }
     }

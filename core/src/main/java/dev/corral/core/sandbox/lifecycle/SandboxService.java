@@ -87,7 +87,8 @@ public final class SandboxService implements AutoCloseable {
         Instant now = clock.instant();
         var sandbox = new Sandbox(SandboxId.random(), caller.organizationId(), checked.name(), checked.template(),
                 SandboxStatus.CREATING, checked.tags(), checked.metadata(), checked.env(), mounts, checked.resources(),
-                checked.idleTimeout(), Optional.empty(), now, now, Optional.empty(), Optional.empty(), false);
+                checked.idleTimeout(), checked.maxRuntime(), Optional.empty(), now, now, Optional.empty(),
+                Optional.empty(), false);
         ReentrantLock organizationLock = creating.computeIfAbsent(caller.organizationId(), k -> new ReentrantLock());
         organizationLock.lock();
         try {
@@ -113,7 +114,7 @@ public final class SandboxService implements AutoCloseable {
             RequestedMount mount = mounts.get(i);
             resolved.add(new WorkspaceMount(
                     workspaces.resolveForMount(caller, "mounts[" + i + "].workspaceId", mount.workspace()),
-                    mount.path(), mount.readOnly()));
+                    mount.path(), mount.readOnly(), mount.workspace()));
         }
         return resolved;
     }
@@ -173,6 +174,21 @@ public final class SandboxService implements AutoCloseable {
                 ? store.find(caller.organizationId(), new SandboxId(idOrName))
                 : store.findByName(caller.organizationId(), idOrName);
         return found.orElseThrow(() -> CorralException.notFound("sandbox", idOrName));
+    }
+
+    /**
+     * Changes the name, tags, metadata, idle timeout or maximum runtime of the caller's sandbox (by id or name),
+     * checked as on create; {@code conflict} when the new name is another live sandbox's. Runs under the sandbox's
+     * lock, so it never interleaves with a transition; it changes no status, whatever the status is.
+     */
+    public Sandbox update(Principal caller, String idOrName, UpdateSandbox update) {
+        Sandbox found = get(caller, idOrName);
+        PlanLimits plan = plans.of(caller.organization().tier());
+        return locks.with(found.id(), () -> {
+            Sandbox updated = SandboxRules.applyUpdate(reload(found), update, plan);
+            store.updateSettings(updated);
+            return reload(updated);
+        });
     }
 
     public Page<Sandbox> list(Principal caller, SandboxFilter filter, PageRequest page) {

@@ -10,6 +10,9 @@ import dev.corral.core.plan.PlanLimits;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Resources;
+import dev.corral.core.sandbox.Sandbox;
+import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxStatus;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +26,12 @@ class SandboxRulesTest {
 
     private static CreateSandbox request(Optional<Integer> vcpus, Optional<String> memory, Optional<Long> idle) {
         return new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), vcpus, memory,
-                Optional.empty(), idle, List.of());
+                Optional.empty(), idle, Optional.empty(), List.of());
     }
 
     private static CreateSandbox mounting(RequestedMount... mounts) {
         return new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), List.of(mounts));
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(mounts));
     }
 
     @Test
@@ -57,14 +60,14 @@ class SandboxRulesTest {
     @Test
     void check_severalBadFields_namesEveryOne() {
         var bad = new CreateSandbox("nope", Optional.of("-x"), List.of(""), Map.of(), Map.of("9", "v"),
-                Optional.of(0), Optional.of("lots"), Optional.of("1KB"), Optional.of(-1L),
+                Optional.of(0), Optional.of("lots"), Optional.of("1KB"), Optional.of(-1L), Optional.of(-5L),
                 List.of(new RequestedMount("", "relative", false)));
 
         assertThatThrownBy(() -> SandboxRules.check(bad, TEMPLATES, FREE))
                 .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.details())
                         .extracting(p -> p.field())
                         .containsExactlyInAnyOrder("template", "name", "tags[0]", "env.9", "resources.vcpus",
-                                "resources.memory", "resources.disk", "idleTimeout", "mounts[0].workspaceId",
+                                "resources.memory", "resources.disk", "idleTimeout", "maxRuntime", "mounts[0].workspaceId",
                                 "mounts[0].path"));
     }
 
@@ -83,5 +86,76 @@ class SandboxRulesTest {
         }
         assertThatThrownBy(() -> SandboxRules.check(mounting(new RequestedMount("a", "/x", false),
                 new RequestedMount("b", "/x/", false)), TEMPLATES, FREE)).hasMessageContaining("mounts[1].path");
+    }
+
+    @Test
+    void check_maxRuntime_mayBeShorterThanThePlansNeverLonger() {
+        var shorter = new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(600L), List.of());
+        var longer = new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(3601L), List.of());
+
+        assertThat(SandboxRules.check(shorter, TEMPLATES, FREE).maxRuntime()).isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> SandboxRules.check(longer, TEMPLATES, FREE))
+                .isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED);
+                    assertThat(e.getMessage()).startsWith("maxRuntime");
+                });
+    }
+
+    @Test
+    void applyUpdate_givenFields_replaceThoseOnly() {
+        Sandbox current = sandbox();
+
+        Sandbox updated = SandboxRules.applyUpdate(current, new UpdateSandbox(Optional.of("renamed"),
+                Optional.of(List.of("x")), Optional.empty(), Optional.of(60L), Optional.empty()), FREE);
+
+        assertThat(updated).isEqualTo(current.withSettings(Optional.of("renamed"), List.of("x"), current.metadata(),
+                Duration.ofSeconds(60), current.maxRuntime()));
+    }
+
+    @Test
+    void applyUpdate_badFields_namesEveryOne() {
+        var bad = new UpdateSandbox(Optional.of("sandbox-abcdefghijkl"), Optional.of(List.of("")),
+                Optional.of(Map.of("k", "v".repeat(600))), Optional.of(-1L), Optional.of(-1L));
+
+        assertThatThrownBy(() -> SandboxRules.applyUpdate(sandbox(), bad, FREE))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.details())
+                        .extracting(p -> p.field())
+                        .containsExactlyInAnyOrder("name", "tags[0]", "metadata.k", "idleTimeout", "maxRuntime"));
+    }
+
+    @Test
+    void applyUpdate_durationsPastAYear_areRefusedEvenWithoutPlanCaps() {
+        PlanLimits enterprise = Plans.defaults(6000, 1000).of(Tier.ENTERPRISE);
+        var huge = new UpdateSandbox(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.of(Long.MAX_VALUE), Optional.of(366L * 24 * 3600));
+
+        assertThatThrownBy(() -> SandboxRules.applyUpdate(sandbox(), huge, enterprise))
+                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.details())
+                        .extracting(p -> p.field()).containsExactlyInAnyOrder("idleTimeout", "maxRuntime"));
+    }
+
+    @Test
+    void applyUpdate_durationsBeyondThePlan_areQuotaExceeded() {
+        for (var update : List.of(
+                new UpdateSandbox(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(0L),
+                        Optional.empty()),
+                new UpdateSandbox(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                        Optional.of(7200L)))) {
+            assertThatThrownBy(() -> SandboxRules.applyUpdate(sandbox(), update, FREE))
+                    .isInstanceOfSatisfying(CorralException.class,
+                            e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
+        }
+    }
+
+    private static Sandbox sandbox() {
+        var checked = SandboxRules.check(request(Optional.empty(), Optional.empty(), Optional.empty()), TEMPLATES,
+                FREE);
+        var now = java.time.Instant.parse("2026-01-01T00:00:00Z");
+        return new Sandbox(SandboxId.random(), dev.corral.core.org.OrganizationId.random(), Optional.of("box"),
+                "base", SandboxStatus.RUNNING, List.of("a"), Map.of("k", "v"), Map.of(), List.of(),
+                checked.resources(), checked.idleTimeout(), checked.maxRuntime(), Optional.empty(), now, now,
+                Optional.empty(), Optional.empty(), false);
     }
 }
