@@ -30,6 +30,7 @@ import dev.corral.http.sandboxes.SandboxFileRoutes;
 import dev.corral.http.sandboxes.SandboxRoutes;
 import dev.corral.http.workspaces.WorkspaceFileRoutes;
 import dev.corral.http.workspaces.WorkspaceRoutes;
+import dev.corral.runtime.oci.guest.ShellSandboxFileSystem;
 import dev.corral.store.Database;
 import dev.corral.store.JdbiApiKeyStore;
 import dev.corral.store.JdbiOrganizationStore;
@@ -95,8 +96,9 @@ public final class CorralServer implements AutoCloseable {
                 workspaces::resolveForMount, clock);
         var work = new SandboxWork();
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
-        var files = new SandboxFiles(sandboxes, local.runtime(), work, plans);
-        this.watches = new SandboxFileWatches(sandboxes, local.runtime(), work, clock);
+        var fileSystem = new ShellSandboxFileSystem(local.runtime(), clock);
+        var files = new SandboxFiles(sandboxes, fileSystem, work, plans);
+        this.watches = new SandboxFileWatches(sandboxes, fileSystem, work);
         var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans,
                 config.hibernateAfter());
         // Before the sandboxes: those that start again bind their workspaces' files.

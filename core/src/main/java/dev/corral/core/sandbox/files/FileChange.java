@@ -30,11 +30,13 @@ public record FileChange(Type type, String path, Optional<String> oldPath, Insta
         }
     }
 
-    static FileChange of(Type type, String path, Instant at) {
+    /** A change of {@code type}, other than a rename, to {@code path} at {@code at}. */
+    public static FileChange of(Type type, String path, Instant at) {
         return new FileChange(type, path, Optional.empty(), at);
     }
 
-    static FileChange renamed(String oldPath, String path, Instant at) {
+    /** {@code oldPath} renamed to {@code path} at {@code at}. */
+    public static FileChange renamed(String oldPath, String path, Instant at) {
         return new FileChange(Type.RENAMED, path, Optional.of(oldPath), at);
     }
 }

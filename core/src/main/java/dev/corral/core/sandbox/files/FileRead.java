@@ -2,12 +2,15 @@ package dev.corral.core.sandbox.files;
 
 import dev.corral.core.error.CorralException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Optional;
 
 /**
  * A file being read from a sandbox: its size, the bytes that will be sent, and those bytes, streamed. The caller
- * must close it (which ends the read in the sandbox if it still runs).
+ * must close it (which ends the read in the sandbox if it still runs). Its content ends where the sandbox's
+ * answer ends: a failure in the sandbox is thrown by the content's read, never taken for the end of the file.
  *
  * <p>Threading: one thread transfers and closes it.
  */
@@ -17,9 +20,14 @@ public final class FileRead implements AutoCloseable {
     private final long size;
     private final boolean ranged;
     private final Optional<ByteRange.Slice> slice;
-    private final SandboxOutput content;
+    private final InputStream content;
 
-    FileRead(long size, boolean ranged, Optional<ByteRange.Slice> slice, SandboxOutput content) {
+    /**
+     * @param ranged  whether a byte range was asked for
+     * @param slice   the bytes {@code content} holds, empty when the range held none of the file
+     * @param content the bytes of {@code slice}, streamed from the sandbox; closing it ends the read there
+     */
+    public FileRead(long size, boolean ranged, Optional<ByteRange.Slice> slice, InputStream content) {
         this.size = size;
         this.ranged = ranged;
         this.slice = slice;
@@ -79,8 +87,17 @@ public final class FileRead implements AutoCloseable {
         }
     }
 
+    /** This read, releasing with {@code release} once its content is closed (see {@link ReleasingInput}). */
+    FileRead whenClosed(Runnable release) {
+        return new FileRead(size, ranged, slice, new ReleasingInput(content, release));
+    }
+
     @Override
     public void close() {
-        content.close();
+        try {
+            content.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

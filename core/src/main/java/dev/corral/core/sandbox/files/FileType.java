@@ -16,13 +16,4 @@ public enum FileType {
     public String wire() {
         return wire;
     }
-
-    /** The type of {@code find -printf %y}'s letter. */
-    static FileType ofFindLetter(String letter) {
-        return switch (letter) {
-            case "d" -> DIRECTORY;
-            case "l" -> SYMLINK;
-            default -> FILE;
-        };
-    }
 }

@@ -2,42 +2,33 @@ package dev.corral.core.sandbox.files;
 
 import dev.corral.core.key.Principal;
 import dev.corral.core.sandbox.SandboxId;
-import dev.corral.core.sandbox.SandboxRuntime;
-import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Watches of directories in sandboxes ({@link FileWatch}): starts them, and ends them when their sandbox is
  * deleted or stopped for good, or the server stops. Like every file operation, a watch resumes a paused sandbox
- * and runs inside it, as its root, with the client's path as an argument (see {@link SandboxFiles}). A running
- * watch counts as work in its sandbox ({@link SandboxWork}), so the idle reaper never pauses a watched sandbox;
- * its end is recorded as activity.
+ * and is then the runtime's ({@link SandboxFileSystem#watch}). A running watch counts as work in its sandbox
+ * ({@link SandboxWork}), so the idle reaper never pauses a watched sandbox; its end is recorded as activity.
  *
  * <p>Threading: any request thread may call {@link #watch}; running watches are kept in a concurrent map, and each
- * removes itself from its pump's thread when its watcher has ended.
+ * removes itself, on the watch's own thread, when its watcher has stopped.
  */
 public final class SandboxFileWatches implements AutoCloseable {
-    /** A watch ends with its socket or its sandbox; this only bounds a watcher that everyone forgot. */
-    private static final Duration WATCH_TIMEOUT = Duration.ofDays(365);
     private static final Duration STOP_WAIT = Duration.ofSeconds(10);
 
     private final SandboxService sandboxes;
-    private final SandboxRuntime runtime;
+    private final SandboxFileSystem fileSystem;
     private final SandboxWork work;
-    private final InstantSource clock;
     private final ConcurrentHashMap<FileWatch, SandboxId> running = new ConcurrentHashMap<>();
 
-    public SandboxFileWatches(SandboxService sandboxes, SandboxRuntime runtime, SandboxWork work,
-                              InstantSource clock) {
+    public SandboxFileWatches(SandboxService sandboxes, SandboxFileSystem fileSystem, SandboxWork work) {
         this.sandboxes = sandboxes;
-        this.runtime = runtime;
+        this.fileSystem = fileSystem;
         this.work = work;
-        this.clock = clock;
         sandboxes.onDeleted(this::forget);
     }
 
@@ -48,22 +39,22 @@ public final class SandboxFileWatches implements AutoCloseable {
      */
     public FileWatch watch(Principal caller, String sandbox, SandboxPath path, boolean recursive) {
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
-        var spec = new ExecSpec(FileScripts.WATCH, "/", FileScripts.ENV, WATCH_TIMEOUT, Long.MAX_VALUE,
-                List.of(path.value(), recursive ? "1" : "0"));
         SandboxWork.Piece piece = work.begin(id);
+        FileWatch watch;
         try {
-            var watch = new FileWatch(path, runtime.exec(id, spec), WATCH_TIMEOUT, clock, ended -> {
-                running.remove(ended);
-                piece.close();
-                sandboxes.recordActivity(id);
-            });
-            running.put(watch, id);
-            watch.start();
-            return watch;
+            watch = fileSystem.watch(id, path, recursive);
         } catch (RuntimeException e) {
             piece.close();
             throw e;
         }
+        // In the map before the action that removes it is given, which runs at once for a watch already stopped.
+        running.put(watch, id);
+        watch.whenStopped(() -> {
+            running.remove(watch);
+            piece.close();
+            sandboxes.recordActivity(id);
+        });
+        return watch;
     }
 
     private void forget(SandboxId id) {

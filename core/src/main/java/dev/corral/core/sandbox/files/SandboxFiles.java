@@ -6,23 +6,14 @@ import dev.corral.core.io.LimitedInput;
 import dev.corral.core.key.Principal;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.SandboxId;
-import dev.corral.core.sandbox.SandboxRuntime;
-import dev.corral.core.sandbox.exec.ExecEvent;
-import dev.corral.core.sandbox.exec.ExecResult;
-import dev.corral.core.sandbox.exec.ExecSpec;
-import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
@@ -30,16 +21,12 @@ import java.util.regex.Pattern;
  * several at once, download a directory as a tar archive. A paused sandbox is resumed first; any file call is
  * activity.
  *
- * <p>Implementation notes. Nothing here touches the host's filesystem. Every operation is one of the small fixed
- * scripts of {@link FileScripts}, run inside the sandbox through the runtime's exec as the sandbox's root, in its
- * own mount namespace and root filesystem, with the client's paths as positional arguments. So {@code ..},
- * absolute symlinks, {@code /proc/1/root} and links swapped while an operation runs all resolve inside the
- * sandbox, by its kernel, and what is written belongs to the sandbox's root (an unprivileged uid on the host).
- * Contents stream through the exec's standard input and output, a chunk at a time. A write goes to a temporary
- * file beside its target and is renamed over it at the end, so an upload cut short (too large, the client gone,
- * the sandbox's disk full) never replaces the old file; the temporary file is then removed by a second script,
- * as the first may have been killed. Each operation counts as work in its sandbox ({@link SandboxWork}) so the
- * idle reaper never pauses it midway, and its end is recorded as activity. File contents never go to the logs.
+ * <p>Implementation notes. Nothing here touches a sandbox's files: this service checks the caller, the request
+ * and the plan's limits, makes sure the sandbox runs, and hands the operation to the runtime's
+ * {@link SandboxFileSystem}, which resolves paths inside the sandbox and streams contents a chunk at a time. Each
+ * operation counts as work in its sandbox ({@link SandboxWork}) so the idle reaper never pauses it midway, and
+ * its end is recorded as activity; a streamed read or download ends when its stream is closed. File contents
+ * never go to the logs.
  *
  * <p>Threading: any request thread may call any method; each blocks its caller for the operation, and a streamed
  * read or download until the returned stream is closed.
@@ -50,20 +37,16 @@ public final class SandboxFiles {
     /** The deepest a listing goes, and how deep a recursive one goes when no depth is given. */
     public static final int MAX_LIST_DEPTH = 10;
 
-    private static final Duration TRANSFER_TIMEOUT = Duration.ofMinutes(30);
-    private static final Duration OPERATION_TIMEOUT = Duration.ofMinutes(5);
-    private static final long ENTRY_OUTPUT_BYTES = 1L << 20;
-    private static final long LISTING_OUTPUT_BYTES = 64L << 20;
     private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
 
     private final SandboxService sandboxes;
-    private final SandboxRuntime runtime;
+    private final SandboxFileSystem fileSystem;
     private final SandboxWork work;
     private final Plans plans;
 
-    public SandboxFiles(SandboxService sandboxes, SandboxRuntime runtime, SandboxWork work, Plans plans) {
+    public SandboxFiles(SandboxService sandboxes, SandboxFileSystem fileSystem, SandboxWork work, Plans plans) {
         this.sandboxes = sandboxes;
-        this.runtime = runtime;
+        this.fileSystem = fileSystem;
         this.work = work;
         this.plans = plans;
     }
@@ -78,18 +61,11 @@ public final class SandboxFiles {
     public FileRead read(Principal caller, String sandbox, SandboxPath path, Optional<ByteRange> range)
             throws IOException {
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
-        var slice = new PendingInput();
-        SandboxOutput output = open(id, FileScripts.READ, List.of(path.value()), slice,
-                (exit, stderr) -> requireSuccess("read", path, exit, stderr, TRANSFER_TIMEOUT));
+        SandboxWork.Piece piece = work.begin(id);
         try {
-            long size = parseSize(output.readLine(32));
-            Optional<ByteRange.Slice> wanted = range.isEmpty() ? Optional.of(new ByteRange.Slice(0, size))
-                    : range.get().resolve(size);
-            slice.complete(wanted.map(s -> s.offset() + " " + s.length() + "\n").orElse(""));
-            return new FileRead(size, range.isPresent(), wanted, output);
+            return fileSystem.read(id, path, range).whenClosed(() -> finish(id, piece));
         } catch (IOException | RuntimeException e) {
-            slice.complete("");
-            output.close();
+            finish(id, piece);
             throw e;
         }
     }
@@ -127,11 +103,13 @@ public final class SandboxFiles {
         long limit = uploadLimit(caller, declaredBytes);
         mode.ifPresent(SandboxFiles::checkMode);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
+        InputStream content;
         try {
-            return writeTo(id, path, mode, new LimitedInput(body.open(), limit));
+            content = new LimitedInput(body.open(), limit);
         } catch (IOException e) {
             throw CorralException.badRequest("The request body could not be read: " + e.getMessage());
         }
+        return working(id, () -> fileSystem.write(id, path, mode, content));
     }
 
     /**
@@ -148,42 +126,14 @@ public final class SandboxFiles {
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         var written = new ArrayList<FileEntry>();
         for (int i = 0; i < files.size(); i++) {
-            try (InputStream content = files.get(i).content().open()) {
-                written.add(writeTo(id, targets.get(i), Optional.empty(), new LimitedInput(content, limit)));
+            SandboxPath target = targets.get(i);
+            try (InputStream content = new LimitedInput(files.get(i).content().open(), limit)) {
+                written.add(working(id, () -> fileSystem.write(id, target, Optional.empty(), content)));
             } catch (IOException e) {
-                throw CorralException.badRequest("Could not read the upload of " + targets.get(i) + ": "
-                        + e.getMessage());
+                throw CorralException.badRequest("Could not read the upload of " + target + ": " + e.getMessage());
             }
         }
         return written;
-    }
-
-    private FileEntry writeTo(SandboxId id, SandboxPath path, Optional<String> mode, InputStream body)
-            throws InterruptedException {
-        String temporary = FileScripts.UPLOAD_PREFIX + UUID.randomUUID();
-        ExecResult result = null;
-        try {
-            result = run(id, FileScripts.WRITE, List.of(path.parent().value(), path.name(), temporary,
-                    mode.orElse("")), TRANSFER_TIMEOUT, ENTRY_OUTPUT_BYTES, body);
-        } catch (UncheckedIOException e) {
-            throw CorralException.badRequest("The upload was cut off: " + e.getCause().getMessage());
-        } finally {
-            // A script that ran to its end cleaned up after itself; one that was killed could not.
-            if (result == null || result.timedOut()) {
-                removeQuietly(id, path.parent(), temporary);
-            }
-        }
-        return single("write", path, result, TRANSFER_TIMEOUT).at(path);
-    }
-
-    /** Removes what a failed write may have left; a failure here leaves a hidden file, nothing worse. */
-    private void removeQuietly(SandboxId id, SandboxPath dir, String temporary) throws InterruptedException {
-        try {
-            run(id, FileScripts.REMOVE_TEMPORARY, List.of(dir.value(), temporary), OPERATION_TIMEOUT,
-                    ENTRY_OUTPUT_BYTES, null);
-        } catch (RuntimeException e) {
-            // the sandbox is gone or stopped: so is the file, or it waits there, hidden, for the next start
-        }
     }
 
     /**
@@ -198,28 +148,19 @@ public final class SandboxFiles {
             throw CorralException.invalid("depth", "must be 1 to " + MAX_LIST_DEPTH);
         }
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
-        ExecResult result = run(id, FileScripts.LIST, List.of(path.value(), Integer.toString(levels),
-                Integer.toString(MAX_LIST_ENTRIES + 1)), OPERATION_TIMEOUT, LISTING_OUTPUT_BYTES, null);
-        requireSuccess("list", path, result, OPERATION_TIMEOUT);
-        List<FileEntry> entries = FileEntry.parseAll(result.stdout());
-        boolean truncated = result.truncated() || entries.size() > MAX_LIST_ENTRIES;
-        List<FileEntry> kept = entries.subList(0, Math.min(entries.size(), MAX_LIST_ENTRIES)).stream()
-                .sorted(Comparator.comparing(FileEntry::path)).toList();
-        return new FileListing(path, kept, truncated);
+        return working(id, () -> fileSystem.list(id, path, levels, MAX_LIST_ENTRIES));
     }
 
     /** The entry at {@code path} itself (a symlink is not followed); {@code not_found} when there is none. */
     public FileEntry stat(Principal caller, String sandbox, SandboxPath path) throws InterruptedException {
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
-        return single("stat", path, run(id, FileScripts.STAT, List.of(path.value()), OPERATION_TIMEOUT,
-                ENTRY_OUTPUT_BYTES, null), OPERATION_TIMEOUT);
+        return working(id, () -> fileSystem.stat(id, path));
     }
 
     /** Makes a directory and its parents; one already there is fine, a file there is {@code conflict}. */
     public FileEntry mkdir(Principal caller, String sandbox, SandboxPath path) throws InterruptedException {
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
-        return single("make directory", path, run(id, FileScripts.MKDIR, List.of(path.value()), OPERATION_TIMEOUT,
-                ENTRY_OUTPUT_BYTES, null), OPERATION_TIMEOUT);
+        return working(id, () -> fileSystem.mkdir(id, path));
     }
 
     /**
@@ -229,8 +170,7 @@ public final class SandboxFiles {
     public FileEntry move(Principal caller, String sandbox, SandboxPath from, SandboxPath to)
             throws InterruptedException {
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
-        return single("move", from, run(id, FileScripts.MOVE, List.of(from.value(), to.value(),
-                to.parent().value()), OPERATION_TIMEOUT, ENTRY_OUTPUT_BYTES, null), OPERATION_TIMEOUT);
+        return working(id, () -> fileSystem.move(id, from, to));
     }
 
     /**
@@ -241,8 +181,10 @@ public final class SandboxFiles {
     public void delete(Principal caller, String sandbox, SandboxPath path, boolean recursive)
             throws InterruptedException {
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
-        requireSuccess("delete", path, run(id, FileScripts.DELETE, List.of(path.value(), recursive ? "1" : "0"),
-                OPERATION_TIMEOUT, ENTRY_OUTPUT_BYTES, null), OPERATION_TIMEOUT);
+        working(id, () -> {
+            fileSystem.delete(id, path, recursive);
+            return null;
+        });
     }
 
     /**
@@ -252,16 +194,11 @@ public final class SandboxFiles {
      */
     public InputStream download(Principal caller, String sandbox, SandboxPath path) throws IOException {
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
-        SandboxOutput output = open(id, FileScripts.DOWNLOAD, List.of(path.value()), null, (exit, stderr) -> {
-            if (exit.exitCode() != FileScripts.TAR_FILE_CHANGED || exit.timedOut()) {
-                requireSuccess("download", path, exit, stderr, TRANSFER_TIMEOUT);
-            }
-        });
+        SandboxWork.Piece piece = work.begin(id);
         try {
-            output.awaitOutput();
-            return output;
+            return new ReleasingInput(fileSystem.archive(id, path), () -> finish(id, piece));
         } catch (IOException | RuntimeException e) {
-            output.close();
+            finish(id, piece);
             throw e;
         }
     }
@@ -272,68 +209,24 @@ public final class SandboxFiles {
         }
     }
 
-    private ExecResult run(SandboxId id, String script, List<String> arguments, Duration timeout, long maxOutput,
-                           InputStream stdin) throws InterruptedException {
-        ExecSpec spec = spec(script, arguments, timeout, maxOutput);
+    /** One file operation that runs to its end before it returns. */
+    @FunctionalInterface
+    private interface Operation<T> {
+        T run() throws InterruptedException;
+    }
+
+    /** Runs {@code operation} as work in sandbox {@code id}. */
+    private <T> T working(SandboxId id, Operation<T> operation) throws InterruptedException {
         SandboxWork.Piece piece = work.begin(id);
-        try (ExecStream stream = stdin == null ? runtime.exec(id, spec) : runtime.exec(id, spec, stdin)) {
-            return ExecResult.drain(stream);
+        try {
+            return operation.run();
         } finally {
-            piece.close();
-            sandboxes.recordActivity(id);
+            finish(id, piece);
         }
     }
 
-    /** Starts a script whose output the caller streams; the work ends when the output is closed. */
-    private SandboxOutput open(SandboxId id, String script, List<String> arguments, InputStream stdin,
-                               SandboxOutput.Verdict verdict) {
-        ExecSpec spec = spec(script, arguments, TRANSFER_TIMEOUT, Long.MAX_VALUE);
-        SandboxWork.Piece piece = work.begin(id);
-        try {
-            ExecStream stream = stdin == null ? runtime.exec(id, spec) : runtime.exec(id, spec, stdin);
-            return new SandboxOutput(stream, verdict, () -> {
-                piece.close();
-                sandboxes.recordActivity(id);
-            });
-        } catch (RuntimeException e) {
-            piece.close();
-            throw e;
-        }
-    }
-
-    private static ExecSpec spec(String script, List<String> arguments, Duration timeout, long maxOutput) {
-        return new ExecSpec(script, "/", FileScripts.ENV, timeout, maxOutput, arguments);
-    }
-
-    /** The one entry a script printed after succeeding. */
-    private static FileEntry single(String action, SandboxPath path, ExecResult result, Duration timeout) {
-        requireSuccess(action, path, result, timeout);
-        List<FileEntry> entries = FileEntry.parseAll(result.stdout());
-        if (entries.size() != 1) {
-            throw CorralException.runtimeUnavailable("The sandbox did not describe " + path + " after it did "
-                    + action, null);
-        }
-        return entries.getFirst();
-    }
-
-    private static void requireSuccess(String action, SandboxPath path, ExecResult result, Duration timeout) {
-        requireSuccess(action, path, new ExecEvent.Exit(result.exitCode(), result.duration(), result.timedOut(),
-                result.truncated()), result.stderrText(), timeout);
-    }
-
-    private static void requireSuccess(String action, SandboxPath path, ExecEvent.Exit exit, String stderr,
-                                       Duration timeout) {
-        if (exit.exitCode() != 0 || exit.timedOut()) {
-            throw FileScripts.failure(action, path, exit.exitCode(), exit.timedOut(), timeout, stderr);
-        }
-    }
-
-    private static long parseSize(String line) {
-        try {
-            return Long.parseLong(line);
-        } catch (NumberFormatException e) {
-            throw CorralException.runtimeUnavailable("The sandbox answered a file size Corral cannot read: '"
-                    + line + "'", e);
-        }
+    private void finish(SandboxId id, SandboxWork.Piece piece) {
+        piece.close();
+        sandboxes.recordActivity(id);
     }
 }

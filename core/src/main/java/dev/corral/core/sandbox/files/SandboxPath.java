@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * A path in a sandbox's filesystem as a client names it, made absolute: relative paths are under
  * {@code /workspace}, trailing slashes are dropped. It is text handed to the sandbox, never resolved on the host:
- * the sandbox's kernel resolves {@code ..} and symlinks, inside the sandbox (see {@link SandboxFiles}).
+ * the sandbox's kernel resolves {@code ..} and symlinks, inside the sandbox (see {@link SandboxFileSystem}).
  */
 public record SandboxPath(String value) {
     public static final String WORKSPACE = "/workspace";

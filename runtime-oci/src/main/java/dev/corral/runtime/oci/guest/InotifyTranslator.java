@@ -1,5 +1,7 @@
-package dev.corral.core.sandbox.files;
+package dev.corral.runtime.oci.guest;
 
+import dev.corral.core.sandbox.files.FileChange;
+import dev.corral.core.sandbox.files.WatchEvent;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

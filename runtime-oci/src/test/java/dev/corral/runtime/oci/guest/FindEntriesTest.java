@@ -1,21 +1,23 @@
-package dev.corral.core.sandbox.files;
+package dev.corral.runtime.oci.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.files.FileEntry;
+import dev.corral.core.sandbox.files.FileType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
-class FileEntryTest {
+class FindEntriesTest {
     private static byte[] output(String... fields) {
         return (String.join("\0", fields) + "\0").getBytes(StandardCharsets.UTF_8);
     }
 
     @Test
     void parseAll_findOutput_readsEachEntry() {
-        var entries = FileEntry.parseAll(output("f", "5", "644", "1767225600.2500000000", "/tmp/a b",
+        var entries = FindEntries.parseAll(output("f", "5", "644", "1767225600.2500000000", "/tmp/a b",
                 "d", "4096", "1777", "1767225601.0000000000", "/tmp/new\nline", "l", "4", "777", "0.0", "/"));
 
         assertThat(entries).containsExactly(
@@ -27,7 +29,7 @@ class FileEntryTest {
 
     @Test
     void parseAll_specialFiles_areFiles_andAModificationBefore1970Works() {
-        var entry = FileEntry.parseAll(output("p", "0", "600", "-1.5000000000", "/tmp/fifo")).getFirst();
+        var entry = FindEntries.parseAll(output("p", "0", "600", "-1.5000000000", "/tmp/fifo")).getFirst();
 
         assertThat(entry.type()).isEqualTo(FileType.FILE);
         assertThat(entry.modifiedAt()).isEqualTo(Instant.parse("1969-12-31T23:59:58.5Z"));
@@ -37,13 +39,13 @@ class FileEntryTest {
     void parseAll_outputCutInsideAnEntry_dropsThatEntry() {
         byte[] cut = "f\0001\000644\0001.0\0/a\0f\0002\000644".getBytes(StandardCharsets.UTF_8);
 
-        assertThat(FileEntry.parseAll(cut)).extracting(FileEntry::path).containsExactly("/a");
-        assertThat(FileEntry.parseAll(new byte[0])).isEmpty();
+        assertThat(FindEntries.parseAll(cut)).extracting(FileEntry::path).containsExactly("/a");
+        assertThat(FindEntries.parseAll(new byte[0])).isEmpty();
     }
 
     @Test
     void parseAll_garbage_isRuntimeUnavailable() {
-        assertThatThrownBy(() -> FileEntry.parseAll(output("f", "many", "644", "1.0", "/a")))
+        assertThatThrownBy(() -> FindEntries.parseAll(output("f", "many", "644", "1.0", "/a")))
                 .isInstanceOf(CorralException.class);
     }
 }

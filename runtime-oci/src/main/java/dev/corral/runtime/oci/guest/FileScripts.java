@@ -1,6 +1,7 @@
-package dev.corral.core.sandbox.files;
+package dev.corral.runtime.oci.guest;
 
 import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.files.SandboxPath;
 import java.time.Duration;
 import java.util.Map;
 
@@ -28,7 +29,7 @@ final class FileScripts {
     static final int NOT_A_DIRECTORY_IN_THE_WAY = 85;
     static final int NO_WATCHER = 86;
 
-    /** {@code find -printf} format of one {@link FileEntry}: type, size, mode, mtime, path, each NUL-terminated. */
+    /** {@code find -printf} format of one entry ({@link FindEntries}): type, size, mode, mtime, path, NUL-ended. */
     private static final String ENTRY = "'%y\\0%s\\0%m\\0%T@\\0%p\\0'";
 
     /**
@@ -85,7 +86,7 @@ final class FileScripts {
             [ -e "$1" ] || exit 80
             [ -d "$1" ] || exit 83
             find -H "$1" -mindepth 1 -maxdepth "$2" -printf\s""" + ENTRY
-            + " | head -z -n \"$(($3 * " + FileEntry.FIELDS + "))\"\n";
+            + " | head -z -n \"$(($3 * " + FindEntries.FIELDS + "))\"\n";
 
     static final String MKDIR = """
             if [ -e "$1" ] && [ ! -d "$1" ]; then exit 85; fi

@@ -1,4 +1,4 @@
-package dev.corral.core.sandbox.files;
+package dev.corral.runtime.oci.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,9 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
 import dev.corral.core.sandbox.exec.ExecEvent;
 import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.core.sandbox.files.FileChange;
+import dev.corral.core.sandbox.files.SandboxPath;
+import dev.corral.core.sandbox.files.WatchEvent;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,14 +24,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** A watch over a scripted watcher: readiness, changes, failures before it is ready, and every way it ends. */
-class FileWatchTest {
+class InotifyWatchTest {
     private static final Instant AT = Instant.parse("2026-01-01T00:00:00Z");
     private static final String ESTABLISHED = "Setting up watches.\nWatches established.\n";
 
     private final ScriptedWatcher watcher = new ScriptedWatcher();
     private final AtomicInteger ends = new AtomicInteger();
-    private final FileWatch watch = new FileWatch(SandboxPath.of("path", "/workspace"), watcher, Duration.ofDays(1),
-            InstantSource.fixed(AT), ended -> ends.incrementAndGet());
+    private final InotifyWatch watch = new InotifyWatch(SandboxPath.of("path", "/workspace"), watcher,
+            Duration.ofDays(1), InstantSource.fixed(AT));
+
+    InotifyWatchTest() {
+        watch.whenStopped(ends::incrementAndGet);
+    }
 
     @Test
     void next_readyThenChanges_thenClosedEndsTheWatcher() throws Exception {

@@ -1,4 +1,4 @@
-package dev.corral.core.sandbox.files;
+package dev.corral.runtime.oci.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.corral.core.sandbox.files;
+package dev.corral.runtime.oci.guest;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.exec.ExecEvent;
@@ -14,7 +14,7 @@ import java.util.Arrays;
  * read. Its end is the script's exit: an exit that {@code verdict} does not accept is thrown, as the
  * {@link CorralException} it makes, instead of an end of stream, so a failure is never mistaken for the end of the
  * data. Standard error is kept (its tail) to explain failures. Closing it closes the exec (killing the script if
- * it still runs) and runs {@code onClose} once.
+ * it still runs).
  *
  * <p>Threading: one reading thread, which also closes it.
  */
@@ -29,17 +29,15 @@ final class SandboxOutput extends InputStream {
 
     private final ExecStream stream;
     private final Verdict verdict;
-    private final Runnable onClose;
     private byte[] chunk = new byte[0];
     private int position;
     private boolean ended;
     private boolean closed;
     private byte[] stderr = new byte[0];
 
-    SandboxOutput(ExecStream stream, Verdict verdict, Runnable onClose) {
+    SandboxOutput(ExecStream stream, Verdict verdict) {
         this.stream = stream;
         this.verdict = verdict;
-        this.onClose = onClose;
     }
 
     @Override
@@ -128,10 +126,6 @@ final class SandboxOutput extends InputStream {
             return;
         }
         closed = true;
-        try {
-            stream.close();
-        } finally {
-            onClose.run();
-        }
+        stream.close();
     }
 }
