@@ -135,11 +135,13 @@ public final class SandboxFiles {
     }
 
     /**
-     * Writes several files below directory {@code dir}, one after the other, and returns them. Names are checked
-     * before anything is written; a failure stops at that file, leaving the ones before it written.
+     * Writes several files below directory {@code dir}, one after the other, and returns them. Their number
+     * ({@code payload_too_large} past the plan's) and names are checked before anything is written; a failure
+     * stops at that file, leaving the ones before it written.
      */
     public List<FileEntry> upload(Principal caller, String sandbox, SandboxPath dir, List<FileUpload> files)
             throws InterruptedException {
+        plans.of(caller.organization().tier()).checkUploadFiles(files.size());
         long limit = uploadLimit(caller, files.stream().mapToLong(f -> Math.max(0, f.size())).sum());
         var targets = new ArrayList<SandboxPath>();
         for (int i = 0; i < files.size(); i++) {

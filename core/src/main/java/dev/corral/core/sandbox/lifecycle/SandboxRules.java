@@ -153,7 +153,7 @@ public final class SandboxRules {
                     + new DataSize(plan.maxDiskBytes()));
         }
         Duration cap = plan.maxIdleTimeout();
-        if (!cap.isZero() && (idleTimeout.isZero() || idleTimeout.compareTo(cap) > 0)) {
+        if (idleTimeout.isZero() || idleTimeout.compareTo(cap) > 0) {
             throw CorralException.quotaExceeded("idleTimeout: your plan allows at most " + cap.toSeconds()
                     + " seconds");
         }
