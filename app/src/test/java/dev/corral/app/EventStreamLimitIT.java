@@ -18,12 +18,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A key holds at most its plan's event streams open (free: 2): a streamed exec past them is refused at once,
- * while the others still run and before its command starts, and a plain exec of the same key still answers.
- * Also the files of a sandbox upload, bounded by the plan as a workspace upload is. On real runc sandboxes.
+ * while the others still run and before its command starts, and a plain exec of the same key still answers. On
+ * real runc sandboxes.
  */
 class EventStreamLimitIT {
     private static final int FREE_STREAMS = 2;
-    private static final int FREE_PARTS = 100;
 
     @RegisterExtension
     static final TestCorral corral = new TestCorral();
@@ -56,22 +55,6 @@ class EventStreamLimitIT {
                 stream.body().close();
             }
         }
-    }
-
-    @Test
-    void upload_moreFilesThanThePlanAllows_isPayloadTooLargeAndWritesNothing() {
-        FilesApi sandbox = FilesApi.create(corral.newOrganization("free"), "1GB");
-        var body = new MultipartBody();
-        for (int i = 0; i <= FREE_PARTS; i++) {
-            body.file("file", "f" + i, ("file " + i).getBytes(StandardCharsets.UTF_8));
-        }
-
-        ApiResponse refused = sandbox.client().send(sandbox.client().request(sandbox.url("/upload", "/tmp/up"))
-                .header("Content-Type", body.contentType()).POST(body.publisher()));
-
-        assertThat(refused.status()).as(refused.toString()).isEqualTo(413);
-        assertThat(refused.error().path("code").asText()).isEqualTo("payload_too_large");
-        assertThat(sandbox.execOut("ls /tmp/up 2>&1 || true")).contains("No such file");
     }
 
     private static HttpRequest.Builder streamedExec(ApiClient client, String sandbox, String command) {

@@ -16,6 +16,7 @@ import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -55,6 +56,8 @@ public final class SandboxFiles {
     private static final long ENTRY_OUTPUT_BYTES = 1L << 20;
     private static final long LISTING_OUTPUT_BYTES = 64L << 20;
     private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
+    /** The arguments of one script that writes many files, at most: far below what Linux passes to a program. */
+    private static final int BATCH_ARGUMENT_BYTES = 64 << 10;
 
     private final SandboxService sandboxes;
     private final SandboxRuntime runtime;
@@ -135,29 +138,105 @@ public final class SandboxFiles {
     }
 
     /**
-     * Writes several files below directory {@code dir}, one after the other, and returns them. Their number
-     * ({@code payload_too_large} past the plan's) and names are checked before anything is written; a failure
-     * stops at that file, leaving the ones before it written.
+     * Writes several files below directory {@code dir} and returns them. Their number ({@code payload_too_large}
+     * past the plan's) and names are checked before anything is written. One script writes many files (so an
+     * upload costs one exec, not one per file), each as {@link #write} does, one after the other; a failure stops
+     * at that file, leaving the ones before it written.
      */
     public List<FileEntry> upload(Principal caller, String sandbox, SandboxPath dir, List<FileUpload> files)
             throws InterruptedException {
         plans.of(caller.organization().tier()).checkUploadFiles(files.size());
-        long limit = uploadLimit(caller, files.stream().mapToLong(f -> Math.max(0, f.size())).sum());
+        uploadLimit(caller, files.stream().mapToLong(f -> Math.max(0, f.size())).sum());
         var targets = new ArrayList<SandboxPath>();
         for (int i = 0; i < files.size(); i++) {
             targets.add(dir.child("files[" + i + "]", files.get(i).name()));
         }
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         var written = new ArrayList<FileEntry>();
-        for (int i = 0; i < files.size(); i++) {
-            try (InputStream content = files.get(i).content().open()) {
-                written.add(writeTo(id, targets.get(i), Optional.empty(), new LimitedInput(content, limit)));
-            } catch (IOException e) {
-                throw CorralException.badRequest("Could not read the upload of " + targets.get(i) + ": "
-                        + e.getMessage());
-            }
+        for (int from = 0, to; from < files.size(); from = to) {
+            to = batchEnd(targets, from);
+            written.addAll(writeAll(id, targets.subList(from, to), files.subList(from, to)));
         }
         return written;
+    }
+
+    /** Where the script that writes {@code targets} from {@code from} on stops, its arguments kept short. */
+    private static int batchEnd(List<SandboxPath> targets, int from) {
+        long bytes = 0;
+        int to = from;
+        while (to < targets.size()) {
+            // the path twice (as directory and name, then whole) and, roughly, the size and the separators
+            bytes += 2L * targets.get(to).value().getBytes(StandardCharsets.UTF_8).length + 32;
+            if (bytes > BATCH_ARGUMENT_BYTES && to > from) {
+                break;
+            }
+            to++;
+        }
+        return to;
+    }
+
+    /** Writes {@code files} to {@code targets} with one script, streaming their contents through its input. */
+    private List<FileEntry> writeAll(SandboxId id, List<SandboxPath> targets, List<FileUpload> files)
+            throws InterruptedException {
+        String temporary = FileScripts.UPLOAD_PREFIX + UUID.randomUUID() + "-";
+        var arguments = new ArrayList<String>(2 + 4 * targets.size());
+        arguments.add(temporary);
+        for (int i = 0; i < targets.size(); i++) {
+            arguments.addAll(List.of(targets.get(i).parent().value(), targets.get(i).name(),
+                    Long.toString(files.get(i).size())));
+        }
+        arguments.add("--");
+        targets.forEach(target -> arguments.add(target.value()));
+        ExecResult result = null;
+        try (var contents = new UploadContents(files)) {
+            result = run(id, FileScripts.WRITE_MANY, arguments, TRANSFER_TIMEOUT, LISTING_OUTPUT_BYTES, contents);
+        } catch (UncheckedIOException e) {
+            throw CorralException.badRequest("The upload was cut off: " + e.getCause().getMessage());
+        } catch (IOException e) {
+            throw CorralException.badRequest("The upload could not be read: " + e.getMessage());
+        } finally {
+            // A script that ran to its end cleaned up after itself; one that was killed could not.
+            if (result == null || result.timedOut()) {
+                removeTemporaries(id, targets, temporary);
+            }
+        }
+        if (result.exitCode() != 0 || result.timedOut()) {
+            requireSuccess("write", targets.get(failedAt(result, targets.size())), result, TRANSFER_TIMEOUT);
+        }
+        List<FileEntry> entries = FileEntry.parseAll(result.stdout());
+        if (entries.size() != targets.size()) {
+            throw CorralException.runtimeUnavailable("The sandbox described " + entries.size() + " of the "
+                    + targets.size() + " files it wrote", null);
+        }
+        var written = new ArrayList<FileEntry>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            written.add(entries.get(i).at(targets.get(i)));
+        }
+        return written;
+    }
+
+    /** Which of {@code count} files a failed {@link FileScripts#WRITE_MANY} stopped at (the first if unsaid). */
+    private static int failedAt(ExecResult result, int count) {
+        try {
+            int number = Integer.parseInt(new String(result.stdout(), StandardCharsets.US_ASCII).strip());
+            return number >= 1 && number <= count ? number - 1 : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Removes what a killed {@link FileScripts#WRITE_MANY} may have left; a failure leaves hidden files. */
+    private void removeTemporaries(SandboxId id, List<SandboxPath> targets, String temporary)
+            throws InterruptedException {
+        var arguments = new ArrayList<String>(3 * targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            arguments.addAll(List.of(targets.get(i).parent().value(), temporary, Integer.toString(i + 1)));
+        }
+        try {
+            run(id, FileScripts.REMOVE_TEMPORARIES, arguments, OPERATION_TIMEOUT, ENTRY_OUTPUT_BYTES, null);
+        } catch (RuntimeException e) {
+            // the sandbox is gone or stopped: so are the files, or they wait there, hidden, for the next start
+        }
     }
 
     private FileEntry writeTo(SandboxId id, SandboxPath path, Optional<String> mode, InputStream body)
