@@ -31,6 +31,7 @@ import java.util.concurrent.Semaphore;
 public final class CorralApi {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final int IDLE_TIMEOUT_SECONDS = 86_400;
 
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -42,10 +43,13 @@ public final class CorralApi {
         this.apiKey = apiKey;
     }
 
-    /** Creates a sandbox of {@code shape} from the base template, never idle-paused, and waits until it runs. */
+    /**
+     * Creates a sandbox of {@code shape} from the base template, not idle-paused for a day (the longest the
+     * enterprise tier allows by default), and waits until it runs.
+     */
     public String createSandbox(SandboxShape shape) {
         JsonNode sandbox = send(post("v1/sandboxes?wait=true", Map.of("template", "base",
-                "resources", shape.toJson(), "idleTimeout", 0)), 201);
+                "resources", shape.toJson(), "idleTimeout", IDLE_TIMEOUT_SECONDS)), 201);
         String status = sandbox.path("status").asText();
         if (!status.equals("running")) {
             throw new BenchException("sandbox " + sandbox.path("id").asText() + " is " + status + ": "
