@@ -1,6 +1,7 @@
 package dev.corral.app;
 
 import dev.corral.core.key.ApiKeySecret;
+import dev.corral.core.plan.EnterpriseLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -9,7 +10,9 @@ import java.util.Optional;
  * Everything a Corral server is configured with, read once by {@link ConfigLoader} and validated there. The
  * database password and bootstrap key are secrets: {@link #toString()} redacts them.
  *
- * @param databaseUrl empty for the embedded SQLite database in the data directory
+ * @param databaseUrl  empty for the embedded SQLite database in the data directory
+ * @param enterprise   the limits of the enterprise tier, the tier of the organization made at first start
+ * @param maxSandboxes how many sandboxes this server holds at once, of every organization together
  */
 public record Config(
         String host,
@@ -20,8 +23,8 @@ public record Config(
         Optional<String> databasePassword,
         Optional<ApiKeySecret> bootstrapKey,
         long maxBodyBytes,
-        int enterpriseRequestsPerMinute,
-        int enterpriseBurst,
+        EnterpriseLimits enterprise,
+        int maxSandboxes,
         Duration shutdownGrace,
         String logFormat,
         String runtime,
@@ -44,8 +47,8 @@ public record Config(
                 + databaseUser.map(u -> " databaseUser=" + u).orElse("")
                 + databasePassword.map(p -> " databasePassword=***").orElse("")
                 + bootstrapKey.map(k -> " bootstrapKey=" + k).orElse("")
-                + " maxBodyBytes=" + maxBodyBytes + " enterpriseRequestsPerMinute=" + enterpriseRequestsPerMinute
-                + " enterpriseBurst=" + enterpriseBurst + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat
+                + " maxBodyBytes=" + maxBodyBytes + " enterprise=" + enterprise + " maxSandboxes=" + maxSandboxes
+                + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat
                 + " runtime=" + runtime + " templatesDir=" + templatesDir + " reaperInterval=" + reaperInterval
                 + " hibernateAfter=" + hibernateAfter;
     }

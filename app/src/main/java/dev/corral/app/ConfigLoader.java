@@ -2,8 +2,10 @@ package dev.corral.app;
 
 import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.io.DataSize;
+import dev.corral.core.plan.EnterpriseLimits;
 import java.io.IOException;
 import java.io.Reader;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,11 @@ import java.util.Properties;
 public final class ConfigLoader {
     /** Every configuration key with its default; docs/configuration.md documents each (a test checks that). */
     public static final Map<String, String> DEFAULTS = defaults();
+    /** The memory {@code max-sandboxes=auto} gives each sandbox of the host's: what a busy small one takes. */
+    static final long AUTO_MEMORY_PER_SANDBOX = 256L << 20;
+    /** The fewest sandboxes {@code max-sandboxes=auto} allows, however small the host. */
+    static final int AUTO_MIN_SANDBOXES = 8;
+    private static final int MAX_COUNT = 1_000_000;
 
     private ConfigLoader() {
     }
@@ -39,8 +46,19 @@ public final class ConfigLoader {
         defaults.put("database-password", "");
         defaults.put("bootstrap-key", "");
         defaults.put("max-body-size", "1MB");
-        defaults.put("enterprise-requests-per-minute", "6000");
-        defaults.put("enterprise-burst", "1000");
+        EnterpriseLimits enterprise = EnterpriseLimits.DEFAULTS;
+        defaults.put("enterprise-requests-per-minute", Integer.toString(enterprise.requestsPerMinute()));
+        defaults.put("enterprise-burst", Integer.toString(enterprise.burst()));
+        defaults.put("enterprise-concurrent-requests", Integer.toString(enterprise.concurrentRequests()));
+        defaults.put("enterprise-websockets", Integer.toString(enterprise.openWebSockets()));
+        defaults.put("enterprise-streams", Integer.toString(enterprise.openStreams()));
+        defaults.put("enterprise-sandboxes", Integer.toString(enterprise.concurrentSandboxes()));
+        defaults.put("enterprise-max-runtime", format(enterprise.maxRuntime()));
+        defaults.put("enterprise-max-idle-timeout", format(enterprise.maxIdleTimeout()));
+        defaults.put("enterprise-max-upload-size", new DataSize(enterprise.maxUploadBytes()).toString());
+        defaults.put("enterprise-multipart-parts", Integer.toString(enterprise.maxMultipartParts()));
+        defaults.put("enterprise-storage", new DataSize(enterprise.maxStorageBytes()).toString());
+        defaults.put("max-sandboxes", "auto");
         defaults.put("shutdown-grace", "10s");
         defaults.put("log-format", "text");
         defaults.put("runtime", "runc");
@@ -103,8 +121,9 @@ public final class ConfigLoader {
         List<String> problems = new ArrayList<>();
         int port = intIn(v, "port", 0, 65535, problems);
         long maxBody = size(v, "max-body-size", problems);
-        int enterpriseRate = intIn(v, "enterprise-requests-per-minute", 1, 10_000_000, problems);
-        int enterpriseBurst = intIn(v, "enterprise-burst", 1, 10_000_000, problems);
+        EnterpriseLimits enterprise = enterprise(v, problems);
+        int maxSandboxes = v.get("max-sandboxes").strip().equalsIgnoreCase("auto") ? autoMaxSandboxes()
+                : intIn(v, "max-sandboxes", 1, MAX_COUNT, problems);
         Duration grace = duration(v, "shutdown-grace", problems);
         String host = v.get("host").strip();
         if (host.isEmpty()) {
@@ -148,8 +167,30 @@ public final class ConfigLoader {
         Path templates = optional(v, "templates-dir").map(dir -> Path.of(dir).toAbsolutePath().normalize())
                 .orElse(dataPath.resolve("templates"));
         return new Config(host, port, dataPath, databaseUrl, optional(v, "database-user"),
-                optional(v, "database-password"), bootstrapKey, maxBody, enterpriseRate, enterpriseBurst, grace,
+                optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, grace,
                 logFormat, runtime, templates, reaperInterval, hibernateAfter);
+    }
+
+    private static EnterpriseLimits enterprise(Map<String, String> v, List<String> problems) {
+        return new EnterpriseLimits(
+                intIn(v, "enterprise-requests-per-minute", 1, 10_000_000, problems),
+                intIn(v, "enterprise-burst", 1, 10_000_000, problems),
+                intIn(v, "enterprise-concurrent-requests", 1, MAX_COUNT, problems),
+                intIn(v, "enterprise-websockets", 1, MAX_COUNT, problems),
+                intIn(v, "enterprise-streams", 1, MAX_COUNT, problems),
+                intIn(v, "enterprise-sandboxes", 1, MAX_COUNT, problems),
+                positiveDuration(v, "enterprise-max-runtime", problems),
+                positiveDuration(v, "enterprise-max-idle-timeout", problems),
+                size(v, "enterprise-max-upload-size", problems),
+                intIn(v, "enterprise-multipart-parts", 1, MAX_COUNT, problems),
+                size(v, "enterprise-storage", problems));
+    }
+
+    /** One sandbox per {@link #AUTO_MEMORY_PER_SANDBOX} of the host's memory, at least {@link #AUTO_MIN_SANDBOXES}. */
+    static int autoMaxSandboxes() {
+        var system = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        long bySize = system.getTotalMemorySize() / AUTO_MEMORY_PER_SANDBOX;
+        return (int) Math.max(AUTO_MIN_SANDBOXES, Math.min(MAX_COUNT, bySize));
     }
 
     private static Optional<String> optional(Map<String, String> v, String key) {
@@ -183,16 +224,42 @@ public final class ConfigLoader {
         return 1;
     }
 
+    /** A duration that must not be 0: a limit, where 0 would mean "never" and no limit is unlimited. */
+    private static Duration positiveDuration(Map<String, String> v, String key, List<String> problems) {
+        Duration duration = duration(v, key, problems);
+        if (duration.isZero() || duration.isNegative()) {
+            problems.add(key + ": must be a positive duration such as 7d or 12h (got '" + v.get(key) + "')");
+            return Duration.ofSeconds(1);
+        }
+        return duration;
+    }
+
     private static Duration duration(Map<String, String> v, String key, List<String> problems) {
         String text = v.get(key).strip().toUpperCase(Locale.ROOT);
         if (text.equals("0")) {
             return Duration.ZERO;
         }
+        if (text.matches("\\d{1,6}D")) {
+            return Duration.ofDays(Long.parseLong(text.substring(0, text.length() - 1)));
+        }
         try {
             return Duration.parse(text.startsWith("P") ? text : "PT" + text);
         } catch (DateTimeParseException e) {
-            problems.add(key + ": must be a duration such as 10s or 2m (got '" + v.get(key) + "')");
+            problems.add(key + ": must be a duration such as 10s, 2m or 7d (got '" + v.get(key) + "')");
             return Duration.ZERO;
         }
+    }
+
+    /** A duration as the defaults write it, in its largest whole unit: {@code 7d}, {@code 24h}, {@code 90s}. */
+    static String format(Duration duration) {
+        long seconds = duration.toSeconds();
+        if (seconds % 86_400 == 0) {
+            return seconds / 86_400 + "d";
+        } else if (seconds % 3600 == 0) {
+            return seconds / 3600 + "h";
+        } else if (seconds % 60 == 0) {
+            return seconds / 60 + "m";
+        }
+        return seconds + "s";
     }
 }

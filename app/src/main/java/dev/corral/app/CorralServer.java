@@ -86,14 +86,14 @@ public final class CorralServer implements AutoCloseable {
         var organizationService = new OrganizationService(organizations, keys, keyService, clock);
         this.bootstrapKey = organizationService.bootstrap(config.bootstrapKey());
 
-        var plans = Plans.defaults(config.enterpriseRequestsPerMinute(), config.enterpriseBurst());
+        var plans = Plans.defaults(config.enterprise());
         var local = LocalRuntime.open(config);
         var sandboxStore = new JdbiSandboxStore(database.jdbi());
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
         var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(),
                 sandboxStore::sandboxesMounting, plans, clock);
         this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs,
-                workspaces::resolveForMount, clock);
+                workspaces::resolveForMount, clock, config.maxSandboxes());
         var work = new SandboxWork();
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
         var fileSystem = new ShellSandboxFileSystem(local.runtime(), clock);
@@ -113,14 +113,16 @@ public final class CorralServer implements AutoCloseable {
 
         var bodies = new Bodies(config.maxBodyBytes());
         this.metrics = new HttpMetrics();
+        var concurrency = new RequestConcurrency(plans);
         this.http = new HttpServer(
-                new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.shutdownGrace()),
-                new Authenticator(keyService), new RateLimiter(plans, clock), new RequestConcurrency(plans), metrics,
+                new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.shutdownGrace(),
+                        plans.maxMultipartParts()),
+                new Authenticator(keyService), new RateLimiter(plans, clock), concurrency, metrics,
                 List.of(new SystemRoutes(Version.current(), Map.of("database", database::isHealthy), metrics),
                         new ApiKeyRoutes(keyService, bodies, clock),
                         new OrganizationRoutes(organizationService, bodies, clock),
                         new SandboxRoutes(sandboxes, bodies),
-                        new ExecRoutes(executions, bodies),
+                        new ExecRoutes(executions, bodies, concurrency),
                         new SandboxFileRoutes(files, bodies),
                         new WorkspaceRoutes(workspaces, bodies),
                         new WorkspaceFileRoutes(new WorkspaceFileService(workspaces, plans), workspaces, bodies),

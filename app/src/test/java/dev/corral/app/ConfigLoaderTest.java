@@ -3,6 +3,7 @@ package dev.corral.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.corral.core.plan.EnterpriseLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +23,45 @@ class ConfigLoaderTest {
         assertThat(config.databaseUrl()).isEmpty();
         assertThat(config.maxBodyBytes()).isEqualTo(1 << 20);
         assertThat(config.shutdownGrace()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void load_nothingGiven_enterpriseLimitsAndHostCapAreFinite() {
+        Config config = ConfigLoader.load(Map.of(), Map.of());
+
+        assertThat(config.enterprise()).isEqualTo(EnterpriseLimits.DEFAULTS);
+        assertThat(config.enterprise().maxRuntime()).isEqualTo(Duration.ofDays(7));
+        assertThat(config.enterprise().maxStorageBytes()).isEqualTo(1L << 40);
+        assertThat(config.maxSandboxes()).isEqualTo(ConfigLoader.autoMaxSandboxes())
+                .isGreaterThanOrEqualTo(ConfigLoader.AUTO_MIN_SANDBOXES);
+    }
+
+    @Test
+    void load_enterpriseKeys_setEveryConfigurableLimit() {
+        Config config = ConfigLoader.load(Map.of("CORRAL_ENTERPRISE_CONCURRENT_REQUESTS", "40",
+                "CORRAL_ENTERPRISE_WEBSOCKETS", "41", "CORRAL_ENTERPRISE_STREAMS", "42",
+                "CORRAL_ENTERPRISE_SANDBOXES", "43", "CORRAL_ENTERPRISE_MAX_RUNTIME", "2d",
+                "CORRAL_ENTERPRISE_MAX_IDLE_TIMEOUT", "90m", "CORRAL_ENTERPRISE_MAX_UPLOAD_SIZE", "3GB"),
+                Map.of("enterprise-multipart-parts", "44", "enterprise-storage", "2TB", "max-sandboxes", "45",
+                        "enterprise-requests-per-minute", "46", "enterprise-burst", "47"));
+
+        assertThat(config.enterprise()).isEqualTo(new EnterpriseLimits(46, 47, 40, 41, 42, 43, Duration.ofDays(2),
+                Duration.ofMinutes(90), 3L << 30, 44, 2L << 40));
+        assertThat(config.maxSandboxes()).isEqualTo(45);
+    }
+
+    @Test
+    void load_zeroLimits_refusedNamingEveryKey() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of("CORRAL_ENTERPRISE_MAX_RUNTIME", "0",
+                "CORRAL_ENTERPRISE_SANDBOXES", "0"), Map.of("max-sandboxes", "0", "enterprise-storage", "0",
+                "enterprise-max-idle-timeout", "soon", "enterprise-streams", "-1")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("enterprise-max-runtime:")
+                .hasMessageContaining("enterprise-sandboxes:")
+                .hasMessageContaining("max-sandboxes:")
+                .hasMessageContaining("enterprise-storage:")
+                .hasMessageContaining("enterprise-max-idle-timeout:")
+                .hasMessageContaining("enterprise-streams:");
     }
 
     @Test
@@ -71,9 +111,15 @@ class ConfigLoaderTest {
     void configurationDoc_documentsEveryKeyAndItsVariable() throws IOException {
         String doc = Files.readString(Path.of("..", "docs", "configuration.md"));
 
-        for (String key : ConfigLoader.DEFAULTS.keySet()) {
+        for (var entry : ConfigLoader.DEFAULTS.entrySet()) {
+            String key = entry.getKey();
             assertThat(doc).as("docs/configuration.md documents " + key)
                     .contains("`" + key + "`").contains("`" + ConfigLoader.envName(key) + "`");
+            if (!entry.getValue().isEmpty()) {
+                String row = doc.lines().filter(line -> line.startsWith("| `" + key + "` |")).findFirst().orElse("");
+                assertThat(row).as("docs/configuration.md gives the default of " + key)
+                        .contains("| `" + entry.getValue() + "` |");
+            }
         }
     }
 }

@@ -70,7 +70,7 @@ class SandboxHibernationIT {
 
     private static String created(ApiClient admin) {
         ApiResponse made = admin.post("v1/sandboxes?wait=true", Map.of("template", "base",
-                "resources", Map.of("memory", "128MB", "disk", "128MB"), "idleTimeout", 0));
+                "resources", Map.of("memory", "128MB", "disk", "128MB"), "idleTimeout", 3600));
         assertThat(made.data().path("status").asText()).as(made.toString()).isEqualTo("running");
         return made.data().path("id").asText();
     }

@@ -387,7 +387,6 @@ class WorkspaceFilesTest {
         JsonNode storage = root.data().path("storage");
         assertThat(storage.path("allocatedBytes").asLong()).isEqualTo(GB);
         assertThat(storage.path("quotaBytes").asLong()).isEqualTo(10 * GB);
-        assertThat(storage.path("unlimited").asBoolean()).isFalse();
         assertThat(file.status()).as(file.toString()).isEqualTo(200);
         assertThat(file.data().path("id").asText()).isEqualTo("/a.txt");
         assertThat(file.data().path("type").asText()).isEqualTo("file");
@@ -401,14 +400,13 @@ class WorkspaceFilesTest {
     }
 
     @Test
-    void info_onAnUnlimitedOrganization_saysSo() {
+    void info_onTheEnterpriseOrganization_givesItsConfiguredStorage() {
         ApiResponse root = files.info("/");
 
         assertThat(root.status()).as(root.toString()).isEqualTo(200);
         assertThat(root.data().path("size").asLong()).isZero();
         assertThat(root.data().path("count").asLong()).isZero();
-        assertThat(root.data().path("storage").path("unlimited").asBoolean()).isTrue();
-        assertThat(root.data().path("storage").path("quotaBytes").isNull()).isTrue();
+        assertThat(root.data().path("storage").path("quotaBytes").asLong()).isEqualTo(1024 * GB);
     }
 
     // Malformed requests

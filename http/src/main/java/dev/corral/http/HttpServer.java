@@ -17,8 +17,13 @@ import org.slf4j.MDC;
 public final class HttpServer implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("corral.access");
 
-    /** Where to listen and how much a request body may hold. */
-    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace) {
+    /**
+     * Where to listen and how much a request body may hold.
+     *
+     * @param maxMultipartParts the most files any plan's multipart upload may carry; the body parser stops at
+     *                          once past them (and a few form fields), before a plan's own limit is checked
+     */
+    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, int maxMultipartParts) {
     }
 
     private final Settings settings;
@@ -37,6 +42,8 @@ public final class HttpServer implements AutoCloseable {
                 server.setStopTimeout(settings.shutdownGrace().toMillis());
                 server.setErrorHandler(new JettyErrors());
             });
+            config.jetty.modifyServletContextHandler(context -> context.setMaxFormKeys(
+                    MultipartUploads.maxParts(settings.maxMultipartParts())));
             config.requestLogger.http((ctx, millis) -> {
                 concurrency.release(ctx);
                 concurrency.releaseUnusedSocket(ctx);

@@ -20,11 +20,22 @@ import java.util.Optional;
 /**
  * A {@code multipart/form-data} upload of files, read with a size limit: the servlet container parses the whole
  * body first, keeping small parts in memory and spooling larger ones to its temporary directory; {@code limit}
- * bounds the whole request, checked on its declared length first and on the parts as they are parsed.
+ * bounds the whole request, checked on its declared length first and on the parts as they are parsed. The
+ * parser also stops at once past the most parts any plan allows ({@link #maxParts}); the caller's plan's own
+ * number of files is checked by the service that writes them.
  */
 public record MultipartUploads(Collection<Part> parts) {
     /** Parts up to this size stay in memory while the body is parsed. */
     private static final int MEMORY_BYTES = 1 << 20;
+    /** Parts besides the files that an upload may have: its form fields, such as {@code name}. */
+    private static final int FORM_FIELDS = 8;
+    /** How Jetty's parser begins the message it stops with past its number of parts. */
+    private static final String TOO_MANY_PARTS = "Form with too many keys";
+
+    /** The most parts the parser reads of any upload, whose files are at most {@code maxFiles}. */
+    public static int maxParts(int maxFiles) {
+        return maxFiles + FORM_FIELDS;
+    }
 
     /**
      * The request's parts; {@code unsupported_media_type} for a body that is not multipart, {@code
@@ -41,7 +52,13 @@ public record MultipartUploads(Collection<Part> parts) {
         try {
             return new MultipartUploads(ctx.req().getParts());
         } catch (IOException | ServletException | IllegalStateException e) {
-            if (rootCause(e) instanceof IllegalStateException) {
+            Throwable cause = rootCause(e);
+            if (cause instanceof IllegalStateException && String.valueOf(cause.getMessage())
+                    .startsWith(TOO_MANY_PARTS)) {
+                throw CorralException.payloadTooLarge("This upload has more parts than the server reads at once; "
+                        + "send at most your plan's number of files per upload, in several uploads");
+            }
+            if (cause instanceof IllegalStateException) {
                 // How Jetty says the body passed the sizes of the multipart config (wrapped in a 400 "bad multipart").
                 throw LimitedInput.tooLarge(limit);
             }

@@ -122,6 +122,13 @@ public final class JdbiSandboxStore implements SandboxStore {
     }
 
     @Override
+    public int countAllActive() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM sandboxes WHERE " + ACTIVE)
+                .mapTo(Integer.class)
+                .one());
+    }
+
+    @Override
     public List<String> sandboxesMounting(OrganizationId organizationId, WorkspaceId workspace) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT DISTINCT sandboxes.id FROM sandboxes"
                         + " JOIN sandbox_mounts m ON m.sandbox_id = sandboxes.id"

@@ -31,6 +31,7 @@ import java.util.function.Supplier;
  */
 public final class CorralApi {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
+    private static final int IDLE_TIMEOUT_SECONDS = 86_400;
 
     private final CorralClient client;
 
@@ -38,10 +39,13 @@ public final class CorralApi {
         this.client = new CorralClient(base.toString(), apiKey);
     }
 
-    /** Creates a sandbox of {@code shape} from the base template, never idle-paused, and waits until it runs. */
+    /**
+     * Creates a sandbox of {@code shape} from the base template, not idle-paused for a day (the longest the
+     * enterprise tier allows by default), and waits until it runs.
+     */
     public String createSandbox(SandboxShape shape) {
         JsonNode sandbox = data("POST", "v1/sandboxes?wait=true", Map.of("template", "base",
-                "resources", shape.toJson(), "idleTimeout", 0));
+                "resources", shape.toJson(), "idleTimeout", IDLE_TIMEOUT_SECONDS));
         String status = sandbox.path("status").asText();
         if (!status.equals("running")) {
             throw new BenchException("sandbox " + sandbox.path("id").asText() + " is " + status + ": "

@@ -6,7 +6,7 @@ import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
 
-/** The limits of every tier: the RunTools DEV limits table by default, enterprise's rate configurable. */
+/** The limits of every tier: the RunTools DEV limits table by default, enterprise's configurable. */
 public record Plans(Map<Tier, PlanLimits> byTier) {
     private static final long MB = 1L << 20;
     private static final long GB = 1L << 30;
@@ -22,18 +22,36 @@ public record Plans(Map<Tier, PlanLimits> byTier) {
         return byTier.get(tier);
     }
 
-    /** The DEV limits table, with enterprise's request rate as given (the table says "custom"). */
+    /** The most files any tier's multipart upload may carry: what the HTTP server parses at most. */
+    public int maxMultipartParts() {
+        return byTier.values().stream().mapToInt(PlanLimits::maxMultipartParts).max().orElseThrow();
+    }
+
+    /** The DEV limits table, with enterprise's request rate as given and its other limits at their defaults. */
     public static Plans defaults(int enterpriseRequestsPerMinute, int enterpriseBurst) {
+        return defaults(EnterpriseLimits.DEFAULTS.withRequestRate(enterpriseRequestsPerMinute, enterpriseBurst));
+    }
+
+    /**
+     * The DEV limits table for free, pro and team (RunTools' numbers; the open streams and multipart parts, which
+     * it does not name, are Corral's), and enterprise as configured.
+     */
+    public static Plans defaults(EnterpriseLimits enterprise) {
         var limits = new EnumMap<Tier, PlanLimits>(Tier.class);
         limits.put(Tier.FREE, new PlanLimits(60, 10, 5, 5, Duration.ofHours(1), Duration.ofMinutes(10),
-                2, 2 * GB, 10 * GB, Duration.ofSeconds(30), MB, 100 * MB, 10 * GB));
+                2, 2 * GB, 10 * GB, Duration.ofSeconds(30), MB, 100 * MB, 10 * GB,
+                5, 2, 100));
         limits.put(Tier.PRO, new PlanLimits(300, 50, 20, 20, Duration.ofHours(4), Duration.ofMinutes(30),
-                4, 4 * GB, 50 * GB, Duration.ofSeconds(60), 10 * MB, 500 * MB, 50 * GB));
+                4, 4 * GB, 50 * GB, Duration.ofSeconds(60), 10 * MB, 500 * MB, 50 * GB,
+                20, 10, 250));
         limits.put(Tier.TEAM, new PlanLimits(1000, 200, 100, 100, Duration.ofHours(24), Duration.ofHours(2),
-                8, 16 * GB, 100 * GB, Duration.ofMinutes(5), 50 * MB, 2 * GB, 500 * GB));
-        limits.put(Tier.ENTERPRISE, new PlanLimits(enterpriseRequestsPerMinute, enterpriseBurst, Integer.MAX_VALUE,
-                Integer.MAX_VALUE, Duration.ZERO, Duration.ZERO, 16, 64 * GB, 500 * GB, Duration.ofMinutes(30),
-                100 * MB, 10 * GB, Long.MAX_VALUE));
+                8, 16 * GB, 100 * GB, Duration.ofMinutes(5), 50 * MB, 2 * GB, 500 * GB,
+                100, 50, 500));
+        limits.put(Tier.ENTERPRISE, new PlanLimits(enterprise.requestsPerMinute(), enterprise.burst(),
+                enterprise.concurrentRequests(), enterprise.concurrentSandboxes(), enterprise.maxRuntime(),
+                enterprise.maxIdleTimeout(), 16, 64 * GB, 500 * GB, Duration.ofMinutes(30), 100 * MB,
+                enterprise.maxUploadBytes(), enterprise.maxStorageBytes(),
+                enterprise.openWebSockets(), enterprise.openStreams(), enterprise.maxMultipartParts()));
         return new Plans(limits);
     }
 }

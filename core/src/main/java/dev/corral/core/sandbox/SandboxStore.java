@@ -28,6 +28,11 @@ public interface SandboxStore {
     /** How many of the organization's sandboxes are creating, running or paused. */
     int countActive(OrganizationId organizationId);
 
+    /** How many sandboxes of every organization are creating, running or paused: what this host holds. */
+    default int countAllActive() {
+        return listActive().size();
+    }
+
     /** Every sandbox of every organization that is creating, running or paused: what the runtime should hold. */
     List<Sandbox> listActive();
 

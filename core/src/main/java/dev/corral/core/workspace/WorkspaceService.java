@@ -184,16 +184,13 @@ public final class WorkspaceService {
         return volumes.files(workspace.id());
     }
 
-    /** The organization's storage: the plan's total ({@link Long#MAX_VALUE}: no limit) and what quotas take. */
+    /** The organization's storage: the plan's total and what quotas take. */
     public Storage storage(Principal caller) {
         return new Storage(store.totalQuotaBytes(caller.organizationId()), storageOf(caller));
     }
 
     /** The quota bytes an organization's workspaces take of its plan's {@code storageBytes}. */
     public record Storage(long allocatedBytes, long storageBytes) {
-        public boolean unlimited() {
-            return storageBytes == Long.MAX_VALUE;
-        }
     }
 
     /**
@@ -230,9 +227,6 @@ public final class WorkspaceService {
             throw CorralException.invalid("quotaBytes", "must be a positive number of bytes");
         }
         long storage = storageOf(caller);
-        if (storage == Long.MAX_VALUE) {
-            return;
-        }
         long allocated = store.totalQuotaBytes(caller.organizationId()) - replacing;
         if (quota > storage - allocated) {
             throw CorralException.quotaExceeded("quotaBytes " + new DataSize(quota) + " does not fit: your plan's "

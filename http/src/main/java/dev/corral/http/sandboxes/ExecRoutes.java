@@ -9,6 +9,7 @@ import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.exec.Utf8Chunks;
 import dev.corral.http.Bodies;
 import dev.corral.http.Json;
+import dev.corral.http.RequestConcurrency;
 import dev.corral.http.Responses;
 import dev.corral.http.RouteGroup;
 import io.javalin.config.RoutesConfig;
@@ -29,10 +30,12 @@ import java.util.Map;
 public final class ExecRoutes implements RouteGroup {
     private final SandboxExecutions executions;
     private final Bodies bodies;
+    private final RequestConcurrency concurrency;
 
-    public ExecRoutes(SandboxExecutions executions, Bodies bodies) {
+    public ExecRoutes(SandboxExecutions executions, Bodies bodies, RequestConcurrency concurrency) {
         this.executions = executions;
         this.bodies = bodies;
+        this.concurrency = concurrency;
     }
 
     @Override
@@ -56,6 +59,10 @@ public final class ExecRoutes implements RouteGroup {
         }
         boolean sse = Boolean.TRUE.equals(body.stream())
                 || String.valueOf(ctx.header("Accept")).contains("text/event-stream");
+        if (sse) {
+            // Before the command starts, so a stream past the key's limit costs no exec.
+            concurrency.acquireStream(ctx, caller);
+        }
         try (ExecStream stream = executions.exec(caller, sandbox, body.toRequest())) {
             if (sse) {
                 streamEvents(ctx, stream);

@@ -148,8 +148,7 @@ public final class WorkspaceFileRoutes implements RouteGroup {
         WorkspaceService.Storage storage = workspaces.storage(caller);
         var organization = new LinkedHashMap<String, Object>();
         organization.put("allocatedBytes", storage.allocatedBytes());
-        organization.put("quotaBytes", storage.unlimited() ? null : storage.storageBytes());
-        organization.put("unlimited", storage.unlimited());
+        organization.put("quotaBytes", storage.storageBytes());
         Responses.ok(ctx, Map.of("id", "/", "type", "folder", "size", size.bytes(), "count", size.files(),
                 "quotaBytes", info.workspace().quotaBytes(), "storage", organization));
     }

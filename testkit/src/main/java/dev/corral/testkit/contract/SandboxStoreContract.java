@@ -307,6 +307,17 @@ public abstract class SandboxStoreContract {
     }
 
     @Test
+    void countAllActive_severalOrganizations_countsActiveSandboxesOfAll() {
+        int before = store.countAllActive();
+        oneOfEachStatus();
+        OrganizationId other = newOrganization();
+        insert(new Draft(other, T0));
+        insert(new Draft(other, T0).status(SandboxStatus.STOPPED));
+
+        assertThat(store.countAllActive()).isEqualTo(before + 4);
+    }
+
+    @Test
     void listActive_severalOrganizations_returnsActiveSandboxesOfAll() {
         Map<SandboxStatus, Sandbox> own = oneOfEachStatus();
         OrganizationId other = newOrganization();

@@ -3,6 +3,7 @@ package dev.corral.core.sandbox.files;
 import dev.corral.core.sandbox.SandboxId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,18 @@ public interface SandboxFileSystem {
      */
     FileEntry write(SandboxId sandbox, SandboxPath path, Optional<String> mode, InputStream content)
             throws InterruptedException;
+
+    /**
+     * Writes each of {@code files}, in order, as {@link #write} does (without a mode: a replaced file keeps its
+     * own), and returns them in the same order. Each content is opened when its turn comes, closed at its end,
+     * and must be exactly its declared size. Many small files cost far less together than one by one: this is
+     * how a multi-file upload is written. A failure stops at that file, leaving the ones before it written and
+     * the ones after it untouched.
+     *
+     * @throws dev.corral.core.error.CorralException as {@link #write} does, for the file at fault; {@code
+     *                                               bad_request} for a content shorter or longer than declared
+     */
+    List<FileEntry> writeAll(SandboxId sandbox, List<NewFile> files) throws InterruptedException;
 
     /** The entry at {@code path} itself: a symlink is not followed. */
     FileEntry stat(SandboxId sandbox, SandboxPath path) throws InterruptedException;

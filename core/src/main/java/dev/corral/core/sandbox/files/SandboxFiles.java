@@ -38,6 +38,8 @@ public final class SandboxFiles {
     public static final int MAX_LIST_DEPTH = 10;
 
     private static final Pattern MODE = Pattern.compile("[0-7]{3,4}");
+    /** The arguments of one script that writes many files, at most: far below what Linux passes to a program. */
+    private static final int BATCH_ARGUMENT_BYTES = 64 << 10;
 
     private final SandboxService sandboxes;
     private final SandboxFileSystem fileSystem;
@@ -113,27 +115,21 @@ public final class SandboxFiles {
     }
 
     /**
-     * Writes several files below directory {@code dir}, one after the other, and returns them. Names are checked
-     * before anything is written; a failure stops at that file, leaving the ones before it written.
+     * Writes several files below directory {@code dir} and returns them. Their number ({@code payload_too_large}
+     * past the plan's) and names are checked before anything is written; then they are written as
+     * {@link SandboxFileSystem#writeAll} does, together and in order, a failure stopping at that file.
      */
     public List<FileEntry> upload(Principal caller, String sandbox, SandboxPath dir, List<FileUpload> files)
             throws InterruptedException {
-        long limit = uploadLimit(caller, files.stream().mapToLong(f -> Math.max(0, f.size())).sum());
-        var targets = new ArrayList<SandboxPath>();
+        plans.of(caller.organization().tier()).checkUploadFiles(files.size());
+        uploadLimit(caller, files.stream().mapToLong(f -> Math.max(0, f.size())).sum());
+        var newFiles = new ArrayList<NewFile>(files.size());
         for (int i = 0; i < files.size(); i++) {
-            targets.add(dir.child("files[" + i + "]", files.get(i).name()));
+            FileUpload file = files.get(i);
+            newFiles.add(new NewFile(dir.child("files[" + i + "]", file.name()), file.size(), file.content()));
         }
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
-        var written = new ArrayList<FileEntry>();
-        for (int i = 0; i < files.size(); i++) {
-            SandboxPath target = targets.get(i);
-            try (InputStream content = new LimitedInput(files.get(i).content().open(), limit)) {
-                written.add(working(id, () -> fileSystem.write(id, target, Optional.empty(), content)));
-            } catch (IOException e) {
-                throw CorralException.badRequest("Could not read the upload of " + target + ": " + e.getMessage());
-            }
-        }
-        return written;
+        return working(id, () -> fileSystem.writeAll(id, newFiles));
     }
 
     /**

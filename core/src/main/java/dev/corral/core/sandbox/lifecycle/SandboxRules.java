@@ -204,7 +204,7 @@ public final class SandboxRules {
 
     private static void checkIdleTimeoutCap(Duration idleTimeout, PlanLimits plan) {
         Duration cap = plan.maxIdleTimeout();
-        if (!cap.isZero() && (idleTimeout.isZero() || idleTimeout.compareTo(cap) > 0)) {
+        if (idleTimeout.isZero() || idleTimeout.compareTo(cap) > 0) {
             throw CorralException.quotaExceeded("idleTimeout: your plan allows at most " + cap.toSeconds()
                     + " seconds");
         }

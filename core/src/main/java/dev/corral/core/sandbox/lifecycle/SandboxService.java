@@ -2,7 +2,6 @@ package dev.corral.core.sandbox.lifecycle;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.key.Principal;
-import dev.corral.core.org.OrganizationId;
 import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
 import dev.corral.core.plan.PlanLimits;
@@ -44,14 +43,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Implementation notes. The store says what each sandbox should be; the runtime holds what it is. Every
  * transition of one sandbox runs under that sandbox's lock ({@link SandboxLocks}) and goes runtime first, store
  * second, log stream last, so a crash between the two leaves a difference that {@link #reconcile()} settles at
- * the next start. Creating checks the organization's concurrent-sandbox limit under a per-organization lock, so
- * two racing creates cannot both take the last slot. Starts run on virtual threads owned by this service; whoever
+ * the next start. Creating checks the organization's concurrent-sandbox limit and this host's ({@code
+ * maxSandboxes}) under one lock held only for the count and the insert, so two racing creates cannot both take
+ * the last slot and one past a limit is refused at once. Starts run on virtual threads owned by this service; whoever
  * wants to wait for one (create with {@code wait=true}, an exec on a sandbox still creating) waits on its future.
  */
 public final class SandboxService implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SandboxService.class.getName());
     private static final Duration START_WAIT = Duration.ofMinutes(5);
     private static final int MAX_ERROR_LENGTH = 1000;
+    /** What a create past the host's limit is told to wait: sandboxes end often, but not in a second. */
+    private static final Duration HOST_FULL_RETRY = Duration.ofSeconds(10);
 
     private final SandboxStore store;
     private final SandboxRuntime runtime;
@@ -60,16 +62,25 @@ public final class SandboxService implements AutoCloseable {
     private final SandboxLogs logs;
     private final WorkspaceResolver workspaces;
     private final InstantSource clock;
+    private final int maxSandboxes;
     private final SandboxLocks locks = new SandboxLocks();
-    private final ConcurrentHashMap<OrganizationId, ReentrantLock> creating = new ConcurrentHashMap<>();
+    private final ReentrantLock admission = new ReentrantLock();
     private final ConcurrentHashMap<SandboxId, CompletableFuture<Sandbox>> starts = new ConcurrentHashMap<>();
     private final java.util.List<java.util.function.Consumer<SandboxId>> deletionListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService starter = Executors.newThreadPerTaskExecutor(
             Thread.ofVirtual().name("corral-sandbox-start-", 0).factory());
 
+    /**
+     * @param maxSandboxes how many sandboxes this host holds at once (creating, running or paused), whatever their
+     *                     organizations' plans allow
+     */
     public SandboxService(SandboxStore store, SandboxRuntime runtime, TemplateBuilder templates, Plans plans,
-                          SandboxLogs logs, WorkspaceResolver workspaces, InstantSource clock) {
+                          SandboxLogs logs, WorkspaceResolver workspaces, InstantSource clock, int maxSandboxes) {
+        if (maxSandboxes < 1) {
+            throw new IllegalArgumentException("maxSandboxes must be positive: " + maxSandboxes);
+        }
+        this.maxSandboxes = maxSandboxes;
         this.store = store;
         this.workspaces = workspaces;
         this.runtime = runtime;
@@ -79,7 +90,10 @@ public final class SandboxService implements AutoCloseable {
         this.clock = clock;
     }
 
-    /** Records a new sandbox as {@code creating} and starts it in the background. */
+    /**
+     * Records a new sandbox as {@code creating} and starts it in the background; {@code quota_exceeded} when the
+     * organization has as many as its plan allows, {@code rate_limited} when this host holds as many as it may.
+     */
     public Sandbox create(Principal caller, CreateSandbox request) {
         PlanLimits plan = plans.of(caller.organization().tier());
         SandboxRules.Checked checked = SandboxRules.check(request, templates.names(), plan);
@@ -89,16 +103,19 @@ public final class SandboxService implements AutoCloseable {
                 SandboxStatus.CREATING, checked.tags(), checked.metadata(), checked.env(), mounts, checked.resources(),
                 checked.idleTimeout(), checked.maxRuntime(), Optional.empty(), now, now, Optional.empty(),
                 Optional.empty(), false);
-        ReentrantLock organizationLock = creating.computeIfAbsent(caller.organizationId(), k -> new ReentrantLock());
-        organizationLock.lock();
+        admission.lock();
         try {
             if (store.countActive(caller.organizationId()) >= plan.concurrentSandboxes()) {
                 throw CorralException.quotaExceeded("Your plan allows " + plan.concurrentSandboxes()
                         + " sandboxes at once; delete one first");
             }
+            if (store.countAllActive() >= maxSandboxes) {
+                throw CorralException.rateLimited("This server holds " + maxSandboxes + " sandboxes, as many as "
+                        + "it may at once; retry when one has ended", HOST_FULL_RETRY);
+            }
             store.insert(sandbox);
         } finally {
-            organizationLock.unlock();
+            admission.unlock();
         }
         logs.publish(LogEntry.status(sandbox.id(), sandbox.status().wire(), now));
         var started = new CompletableFuture<Sandbox>();

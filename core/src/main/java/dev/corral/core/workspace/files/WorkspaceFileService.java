@@ -139,10 +139,12 @@ public final class WorkspaceFileService {
 
     /**
      * Writes each upload into folder {@code dir} under its own name, or {@code rename} when there is one file,
-     * replacing files there; all of them together are at most the plan's upload size.
+     * replacing files there; all of them together are at most the plan's upload size, and there are at most the
+     * plan's number of files per upload ({@code payload_too_large}).
      */
     public List<WorkspaceEntry> upload(Principal caller, String workspace, WorkspacePath dir,
                                        List<FileUpload> uploads, String rename) {
+        plans.of(caller.organization().tier()).checkUploadFiles(uploads.size());
         if (rename != null && uploads.size() != 1) {
             throw CorralException.invalid("name", "renames one uploaded file; this upload has " + uploads.size());
         }

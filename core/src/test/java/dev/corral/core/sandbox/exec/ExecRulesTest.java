@@ -31,7 +31,7 @@ class ExecRulesTest {
         var plan = new PlanLimits(FREE.requestsPerMinute(), FREE.burst(), FREE.concurrentRequests(),
                 FREE.concurrentSandboxes(), FREE.maxRuntime(), FREE.maxIdleTimeout(), FREE.maxVcpus(),
                 FREE.maxMemoryBytes(), FREE.maxDiskBytes(), FREE.maxExecTimeout(), FREE.maxOutputBytes(), 4,
-                FREE.maxStorageBytes());
+                FREE.maxStorageBytes(), FREE.openWebSockets(), FREE.openStreams(), FREE.maxMultipartParts());
 
         assertThatThrownBy(() -> ExecRules.execSpec(withStdin(new byte[5]), plan))
                 .isInstanceOfSatisfying(CorralException.class, e ->

@@ -72,6 +72,44 @@ final class FileScripts {
             chmod -- "$mode" "$temp" && mv -f -T -- "$temp" "$name" || { rm -f -- "$temp"; exit 1; }
             find "./$name" -maxdepth 0 -printf\s""" + ENTRY + "\n";
 
+    /**
+     * Writes several files from standard input, one after the other, each as {@link #WRITE} writes one: {@code $1}
+     * begins the temporary files' names; then each file is three arguments, its directory, its name there and its
+     * size, and its bytes are the next {@code size} bytes of standard input ({@code head -c} reads no more than it
+     * writes); then {@code --} and every file's path again, whose entries it prints once all are written. A
+     * failure prints the number of the file it stopped at (from 1) and exits: that file is left as it was, the
+     * ones before it written, the input after it unread. A new file is made 0644 by the umask and a replaced one
+     * takes the old one's mode, so that most files cost two processes, {@code head} and {@code mv}: starting
+     * processes is what a many-file upload spends its time on.
+     */
+    static final String WRITE_MANY = """
+            temp=$1 i=0
+            shift
+            set -C
+            umask 022
+            while [ "$1" != -- ]; do
+              dir=$1 name=$2 size=$3 i=$((i + 1))
+              shift 3
+              cd -- "$dir" 2>/dev/null || { mkdir -p -- "$dir" && cd -- "$dir"; } || { printf %s "$i"; exit 1; }
+              if [ -d "$name" ] && [ ! -L "$name" ]; then printf %s "$i"; exit 81; fi
+              head -c "$size" > "$temp$i" || { rm -f -- "$temp$i"; printf %s "$i"; exit 1; }
+              if [ -f "$name" ] && [ ! -L "$name" ]; then chmod --reference="$name" -- "$temp$i"; fi &&
+                mv -f -T -- "$temp$i" "$name" || { rm -f -- "$temp$i"; printf %s "$i"; exit 1; }
+            done
+            shift
+            exec find "$@" -maxdepth 0 -printf\s""" + ENTRY + "\n";
+
+    /**
+     * Removes what a killed {@link #WRITE_MANY} may have left: temporary file {@code $2$3} in directory {@code $1},
+     * and so on by threes.
+     */
+    static final String REMOVE_TEMPORARIES = """
+            while [ $# -ge 3 ]; do
+              rm -f -- "$1/$2$3"
+              shift 3
+            done
+            """;
+
     /** Removes what a killed {@link #WRITE} left: its temporary file {@code $2} in directory {@code $1}. */
     static final String REMOVE_TEMPORARY = """
             cd -- "$1" && rm -f -- "$2"

@@ -12,13 +12,16 @@ import dev.corral.core.sandbox.files.FileEntry;
 import dev.corral.core.sandbox.files.FileListing;
 import dev.corral.core.sandbox.files.FileRead;
 import dev.corral.core.sandbox.files.FileWatch;
+import dev.corral.core.sandbox.files.NewFile;
 import dev.corral.core.sandbox.files.SandboxFileSystem;
 import dev.corral.core.sandbox.files.SandboxPath;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,7 +38,8 @@ import java.util.UUID;
  * ({@link SandboxOutput}). A read learns the file's size before it is told which bytes to send
  * ({@link PendingInput}). A write goes to a temporary file beside its target and is renamed over it at the end,
  * so an upload cut short (too large, the client gone, the sandbox's disk full) never replaces the old file; the
- * temporary file is then removed by a second script, as the first may have been killed. A watch is inotifywait's
+ * temporary file is then removed by a second script, as the first may have been killed. Many files are written
+ * by one script that reads them one after the other from its input ({@link UploadContents}). A watch is inotifywait's
  * output, parsed and translated ({@link InotifyWatch}). Scripts tell their outcomes apart by exit code
  * ({@link FileScripts#failure}).
  *
@@ -48,6 +52,8 @@ public final class ShellSandboxFileSystem implements SandboxFileSystem {
     private static final Duration WATCH_TIMEOUT = Duration.ofDays(365);
     private static final long ENTRY_OUTPUT_BYTES = 1L << 20;
     private static final long LISTING_OUTPUT_BYTES = 64L << 20;
+    /** The arguments of one script that writes many files, at most: far below what Linux passes to a program. */
+    private static final int BATCH_ARGUMENT_BYTES = 64 << 10;
 
     private final SandboxRuntime runtime;
     private final InstantSource clock;
@@ -93,6 +99,98 @@ public final class ShellSandboxFileSystem implements SandboxFileSystem {
             }
         }
         return FindEntries.at(single("write", path, result, TRANSFER_TIMEOUT), path);
+    }
+
+    /**
+     * Writes the files in batches, each one {@link FileScripts#WRITE_MANY} script that reads the files' contents one
+     * after the other from its input: a batch costs one exec (and two processes a file inside the sandbox), not an
+     * exec a file. A batch ends where its arguments would grow past {@link #BATCH_ARGUMENT_BYTES}.
+     */
+    @Override
+    public List<FileEntry> writeAll(SandboxId sandbox, List<NewFile> files) throws InterruptedException {
+        var written = new ArrayList<FileEntry>(files.size());
+        for (int from = 0, to; from < files.size(); from = to) {
+            to = batchEnd(files, from);
+            written.addAll(writeBatch(sandbox, files.subList(from, to)));
+        }
+        return written;
+    }
+
+    /** Where the batch that starts at {@code from} ends, its arguments kept short. */
+    private static int batchEnd(List<NewFile> files, int from) {
+        long bytes = 0;
+        int to = from;
+        while (to < files.size()) {
+            // the path twice (as directory and name, then whole) and, roughly, the size and the separators
+            bytes += 2L * files.get(to).path().value().getBytes(StandardCharsets.UTF_8).length + 32;
+            if (bytes > BATCH_ARGUMENT_BYTES && to > from) {
+                break;
+            }
+            to++;
+        }
+        return to;
+    }
+
+    private List<FileEntry> writeBatch(SandboxId sandbox, List<NewFile> files) throws InterruptedException {
+        String temporary = FileScripts.UPLOAD_PREFIX + UUID.randomUUID() + "-";
+        var arguments = new ArrayList<String>(2 + 4 * files.size());
+        arguments.add(temporary);
+        for (NewFile file : files) {
+            arguments.addAll(List.of(file.path().parent().value(), file.path().name(), Long.toString(file.size())));
+        }
+        arguments.add("--");
+        files.forEach(file -> arguments.add(file.path().value()));
+        ExecResult result = null;
+        try (var contents = new UploadContents(files)) {
+            result = run(sandbox, FileScripts.WRITE_MANY, arguments, TRANSFER_TIMEOUT, LISTING_OUTPUT_BYTES,
+                    contents);
+        } catch (UncheckedIOException e) {
+            throw CorralException.badRequest("The upload was cut off: " + e.getCause().getMessage());
+        } catch (IOException e) {
+            throw CorralException.badRequest("The upload could not be read: " + e.getMessage());
+        } finally {
+            // A script that ran to its end cleaned up after itself; one that was killed could not.
+            if (result == null || result.timedOut()) {
+                removeTemporaries(sandbox, files, temporary);
+            }
+        }
+        if (result.exitCode() != 0 || result.timedOut()) {
+            requireSuccess("write", files.get(failedAt(result, files.size())).path(), result, TRANSFER_TIMEOUT);
+        }
+        List<FileEntry> entries = FindEntries.parseAll(result.stdout());
+        if (entries.size() != files.size()) {
+            throw CorralException.runtimeUnavailable("The sandbox described " + entries.size() + " of the "
+                    + files.size() + " files it wrote", null);
+        }
+        var written = new ArrayList<FileEntry>(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            written.add(FindEntries.at(entries.get(i), files.get(i).path()));
+        }
+        return written;
+    }
+
+    /** Which of {@code count} files a failed {@link FileScripts#WRITE_MANY} stopped at (the first if unsaid). */
+    private static int failedAt(ExecResult result, int count) {
+        try {
+            int number = Integer.parseInt(new String(result.stdout(), StandardCharsets.US_ASCII).strip());
+            return number >= 1 && number <= count ? number - 1 : 0;
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Removes what a killed {@link FileScripts#WRITE_MANY} may have left; a failure leaves hidden files. */
+    private void removeTemporaries(SandboxId sandbox, List<NewFile> files, String temporary)
+            throws InterruptedException {
+        var arguments = new ArrayList<String>(3 * files.size());
+        for (int i = 0; i < files.size(); i++) {
+            arguments.addAll(List.of(files.get(i).path().parent().value(), temporary, Integer.toString(i + 1)));
+        }
+        try {
+            run(sandbox, FileScripts.REMOVE_TEMPORARIES, arguments, OPERATION_TIMEOUT, ENTRY_OUTPUT_BYTES, null);
+        } catch (RuntimeException e) {
+            // the sandbox is gone or stopped: so are the files, or they wait there, hidden, for the next start
+        }
     }
 
     /** Removes what a failed write may have left; a failure here leaves a hidden file, nothing worse. */

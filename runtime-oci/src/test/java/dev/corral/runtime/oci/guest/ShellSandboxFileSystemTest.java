@@ -17,6 +17,7 @@ import dev.corral.core.sandbox.files.FileEntry;
 import dev.corral.core.sandbox.files.FileListing;
 import dev.corral.core.sandbox.files.FileRead;
 import dev.corral.core.sandbox.files.FileType;
+import dev.corral.core.sandbox.files.NewFile;
 import dev.corral.core.sandbox.files.SandboxPath;
 import dev.corral.core.sandbox.files.WatchEvent;
 import java.io.ByteArrayInputStream;
@@ -35,6 +36,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,7 +75,7 @@ class ShellSandboxFileSystemTest {
         try (FileRead read = files.read(SANDBOX, path("/a"), Optional.of(range(9, 20)))) {
             assertThat(read.size()).isEqualTo(4);
             assertThat(read.slice()).isEmpty();
-            assertThat(read.unsatisfiable().code()).isEqualTo(ErrorCode.RANGE_NOT_SATISFIABLE);
+            assertThat(read.unsatisfiable().code()).isEqualTo(ErrorCode.BAD_REQUEST);
         }
         assertThat(runtime.started.getFirst().stdinText()).isEmpty();
     }
@@ -117,6 +119,59 @@ class ShellSandboxFileSystemTest {
         String temporary = runtime.started.getFirst().spec().arguments().get(2);
         assertThat(runtime.started.get(1).spec().command()).isEqualTo(FileScripts.REMOVE_TEMPORARY);
         assertThat(runtime.started.get(1).spec().arguments()).containsExactly("/workspace", temporary);
+    }
+
+    @Test
+    void writeAll_writesEveryFileWithOneScript_theirContentsOneAfterTheOther() throws Exception {
+        runtime.answer(stdout(entry("f", "3", "644", "1767225600.0", "/workspace/a")
+                + entry("f", "2", "644", "1767225600.0", "/workspace/d/b")), exit(0));
+
+        List<FileEntry> written = files.writeAll(SANDBOX, List.of(newFile("/workspace/a", "one"),
+                newFile("/workspace/d/b", "hi")));
+
+        assertThat(written).extracting(FileEntry::path).containsExactly("/workspace/a", "/workspace/d/b");
+        Started script = runtime.started.getFirst();
+        assertThat(script.spec().command()).isEqualTo(FileScripts.WRITE_MANY);
+        assertThat(script.spec().arguments().getFirst()).startsWith(FileScripts.UPLOAD_PREFIX);
+        assertThat(script.spec().arguments().subList(1, script.spec().arguments().size())).containsExactly(
+                "/workspace", "a", "3", "/workspace/d", "b", "2", "--", "/workspace/a", "/workspace/d/b");
+        assertThat(script.stdinText()).isEqualTo("onehi");
+        assertThat(runtime.started).hasSize(1);
+    }
+
+    @Test
+    void writeAll_aScriptThatStopsAtTheSecondFile_namesThatFile() {
+        runtime.answer(stdout("2"), exit(FileScripts.IS_DIRECTORY));
+
+        assertThatThrownBy(() -> files.writeAll(SANDBOX, List.of(newFile("/workspace/a", "one"),
+                newFile("/workspace/d", "two")))).isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.BAD_REQUEST);
+                    assertThat(e.getMessage()).contains("/workspace/d is a directory");
+                });
+    }
+
+    @Test
+    void writeAll_manyLongPaths_areSplitIntoScriptsWithShortArguments() throws Exception {
+        String dir = "/workspace/" + "d".repeat(200) + "/";
+        var many = new ArrayList<NewFile>();
+        for (int i = 0; i < 300; i++) {
+            many.add(newFile(dir + i, ""));
+        }
+        // each script describes the files it was given: answer for every one of them
+        runtime.answerEach(spec -> {
+            var out = new StringBuilder();
+            List<String> arguments = spec.arguments();
+            for (String target : arguments.subList(arguments.indexOf("--") + 1, arguments.size())) {
+                out.append(entry("f", "0", "644", "1767225600.0", target));
+            }
+            return List.of(stdout(out.toString()), exit(0));
+        });
+
+        List<FileEntry> written = files.writeAll(SANDBOX, many);
+
+        assertThat(written).hasSize(300);
+        assertThat(runtime.started).hasSizeGreaterThan(1).allSatisfy(script -> assertThat(
+                String.join(" ", script.spec().arguments()).length()).isLessThan(70 << 10));
     }
 
     @Test
@@ -190,6 +245,11 @@ class ShellSandboxFileSystemTest {
         assertThat(runtime.started.getFirst().spec().arguments()).containsExactly("/w", "1");
     }
 
+    private static NewFile newFile(String path, String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        return new NewFile(path(path), bytes.length, () -> new ByteArrayInputStream(bytes));
+    }
+
     private static SandboxPath path(String text) {
         return SandboxPath.of("path", text);
     }
@@ -254,8 +314,15 @@ class ShellSandboxFileSystemTest {
         private final ArrayDeque<List<ExecEvent>> answers = new ArrayDeque<>();
         final List<Started> started = new ArrayList<>();
 
+        private Function<ExecSpec, List<ExecEvent>> everyAnswer;
+
         void answer(ExecEvent... events) {
             answers.add(List.of(events));
+        }
+
+        /** Answers every exec not answered one by one with what {@code answer} makes of its spec. */
+        void answerEach(Function<ExecSpec, List<ExecEvent>> answer) {
+            everyAnswer = answer;
         }
 
         @Override
@@ -266,7 +333,8 @@ class ShellSandboxFileSystemTest {
         @Override
         public ExecStream exec(SandboxId id, ExecSpec spec, InputStream stdin) {
             assertThat(id).isEqualTo(SANDBOX);
-            var exec = new Started(spec, stdin, answers.remove());
+            var exec = new Started(spec, stdin, answers.isEmpty() && everyAnswer != null ? everyAnswer.apply(spec)
+                    : answers.remove());
             started.add(exec);
             return exec;
         }
