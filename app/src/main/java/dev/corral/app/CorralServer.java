@@ -5,6 +5,7 @@ import dev.corral.core.key.IssuedKey;
 import dev.corral.core.key.KeyUsageRecorder;
 import dev.corral.core.org.OrganizationService;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.sandbox.exec.ExecSettings;
 import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.files.SandboxFileWatches;
 import dev.corral.core.sandbox.files.SandboxFiles;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running Corral: the database, the services and the HTTP server, wired by hand from one {@link Config}.
  * {@link #close()} stops them in reverse order: no new requests, in-flight ones finish, file watches end (their
- * watchers in the sandboxes stopped), pending key usage is written, then the database closes.
+ * watchers in the sandboxes stopped), pending key usage is written, then the database closes, and last the
+ * threads that read process output.
  */
 public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
@@ -64,6 +66,7 @@ public final class CorralServer implements AutoCloseable {
     private static final InstantSource SYSTEM_MILLIS = () -> Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     private final Database database;
+    private final LocalRuntime local;
     private final SandboxService sandboxes;
     private final SandboxFileWatches watches;
     private final KeyUsageRecorder usage;
@@ -86,7 +89,7 @@ public final class CorralServer implements AutoCloseable {
         this.bootstrapKey = organizationService.bootstrap(config.bootstrapKey());
 
         var plans = Plans.defaults(config.enterpriseRequestsPerMinute(), config.enterpriseBurst());
-        var local = LocalRuntime.open(config);
+        this.local = LocalRuntime.open(config);
         var sandboxStore = new JdbiSandboxStore(database.jdbi());
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
         var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(),
@@ -94,7 +97,8 @@ public final class CorralServer implements AutoCloseable {
         this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs,
                 workspaces::resolveForMount, clock);
         var work = new SandboxWork();
-        var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
+        var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work,
+                new ExecSettings(config.execDefaultTimeout(), config.maxConcurrentExecs()), clock);
         var files = new SandboxFiles(sandboxes, local.runtime(), work, plans);
         this.watches = new SandboxFileWatches(sandboxes, local.runtime(), work, clock);
         var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans,
@@ -211,5 +215,6 @@ public final class CorralServer implements AutoCloseable {
         sandboxes.close();
         metrics.close();
         database.close();
+        local.close();
     }
 }

@@ -91,6 +91,6 @@ public final class SandboxExecs {
             throw e;
         }
         return RuncExecStream.follow(runc, stdin, List.of(pidFile, processFile), group, spec.maxOutputBytes(),
-                spec.timeout(), runner, runcStderr -> neverStarted.apply(id, runcStderr));
+                spec.hasTimeout() ? Optional.of(spec.timeout()) : Optional.empty(), runner, runcStderr -> neverStarted.apply(id, runcStderr));
     }
 }
