@@ -79,7 +79,7 @@ public final class RuncExecStream implements ExecStream {
     private final List<Path> ownFiles;
     private final ProcessRunner runner;
     private final Function<String, CorralException> neverStarted;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     private final AtomicLong outputBudget;
     private final ByteTail stderrTail = new ByteTail(STDERR_TAIL_BYTES);
@@ -98,10 +98,12 @@ public final class RuncExecStream implements ExecStream {
     private boolean started;
     private boolean exitReturned;
 
-    private RuncExecStream(Process runc, InputStream stdin, List<Path> ownFiles, Optional<ExecGroup> group,
+    private RuncExecStream(Process runc, long startNanos, InputStream stdin, List<Path> ownFiles,
+                           Optional<ExecGroup> group,
                            long maxOutputBytes, Optional<Duration> timeout, ProcessRunner runner,
                            Function<String, CorralException> neverStarted) {
         this.runc = runc;
+        this.startNanos = startNanos;
         this.group = group;
         this.pidFile = ownFiles.getFirst();
         this.ownFiles = List.copyOf(ownFiles);
@@ -141,6 +143,8 @@ public final class RuncExecStream implements ExecStream {
     /**
      * Streams the started {@code runc exec} process.
      *
+     * @param startNanos   {@link System#nanoTime()} just before runc was started: the command's duration counts
+     *                     from there, not from whenever the starting thread got to run again
      * @param stdin        copied into the command's standard input when not null; runc must then have been
      *                     started with a stdin pipe
      * @param ownFiles     the pid file runc writes the command's host pid to, then any other file made for this
@@ -149,10 +153,12 @@ public final class RuncExecStream implements ExecStream {
      * @param timeout      when the command is killed; empty for never (it runs until killed)
      * @param neverStarted turns runc's stderr into the error for a command that never started
      */
-    static RuncExecStream follow(Process runc, InputStream stdin, List<Path> ownFiles, Optional<ExecGroup> group,
+    static RuncExecStream follow(Process runc, long startNanos, InputStream stdin, List<Path> ownFiles,
+                                 Optional<ExecGroup> group,
                                  long maxOutputBytes, Optional<Duration> timeout, ProcessRunner runner,
                                  Function<String, CorralException> neverStarted) {
-        return new RuncExecStream(runc, stdin, ownFiles, group, maxOutputBytes, timeout, runner, neverStarted);
+        return new RuncExecStream(runc, startNanos, stdin, ownFiles, group, maxOutputBytes, timeout, runner,
+                neverStarted);
     }
 
     @Override

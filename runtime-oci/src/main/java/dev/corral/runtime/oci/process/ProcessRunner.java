@@ -10,6 +10,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -160,11 +161,27 @@ public final class ProcessRunner implements AutoCloseable {
         run(List.of("kill", "-KILL", "--", "-" + processGroupId));
     }
 
-    private static Process start(ProcessBuilder builder, List<String> command) {
+    /** Starts the process on a platform thread (see {@link ProcessThreads#call}); the caller only waits. */
+    private Process start(ProcessBuilder builder, List<String> command) {
+        CompletableFuture<Process> started = threads.call(threadName(command, "start"), () -> {
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                throw CorralException.runtimeUnavailable("Cannot start " + describe(command) + ": " + e.getMessage(),
+                        e);
+            }
+        });
         try {
-            return builder.start();
-        } catch (IOException e) {
-            throw CorralException.runtimeUnavailable("Cannot start " + describe(command) + ": " + e.getMessage(), e);
+            return started.get();
+        } catch (InterruptedException e) {
+            started.thenAccept(ProcessRunner::kill);
+            Thread.currentThread().interrupt();
+            throw CorralException.runtimeUnavailable("Interrupted while starting " + describe(command), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw CorralException.runtimeUnavailable("Cannot start " + describe(command), e.getCause());
         }
     }
 

@@ -2,12 +2,14 @@ package dev.corral.runtime.oci.process;
 
 import dev.corral.core.error.CorralException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The threads that wait on processes: a bounded pool of platform threads for every blocking read or write of a
@@ -19,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * writes a process's pipe on a virtual thread: {@link #read} is the only way to run such a loop, and it runs it on
  * a platform thread of this pool. The pool is bounded ({@code maxThreads}, the {@code process-io-threads} setting)
  * and queues nothing: when every thread is busy a new read is refused at once with {@code rate_limited} rather than
- * waiting behind silent commands. Idle threads end after a minute. Timeouts are scheduled on one platform thread
+ * waiting behind silent commands. Starting a process blocks in native code too, so it runs there as well
+ * ({@link #call}). Idle threads end after a minute. Timeouts are scheduled on one platform thread
  * ({@link #after}); the action itself (a kill, which waits for the process to go) runs on a virtual thread of its
  * own, so a slow kill never delays another timeout. Cancelled timeouts leave the queue at once.
  *
@@ -72,6 +75,25 @@ public final class ProcessThreads implements AutoCloseable {
                     + " process streams, as many as it is configured for (process-io-threads); try again shortly",
                     Duration.ofSeconds(1));
         }
+    }
+
+    /**
+     * Runs a blocking native call, such as starting a process (which waits in native code until the child has
+     * run its program), on a platform thread of the pool; the caller waits on the future, which parks a virtual
+     * thread instead of holding its carrier.
+     *
+     * @throws CorralException {@code rate_limited} when every thread of the pool is busy
+     */
+    public <T> CompletableFuture<T> call(String name, Supplier<T> call) {
+        var result = new CompletableFuture<T>();
+        read(name, () -> {
+            try {
+                result.complete(call.get());
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        return result;
     }
 
     /** Runs {@code action} on a virtual thread of its own once {@code delay} has passed, unless cancelled first. */
