@@ -9,6 +9,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        CarrierThreads.widen();
         System.exit(CorralCommand.commandLine().execute(args));
     }
 }

@@ -49,7 +49,7 @@ public final class ExecRoutes implements RouteGroup {
                         ctx.pathParam("processId")))));
     }
 
-    private void exec(Context ctx) throws InterruptedException {
+    private void exec(Context ctx) throws InterruptedException, IOException {
         Principal caller = SandboxRoutes.caller(ctx, SandboxRoutes.WRITE);
         ExecBody body = bodies.json(ctx, ExecBody.class);
         String sandbox = ctx.pathParam("id");
@@ -63,7 +63,7 @@ public final class ExecRoutes implements RouteGroup {
             if (sse) {
                 streamEvents(ctx, stream);
             } else {
-                Responses.ok(ctx, ExecResponse.of(ExecResult.drain(stream), body.encodingOrDefault()));
+                Responses.okStreamed(ctx, ExecResponse.of(ExecResult.drain(stream), body.encodingOrDefault()));
             }
         }
     }
@@ -92,6 +92,8 @@ public final class ExecRoutes implements RouteGroup {
                             return;
                         }
                     }
+                    // Virtual threads are never preempted: a flood of output must let other requests run.
+                    Thread.yield();
                 }
                 next = stream.poll(HEARTBEAT);
             }
