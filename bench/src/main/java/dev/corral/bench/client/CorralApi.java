@@ -163,6 +163,11 @@ public final class CorralApi {
     }
 
     /** The request {@code GET /v1/sandboxes/{id}}, to send many times. */
+    /** {@code GET /health}, which needs no key. */
+    public HttpRequest healthRequest() {
+        return HttpRequest.newBuilder(base.resolve("health")).timeout(TIMEOUT).GET().build();
+    }
+
     public HttpRequest getSandboxRequest(String sandboxId) {
         return request("v1/sandboxes/" + sandboxId).GET().build();
     }
