@@ -10,9 +10,12 @@ import java.util.Optional;
  * Everything a Corral server is configured with, read once by {@link ConfigLoader} and validated there. The
  * database password and bootstrap key are secrets: {@link #toString()} redacts them.
  *
- * @param databaseUrl  empty for the embedded SQLite database in the data directory
- * @param enterprise   the limits of the enterprise tier, the tier of the organization made at first start
- * @param maxSandboxes how many sandboxes this server holds at once, of every organization together
+ * @param databaseUrl        empty for the embedded SQLite database in the data directory
+ * @param enterprise         the limits of the enterprise tier, the tier of the organization made at first start
+ * @param maxSandboxes       how many sandboxes this server holds at once, of every organization together
+ * @param maxConcurrentExecs how many commands (foreground and background) may run at once on this server
+ * @param processIoThreads   how many process streams may be read at once: the platform threads that pump output
+ * @param execDefaultTimeout the timeout of a foreground command that names none
  */
 public record Config(
         String host,
@@ -30,7 +33,10 @@ public record Config(
         String runtime,
         Path templatesDir,
         Duration reaperInterval,
-        Duration hibernateAfter) {
+        Duration hibernateAfter,
+        int maxConcurrentExecs,
+        int processIoThreads,
+        Duration execDefaultTimeout) {
 
     public Path sqliteFile() {
         return dataDir.resolve("corral.db");
@@ -50,6 +56,7 @@ public record Config(
                 + " maxBodyBytes=" + maxBodyBytes + " enterprise=" + enterprise + " maxSandboxes=" + maxSandboxes
                 + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat
                 + " runtime=" + runtime + " templatesDir=" + templatesDir + " reaperInterval=" + reaperInterval
-                + " hibernateAfter=" + hibernateAfter;
+                + " hibernateAfter=" + hibernateAfter + " maxConcurrentExecs=" + maxConcurrentExecs
+                + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout;
     }
 }

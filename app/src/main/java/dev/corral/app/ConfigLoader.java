@@ -65,6 +65,9 @@ public final class ConfigLoader {
         defaults.put("templates-dir", "");
         defaults.put("reaper-interval", "5s");
         defaults.put("hibernate-after", "1h");
+        defaults.put("max-concurrent-execs", "256");
+        defaults.put("process-io-threads", "1024");
+        defaults.put("exec-default-timeout", "30s");
         return Map.copyOf(defaults);
     }
 
@@ -152,6 +155,13 @@ public final class ConfigLoader {
         if (hibernateAfter.isNegative()) {
             problems.add("hibernate-after: must be 0 (never) or positive");
         }
+        int maxExecs = intIn(v, "max-concurrent-execs", 1, 100_000, problems);
+        // Each command needs up to three reading threads (stdout, stderr, stdin); host commands need a few more.
+        int ioThreads = intIn(v, "process-io-threads", 3 * maxExecs + 16, 1_000_000, problems);
+        Duration execTimeout = duration(v, "exec-default-timeout", problems);
+        if (execTimeout.isZero() || execTimeout.isNegative()) {
+            problems.add("exec-default-timeout: must be positive");
+        }
         String runtime = v.get("runtime").strip();
         if (!runtime.equals("runc") && !runtime.equals("crun")) {
             problems.add("runtime: must be runc or crun");
@@ -168,7 +178,7 @@ public final class ConfigLoader {
                 .orElse(dataPath.resolve("templates"));
         return new Config(host, port, dataPath, databaseUrl, optional(v, "database-user"),
                 optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, grace,
-                logFormat, runtime, templates, reaperInterval, hibernateAfter);
+                logFormat, runtime, templates, reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout);
     }
 
     private static EnterpriseLimits enterprise(Map<String, String> v, List<String> problems) {

@@ -5,6 +5,7 @@ import dev.corral.core.key.IssuedKey;
 import dev.corral.core.key.KeyUsageRecorder;
 import dev.corral.core.org.OrganizationService;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.sandbox.exec.ExecSettings;
 import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.files.SandboxFileWatches;
 import dev.corral.core.sandbox.files.SandboxFiles;
@@ -55,7 +56,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running Corral: the database, the services and the HTTP server, wired by hand from one {@link Config}.
  * {@link #close()} stops them in reverse order: no new requests, in-flight ones finish, file watches end (their
- * watchers in the sandboxes stopped), pending key usage is written, then the database closes.
+ * watchers in the sandboxes stopped), pending key usage is written, then the database closes, and last the
+ * threads that read process output.
  */
 public final class CorralServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CorralServer.class);
@@ -65,6 +67,7 @@ public final class CorralServer implements AutoCloseable {
     private static final InstantSource SYSTEM_MILLIS = () -> Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     private final Database database;
+    private final LocalRuntime local;
     private final SandboxService sandboxes;
     private final SandboxFileWatches watches;
     private final KeyUsageRecorder usage;
@@ -87,7 +90,7 @@ public final class CorralServer implements AutoCloseable {
         this.bootstrapKey = organizationService.bootstrap(config.bootstrapKey());
 
         var plans = Plans.defaults(config.enterprise());
-        var local = LocalRuntime.open(config);
+        this.local = LocalRuntime.open(config);
         var sandboxStore = new JdbiSandboxStore(database.jdbi());
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
         var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(),
@@ -215,5 +218,6 @@ public final class CorralServer implements AutoCloseable {
         sandboxes.close();
         metrics.close();
         database.close();
+        local.close();
     }
 }

@@ -9,6 +9,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        CarrierThreads.widen();
         CommandLine commandLine = CorralCommand.commandLine();
         int exitCode = commandLine.execute(args);
         if (args.length > 0 && args[0].equals("serve")) {

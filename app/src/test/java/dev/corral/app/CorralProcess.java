@@ -13,8 +13,15 @@ final class CorralProcess {
 
     /** {@code corral <args>} on {@code dataDir}, with no {@code CORRAL_} variables but {@code env}. */
     static Process start(List<String> args, Path dataDir, Map<String, String> env) throws IOException {
+        return start(List.of(), args, dataDir, env);
+    }
+
+    /** As {@link #start(List, Path, Map)}, with options for the JVM, such as a heap bound. */
+    static Process start(List<String> jvmOptions, List<String> args, Path dataDir, Map<String, String> env)
+            throws IOException {
         var command = new ArrayList<String>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(jvmOptions);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());

@@ -98,9 +98,10 @@ final class TestCorral implements AutoCloseable, AfterAllCallback {
     @Override
     public void close() {
         server.close();
-        LocalRuntime local = LocalRuntime.open(config);
-        local.runtime().removeAllExcept(java.util.Set.of());
-        local.workspaces().detachAll();
+        try (LocalRuntime local = LocalRuntime.open(config)) {
+            local.runtime().removeAllExcept(java.util.Set.of());
+            local.workspaces().detachAll();
+        }
         deleteDataDir();
     }
 

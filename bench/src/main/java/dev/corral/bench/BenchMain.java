@@ -1,5 +1,6 @@
 package dev.corral.bench;
 
+import dev.corral.app.CarrierThreads;
 import dev.corral.bench.report.Report;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +55,8 @@ public final class BenchMain implements Callable<Integer> {
     public static void main(String[] args) {
         // Before anything logs: the server's log goes to a file of the run, not between the harness's lines.
         System.setProperty("logback.configurationFile", "corral-bench-logback.xml");
+        // The server runs in this JVM: its carriers as corral serve has them.
+        CarrierThreads.widen();
         System.exit(new CommandLine(new BenchMain()).execute(args));
     }
 

@@ -19,12 +19,15 @@ import org.sqlite.SQLiteDataSource;
  * opened, and the {@link Jdbi} the stores run their SQL through. Closing it closes the pool.
  *
  * <p>Threading: safe for concurrent use from any number of (virtual) threads; callers wait for a pooled
- * connection. The pool owns one housekeeping thread, named after the pool, which {@link #close()} stops.
+ * connection. Each pool owns one housekeeping thread, named after the pool, which {@link #close()} stops.
  *
  * <p>SQLite admits one writer at a time, so its pool holds a single connection: writers queue in the pool instead
  * of polling SQLite's busy handler, which sleeps inside a native call and so pins the carrier thread of a
  * virtual thread. Reads queue behind writes too; they take microseconds on an embedded file. The busy timeout and
  * immediate transactions are for other processes opening the same file (the CLI, a {@code sqlite3} shell).
+ *
+ * <p>{@link #isHealthy()} asks through a connection of its own: behind a burst of requests the single SQLite
+ * connection has a queue, and {@code /health} must tell whether the database answers, not how long that queue is.
  */
 public final class Database implements AutoCloseable {
     private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 5_000;
@@ -33,7 +36,9 @@ public final class Database implements AutoCloseable {
 
     private final Dialect dialect;
     private final HikariDataSource pool;
+    private final HikariDataSource probe;
     private final Jdbi jdbi;
+    private final Jdbi probeJdbi;
 
     private Database(Dialect dialect, DataSource connections, int poolSize) {
         Flyway.configure(Database.class.getClassLoader())
@@ -41,14 +46,20 @@ public final class Database implements AutoCloseable {
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
-        var config = new HikariConfig();
-        config.setPoolName("corral-" + dialect.name().toLowerCase(Locale.ROOT));
-        config.setDataSource(connections);
-        config.setMaximumPoolSize(poolSize);
-        config.setMinimumIdle(poolSize);
         this.dialect = dialect;
-        this.pool = new HikariDataSource(config);
+        this.pool = pool("corral-" + dialect.name().toLowerCase(Locale.ROOT), connections, poolSize);
+        this.probe = pool("corral-" + dialect.name().toLowerCase(Locale.ROOT) + "-health", connections, 1);
         this.jdbi = Jdbi.create(pool);
+        this.probeJdbi = Jdbi.create(probe);
+    }
+
+    private static HikariDataSource pool(String name, DataSource connections, int size) {
+        var config = new HikariConfig();
+        config.setPoolName(name);
+        config.setDataSource(connections);
+        config.setMaximumPoolSize(size);
+        config.setMinimumIdle(size);
+        return new HikariDataSource(config);
     }
 
     /**
@@ -92,13 +103,14 @@ public final class Database implements AutoCloseable {
         return dialect;
     }
 
-    /** Whether the database answers a trivial query now; for {@code /health}. */
+    /** Whether the database answers a trivial query now, on the probe's own connection; for {@code /health}. */
     public boolean isHealthy() {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
+        return probeJdbi.withHandle(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one() == 1);
     }
 
     @Override
     public void close() {
         pool.close();
+        probe.close();
     }
 }

@@ -156,6 +156,11 @@ public final class CorralApi {
         return "v1/sandboxes/" + sandboxId + "/files?path=" + CorralClient.encode(path);
     }
 
+    /** {@code GET /health}, which needs no key. */
+    public HttpRequest healthRequest() {
+        return HttpRequest.newBuilder(client.base().resolve("health")).timeout(TIMEOUT).GET().build();
+    }
+
     /** The request {@code GET /v1/sandboxes/{id}}, to send many times. */
     public HttpRequest getSandboxRequest(String sandboxId) {
         return HttpRequest.newBuilder(client.base().resolve("v1/sandboxes/" + sandboxId)).timeout(TIMEOUT)

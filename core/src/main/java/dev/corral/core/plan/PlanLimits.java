@@ -18,6 +18,9 @@ import java.util.List;
  *                           than its requests in flight, so that its streams never take every place its short
  *                           requests need
  * @param maxMultipartParts  how many files one multipart upload may carry
+ * @param maxOutputBytes     how much of a foreground command's stdout and stderr together is kept (the rest is
+ *                           read and dropped, and the answer says {@code truncated})
+ * @param concurrentExecsPerSandbox how many commands may run at once in one sandbox, background ones included
  */
 public record PlanLimits(
         int requestsPerMinute,
@@ -35,7 +38,8 @@ public record PlanLimits(
         long maxStorageBytes,
         int openWebSockets,
         int openStreams,
-        int maxMultipartParts) {
+        int maxMultipartParts,
+        int concurrentExecsPerSandbox) {
 
     public PlanLimits {
         List<String> notPositive = new ArrayList<>();
@@ -55,6 +59,7 @@ public record PlanLimits(
         positive(notPositive, "openWebSockets", openWebSockets);
         positive(notPositive, "openStreams", openStreams);
         positive(notPositive, "maxMultipartParts", maxMultipartParts);
+        positive(notPositive, "concurrentExecsPerSandbox", concurrentExecsPerSandbox);
         if (!notPositive.isEmpty()) {
             throw new IllegalArgumentException("plan limits must be positive: " + String.join(", ", notPositive));
         }

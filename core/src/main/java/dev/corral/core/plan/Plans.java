@@ -40,18 +40,20 @@ public record Plans(Map<Tier, PlanLimits> byTier) {
         var limits = new EnumMap<Tier, PlanLimits>(Tier.class);
         limits.put(Tier.FREE, new PlanLimits(60, 10, 5, 5, Duration.ofHours(1), Duration.ofMinutes(10),
                 2, 2 * GB, 10 * GB, Duration.ofSeconds(30), MB, 100 * MB, 10 * GB,
-                5, 2, 100));
+                5, 2, 100, 5));
         limits.put(Tier.PRO, new PlanLimits(300, 50, 20, 20, Duration.ofHours(4), Duration.ofMinutes(30),
                 4, 4 * GB, 50 * GB, Duration.ofSeconds(60), 10 * MB, 500 * MB, 50 * GB,
-                20, 10, 250));
+                20, 10, 250, 10));
         limits.put(Tier.TEAM, new PlanLimits(1000, 200, 100, 100, Duration.ofHours(24), Duration.ofHours(2),
                 8, 16 * GB, 100 * GB, Duration.ofMinutes(5), 50 * MB, 2 * GB, 500 * GB,
-                100, 50, 500));
+                100, 50, 500, 20));
         limits.put(Tier.ENTERPRISE, new PlanLimits(enterprise.requestsPerMinute(), enterprise.burst(),
                 enterprise.concurrentRequests(), enterprise.concurrentSandboxes(), enterprise.maxRuntime(),
-                enterprise.maxIdleTimeout(), 16, 64 * GB, 500 * GB, Duration.ofMinutes(30), 100 * MB,
+                enterprise.maxIdleTimeout(), 16, 64 * GB, 500 * GB, Duration.ofMinutes(30),
+                // Output is held in memory until the answer is written: 10 MB keeps a flood of commands affordable.
+                10 * MB,
                 enterprise.maxUploadBytes(), enterprise.maxStorageBytes(),
-                enterprise.openWebSockets(), enterprise.openStreams(), enterprise.maxMultipartParts()));
+                enterprise.openWebSockets(), enterprise.openStreams(), enterprise.maxMultipartParts(), 50));
         return new Plans(limits);
     }
 }

@@ -52,7 +52,7 @@ class PlansTest {
                 free.concurrentSandboxes(), Duration.ZERO, free.maxIdleTimeout(), free.maxVcpus(),
                 free.maxMemoryBytes(), free.maxDiskBytes(), free.maxExecTimeout(), free.maxOutputBytes(),
                 free.maxUploadBytes(), free.maxStorageBytes(), free.openWebSockets(), free.openStreams(),
-                free.maxMultipartParts()))
+                free.maxMultipartParts(), free.concurrentExecsPerSandbox()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("concurrentRequests").hasMessageContaining("maxRuntime");
     }

@@ -1,6 +1,5 @@
 package dev.corral.http.sandboxes;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.corral.core.key.Principal;
 import dev.corral.core.sandbox.exec.ExecEvent;
 import dev.corral.core.sandbox.exec.ExecResult;
@@ -12,22 +11,27 @@ import dev.corral.http.Json;
 import dev.corral.http.RequestConcurrency;
 import dev.corral.http.Responses;
 import dev.corral.http.RouteGroup;
+import dev.corral.http.ServerSentEvents;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code POST /v1/sandboxes/{id}/exec} in its three forms (wait for the result; stream it as server-sent events;
  * start it in the background) and the background processes under {@code /v1/sandboxes/{id}/processes}.
  *
- * <p>Threading: each request's virtual thread pulls the command's events and writes them out; a client that goes
- * away makes the write fail, which closes the stream and so kills the command.
+ * <p>Threading: each request's virtual thread pulls the command's events and writes them out; it never reads a
+ * pipe (the runtime's platform threads do), it only waits on the stream's small queue. A streamed answer writes a
+ * {@code : keep-alive} comment whenever the command has been silent for {@link #HEARTBEAT}, so a client that went
+ * away makes a write fail even when the command prints nothing, which closes the stream and so kills the command
+ * (a background command is not tied to its request and runs on).
  */
 public final class ExecRoutes implements RouteGroup {
+    static final Duration HEARTBEAT = Duration.ofSeconds(2);
+
     private final SandboxExecutions executions;
     private final Bodies bodies;
     private final RequestConcurrency concurrency;
@@ -49,7 +53,7 @@ public final class ExecRoutes implements RouteGroup {
                         ctx.pathParam("processId")))));
     }
 
-    private void exec(Context ctx) throws InterruptedException {
+    private void exec(Context ctx) throws InterruptedException, IOException {
         Principal caller = SandboxRoutes.caller(ctx, SandboxRoutes.WRITE);
         ExecBody body = bodies.json(ctx, ExecBody.class);
         String sandbox = ctx.pathParam("id");
@@ -67,31 +71,39 @@ public final class ExecRoutes implements RouteGroup {
             if (sse) {
                 streamEvents(ctx, stream);
             } else {
-                Responses.ok(ctx, ExecResponse.of(ExecResult.drain(stream), body.encodingOrDefault()));
+                Responses.okStreamed(ctx, ExecResponse.of(ExecResult.drain(stream), body.encodingOrDefault()));
             }
         }
     }
 
     private static void streamEvents(Context ctx, ExecStream stream) throws InterruptedException {
-        ctx.status(200).contentType("text/event-stream; charset=utf-8").header("Cache-Control", "no-cache")
-                .header("X-Accel-Buffering", "no");
         var stdout = new Utf8Chunks();
         var stderr = new Utf8Chunks();
         try {
-            OutputStream out = ctx.res().getOutputStream();
+            // The first event waits for the command to start: one that never started is an error answer instead.
+            Optional<ExecEvent> first = stream.poll(HEARTBEAT);
+            ServerSentEvents events = ServerSentEvents.open(ctx);
+            Optional<ExecEvent> next = first;
             while (true) {
-                switch (stream.next()) {
-                    case ExecEvent.Stdout chunk -> sendText(out, "stdout", stdout.decode(chunk.data()));
-                    case ExecEvent.Stderr chunk -> sendText(out, "stderr", stderr.decode(chunk.data()));
-                    case ExecEvent.Exit exit -> {
-                        sendText(out, "stdout", stdout.finish());
-                        sendText(out, "stderr", stderr.finish());
-                        send(out, "exit", Map.of("exitCode", exit.exitCode(), "durationMs",
-                                exit.duration().toMillis(), "timedOut", exit.timedOut(), "truncated",
-                                exit.truncated()));
-                        return;
+                if (next.isEmpty()) {
+                    events.comment("keep-alive");
+                } else {
+                    switch (next.get()) {
+                        case ExecEvent.Stdout chunk -> sendText(events, "stdout", stdout.decode(chunk.data()));
+                        case ExecEvent.Stderr chunk -> sendText(events, "stderr", stderr.decode(chunk.data()));
+                        case ExecEvent.Exit exit -> {
+                            sendText(events, "stdout", stdout.finish());
+                            sendText(events, "stderr", stderr.finish());
+                            events.event("exit", Map.of("exitCode", exit.exitCode(), "durationMs",
+                                    exit.duration().toMillis(), "timedOut", exit.timedOut(), "truncated",
+                                    exit.truncated()));
+                            return;
+                        }
                     }
+                    // Virtual threads are never preempted: a flood of output must let other requests run.
+                    Thread.yield();
                 }
+                next = stream.poll(HEARTBEAT);
             }
         } catch (IOException clientGone) {
             stream.close();
@@ -99,21 +111,10 @@ public final class ExecRoutes implements RouteGroup {
     }
 
     /** Sends output text; a chunk that held only part of a character has none yet. */
-    private static void sendText(OutputStream out, String event, String text) throws IOException {
+    private static void sendText(ServerSentEvents events, String event, String text) throws IOException {
         if (!text.isEmpty()) {
-            send(out, event, Map.of("data", text));
+            events.event(event, Map.of("data", text));
         }
-    }
-
-    private static void send(OutputStream out, String event, Map<String, Object> data) throws IOException {
-        String json;
-        try {
-            json = Json.mapper().writeValueAsString(data);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
-        out.write(("event: " + event + "\ndata: " + json + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
     }
 
     /** A background process as the API shows it. */

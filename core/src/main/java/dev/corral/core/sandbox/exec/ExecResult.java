@@ -11,14 +11,24 @@ import java.time.Duration;
 public record ExecResult(byte[] stdout, byte[] stderr, int exitCode, Duration duration, boolean timedOut,
                          boolean truncated) {
 
-    /** Reads {@code stream} to its exit, blocking; the caller still closes it. */
+    /**
+     * Reads {@code stream} to its exit, blocking; the caller still closes it. Between chunks the thread yields:
+     * a virtual thread is never preempted, and a command that floods its output must not keep other requests off
+     * the carrier.
+     */
     public static ExecResult drain(ExecStream stream) throws InterruptedException {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         while (true) {
             switch (stream.next()) {
-                case ExecEvent.Stdout chunk -> out.writeBytes(chunk.data());
-                case ExecEvent.Stderr chunk -> err.writeBytes(chunk.data());
+                case ExecEvent.Stdout chunk -> {
+                    out.writeBytes(chunk.data());
+                    Thread.yield();
+                }
+                case ExecEvent.Stderr chunk -> {
+                    err.writeBytes(chunk.data());
+                    Thread.yield();
+                }
                 case ExecEvent.Exit exit -> {
                     return new ExecResult(out.toByteArray(), err.toByteArray(), exit.exitCode(), exit.duration(),
                             exit.timedOut(), exit.truncated());

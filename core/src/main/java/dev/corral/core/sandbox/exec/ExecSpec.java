@@ -11,7 +11,8 @@ import java.util.Objects;
  *
  * @param cwd            absolute directory to run in; created when missing
  * @param env            variables added to (and overriding) the sandbox's own
- * @param timeout        after this the command's whole process group is killed and the exit says {@code timedOut}
+ * @param timeout        after this the command's whole process group is killed and the exit says {@code timedOut};
+ *                       {@link #UNTIL_KILLED} for never
  * @param maxOutputBytes how much stdout and stderr together are kept; the rest is read and dropped, and the exit
  *                       says {@code truncated}
  * @param arguments      the command's positional parameters {@code $1, $2, ...}, passed as they are: no shell reads
@@ -22,6 +23,8 @@ public record ExecSpec(String command, String cwd, Map<String, String> env, Dura
     public static final String DEFAULT_CWD = "/workspace";
     public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
     public static final long DEFAULT_MAX_OUTPUT_BYTES = 1L << 20;
+    /** The timeout of a command that runs until it is killed or its sandbox ends: a background process's. */
+    public static final Duration UNTIL_KILLED = Duration.ofSeconds(Long.MAX_VALUE);
 
     public ExecSpec {
         Objects.requireNonNull(command, "command");
@@ -46,6 +49,11 @@ public record ExecSpec(String command, String cwd, Map<String, String> env, Dura
                 throw new IllegalArgumentException("arguments cannot contain NUL bytes");
             }
         }
+    }
+
+    /** Whether the command is killed after {@link #timeout()}; not when it runs {@link #UNTIL_KILLED}. */
+    public boolean hasTimeout() {
+        return !timeout.equals(UNTIL_KILLED);
     }
 
     /** A command without positional parameters. */

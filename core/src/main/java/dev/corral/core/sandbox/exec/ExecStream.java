@@ -1,5 +1,8 @@
 package dev.corral.core.sandbox.exec;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /**
  * A running command's output as a blocking iterator: {@link #next()} until an {@link ExecEvent.Exit}. Holding
  * the stream back slows the command down (its pipes fill) rather than buffering without bound. A background
@@ -23,6 +26,16 @@ public interface ExecStream extends AutoCloseable {
      *                                               gone, {@code runtime_unavailable} when the runtime failed
      */
     ExecEvent next() throws InterruptedException;
+
+    /**
+     * As {@link #next()}, but waits at most {@code wait}: empty when no event came in that time, so that a caller
+     * can do something else between events (an SSE route writes a heartbeat, which tells it whether its client is
+     * still there). A stream whose events never keep anyone waiting may keep this default, which waits as long as
+     * {@code next()} does.
+     */
+    default Optional<ExecEvent> poll(Duration wait) throws InterruptedException {
+        return Optional.of(next());
+    }
 
     /**
      * Kills the command's whole process group, as its timeout would; the exit then says {@code timedOut}. Does

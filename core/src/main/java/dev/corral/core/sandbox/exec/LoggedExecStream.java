@@ -3,7 +3,9 @@ package dev.corral.core.sandbox.exec;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.SandboxLogs;
+import java.time.Duration;
 import java.time.InstantSource;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -35,7 +37,15 @@ public final class LoggedExecStream implements ExecStream {
 
     @Override
     public ExecEvent next() throws InterruptedException {
-        ExecEvent event = delegate.next();
+        return logged(delegate.next());
+    }
+
+    @Override
+    public Optional<ExecEvent> poll(Duration wait) throws InterruptedException {
+        return delegate.poll(wait).map(this::logged);
+    }
+
+    private ExecEvent logged(ExecEvent event) {
         switch (event) {
             case ExecEvent.Stdout chunk -> publish(LogEntry.Type.STDOUT, stdout.decode(chunk.data()));
             case ExecEvent.Stderr chunk -> publish(LogEntry.Type.STDERR, stderr.decode(chunk.data()));
@@ -70,7 +80,7 @@ public final class LoggedExecStream implements ExecStream {
     public void close() {
         delegate.close();
         if (!ended) {
-            end(new ExecEvent.Exit(137, java.time.Duration.ZERO, true, false));
+            end(new ExecEvent.Exit(137, Duration.ZERO, true, false));
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.corral.core.sandbox.exec;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.id.RandomIds;
 import dev.corral.core.key.Principal;
+import dev.corral.core.plan.PlanLimits;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
@@ -23,7 +24,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * Runs commands in sandboxes: in the foreground (the caller reads the stream, or waits for the whole result) and
  * in the background (a virtual thread of this class reads it, and its output goes to the logs only).
  *
- * <p>Threading: any request thread may call any method. Each command counts as work in its sandbox
+ * <p>The exec walk, top to bottom: {@link #exec} checks the request against the plan ({@link ExecRules}), finds
+ * the sandbox running (one store read; a paused one is resumed), takes a slot of the per-sandbox and per-server
+ * limits ({@link ExecSlots}, answered at once past either), and starts the command on the runtime port. What
+ * comes back is the runtime's stream wrapped once ({@link LoggedExecStream}: the log copy), whose end calls
+ * {@link Command#ended} here: slot back, work done, activity recorded (the one store write). Background commands
+ * have no default timeout: they run until killed, their sandbox ends, or their own {@code timeout}.
+ *
+ * <p>Threading: any request thread may call any method. No method blocks on a command's output: foreground streams
+ * are read by their caller, background ones by a virtual thread that only waits on the stream's queue (the pipes
+ * themselves are read by the runtime's platform threads). Each command counts as work in its sandbox
  * ({@link SandboxWork}) while it runs, so that the idle reaper never pauses a sandbox in the middle of one.
  * Background processes are kept in a concurrent map until their sandbox is deleted.
  */
@@ -34,15 +44,24 @@ public final class SandboxExecutions {
     private final SandboxLogs logs;
     private final InstantSource clock;
     private final SandboxWork work;
+    private final ExecSettings settings;
+    private final ExecSlots slots;
     private final ConcurrentHashMap<String, Background> background = new ConcurrentHashMap<>();
 
     public SandboxExecutions(SandboxService sandboxes, SandboxRuntime runtime, Plans plans, SandboxLogs logs,
                              SandboxWork work, InstantSource clock) {
+        this(sandboxes, runtime, plans, logs, work, ExecSettings.DEFAULTS, clock);
+    }
+
+    public SandboxExecutions(SandboxService sandboxes, SandboxRuntime runtime, Plans plans, SandboxLogs logs,
+                             SandboxWork work, ExecSettings settings, InstantSource clock) {
         this.sandboxes = sandboxes;
         this.runtime = runtime;
         this.plans = plans;
         this.logs = logs;
         this.work = work;
+        this.settings = settings;
+        this.slots = new ExecSlots(settings.maxConcurrentExecs());
         this.clock = clock;
         sandboxes.onDeleted(this::forget);
     }
@@ -50,23 +69,30 @@ public final class SandboxExecutions {
     /**
      * Starts a command in the sandbox (resuming it when paused) and returns its output stream, which the caller
      * must close. The command's output also goes to the sandbox's logs.
+     *
+     * @throws CorralException {@code quota_exceeded} when the sandbox runs as many commands as the plan allows,
+     *                         {@code rate_limited} when the server does
      */
     public ExecStream exec(Principal caller, String idOrName, ExecRequest request) {
-        ExecSpec spec = ExecRules.execSpec(request, plans.of(caller.organization().tier()));
-        Sandbox sandbox = sandboxes.ensureRunning(caller, idOrName);
-        return start(sandbox.id(), RandomIds.prefixed("proc_", 12), spec, request.stdin(), exit -> { });
+        PlanLimits plan = plans.of(caller.organization().tier());
+        ExecSpec spec = ExecRules.execSpec(request, plan, settings.defaultTimeout());
+        Sandbox sandbox = sandboxes.running(caller, idOrName);
+        return start(sandbox.id(), plan, RandomIds.prefixed("proc_", 12), spec, request.stdin(), null);
     }
 
-    /** Starts a command that runs on after this call answers; its output goes to the logs. */
+    /**
+     * Starts a command that runs on after this call answers, until it exits, is killed, its sandbox ends or its
+     * own {@code timeout} (when the request gives one) passes; its output goes to the logs.
+     */
     public BackgroundProcess startBackground(Principal caller, String idOrName, ExecRequest request) {
-        ExecSpec spec = ExecRules.execSpec(request, plans.of(caller.organization().tier()));
-        Sandbox sandbox = sandboxes.ensureRunning(caller, idOrName);
+        PlanLimits plan = plans.of(caller.organization().tier());
+        ExecSpec spec = ExecRules.execSpec(request, plan, ExecSpec.UNTIL_KILLED);
+        Sandbox sandbox = sandboxes.running(caller, idOrName);
         String processId = RandomIds.prefixed("proc_", 12);
         var process = new Background(processId, sandbox.id(), spec.command(), clock.instant());
-        background.put(processId, process);
-        ExecStream stream = start(sandbox.id(), processId, spec, request.stdin(),
-                exit -> process.exited(exit, clock.instant()));
+        ExecStream stream = start(sandbox.id(), plan, processId, spec, request.stdin(), process);
         process.stream = stream;
+        background.put(processId, process);
         Thread.ofVirtual().name("corral-background-" + processId).start(() -> drain(stream));
         return process.snapshot();
     }
@@ -90,28 +116,32 @@ public final class SandboxExecutions {
         return process.snapshot();
     }
 
+    /** How many commands run on this server now, foreground and background. */
+    public int running() {
+        return slots.running();
+    }
+
     /** Drops the records of a deleted sandbox's background processes (the runtime has ended the processes). */
     private void forget(SandboxId id) {
         background.values().removeIf(p -> p.sandbox.equals(id));
+        slots.forget(id);
         work.forget(id);
     }
 
-    private ExecStream start(SandboxId id, String processId, ExecSpec spec, Optional<byte[]> stdin,
-                             java.util.function.Consumer<ExecEvent.Exit> onExit) {
-        SandboxWork.Piece piece = work.begin(id);
+    /** Takes a slot, starts the command on the runtime and wraps its stream for the logs and {@link Command}. */
+    private ExecStream start(SandboxId id, PlanLimits plan, String processId, ExecSpec spec,
+                             Optional<byte[]> stdin, Background process) {
+        ExecSlots.Slot slot = slots.take(id, plan.concurrentExecsPerSandbox());
+        var command = new Command(id, slot, work.begin(id), process);
         ExecStream raw;
         try {
             raw = stdin.isEmpty() ? runtime.exec(id, spec)
                     : runtime.exec(id, spec, new ByteArrayInputStream(stdin.get()));
         } catch (RuntimeException e) {
-            piece.close();
+            command.release();
             throw e;
         }
-        return new LoggedExecStream(raw, id, processId, spec.command(), logs, clock, exit -> {
-            piece.close();
-            sandboxes.recordActivity(id);
-            onExit.accept(exit);
-        });
+        return new LoggedExecStream(raw, id, processId, spec.command(), logs, clock, command::ended);
     }
 
     private static void drain(ExecStream stream) {
@@ -124,6 +154,34 @@ public final class SandboxExecutions {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             // The sandbox went away under the command; its records go with the sandbox.
+        }
+    }
+
+    /** What one running command holds until it ends; {@code process} is its record when it runs in the background. */
+    private final class Command {
+        private final SandboxId sandbox;
+        private final ExecSlots.Slot slot;
+        private final SandboxWork.Piece piece;
+        private final Background process;
+
+        Command(SandboxId sandbox, ExecSlots.Slot slot, SandboxWork.Piece piece, Background process) {
+            this.sandbox = sandbox;
+            this.slot = slot;
+            this.piece = piece;
+            this.process = process;
+        }
+
+        void ended(ExecEvent.Exit exit) {
+            release();
+            sandboxes.recordActivity(sandbox);
+            if (process != null) {
+                process.exited(exit, clock.instant());
+            }
+        }
+
+        void release() {
+            piece.close();
+            slot.close();
         }
     }
 

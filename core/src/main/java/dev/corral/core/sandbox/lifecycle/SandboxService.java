@@ -339,6 +339,18 @@ public final class SandboxService implements AutoCloseable {
     public Sandbox ensureRunning(Principal caller, String idOrName) {
         Sandbox found = get(caller, idOrName);
         recordActivity(found.id());
+        return running(found);
+    }
+
+    /**
+     * As {@link #ensureRunning}, but without recording activity, for a use that records it when it ends (a
+     * command): one store read when the sandbox runs.
+     */
+    public Sandbox running(Principal caller, String idOrName) {
+        return running(get(caller, idOrName));
+    }
+
+    private Sandbox running(Sandbox found) {
         Sandbox sandbox = awaitStarted(found, START_WAIT);
         if (sandbox.status() == SandboxStatus.PAUSED) {
             sandbox = resume(sandbox);

@@ -6,6 +6,7 @@ import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.runtime.oci.cgroup.ExecGroup;
 import dev.corral.runtime.oci.process.ByteTail;
 import dev.corral.runtime.oci.process.ProcessRunner;
+import dev.corral.runtime.oci.process.ProcessThreads;
 import dev.corral.runtime.oci.process.StreamPump;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -34,32 +36,36 @@ import java.util.function.Function;
  *
  * <p>Implementation notes. runc copies the command's stdout and stderr through pipes of its own to ours and exits
  * with the command's status once the command has exited and every process holding those pipes has closed them
- * (a {@code cmd &} that keeps its output open keeps the exec going, as with {@code docker exec}). One virtual
- * thread per stream pumps chunks into a small bounded queue, so a slow reader slows the command down instead of
- * filling memory; after {@code maxOutputBytes} (shared by both streams) chunks are still read but dropped. When
- * both pumps have ended and runc has exited, {@link #next()} yields the exit.
+ * (a {@code cmd &} that keeps its output open keeps the exec going, as with {@code docker exec}). One platform
+ * thread of {@link ProcessThreads} per stream pumps chunks into a small bounded queue, so a slow reader slows the
+ * command down instead of filling memory; after {@code maxOutputBytes} (shared by both streams) chunks are still
+ * read but dropped. When both pumps have ended and runc has exited, {@link #next()} yields the exit.
  *
  * <p>runc makes the command a session and process-group leader and writes its host pid to the pid file, so
  * killing that group from the host ends the command and all it started in its group; the command's own control
- * group ({@link ExecGroup}) is then emptied too, for what left the process group with {@code setsid}. A watchdog
- * virtual thread does that at the timeout; if runc then has not exited within a grace period (a process that left the group
- * still holds the pipes), runc itself is killed, which closes our pipes. A command that never started (runc
+ * group ({@link ExecGroup}) is then emptied too, for what left the process group with {@code setsid}. The timeout
+ * does that, scheduled on the one timer thread of {@link ProcessThreads} and cancelled when runc exits; a command
+ * without a timeout (a background process) runs until killed. If runc has not exited within a grace period after
+ * the kill (a process that left the group still holds the pipes), runc itself is killed, which closes our pipes. A command that never started (runc
  * failed: sandbox paused, gone, out of pids) leaves no pid file; its first {@code next()} then throws what
  * {@code neverStarted} makes of runc's stderr instead of passing runc's message off as the command's output.
  *
- * <p>Standard input, when given, is copied by a third virtual thread into runc's stdin pipe, which runc hands to
+ * <p>Standard input, when given, is copied by a third platform thread of {@link ProcessThreads} into runc's stdin
+ * pipe, which runc hands to
  * the command; the copier closes the pipe at the input's end, so the command sees EOF. A full pipe blocks the
  * copier, so input goes at the command's pace. If the command stops reading (it exited or closed its input), the
  * rest is left unread. If reading the input fails, the copier keeps the failure and kills the command, and
  * {@code next()} throws the failure where the exit would have been: a command must not look as if it had
  * succeeded on half of its input.
  *
- * <p>Threading: one consumer calls {@code next()}; {@code kill()} may come from any thread, serialized by a
- * lock; {@code close()} is for the consumer, and a {@code next()} blocked in another thread then throws
+ * <p>Threading: no virtual thread ever blocks on a pipe here (see {@link ProcessThreads}): the pumps and the stdin
+ * copier are platform threads, the consumer only waits on the queue. One consumer calls {@code next()} or
+ * {@code poll()}; {@code kill()} may come from any thread, serialized by a lock; {@code close()} is for the consumer, and a {@code next()} blocked in another thread then throws
  * {@link IllegalStateException}.
  */
 public final class RuncExecStream implements ExecStream {
-    private static final int QUEUE_CHUNKS = 16;
+    /** With chunks of {@link StreamPump#CHUNK_BYTES}, at most 256 KiB of output waits per command. */
+    private static final int QUEUE_CHUNKS = 8;
     private static final int STDERR_TAIL_BYTES = 2048;
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
     private static final Duration START_WAIT = Duration.ofSeconds(10);
@@ -73,16 +79,16 @@ public final class RuncExecStream implements ExecStream {
     private final List<Path> ownFiles;
     private final ProcessRunner runner;
     private final Function<String, CorralException> neverStarted;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
     private final AtomicLong outputBudget;
     private final ByteTail stderrTail = new ByteTail(STDERR_TAIL_BYTES);
     private final ReentrantLock killLock = new ReentrantLock();
     private final Optional<ExecGroup> group;
-    private final Thread stdoutPump;
-    private final Thread stderrPump;
-    private final Thread watchdog;
-    private final Thread stdinCopier;
+    private final Future<?> stdoutPump;
+    private final Future<?> stderrPump;
+    private final Future<?> watchdog;
+    private final Future<?> stdinCopier;
     private final CompletableFuture<Long> exitNanos;
     private volatile boolean truncated;
     private volatile boolean killed;
@@ -92,10 +98,12 @@ public final class RuncExecStream implements ExecStream {
     private boolean started;
     private boolean exitReturned;
 
-    private RuncExecStream(Process runc, InputStream stdin, List<Path> ownFiles, Optional<ExecGroup> group,
-                           long maxOutputBytes, Duration timeout, ProcessRunner runner,
+    private RuncExecStream(Process runc, long startNanos, InputStream stdin, List<Path> ownFiles,
+                           Optional<ExecGroup> group,
+                           long maxOutputBytes, Optional<Duration> timeout, ProcessRunner runner,
                            Function<String, CorralException> neverStarted) {
         this.runc = runc;
+        this.startNanos = startNanos;
         this.group = group;
         this.pidFile = ownFiles.getFirst();
         this.ownFiles = List.copyOf(ownFiles);
@@ -104,39 +112,80 @@ public final class RuncExecStream implements ExecStream {
         this.outputBudget = new AtomicLong(maxOutputBytes);
         this.exitNanos = runc.onExit().thenApply(exited -> System.nanoTime());
         String name = "exec-" + runc.pid();
-        this.stdoutPump = StreamPump.start(name + "-stdout", runc.getInputStream(), sink(false));
-        this.stderrPump = StreamPump.start(name + "-stderr", runc.getErrorStream(), sink(true));
-        this.watchdog = Thread.ofVirtual().name(name + "-timeout").start(() -> killAfter(timeout));
-        this.stdinCopier = stdin == null ? null
-                : Thread.ofVirtual().name(name + "-stdin").start(() -> copyInput(stdin, runc.getOutputStream()));
+        ProcessThreads threads = runner.threads();
+        Future<?> out = null;
+        Future<?> err = null;
+        try {
+            out = StreamPump.start(threads, name + "-stdout", runc.getInputStream(), sink(false));
+            err = StreamPump.start(threads, name + "-stderr", runc.getErrorStream(), sink(true));
+            this.stdinCopier = stdin == null ? null
+                    : threads.read(name + "-stdin", () -> copyInput(stdin, runc.getOutputStream()));
+        } catch (RuntimeException noThreadFree) {
+            runc.descendants().forEach(ProcessHandle::destroyForcibly);
+            runc.destroyForcibly();
+            for (Future<?> pump : new Future<?>[] {out, err}) {
+                if (pump != null) {
+                    pump.cancel(true);
+                }
+            }
+            deleteOwnFiles();
+            group.ifPresent(ExecGroup::removeIfEmpty);
+            throw noThreadFree;
+        }
+        this.stdoutPump = out;
+        this.stderrPump = err;
+        this.watchdog = timeout.map(limit -> threads.after(limit, this::kill)).orElse(null);
+        if (watchdog != null) {
+            runc.onExit().thenRun(() -> watchdog.cancel(false));
+        }
     }
 
     /**
      * Streams the started {@code runc exec} process.
      *
+     * @param startNanos   {@link System#nanoTime()} just before runc was started: the command's duration counts
+     *                     from there, not from whenever the starting thread got to run again
      * @param stdin        copied into the command's standard input when not null; runc must then have been
      *                     started with a stdin pipe
      * @param ownFiles     the pid file runc writes the command's host pid to, then any other file made for this
      *                     exec; all are deleted on close
      * @param group        the command's own control group, killed with it and removed on close when empty
+     * @param timeout      when the command is killed; empty for never (it runs until killed)
      * @param neverStarted turns runc's stderr into the error for a command that never started
      */
-    static RuncExecStream follow(Process runc, InputStream stdin, List<Path> ownFiles, Optional<ExecGroup> group,
-                                 long maxOutputBytes, Duration timeout, ProcessRunner runner,
+    static RuncExecStream follow(Process runc, long startNanos, InputStream stdin, List<Path> ownFiles,
+                                 Optional<ExecGroup> group,
+                                 long maxOutputBytes, Optional<Duration> timeout, ProcessRunner runner,
                                  Function<String, CorralException> neverStarted) {
-        return new RuncExecStream(runc, stdin, ownFiles, group, maxOutputBytes, timeout, runner, neverStarted);
+        return new RuncExecStream(runc, startNanos, stdin, ownFiles, group, maxOutputBytes, timeout, runner,
+                neverStarted);
     }
 
     @Override
     public ExecEvent next() throws InterruptedException {
+        return nextWithin(null);
+    }
+
+    @Override
+    public Optional<ExecEvent> poll(Duration wait) throws InterruptedException {
+        return Optional.ofNullable(nextWithin(wait));
+    }
+
+    /** The next event, waiting at most {@code wait} (for ever when null); null when none came in time. */
+    private ExecEvent nextWithin(Duration wait) throws InterruptedException {
         if (closed) {
             throw new IllegalStateException("the exec stream was closed");
         }
         if (exitReturned) {
             throw new NoSuchElementException("the command has exited");
         }
+        long deadline = wait == null ? 0 : System.nanoTime() + wait.toNanos();
         while (pumpsEnded < 2) {
-            Object item = queue.take();
+            Object item = wait == null ? queue.take()
+                    : queue.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+            if (item == null) {
+                return null;
+            }
             if (item == CLOSED) {
                 throw new IllegalStateException("the exec stream was closed");
             }
@@ -147,7 +196,10 @@ public final class RuncExecStream implements ExecStream {
                 return (ExecEvent) item;
             }
         }
-        long endNanos = awaitExit();
+        Long endNanos = awaitExit(wait == null ? Long.MAX_VALUE : deadline - System.nanoTime());
+        if (endNanos == null) {
+            return null;
+        }
         confirmStarted();
         exitReturned = true;
         if (inputFailure != null) {
@@ -193,15 +245,21 @@ public final class RuncExecStream implements ExecStream {
         }
         closed = true;
         kill();
-        watchdog.interrupt();
-        if (stdinCopier != null) {
-            stdinCopier.interrupt();
+        if (watchdog != null) {
+            watchdog.cancel(false);
         }
-        stdoutPump.interrupt();
-        stderrPump.interrupt();
+        if (stdinCopier != null) {
+            stdinCopier.cancel(true);
+        }
+        stdoutPump.cancel(true);
+        stderrPump.cancel(true);
         queue.clear();
         queue.offer(CLOSED);
         group.ifPresent(ExecGroup::removeIfEmpty);
+        deleteOwnFiles();
+    }
+
+    private void deleteOwnFiles() {
         for (Path file : ownFiles) {
             try {
                 Files.deleteIfExists(file);
@@ -274,16 +332,6 @@ public final class RuncExecStream implements ExecStream {
         }
     }
 
-    private void killAfter(Duration timeout) {
-        try {
-            runc.onExit().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            kill();
-        } catch (InterruptedException | ExecutionException e) {
-            // closed early, or runc could not be waited for: nothing left to time out
-        }
-    }
-
     /**
      * Makes sure the command really started before any of its events is handed out: runc writes the pid file
      * right after starting it and never when it failed to, so wait for whichever comes first, the file or runc's
@@ -298,7 +346,7 @@ public final class RuncExecStream implements ExecStream {
             exitsWithin(POLL);
         }
         if (!Files.exists(pidFile) && !runc.isAlive()) {
-            stderrPump.join(PUMP_WAIT);
+            awaitQuietly(stderrPump, PUMP_WAIT);
             throw neverStarted.apply(stderrTail.text());
         }
         started = true;
@@ -317,12 +365,23 @@ public final class RuncExecStream implements ExecStream {
         return OptionalLong.empty();
     }
 
-    /** Waits until runc has exited and returns when it did. */
-    private long awaitExit() throws InterruptedException {
+    /** Waits up to {@code waitNanos} for runc to exit and returns when it did; null when it has not yet. */
+    private Long awaitExit(long waitNanos) throws InterruptedException {
         try {
-            return exitNanos.get();
+            return waitNanos == Long.MAX_VALUE ? exitNanos.get() : exitNanos.get(waitNanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            return null;
         } catch (ExecutionException e) {
             throw CorralException.runtimeUnavailable("Lost track of runc exec " + runc.pid(), e.getCause());
+        }
+    }
+
+    /** Waits up to {@code wait} for a pump to end, whatever became of it. */
+    private static void awaitQuietly(Future<?> pump, Duration wait) throws InterruptedException {
+        try {
+            pump.get(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {
+            // what the pump read so far is all there is to tell
         }
     }
 

@@ -83,6 +83,7 @@ public final class SandboxExecs {
         }
         Optional<ExecGroup> group = cgroups.newExecGroup(id);
         List<String> command = cli.execCommand(id.value(), pidFile, processFile, group);
+        long startNanos = System.nanoTime();
         Process runc;
         try {
             runc = stdin == null ? runner.start(command) : runner.startWithInput(command);
@@ -90,7 +91,7 @@ public final class SandboxExecs {
             group.ifPresent(ExecGroup::removeIfEmpty);
             throw e;
         }
-        return RuncExecStream.follow(runc, stdin, List.of(pidFile, processFile), group, spec.maxOutputBytes(),
-                spec.timeout(), runner, runcStderr -> neverStarted.apply(id, runcStderr));
+        return RuncExecStream.follow(runc, startNanos, stdin, List.of(pidFile, processFile), group, spec.maxOutputBytes(),
+                spec.hasTimeout() ? Optional.of(spec.timeout()) : Optional.empty(), runner, runcStderr -> neverStarted.apply(id, runcStderr));
     }
 }

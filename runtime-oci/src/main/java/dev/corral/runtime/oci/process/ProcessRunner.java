@@ -10,7 +10,9 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
@@ -22,20 +24,40 @@ import java.util.function.Consumer;
  * what it wrote to standard error. An interrupted caller gets the process killed, its interrupt flag set again,
  * and a {@code runtime_unavailable}.
  *
- * <p>Threading: stateless and safe for any number of threads. Each call blocks its caller; the output of each
- * process is read by one virtual thread per stream. Waiting uses {@link Process#onExit()} rather than
- * {@link Process#waitFor()}, whose monitor wait would pin a virtual thread's carrier on JDK 21.
+ * <p>Threading: safe for any number of threads. Each call blocks its caller; the output of each process is read
+ * by a platform thread of the runner's {@link ProcessThreads} per stream, never by a virtual thread (a blocked
+ * pipe read would hold its carrier). Waiting uses {@link Process#onExit()} rather than {@link Process#waitFor()}.
+ * The runner owns its threads: {@link #close()} ends them, on shutdown.
  */
-public final class ProcessRunner {
+public final class ProcessRunner implements AutoCloseable {
+    /** Reading threads of a runner that only runs short host commands (tests, the CLI's template builder). */
+    public static final int DEFAULT_IO_THREADS = 64;
     private static final int STDERR_TAIL_BYTES = 4096;
     private static final int MAX_STDOUT_BYTES = 16 << 20;
     private static final Duration PUMP_GRACE = Duration.ofSeconds(5);
     private static final File DEV_NULL = new File("/dev/null");
 
     private final Duration defaultTimeout;
+    private final ProcessThreads threads;
 
     public ProcessRunner(Duration defaultTimeout) {
+        this(defaultTimeout, DEFAULT_IO_THREADS);
+    }
+
+    /** @param ioThreads how many process streams may be read at once, by every command and exec together */
+    public ProcessRunner(Duration defaultTimeout, int ioThreads) {
         this.defaultTimeout = defaultTimeout;
+        this.threads = new ProcessThreads(ioThreads);
+    }
+
+    /** The threads that read process streams and fire timeouts, for those who follow a process themselves. */
+    public ProcessThreads threads() {
+        return threads;
+    }
+
+    @Override
+    public void close() {
+        threads.close();
     }
 
     /** Runs {@code command} with the default timeout and returns how it ended, whatever its exit status. */
@@ -47,12 +69,19 @@ public final class ProcessRunner {
         Process process = start(new ProcessBuilder(command).redirectInput(DEV_NULL), command);
         var stdout = new ByteArrayOutputStream();
         var stderr = new ByteTail(STDERR_TAIL_BYTES);
-        Thread out = StreamPump.start(threadName(command, "stdout"), process.getInputStream(), (buffer, n) -> {
-            if (stdout.size() + n <= MAX_STDOUT_BYTES) {
-                stdout.write(buffer, 0, n);
-            }
-        });
-        Thread err = StreamPump.start(threadName(command, "stderr"), process.getErrorStream(), stderr::write);
+        Future<?> out;
+        Future<?> err;
+        try {
+            out = StreamPump.start(threads, threadName(command, "stdout"), process.getInputStream(), (buffer, n) -> {
+                if (stdout.size() + n <= MAX_STDOUT_BYTES) {
+                    stdout.write(buffer, 0, n);
+                }
+            });
+            err = StreamPump.start(threads, threadName(command, "stderr"), process.getErrorStream(), stderr::write);
+        } catch (RuntimeException e) {
+            kill(process);
+            throw e;
+        }
         int exitCode = await(process, command, timeout);
         join(out, command);
         join(err, command);
@@ -93,8 +122,14 @@ public final class ProcessRunner {
         Process process = start(new ProcessBuilder(command).redirectInput(DEV_NULL).redirectErrorStream(true),
                 command);
         var tail = new ByteTail(STDERR_TAIL_BYTES);
-        Thread reader = Thread.ofVirtual().name(threadName(command, "output"))
-                .start(() -> forwardLines(process.getInputStream(), tail, lines));
+        Future<?> reader;
+        try {
+            reader = threads.read(threadName(command, "output"),
+                    () -> forwardLines(process.getInputStream(), tail, lines));
+        } catch (RuntimeException e) {
+            kill(process);
+            throw e;
+        }
         int exitCode = await(process, command, timeout);
         join(reader, command);
         if (exitCode != 0) {
@@ -126,11 +161,27 @@ public final class ProcessRunner {
         run(List.of("kill", "-KILL", "--", "-" + processGroupId));
     }
 
-    private static Process start(ProcessBuilder builder, List<String> command) {
+    /** Starts the process on a platform thread (see {@link ProcessThreads#call}); the caller only waits. */
+    private Process start(ProcessBuilder builder, List<String> command) {
+        CompletableFuture<Process> started = threads.call(threadName(command, "start"), () -> {
+            try {
+                return builder.start();
+            } catch (IOException e) {
+                throw CorralException.runtimeUnavailable("Cannot start " + describe(command) + ": " + e.getMessage(),
+                        e);
+            }
+        });
         try {
-            return builder.start();
-        } catch (IOException e) {
-            throw CorralException.runtimeUnavailable("Cannot start " + describe(command) + ": " + e.getMessage(), e);
+            return started.get();
+        } catch (InterruptedException e) {
+            started.thenAccept(ProcessRunner::kill);
+            Thread.currentThread().interrupt();
+            throw CorralException.runtimeUnavailable("Interrupted while starting " + describe(command), e);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw CorralException.runtimeUnavailable("Cannot start " + describe(command), e.getCause());
         }
     }
 
@@ -155,16 +206,19 @@ public final class ProcessRunner {
         process.destroyForcibly();
     }
 
-    private static void join(Thread pump, List<String> command) {
+    private static void join(Future<?> pump, List<String> command) {
         try {
-            if (!pump.join(PUMP_GRACE)) {
-                // A grandchild still holds the pipe; its output is not this command's result any more.
-                throw CorralException.runtimeUnavailable(describe(command)
-                        + " exited but something it started still holds its output open", null);
-            }
+            pump.get(PUMP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            // A grandchild still holds the pipe; its output is not this command's result any more.
+            throw CorralException.runtimeUnavailable(describe(command)
+                    + " exited but something it started still holds its output open", null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CorralException.runtimeUnavailable("Interrupted while reading " + describe(command), e);
+        } catch (ExecutionException e) {
+            throw CorralException.runtimeUnavailable("Could not read the output of " + describe(command),
+                    e.getCause());
         }
     }
 

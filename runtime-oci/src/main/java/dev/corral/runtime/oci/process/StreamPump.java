@@ -2,16 +2,18 @@ package dev.corral.runtime.oci.process;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads one process stream to its end on its own virtual thread, handing each chunk to a sink as it arrives.
- * Reading a pipe blocks, so every pumped stream gets its own thread; a sink that blocks slows the reader down and,
- * through the pipe, the process writing it.
+ * Reads one process stream to its end on a platform thread of {@link ProcessThreads}, handing each chunk to a sink
+ * as it arrives. Reading a pipe blocks, so every pumped stream has a thread of its own while it runs, never a
+ * virtual one (see {@link ProcessThreads}); a sink that blocks slows the reader down and, through the pipe, the
+ * process writing it.
  */
 public final class StreamPump {
-    public static final int CHUNK_BYTES = 64 * 1024;
+    public static final int CHUNK_BYTES = 32 * 1024;
     private static final Logger log = LoggerFactory.getLogger(StreamPump.class);
 
     /** Receives a pumped stream's chunks on the pump's thread. */
@@ -27,9 +29,24 @@ public final class StreamPump {
     private StreamPump() {
     }
 
-    /** Starts pumping {@code in} into {@code sink}; the stream is closed when it ends. */
-    public static Thread start(String name, InputStream in, Sink sink) {
-        return Thread.ofVirtual().name(name).start(() -> pump(name, in, sink));
+    /**
+     * Starts pumping {@code in} into {@code sink}; the stream is closed when it ends. Cancelling the returned future
+     * with interruption stops a sink waiting for room.
+     *
+     * @throws dev.corral.core.error.CorralException {@code rate_limited} when no reading thread is free; the
+     *                                               stream is then closed and the sink never called
+     */
+    public static Future<?> start(ProcessThreads threads, String name, InputStream in, Sink sink) {
+        try {
+            return threads.read(name, () -> pump(name, in, sink));
+        } catch (RuntimeException e) {
+            try {
+                in.close();
+            } catch (IOException ignored) {
+                // the process's own end of the pipe then sees it closed
+            }
+            throw e;
+        }
     }
 
     private static void pump(String name, InputStream in, Sink sink) {
