@@ -4,6 +4,8 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.id.RandomIds;
 import dev.corral.core.key.Principal;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
@@ -51,6 +53,7 @@ public final class SandboxExecutions {
      * must close. The command's output also goes to the sandbox's logs.
      */
     public ExecStream exec(Principal caller, String idOrName, ExecRequest request) {
+        AccessPolicy.require(caller, Action.SANDBOX_EXEC);
         ExecSpec spec = ExecRules.execSpec(request, plans.of(caller.organization().tier()));
         Sandbox sandbox = sandboxes.ensureRunning(caller, idOrName);
         return start(sandbox.id(), RandomIds.prefixed("proc_", 12), spec, exit -> { });
@@ -58,6 +61,7 @@ public final class SandboxExecutions {
 
     /** Starts a command that runs on after this call answers; its output goes to the logs. */
     public BackgroundProcess startBackground(Principal caller, String idOrName, ExecRequest request) {
+        AccessPolicy.require(caller, Action.SANDBOX_EXEC);
         ExecSpec spec = ExecRules.execSpec(request, plans.of(caller.organization().tier()));
         Sandbox sandbox = sandboxes.ensureRunning(caller, idOrName);
         String processId = RandomIds.prefixed("proc_", 12);
@@ -71,7 +75,8 @@ public final class SandboxExecutions {
 
     /** The sandbox's background processes, newest first, ended ones included. */
     public List<BackgroundProcess> processes(Principal caller, String idOrName) {
-        SandboxId id = sandboxes.get(caller, idOrName).id();
+        AccessPolicy.require(caller, Action.PROCESS_LIST);
+        SandboxId id = sandboxes.lookup(caller, idOrName).id();
         return background.values().stream().filter(p -> p.sandbox.equals(id))
                 .sorted(Comparator.comparing((Background p) -> p.startedAt).reversed())
                 .map(Background::snapshot).toList();
@@ -79,7 +84,8 @@ public final class SandboxExecutions {
 
     /** Kills a background process's whole process group; killing an ended one changes nothing. */
     public BackgroundProcess kill(Principal caller, String idOrName, String processId) {
-        SandboxId id = sandboxes.get(caller, idOrName).id();
+        AccessPolicy.require(caller, Action.PROCESS_KILL);
+        SandboxId id = sandboxes.lookup(caller, idOrName).id();
         Background process = background.get(processId);
         if (process == null || !process.sandbox.equals(id)) {
             throw CorralException.notFound("process", processId);

@@ -5,6 +5,8 @@ import dev.corral.core.io.FileUpload;
 import dev.corral.core.io.LimitedInput;
 import dev.corral.core.key.Principal;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.exec.ExecEvent;
@@ -77,6 +79,7 @@ public final class SandboxFiles {
      */
     public FileRead read(Principal caller, String sandbox, SandboxPath path, Optional<ByteRange> range)
             throws IOException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_READ);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         var slice = new PendingInput();
         SandboxOutput output = open(id, FileScripts.READ, List.of(path.value()), slice,
@@ -95,11 +98,17 @@ public final class SandboxFiles {
     }
 
     /**
-     * The caller's upload limit, refusing at once ({@code payload_too_large}) a body that says it is larger.
+     * The caller's upload limit, refusing at once a caller that may not write ({@code forbidden}) and a body that
+     * says it is larger ({@code payload_too_large}), before the body is read.
      *
      * @param declaredBytes the body's declared length, -1 when it has none
      */
     public long uploadLimit(Principal caller, long declaredBytes) {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
+        return limitFor(caller, declaredBytes);
+    }
+
+    private long limitFor(Principal caller, long declaredBytes) {
         long limit = plans.of(caller.organization().tier()).maxUploadBytes();
         if (declaredBytes > limit) {
             throw LimitedInput.tooLarge(limit);
@@ -124,7 +133,8 @@ public final class SandboxFiles {
      */
     public FileEntry write(Principal caller, String sandbox, SandboxPath path, Optional<String> mode,
                            long declaredBytes, FileUpload.Content body) throws InterruptedException {
-        long limit = uploadLimit(caller, declaredBytes);
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
+        long limit = limitFor(caller, declaredBytes);
         mode.ifPresent(SandboxFiles::checkMode);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         try {
@@ -140,7 +150,8 @@ public final class SandboxFiles {
      */
     public List<FileEntry> upload(Principal caller, String sandbox, SandboxPath dir, List<FileUpload> files)
             throws InterruptedException {
-        long limit = uploadLimit(caller, files.stream().mapToLong(f -> Math.max(0, f.size())).sum());
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
+        long limit = limitFor(caller, files.stream().mapToLong(f -> Math.max(0, f.size())).sum());
         var targets = new ArrayList<SandboxPath>();
         for (int i = 0; i < files.size(); i++) {
             targets.add(dir.child("files[" + i + "]", files.get(i).name()));
@@ -193,6 +204,7 @@ public final class SandboxFiles {
      */
     public FileListing list(Principal caller, String sandbox, SandboxPath path, boolean recursive,
                             OptionalInt depth) throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_READ);
         int levels = depth.orElse(recursive ? MAX_LIST_DEPTH : 1);
         if (levels < 1 || levels > MAX_LIST_DEPTH) {
             throw CorralException.invalid("depth", "must be 1 to " + MAX_LIST_DEPTH);
@@ -210,6 +222,7 @@ public final class SandboxFiles {
 
     /** The entry at {@code path} itself (a symlink is not followed); {@code not_found} when there is none. */
     public FileEntry stat(Principal caller, String sandbox, SandboxPath path) throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_READ);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         return single("stat", path, run(id, FileScripts.STAT, List.of(path.value()), OPERATION_TIMEOUT,
                 ENTRY_OUTPUT_BYTES, null), OPERATION_TIMEOUT);
@@ -217,6 +230,7 @@ public final class SandboxFiles {
 
     /** Makes a directory and its parents; one already there is fine, a file there is {@code conflict}. */
     public FileEntry mkdir(Principal caller, String sandbox, SandboxPath path) throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         return single("make directory", path, run(id, FileScripts.MKDIR, List.of(path.value()), OPERATION_TIMEOUT,
                 ENTRY_OUTPUT_BYTES, null), OPERATION_TIMEOUT);
@@ -228,6 +242,7 @@ public final class SandboxFiles {
      */
     public FileEntry move(Principal caller, String sandbox, SandboxPath from, SandboxPath to)
             throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         return single("move", from, run(id, FileScripts.MOVE, List.of(from.value(), to.value(),
                 to.parent().value()), OPERATION_TIMEOUT, ENTRY_OUTPUT_BYTES, null), OPERATION_TIMEOUT);
@@ -240,6 +255,7 @@ public final class SandboxFiles {
      */
     public void delete(Principal caller, String sandbox, SandboxPath path, boolean recursive)
             throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         requireSuccess("delete", path, run(id, FileScripts.DELETE, List.of(path.value(), recursive ? "1" : "0"),
                 OPERATION_TIMEOUT, ENTRY_OUTPUT_BYTES, null), OPERATION_TIMEOUT);
@@ -251,6 +267,7 @@ public final class SandboxFiles {
      * read, so a cut-off archive never looks whole.
      */
     public InputStream download(Principal caller, String sandbox, SandboxPath path) throws IOException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_READ);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         SandboxOutput output = open(id, FileScripts.DOWNLOAD, List.of(path.value()), null, (exit, stderr) -> {
             if (exit.exitCode() != FileScripts.TAR_FILE_CHANGED || exit.timedOut()) {
