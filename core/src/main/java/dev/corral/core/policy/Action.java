@@ -10,31 +10,31 @@ import java.util.List;
  * key of the operator organization. {@link AccessPolicy} decides; a new operation gets a constant here first.
  */
 public enum Action {
-    SANDBOX_CREATE(Audience.KEY_WITH_SCOPE, "sandbox:create"),
+    SANDBOX_CREATE("sandbox:create"),
     /** Get, list, and follow the logs of sandboxes. */
-    SANDBOX_READ(Audience.KEY_WITH_SCOPE, "sandbox:read"),
+    SANDBOX_READ("sandbox:read"),
     /** Pause, resume or otherwise change a sandbox. */
-    SANDBOX_WRITE(Audience.KEY_WITH_SCOPE, "sandbox:write"),
-    SANDBOX_DELETE(Audience.KEY_WITH_SCOPE, "sandbox:write"),
+    SANDBOX_WRITE("sandbox:write"),
+    SANDBOX_DELETE("sandbox:write"),
     /** Run a command, in the foreground or the background. */
-    SANDBOX_EXEC(Audience.KEY_WITH_SCOPE, "sandbox:write"),
-    PROCESS_LIST(Audience.KEY_WITH_SCOPE, "sandbox:read"),
-    PROCESS_KILL(Audience.KEY_WITH_SCOPE, "sandbox:write"),
+    SANDBOX_EXEC("sandbox:write"),
+    PROCESS_LIST("sandbox:read"),
+    PROCESS_KILL("sandbox:write"),
     /** Read, list, stat, download and watch a sandbox's files. */
-    SANDBOX_FILES_READ(Audience.KEY_WITH_SCOPE, "files:read", "sandbox:read"),
+    SANDBOX_FILES_READ("files:read", "sandbox:read"),
     /** Write, upload, make directories in, move and delete a sandbox's files. */
-    SANDBOX_FILES_WRITE(Audience.KEY_WITH_SCOPE, "files:write", "sandbox:write"),
+    SANDBOX_FILES_WRITE("files:write", "sandbox:write"),
     /** Get, list and measure workspaces, and see the organization's storage. */
-    WORKSPACE_READ(Audience.KEY_WITH_SCOPE, "files:read"),
+    WORKSPACE_READ("files:read"),
     /** Create, rename, re-quota and delete workspaces. */
-    WORKSPACE_WRITE(Audience.KEY_WITH_SCOPE, "files:write"),
-    WORKSPACE_FILES_READ(Audience.KEY_WITH_SCOPE, "files:read"),
-    WORKSPACE_FILES_WRITE(Audience.KEY_WITH_SCOPE, "files:write"),
-    KEY_ISSUE(Audience.KEY_WITH_SCOPE, "org:write"),
+    WORKSPACE_WRITE("files:write"),
+    WORKSPACE_FILES_READ("files:read"),
+    WORKSPACE_FILES_WRITE("files:write"),
+    KEY_ISSUE("org:write"),
     /** List and get the organization's API keys. */
-    KEY_READ(Audience.KEY_WITH_SCOPE, "org:read"),
-    KEY_UPDATE(Audience.KEY_WITH_SCOPE, "org:write"),
-    KEY_REVOKE(Audience.KEY_WITH_SCOPE, "org:write"),
+    KEY_READ("org:read"),
+    KEY_UPDATE("org:write"),
+    KEY_REVOKE("org:write"),
     /** See an organization: any key its own, an operator admin any one. */
     ORGANIZATION_READ(Audience.EVERY_KEY),
     ORGANIZATION_CREATE(Audience.OPERATOR_ADMIN),
@@ -54,12 +54,22 @@ public enum Action {
     private final Audience audience;
     private final List<Scope> scopes;
 
-    Action(Audience audience, String... scopes) {
-        if ((audience == Audience.KEY_WITH_SCOPE) == (scopes.length == 0)) {
-            throw new IllegalArgumentException("an action needs scopes exactly when keys need a scope for it");
+    /** An action for keys holding one of {@code scopes}. */
+    Action(String... scopes) {
+        if (scopes.length == 0) {
+            throw new IllegalArgumentException("a scoped action needs a scope");
+        }
+        this.audience = Audience.KEY_WITH_SCOPE;
+        this.scopes = Arrays.stream(scopes).map(scope -> Scope.parse("scope", scope)).toList();
+    }
+
+    /** An action whose audience needs no scope of its own. */
+    Action(Audience audience) {
+        if (audience == Audience.KEY_WITH_SCOPE) {
+            throw new IllegalArgumentException("a scoped action names its scopes");
         }
         this.audience = audience;
-        this.scopes = Arrays.stream(scopes).map(scope -> Scope.parse("scope", scope)).toList();
+        this.scopes = List.of();
     }
 
     public Audience audience() {

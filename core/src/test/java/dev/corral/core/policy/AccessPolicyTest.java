@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
 
 class AccessPolicyTest {
@@ -87,60 +88,41 @@ class AccessPolicyTest {
 
     @Test
     void allows_devAliases_grantWhatTheirNewNamesGrant() {
-        Principal sandboxes = principal(team, Scope.parse("scopes[0]", "sandboxes").value());
-        Principal sandboxReader = principal(team, Scope.parse("scopes[0]", "sandboxes:read").value());
-
-        assertThat(AccessPolicy.allows(sandboxes, Action.SANDBOX_EXEC)).isTrue();
-        assertThat(AccessPolicy.allows(sandboxes, Action.SANDBOX_FILES_WRITE)).isTrue();
-        assertThat(AccessPolicy.allows(sandboxes, Action.WORKSPACE_READ)).isFalse();
-        assertThat(AccessPolicy.allows(sandboxReader, Action.SANDBOX_READ)).isTrue();
-        assertThat(AccessPolicy.allows(sandboxReader, Action.SANDBOX_WRITE)).isFalse();
+        assertAllows(principal(team, Scope.parse("scopes[0]", "sandboxes").value()),
+                Set.of(Action.SANDBOX_EXEC, Action.SANDBOX_FILES_WRITE), Set.of(Action.WORKSPACE_READ));
+        assertAllows(principal(team, Scope.parse("scopes[0]", "sandboxes:read").value()),
+                Set.of(Action.SANDBOX_READ), Set.of(Action.SANDBOX_WRITE));
     }
 
     @Test
     void allows_severalScopes_addUp() {
-        Principal caller = principal(team, "sandbox:read", "files:write");
-
-        assertThat(AccessPolicy.allows(caller, Action.SANDBOX_READ)).isTrue();
-        assertThat(AccessPolicy.allows(caller, Action.WORKSPACE_FILES_WRITE)).isTrue();
-        assertThat(AccessPolicy.allows(caller, Action.WORKSPACE_FILES_READ)).isFalse();
-        assertThat(AccessPolicy.allows(caller, Action.SANDBOX_EXEC)).isFalse();
+        assertAllows(principal(team, "sandbox:read", "files:write"),
+                Set.of(Action.SANDBOX_READ, Action.WORKSPACE_FILES_WRITE),
+                Set.of(Action.WORKSPACE_FILES_READ, Action.SANDBOX_EXEC));
     }
 
     @Test
     void require_missingScope_isForbiddenNamingTheScope() {
-        assertThatThrownBy(() -> AccessPolicy.require(principal(team, "files:write"), Action.SANDBOX_READ))
-                .isInstanceOfSatisfying(CorralException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
-                    assertThat(e.getMessage()).isEqualTo("This API key lacks the scope 'sandbox:read'");
-                });
+        assertRefused(() -> AccessPolicy.require(principal(team, "files:write"), Action.SANDBOX_READ),
+                ErrorCode.FORBIDDEN, "This API key lacks the scope 'sandbox:read'");
     }
 
     @Test
     void require_missingEitherScope_isForbiddenNamingBoth() {
-        assertThatThrownBy(() -> AccessPolicy.require(principal(team, "org:*"), Action.SANDBOX_FILES_READ))
-                .isInstanceOfSatisfying(CorralException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
-                    assertThat(e.getMessage())
-                            .isEqualTo("This API key lacks the scope 'files:read' (or 'sandbox:read')");
-                });
+        assertRefused(() -> AccessPolicy.require(principal(team, "org:*"), Action.SANDBOX_FILES_READ),
+                ErrorCode.FORBIDDEN, "This API key lacks the scope 'files:read' (or 'sandbox:read')");
     }
 
     @Test
     void require_operatorActionByAnotherOrganizationsWildcardKey_isForbidden() {
-        assertThatThrownBy(() -> AccessPolicy.require(principal(team, "*"), Action.ORGANIZATION_CREATE))
-                .isInstanceOfSatisfying(CorralException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
-                    assertThat(e.getMessage()).contains("operator organization");
-                });
+        assertRefused(() -> AccessPolicy.require(principal(team, "*"), Action.ORGANIZATION_CREATE),
+                ErrorCode.FORBIDDEN, "Only an admin key of the operator organization may do this");
     }
 
     @Test
     void require_operatorActionByOperatorKeyWithoutAdmin_isForbidden() {
-        assertThatThrownBy(() -> AccessPolicy.require(principal(operator, "org:*", "sandbox:*"),
-                Action.ORGANIZATION_WRITE))
-                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.code())
-                        .isEqualTo(ErrorCode.FORBIDDEN));
+        assertRefused(() -> AccessPolicy.require(principal(operator, "org:*", "sandbox:*"),
+                Action.ORGANIZATION_WRITE), ErrorCode.FORBIDDEN, "operator organization");
     }
 
     @Test
@@ -159,24 +141,18 @@ class AccessPolicyTest {
 
     @Test
     void requireOnOrganization_anotherOrganization_isNotFoundUnlessOperatorAdmin() {
-        assertThatThrownBy(() -> AccessPolicy.require(principal(team, "*"), Action.ORGANIZATION_READ,
-                operator.id()))
-                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.code())
-                        .isEqualTo(ErrorCode.NOT_FOUND));
-        assertThatThrownBy(() -> AccessPolicy.require(principal(operator, "org:*"), Action.ORGANIZATION_READ,
-                team.id()))
-                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.code())
-                        .isEqualTo(ErrorCode.NOT_FOUND));
+        assertRefused(() -> AccessPolicy.require(principal(team, "*"), Action.ORGANIZATION_READ, operator.id()),
+                ErrorCode.NOT_FOUND, "Organization '" + operator.id() + "' not found");
+        assertRefused(() -> AccessPolicy.require(principal(operator, "org:*"), Action.ORGANIZATION_READ, team.id()),
+                ErrorCode.NOT_FOUND, "not found");
         assertThatCode(() -> AccessPolicy.require(principal(operator, "admin:*"), Action.ORGANIZATION_WRITE,
                 team.id())).doesNotThrowAnyException();
     }
 
     @Test
     void requireOnOrganization_missingPermission_isForbiddenBeforeNotFound() {
-        assertThatThrownBy(() -> AccessPolicy.require(principal(team, "*"), Action.ORGANIZATION_WRITE,
-                operator.id()))
-                .isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.code())
-                        .isEqualTo(ErrorCode.FORBIDDEN));
+        assertRefused(() -> AccessPolicy.require(principal(team, "*"), Action.ORGANIZATION_WRITE, operator.id()),
+                ErrorCode.FORBIDDEN, "operator organization");
     }
 
     @Test
@@ -189,22 +165,26 @@ class AccessPolicyTest {
 
     @Test
     void requireGrantable_aScopeTheKeyLacks_isForbiddenNamingIt() {
-        assertThatThrownBy(() -> AccessPolicy.requireGrantable(principal(team, "org:*"),
-                scopes("org:read", "sandbox:read")))
-                .isInstanceOfSatisfying(CorralException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
-                    assertThat(e.getMessage()).contains("'sandbox:read'");
-                });
+        assertRefused(() -> AccessPolicy.requireGrantable(principal(team, "org:*"), scopes("org:read",
+                "sandbox:read")), ErrorCode.FORBIDDEN, "'sandbox:read'");
     }
 
     @Test
     void requireGrantable_everyScopeWithoutWildcardKey_isForbidden() {
-        assertThatThrownBy(() -> AccessPolicy.requireGrantable(principal(team, "org:*", "sandbox:*", "files:*"),
-                scopes("*")))
-                .isInstanceOfSatisfying(CorralException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.FORBIDDEN);
-                    assertThat(e.getMessage()).contains("every scope");
-                });
+        assertRefused(() -> AccessPolicy.requireGrantable(principal(team, "org:*", "sandbox:*", "files:*"),
+                scopes("*")), ErrorCode.FORBIDDEN, "every scope");
+    }
+
+    private static void assertAllows(Principal caller, Set<Action> allowed, Set<Action> refused) {
+        allowed.forEach(action -> assertThat(AccessPolicy.allows(caller, action)).as("%s", action).isTrue());
+        refused.forEach(action -> assertThat(AccessPolicy.allows(caller, action)).as("%s", action).isFalse());
+    }
+
+    private static void assertRefused(ThrowingCallable call, ErrorCode code, String message) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(CorralException.class, e -> {
+            assertThat(e.code()).isEqualTo(code);
+            assertThat(e.getMessage()).contains(message);
+        });
     }
 
     private static Organization organization(boolean operator) {
