@@ -156,6 +156,11 @@ public final class CorralServer implements AutoCloseable {
         return http.port();
     }
 
+    /** Every endpoint the API serves. */
+    public List<HttpServer.Route> routes() {
+        return http.routes();
+    }
+
     /** The admin key made at this start, present only on first start or when a new bootstrap key was given. */
     public Optional<IssuedKey> bootstrapKey() {
         return bootstrapKey;

@@ -2,8 +2,10 @@ package dev.corral.http;
 
 import io.javalin.Javalin;
 import io.javalin.json.JavalinJackson;
+import io.javalin.websocket.WsHandlerType;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -26,8 +28,13 @@ public final class HttpServer implements AutoCloseable {
     public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, int maxMultipartParts) {
     }
 
+    /** A registered endpoint: its HTTP method, or {@code WS} for a WebSocket, and its path pattern. */
+    public record Route(String method, String path) {
+    }
+
     private final Settings settings;
     private final Javalin javalin;
+    private final List<Route> routes = new CopyOnWriteArrayList<>();
 
     public HttpServer(Settings settings, Authenticator authenticator, RateLimiter rateLimiter,
                       RequestConcurrency concurrency, HttpMetrics metrics, List<RouteGroup> groups) {
@@ -69,6 +76,16 @@ public final class HttpServer implements AutoCloseable {
                 ws.onClose(concurrency::releaseSocket);
                 ws.onError(concurrency::releaseSocket);
             });
+            config.events.handlerAdded(added -> {
+                if (added.getHttpMethod().isHttpMethod()) {
+                    routes.add(new Route(added.getHttpMethod().name(), added.getPath()));
+                }
+            });
+            config.events.wsHandlerAdded(added -> {
+                if (added.getHandlerType() == WsHandlerType.WEBSOCKET) {
+                    routes.add(new Route("WS", added.getPath()));
+                }
+            });
             ErrorMapper.register(config.routes);
             groups.forEach(group -> group.register(config.routes));
         });
@@ -77,6 +94,11 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer start() {
         javalin.start(settings.host(), settings.port());
         return this;
+    }
+
+    /** Every endpoint the route groups registered, in the order they did (before and after filters left out). */
+    public List<Route> routes() {
+        return List.copyOf(routes);
     }
 
     /** The port actually bound, which differs from the configured one when that was 0. */

@@ -7,6 +7,8 @@ import dev.corral.core.org.OrganizationId;
 import dev.corral.core.org.OrganizationStore;
 import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -29,6 +31,14 @@ public final class ApiKeyService {
         this.clock = clock;
     }
 
+    /** Issues a key of the caller's organization, with scopes the caller holds itself. */
+    public IssuedKey issue(Principal caller, CreateApiKey request) {
+        AccessPolicy.require(caller, Action.KEY_ISSUE);
+        AccessPolicy.requireGrantable(caller, request.scopes());
+        return issue(caller.organizationId(), request);
+    }
+
+    /** Issues a key for the server itself (a new organization's admin key), with no caller to check. */
     public IssuedKey issue(OrganizationId organizationId, CreateApiKey request) {
         return issue(organizationId, request, ApiKeySecret.generate(request.test()));
     }
@@ -44,30 +54,42 @@ public final class ApiKeyService {
         return new IssuedKey(key, secret);
     }
 
-    public Page<ApiKey> list(OrganizationId organizationId, PageRequest page) {
-        return keys.list(organizationId, page);
+    public Page<ApiKey> list(Principal caller, PageRequest page) {
+        AccessPolicy.require(caller, Action.KEY_READ);
+        return keys.list(caller.organizationId(), page);
     }
 
-    public ApiKey get(OrganizationId organizationId, ApiKeyId id) {
-        return keys.find(organizationId, id).orElseThrow(() -> CorralException.notFound("API key", id.toString()));
+    public ApiKey get(Principal caller, ApiKeyId id) {
+        AccessPolicy.require(caller, Action.KEY_READ);
+        return stored(caller.organizationId(), id);
     }
 
-    /** Renames a key or replaces its scopes; absent values keep what is stored. */
-    public ApiKey update(OrganizationId organizationId, ApiKeyId id, Optional<String> name,
-                         Optional<List<Scope>> scopes) {
-        ApiKey current = get(organizationId, id);
+    /**
+     * Renames a key or replaces its scopes (an empty list: every scope); absent values keep what is stored. The
+     * new scopes must be ones the caller holds.
+     */
+    public ApiKey update(Principal caller, ApiKeyId id, Optional<String> name, Optional<List<Scope>> scopes) {
+        AccessPolicy.require(caller, Action.KEY_UPDATE);
+        Optional<List<Scope>> newScopes = scopes.map(s -> s.isEmpty() ? List.of(Scope.ALL) : s);
+        newScopes.ifPresent(s -> AccessPolicy.requireGrantable(caller, s));
+        OrganizationId organizationId = caller.organizationId();
+        ApiKey current = stored(organizationId, id);
         String newName = name.map(ApiKeyService::validName).orElse(current.name());
-        List<Scope> newScopes = scopes.map(s -> s.isEmpty() ? List.of(Scope.ALL) : s).orElse(current.scopes());
-        keys.update(organizationId, id, newName, newScopes);
-        return get(organizationId, id);
+        keys.update(organizationId, id, newName, newScopes.orElse(current.scopes()));
+        return stored(organizationId, id);
     }
 
     /** Revokes the key; revoking a revoked key changes nothing. */
-    public ApiKey revoke(OrganizationId organizationId, ApiKeyId id) {
-        if (!keys.revoke(organizationId, id, clock.instant())) {
+    public ApiKey revoke(Principal caller, ApiKeyId id) {
+        AccessPolicy.require(caller, Action.KEY_REVOKE);
+        if (!keys.revoke(caller.organizationId(), id, clock.instant())) {
             throw CorralException.notFound("API key", id.toString());
         }
-        return get(organizationId, id);
+        return stored(caller.organizationId(), id);
+    }
+
+    private ApiKey stored(OrganizationId organizationId, ApiKeyId id) {
+        return keys.find(organizationId, id).orElseThrow(() -> CorralException.notFound("API key", id.toString()));
     }
 
     /**

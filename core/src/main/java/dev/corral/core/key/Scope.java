@@ -3,6 +3,7 @@ package dev.corral.core.key;
 import dev.corral.core.error.CorralException;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A permission an API key carries, in RunTools' NEW vocabulary ({@code sandbox:create}, {@code files:*}, {@code *}).
@@ -40,6 +41,11 @@ public record Scope(String value) {
             throw CorralException.invalid(field, "unknown scope '" + text + "'");
         }
         return new Scope(canonical);
+    }
+
+    /** Every scope Corral knows, in the NEW vocabulary. */
+    public static Set<Scope> known() {
+        return KNOWN.stream().map(Scope::new).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Whether a key holding this scope may do what {@code required} names. */

@@ -8,6 +8,8 @@ import dev.corral.core.key.ApiKeyStore;
 import dev.corral.core.key.CreateApiKey;
 import dev.corral.core.key.IssuedKey;
 import dev.corral.core.key.Principal;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
@@ -51,7 +53,7 @@ public final class OrganizationService {
 
     /** Creates an organization with an admin key; only an operator admin may. */
     public NewOrganization create(Principal caller, String name, Optional<String> slug, Tier tier) {
-        caller.requireOperatorAdmin();
+        AccessPolicy.require(caller, Action.ORGANIZATION_CREATE);
         String validName = name == null ? "" : name.strip();
         if (validName.isEmpty() || validName.length() > MAX_NAME_LENGTH) {
             throw CorralException.invalid("name", "must be 1 to " + MAX_NAME_LENGTH + " characters");
@@ -68,15 +70,13 @@ public final class OrganizationService {
 
     /** The caller's own organization, or any one for an operator admin; {@code not_found} otherwise. */
     public Organization get(Principal caller, OrganizationId id) {
-        if (!caller.organizationId().equals(id) && !caller.isOperatorAdmin()) {
-            throw CorralException.notFound("organization", id.toString());
-        }
+        AccessPolicy.require(caller, Action.ORGANIZATION_READ, id);
         return organizations.find(id).orElseThrow(() -> CorralException.notFound("organization", id.toString()));
     }
 
     /** Sets an organization's tier; only an operator admin may. */
     public Organization setTier(Principal caller, OrganizationId id, Tier tier) {
-        caller.requireOperatorAdmin();
+        AccessPolicy.require(caller, Action.ORGANIZATION_WRITE, id);
         Organization organization = get(caller, id);
         organizations.updateTier(id, tier);
         return organization.withTier(tier);

@@ -6,6 +6,8 @@ import dev.corral.core.key.Principal;
 import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import dev.corral.core.io.DataSize;
 import dev.corral.core.workspace.files.TreeSize;
 import dev.corral.core.workspace.files.WorkspaceFiles;
@@ -55,6 +57,7 @@ public final class WorkspaceService {
      * the organization already uses it, {@code quota_exceeded} when the quota does not fit in the plan's storage.
      */
     public Workspace create(Principal caller, String name, Optional<String> slug, Optional<Long> quotaBytes) {
+        AccessPolicy.require(caller, Action.WORKSPACE_WRITE);
         String validName = validName(name);
         String validSlug = Slugs.requireValid("slug", slug.orElseGet(() -> Slugs.of(validName, "workspace")));
         quotaLock.lock();
@@ -84,17 +87,28 @@ public final class WorkspaceService {
     }
 
     public Page<Workspace> list(Principal caller, PageRequest page) {
+        AccessPolicy.require(caller, Action.WORKSPACE_READ);
         return store.list(caller.organizationId(), page);
     }
 
     /** The caller's workspace with this UUID or slug; {@code not_found} otherwise. */
     public Workspace get(Principal caller, String idOrSlug) {
+        AccessPolicy.require(caller, Action.WORKSPACE_READ);
+        return lookup(caller, idOrSlug);
+    }
+
+    /**
+     * As {@link #get}, with no permission check: for the services that work in a workspace (its files), which
+     * check their own action first.
+     */
+    public Workspace lookup(Principal caller, String idOrSlug) {
         return find(caller, idOrSlug).orElseThrow(() -> CorralException.notFound("workspace", idOrSlug));
     }
 
     /**
      * The workspace a sandbox's mount names: by UUID or slug, or made now (with the default quota) for a
-     * free-form id that is a slug no workspace has yet.
+     * free-form id that is a slug no workspace has yet. Checks no permission: mounting is part of creating a
+     * sandbox, which the sandbox service checks.
      */
     public WorkspaceId resolveForMount(Principal caller, String field, String reference) {
         Optional<Workspace> found = find(caller, reference);
@@ -124,9 +138,10 @@ public final class WorkspaceService {
      * so a quota change waits until no sandbox mounts the workspace ({@code invalid_state} until then).
      */
     public Workspace update(Principal caller, String idOrSlug, Optional<String> name, Optional<Long> quotaBytes) {
+        AccessPolicy.require(caller, Action.WORKSPACE_WRITE);
         quotaLock.lock();
         try {
-            Workspace current = get(caller, idOrSlug);
+            Workspace current = lookup(caller, idOrSlug);
             String newName = name.map(WorkspaceService::validName).orElse(current.name());
             long newQuota = quotaBytes.orElse(current.quotaBytes());
             if (newQuota != current.quotaBytes()) {
@@ -150,9 +165,10 @@ public final class WorkspaceService {
      * until they stop, and nobody else can reach them.
      */
     public Workspace delete(Principal caller, String idOrSlug, boolean force) {
+        AccessPolicy.require(caller, Action.WORKSPACE_WRITE);
         quotaLock.lock();
         try {
-            Workspace workspace = get(caller, idOrSlug);
+            Workspace workspace = lookup(caller, idOrSlug);
             List<String> users = mounts.sandboxesMounting(workspace.organizationId(), workspace.id());
             if (!users.isEmpty() && !force) {
                 throw CorralException.invalidState("Workspace " + workspace.slug() + " is mounted by "
@@ -186,6 +202,7 @@ public final class WorkspaceService {
 
     /** The organization's storage: the plan's total and what quotas take. */
     public Storage storage(Principal caller) {
+        AccessPolicy.require(caller, Action.WORKSPACE_READ);
         return new Storage(store.totalQuotaBytes(caller.organizationId()), storageOf(caller));
     }
 

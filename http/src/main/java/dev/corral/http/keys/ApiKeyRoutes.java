@@ -6,7 +6,6 @@ import dev.corral.core.key.CreateApiKey;
 import dev.corral.core.key.ExpiresIn;
 import dev.corral.core.key.IssuedKey;
 import dev.corral.core.key.Principal;
-import dev.corral.core.key.Scope;
 import dev.corral.http.Authenticator;
 import dev.corral.http.Bodies;
 import dev.corral.http.Pagination;
@@ -20,8 +19,6 @@ import java.util.Optional;
 
 /** {@code /v1/api-keys}: create, list, get, update and revoke the calling organization's keys. */
 public final class ApiKeyRoutes implements RouteGroup {
-    private static final Scope READ = new Scope("org:read");
-    private static final Scope WRITE = new Scope("org:write");
     private static final String SHOWN_ONCE = "Store this key securely. You will not be able to see it again.";
 
     private final ApiKeyService keys;
@@ -45,44 +42,39 @@ public final class ApiKeyRoutes implements RouteGroup {
 
     private void create(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
-        caller.require(WRITE);
         var body = bodies.json(ctx, CreateApiKeyRequest.class);
         var request = new CreateApiKey(body.name(),
-                ScopeList.parseGrantable(caller, body.scopes() == null ? List.of() : body.scopes()),
+                ScopeList.parse(body.scopes() == null ? List.of() : body.scopes()),
                 ExpiresIn.parse("expiresIn", body.expiresIn()), Boolean.TRUE.equals(body.isTest()));
-        IssuedKey issued = keys.issue(caller.organizationId(), request);
+        IssuedKey issued = keys.issue(caller, request);
         Responses.created(ctx, ApiKeyResponse.withSecret(issued.key(), clock.instant(), issued.secret().reveal()),
                 SHOWN_ONCE);
     }
 
     private void list(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
-        caller.require(READ);
-        var page = keys.list(caller.organizationId(), Pagination.of(ctx));
+        var page = keys.list(caller, Pagination.of(ctx));
         Responses.page(ctx, page.map(key -> ApiKeyResponse.of(key, clock.instant())));
     }
 
     private void get(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
-        caller.require(READ);
-        var key = keys.get(caller.organizationId(), ApiKeyId.parse(ctx.pathParam("id")));
+        var key = keys.get(caller, ApiKeyId.parse(ctx.pathParam("id")));
         Responses.ok(ctx, ApiKeyResponse.of(key, clock.instant()));
     }
 
     private void update(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
-        caller.require(WRITE);
         ApiKeyId id = ApiKeyId.parse(ctx.pathParam("id"));
         var body = bodies.json(ctx, UpdateApiKeyRequest.class);
-        var key = keys.update(caller.organizationId(), id, Optional.ofNullable(body.name()),
-                Optional.ofNullable(body.scopes()).map(scopes -> ScopeList.parseGrantable(caller, scopes)));
+        var key = keys.update(caller, id, Optional.ofNullable(body.name()),
+                Optional.ofNullable(body.scopes()).map(ScopeList::parse));
         Responses.ok(ctx, ApiKeyResponse.of(key, clock.instant()));
     }
 
     private void revoke(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
-        caller.require(WRITE);
-        var key = keys.revoke(caller.organizationId(), ApiKeyId.parse(ctx.pathParam("id")));
+        var key = keys.revoke(caller, ApiKeyId.parse(ctx.pathParam("id")));
         Responses.ok(ctx, ApiKeyResponse.of(key, clock.instant()));
     }
 }

@@ -5,6 +5,7 @@ import dev.corral.core.key.Scope;
 import dev.corral.core.org.OrganizationId;
 import dev.corral.core.org.OrganizationService;
 import dev.corral.core.org.Tier;
+import dev.corral.core.policy.AccessPolicy;
 import dev.corral.http.Authenticator;
 import dev.corral.http.Bodies;
 import dev.corral.http.Responses;
@@ -44,13 +45,12 @@ public final class OrganizationRoutes implements RouteGroup {
         Principal caller = Authenticator.principal(ctx);
         var key = caller.key();
         Responses.ok(ctx, new MeResponse(key.id().toString(), "api_key", key.name(), key.prefix(),
-                key.scopes().stream().map(Scope::value).toList(), caller.isOperatorAdmin(), true,
+                key.scopes().stream().map(Scope::value).toList(), AccessPolicy.isOperatorAdmin(caller), true,
                 OrganizationResponse.of(caller.organization())));
     }
 
     private void create(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
-        caller.requireOperatorAdmin();
         var body = bodies.json(ctx, CreateOrganizationRequest.class);
         Tier tier = body.tier() == null ? Tier.FREE : Tier.parse("tier", body.tier());
         var made = organizations.create(caller, body.name(), Optional.ofNullable(body.slug()), tier);
@@ -68,7 +68,6 @@ public final class OrganizationRoutes implements RouteGroup {
 
     private void update(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
-        caller.requireOperatorAdmin();
         OrganizationId id = OrganizationId.parse(ctx.pathParam("id"));
         var body = bodies.json(ctx, UpdateOrganizationRequest.class);
         Responses.ok(ctx, OrganizationResponse.of(organizations.setTier(caller, id, Tier.parse("tier", body.tier()))));

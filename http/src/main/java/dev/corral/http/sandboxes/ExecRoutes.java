@@ -6,6 +6,7 @@ import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.exec.Utf8Chunks;
+import dev.corral.http.Authenticator;
 import dev.corral.http.Bodies;
 import dev.corral.http.Json;
 import dev.corral.http.RequestConcurrency;
@@ -46,15 +47,15 @@ public final class ExecRoutes implements RouteGroup {
     public void register(RoutesConfig routes) {
         routes.post("/v1/sandboxes/{id}/exec", this::exec);
         routes.get("/v1/sandboxes/{id}/processes", ctx -> Responses.ok(ctx, executions.processes(
-                SandboxRoutes.caller(ctx, SandboxRoutes.READ), ctx.pathParam("id")).stream()
+                Authenticator.principal(ctx), ctx.pathParam("id")).stream()
                 .map(ProcessResponse::of).toList()));
         routes.delete("/v1/sandboxes/{id}/processes/{processId}", ctx -> Responses.ok(ctx, ProcessResponse.of(
-                executions.kill(SandboxRoutes.caller(ctx, SandboxRoutes.WRITE), ctx.pathParam("id"),
+                executions.kill(Authenticator.principal(ctx), ctx.pathParam("id"),
                         ctx.pathParam("processId")))));
     }
 
     private void exec(Context ctx) throws InterruptedException, IOException {
-        Principal caller = SandboxRoutes.caller(ctx, SandboxRoutes.WRITE);
+        Principal caller = Authenticator.principal(ctx);
         ExecBody body = bodies.json(ctx, ExecBody.class);
         String sandbox = ctx.pathParam("id");
         if (body.isBackground()) {

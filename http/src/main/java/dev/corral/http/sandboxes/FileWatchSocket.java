@@ -92,7 +92,6 @@ public final class FileWatchSocket implements RouteGroup {
         String session = ctx.sessionId();
         try {
             Principal caller = ctx.attribute(Authenticator.PRINCIPAL_ATTRIBUTE);
-            caller.requireAny(SandboxFileRoutes.FILES_READ, SandboxRoutes.READ);
             WatchRequest request = ctx.attribute(REQUEST_ATTRIBUTE);
             try (FileWatch watch = watches.watch(caller, ctx.pathParam("id"), request.path(), request.recursive())) {
                 open.put(session, watch);

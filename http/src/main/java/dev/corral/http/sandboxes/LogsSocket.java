@@ -62,7 +62,6 @@ public final class LogsSocket implements RouteGroup {
         Sandbox sandbox;
         try {
             Principal caller = ctx.attribute(Authenticator.PRINCIPAL_ATTRIBUTE);
-            caller.require(SandboxRoutes.READ);
             sandbox = sandboxes.get(caller, ctx.pathParam("id"));
         } catch (CorralException e) {
             ctx.closeSession(NOT_FOUND, e.getMessage());

@@ -2,7 +2,6 @@ package dev.corral.http.sandboxes;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.key.Principal;
-import dev.corral.core.key.Scope;
 import dev.corral.core.sandbox.files.ByteRange;
 import dev.corral.core.sandbox.files.FileListing;
 import dev.corral.core.sandbox.files.FileRead;
@@ -36,8 +35,6 @@ import java.util.OptionalInt;
  * ends the transfer and, through closing it, the script in the sandbox.
  */
 public final class SandboxFileRoutes implements RouteGroup {
-    static final Scope FILES_READ = new Scope("files:read");
-    static final Scope FILES_WRITE = new Scope("files:write");
     private static final String FILES = "/v1/sandboxes/{id}/files";
     private static final int CHUNK_BYTES = 64 * 1024;
 
@@ -56,7 +53,7 @@ public final class SandboxFileRoutes implements RouteGroup {
         routes.delete(FILES, this::delete);
         routes.get(FILES + "/list", this::list);
         routes.get(FILES + "/stat", ctx -> Responses.ok(ctx, FileEntryResponse.of(
-                files.stat(reader(ctx), sandbox(ctx), path(ctx, "path")))));
+                files.stat(Authenticator.principal(ctx), sandbox(ctx), path(ctx, "path")))));
         routes.post(FILES + "/mkdir", this::mkdir);
         routes.post(FILES + "/move", this::move);
         routes.post(FILES + "/upload", this::upload);
@@ -64,7 +61,7 @@ public final class SandboxFileRoutes implements RouteGroup {
     }
 
     private void read(Context ctx) throws IOException {
-        Principal caller = reader(ctx);
+        Principal caller = Authenticator.principal(ctx);
         SandboxPath path = path(ctx, "path");
         try (FileRead file = files.read(caller, sandbox(ctx), path, RangeHeader.parse(ctx.header("Range")))) {
             ctx.header("Accept-Ranges", "bytes");
@@ -90,7 +87,7 @@ public final class SandboxFileRoutes implements RouteGroup {
     }
 
     private void write(Context ctx) throws InterruptedException {
-        Principal caller = writer(ctx);
+        Principal caller = Authenticator.principal(ctx);
         SandboxPath path = path(ctx, "path");
         Optional<String> mode = Optional.ofNullable(ctx.queryParam("mode"));
         Responses.ok(ctx, FileEntryResponse.of(files.write(caller, sandbox(ctx), path, mode,
@@ -98,28 +95,28 @@ public final class SandboxFileRoutes implements RouteGroup {
     }
 
     private void delete(Context ctx) throws InterruptedException {
-        Principal caller = writer(ctx);
+        Principal caller = Authenticator.principal(ctx);
         SandboxPath path = path(ctx, "path");
         files.delete(caller, sandbox(ctx), path, QueryParams.flag(ctx, "recursive"));
         Responses.ok(ctx, Map.of("path", path.value(), "deleted", true));
     }
 
     private void list(Context ctx) throws InterruptedException {
-        Principal caller = reader(ctx);
+        Principal caller = Authenticator.principal(ctx);
         FileListing listing = files.list(caller, sandbox(ctx), pathOrWorkspace(ctx), QueryParams.flag(ctx, "recursive"),
                 depth(ctx));
         Responses.ok(ctx, FileEntryResponse.Listing.of(listing));
     }
 
     private void mkdir(Context ctx) throws InterruptedException {
-        Principal caller = writer(ctx);
+        Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, MakeDirectoryRequest.class);
         Responses.ok(ctx, FileEntryResponse.of(files.mkdir(caller, sandbox(ctx), SandboxPath.of("path",
                 body.path()))));
     }
 
     private void move(Context ctx) throws InterruptedException {
-        Principal caller = writer(ctx);
+        Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, MoveFileRequest.class);
         SandboxPath from = SandboxPath.of("from", body.from());
         SandboxPath to = SandboxPath.of("to", body.to());
@@ -128,7 +125,7 @@ public final class SandboxFileRoutes implements RouteGroup {
 
     /** Every part with a file name is written below {@code ?path=} under that name. */
     private void upload(Context ctx) throws InterruptedException {
-        Principal caller = writer(ctx);
+        Principal caller = Authenticator.principal(ctx);
         SandboxPath dir = pathOrWorkspace(ctx);
         long limit = files.uploadLimit(caller, ctx.req().getContentLengthLong());
         List<FileUpload> uploads = MultipartUploads.read(ctx, limit).files();
@@ -137,7 +134,7 @@ public final class SandboxFileRoutes implements RouteGroup {
     }
 
     private void download(Context ctx) throws IOException {
-        Principal caller = reader(ctx);
+        Principal caller = Authenticator.principal(ctx);
         SandboxPath dir = pathOrWorkspace(ctx);
         try (InputStream tar = files.download(caller, sandbox(ctx), dir)) {
             ctx.status(200).contentType("application/x-tar").header("Content-Disposition",
@@ -154,18 +151,6 @@ public final class SandboxFileRoutes implements RouteGroup {
                 }
             }
         }
-    }
-
-    private static Principal reader(Context ctx) {
-        Principal caller = Authenticator.principal(ctx);
-        caller.requireAny(FILES_READ, SandboxRoutes.READ);
-        return caller;
-    }
-
-    private static Principal writer(Context ctx) {
-        Principal caller = Authenticator.principal(ctx);
-        caller.requireAny(FILES_WRITE, SandboxRoutes.WRITE);
-        return caller;
     }
 
     private static String sandbox(Context ctx) {

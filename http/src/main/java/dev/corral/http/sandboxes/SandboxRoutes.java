@@ -1,7 +1,6 @@
 package dev.corral.http.sandboxes;
 
 import dev.corral.core.key.Principal;
-import dev.corral.core.key.Scope;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxFilter;
 import dev.corral.core.sandbox.SandboxStatus;
@@ -23,9 +22,6 @@ import java.util.stream.Collectors;
 
 /** {@code /v1/sandboxes}: create, list, get, update, delete, pause and resume sandboxes. */
 public final class SandboxRoutes implements RouteGroup {
-    static final Scope CREATE = new Scope("sandbox:create");
-    static final Scope READ = new Scope("sandbox:read");
-    static final Scope WRITE = new Scope("sandbox:write");
     private static final Duration WAIT_FOR_READY = Duration.ofMinutes(5);
 
     private final SandboxService sandboxes;
@@ -41,23 +37,17 @@ public final class SandboxRoutes implements RouteGroup {
         routes.post("/v1/sandboxes", this::create);
         routes.get("/v1/sandboxes", this::list);
         routes.get("/v1/sandboxes/{id}", ctx -> Responses.ok(ctx, SandboxResponse.of(
-                sandboxes.get(caller(ctx, READ), ctx.pathParam("id")))));
+                sandboxes.get(Authenticator.principal(ctx), ctx.pathParam("id")))));
         routes.patch("/v1/sandboxes/{id}", this::update);
         routes.delete("/v1/sandboxes/{id}", this::delete);
         routes.post("/v1/sandboxes/{id}/pause", ctx -> Responses.ok(ctx, SandboxResponse.of(
-                sandboxes.pause(caller(ctx, WRITE), ctx.pathParam("id")))));
+                sandboxes.pause(Authenticator.principal(ctx), ctx.pathParam("id")))));
         routes.post("/v1/sandboxes/{id}/resume", ctx -> Responses.ok(ctx, SandboxResponse.of(
-                sandboxes.resume(caller(ctx, WRITE), ctx.pathParam("id")))));
-    }
-
-    static Principal caller(Context ctx, Scope scope) {
-        Principal caller = Authenticator.principal(ctx);
-        caller.require(scope);
-        return caller;
+                sandboxes.resume(Authenticator.principal(ctx), ctx.pathParam("id")))));
     }
 
     private void create(Context ctx) {
-        Principal caller = caller(ctx, CREATE);
+        Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, CreateSandboxRequest.class);
         Sandbox sandbox = sandboxes.create(caller, body.toCommand());
         if (Boolean.TRUE.equals(body.waitForReady()) || "true".equals(ctx.queryParam("wait"))) {
@@ -67,19 +57,19 @@ public final class SandboxRoutes implements RouteGroup {
     }
 
     private void list(Context ctx) {
-        Principal caller = caller(ctx, READ);
+        Principal caller = Authenticator.principal(ctx);
         var page = sandboxes.list(caller, filterOf(ctx), Pagination.of(ctx));
         Responses.page(ctx, page.map(SandboxResponse::of));
     }
 
     private void update(Context ctx) {
-        Principal caller = caller(ctx, WRITE);
+        Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, UpdateSandboxRequest.class);
         Responses.ok(ctx, SandboxResponse.of(sandboxes.update(caller, ctx.pathParam("id"), body.toCommand())));
     }
 
     private void delete(Context ctx) {
-        Sandbox deleted = sandboxes.delete(caller(ctx, WRITE), ctx.pathParam("id"));
+        Sandbox deleted = sandboxes.delete(Authenticator.principal(ctx), ctx.pathParam("id"));
         Responses.ok(ctx, Map.of("id", deleted.id().value(), "deleted", true, "status", deleted.status().wire()));
     }
 

@@ -8,6 +8,7 @@ import dev.corral.core.workspace.files.WorkspaceEntry;
 import dev.corral.core.workspace.files.WorkspaceFileService;
 import dev.corral.core.workspace.files.WorkspaceFiles;
 import dev.corral.core.workspace.files.WorkspacePath;
+import dev.corral.http.Authenticator;
 import dev.corral.http.Bodies;
 import dev.corral.http.MultipartUploads;
 import dev.corral.http.QueryParams;
@@ -67,20 +68,20 @@ public final class WorkspaceFileRoutes implements RouteGroup {
     }
 
     private void list(Context ctx, WorkspacePath dir) {
-        Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.READ);
+        Principal caller = Authenticator.principal(ctx);
         Responses.ok(ctx, files.list(caller, workspace(ctx), dir, QueryParams.flag(ctx, "showHidden")).stream()
                 .map(WorkspaceFileResponse::of).toList());
     }
 
     private void create(Context ctx, WorkspacePath dir) {
-        Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.WRITE);
+        Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, WorkspaceFileRequests.Create.class);
         WorkspaceEntry made = files.create(caller, workspace(ctx), dir, body.name(), body.type(), body.contents());
         Responses.created(ctx, WorkspaceFileResponse.of(made), "Created.");
     }
 
     private void change(Context ctx, WorkspacePath path) {
-        Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.WRITE);
+        Principal caller = Authenticator.principal(ctx);
         String workspace = workspace(ctx);
         if (isRaw(ctx)) {
             Responses.ok(ctx, WorkspaceFileResponse.of(files.write(caller, workspace, path,
@@ -98,7 +99,7 @@ public final class WorkspaceFileRoutes implements RouteGroup {
     }
 
     private void batch(Context ctx) {
-        Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.WRITE);
+        Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, WorkspaceFileRequests.Change.class);
         List<WorkspacePath> paths = paths(body.ids());
         List<WorkspaceEntry> done = operation(body.operation(), "copy", "move").equals("copy")
@@ -108,7 +109,7 @@ public final class WorkspaceFileRoutes implements RouteGroup {
     }
 
     private void deleteMany(Context ctx) {
-        Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.WRITE);
+        Principal caller = Authenticator.principal(ctx);
         List<WorkspacePath> paths = ctx.queryParam("id") != null ? List.of(queryPath(ctx, "id"))
                 : paths(bodies.json(ctx, WorkspaceFileRequests.Delete.class).ids());
         files.delete(caller, workspace(ctx), paths);
@@ -116,14 +117,14 @@ public final class WorkspaceFileRoutes implements RouteGroup {
     }
 
     private void deleteOne(Context ctx, WorkspacePath path) {
-        Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.WRITE);
+        Principal caller = Authenticator.principal(ctx);
         files.delete(caller, workspace(ctx), List.of(path));
         Responses.ok(ctx, Map.of("deleted", List.of(path.toString())));
     }
 
     /** Every part with a file name is written into folder {@code dir}; a {@code name} field renames a single file. */
     private void upload(Context ctx, WorkspacePath dir) {
-        Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.WRITE);
+        Principal caller = Authenticator.principal(ctx);
         long limit = files.uploadLimit(caller, ctx.req().getContentLengthLong());
         // The body is read before the workspace is looked up: an answer sent while a client is still sending its
         // body can be lost to the connection closing under it (HTTP/1.1 without Expect: 100-continue).
@@ -137,7 +138,7 @@ public final class WorkspaceFileRoutes implements RouteGroup {
      * storage, of which quotas take {@code allocatedBytes}.
      */
     private void info(Context ctx, WorkspacePath path) {
-        Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.READ);
+        Principal caller = Authenticator.principal(ctx);
         WorkspaceFileService.PathInfo info = files.info(caller, workspace(ctx), path);
         TreeSize size = info.size();
         if (!path.isRoot()) {
@@ -155,7 +156,7 @@ public final class WorkspaceFileRoutes implements RouteGroup {
 
     /** {@code ?id=/path/to/file}: its bytes, as an attachment with {@code download=true}, inline otherwise. */
     private void direct(Context ctx) throws IOException {
-        Principal caller = WorkspaceRoutes.caller(ctx, WorkspaceRoutes.READ);
+        Principal caller = Authenticator.principal(ctx);
         WorkspacePath path = queryPath(ctx, "id");
         boolean download = QueryParams.flag(ctx, "download");
         WorkspaceFiles.OpenFile file = files.read(caller, workspace(ctx), path);

@@ -1,7 +1,6 @@
 package dev.corral.http.workspaces;
 
 import dev.corral.core.key.Principal;
-import dev.corral.core.key.Scope;
 import dev.corral.core.workspace.Workspace;
 import dev.corral.core.workspace.WorkspaceService;
 import dev.corral.core.workspace.files.TreeSize;
@@ -21,9 +20,6 @@ import java.util.Optional;
  * its files.
  */
 public final class WorkspaceRoutes implements RouteGroup {
-    static final Scope READ = new Scope("files:read");
-    static final Scope WRITE = new Scope("files:write");
-
     private final WorkspaceService workspaces;
     private final Bodies bodies;
 
@@ -43,7 +39,7 @@ public final class WorkspaceRoutes implements RouteGroup {
     }
 
     private void create(Context ctx) {
-        Principal caller = caller(ctx, WRITE);
+        Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, CreateWorkspaceRequest.class);
         Workspace workspace = workspaces.create(caller, body.name(), Optional.ofNullable(body.slug()),
                 Optional.ofNullable(body.quotaBytes()));
@@ -51,18 +47,18 @@ public final class WorkspaceRoutes implements RouteGroup {
     }
 
     private void list(Context ctx) {
-        Principal caller = caller(ctx, READ);
+        Principal caller = Authenticator.principal(ctx);
         var page = workspaces.list(caller, Pagination.of(ctx));
         Responses.page(ctx, page.map(this::response));
     }
 
     private void get(Context ctx) {
-        Principal caller = caller(ctx, READ);
+        Principal caller = Authenticator.principal(ctx);
         Responses.ok(ctx, response(workspaces.get(caller, ctx.pathParam("id"))));
     }
 
     private void update(Context ctx) {
-        Principal caller = caller(ctx, WRITE);
+        Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, UpdateWorkspaceRequest.class);
         Workspace workspace = workspaces.update(caller, ctx.pathParam("id"), Optional.ofNullable(body.name()),
                 Optional.ofNullable(body.quotaBytes()));
@@ -70,13 +66,13 @@ public final class WorkspaceRoutes implements RouteGroup {
     }
 
     private void delete(Context ctx) {
-        Principal caller = caller(ctx, WRITE);
+        Principal caller = Authenticator.principal(ctx);
         Workspace workspace = workspaces.delete(caller, ctx.pathParam("id"), QueryParams.flag(ctx, "force"));
         Responses.ok(ctx, WorkspaceResponse.of(workspace, 0));
     }
 
     private void usage(Context ctx) {
-        Principal caller = caller(ctx, READ);
+        Principal caller = Authenticator.principal(ctx);
         Workspace workspace = workspaces.get(caller, ctx.pathParam("id"));
         TreeSize usage = workspaces.usage(workspace);
         Responses.ok(ctx, new WorkspaceUsageResponse(workspace.id().toString(), usage.bytes(),
@@ -85,11 +81,5 @@ public final class WorkspaceRoutes implements RouteGroup {
 
     private WorkspaceResponse response(Workspace workspace) {
         return WorkspaceResponse.of(workspace, workspaces.usage(workspace).bytes());
-    }
-
-    static Principal caller(Context ctx, Scope scope) {
-        Principal caller = Authenticator.principal(ctx);
-        caller.require(scope);
-        return caller;
     }
 }

@@ -5,6 +5,8 @@ import dev.corral.core.id.RandomIds;
 import dev.corral.core.key.Principal;
 import dev.corral.core.plan.PlanLimits;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
@@ -74,6 +76,7 @@ public final class SandboxExecutions {
      *                         {@code rate_limited} when the server does
      */
     public ExecStream exec(Principal caller, String idOrName, ExecRequest request) {
+        AccessPolicy.require(caller, Action.SANDBOX_EXEC);
         PlanLimits plan = plans.of(caller.organization().tier());
         ExecSpec spec = ExecRules.execSpec(request, plan, settings.defaultTimeout());
         Sandbox sandbox = sandboxes.running(caller, idOrName);
@@ -85,6 +88,7 @@ public final class SandboxExecutions {
      * own {@code timeout} (when the request gives one) passes; its output goes to the logs.
      */
     public BackgroundProcess startBackground(Principal caller, String idOrName, ExecRequest request) {
+        AccessPolicy.require(caller, Action.SANDBOX_EXEC);
         PlanLimits plan = plans.of(caller.organization().tier());
         ExecSpec spec = ExecRules.execSpec(request, plan, ExecSpec.UNTIL_KILLED);
         Sandbox sandbox = sandboxes.running(caller, idOrName);
@@ -99,7 +103,8 @@ public final class SandboxExecutions {
 
     /** The sandbox's background processes, newest first, ended ones included. */
     public List<BackgroundProcess> processes(Principal caller, String idOrName) {
-        SandboxId id = sandboxes.get(caller, idOrName).id();
+        AccessPolicy.require(caller, Action.PROCESS_LIST);
+        SandboxId id = sandboxes.lookup(caller, idOrName).id();
         return background.values().stream().filter(p -> p.sandbox.equals(id))
                 .sorted(Comparator.comparing((Background p) -> p.startedAt).reversed())
                 .map(Background::snapshot).toList();
@@ -107,7 +112,8 @@ public final class SandboxExecutions {
 
     /** Kills a background process's whole process group; killing an ended one changes nothing. */
     public BackgroundProcess kill(Principal caller, String idOrName, String processId) {
-        SandboxId id = sandboxes.get(caller, idOrName).id();
+        AccessPolicy.require(caller, Action.PROCESS_KILL);
+        SandboxId id = sandboxes.lookup(caller, idOrName).id();
         Background process = background.get(processId);
         if (process == null || !process.sandbox.equals(id)) {
             throw CorralException.notFound("process", processId);

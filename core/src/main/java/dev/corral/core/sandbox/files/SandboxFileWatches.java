@@ -1,6 +1,8 @@
 package dev.corral.core.sandbox.files;
 
 import dev.corral.core.key.Principal;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
@@ -38,6 +40,7 @@ public final class SandboxFileWatches implements AutoCloseable {
      * {@link FileWatch#next()} throws why it could not be; the caller closes it.
      */
     public FileWatch watch(Principal caller, String sandbox, SandboxPath path, boolean recursive) {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_READ);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         SandboxWork.Piece piece = work.begin(id);
         FileWatch watch;

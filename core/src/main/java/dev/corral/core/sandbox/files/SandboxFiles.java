@@ -5,6 +5,8 @@ import dev.corral.core.io.FileUpload;
 import dev.corral.core.io.LimitedInput;
 import dev.corral.core.key.Principal;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
@@ -62,6 +64,7 @@ public final class SandboxFiles {
      */
     public FileRead read(Principal caller, String sandbox, SandboxPath path, Optional<ByteRange> range)
             throws IOException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_READ);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         SandboxWork.Piece piece = work.begin(id);
         try {
@@ -73,11 +76,17 @@ public final class SandboxFiles {
     }
 
     /**
-     * The caller's upload limit, refusing at once ({@code payload_too_large}) a body that says it is larger.
+     * The caller's upload limit, refusing at once a caller that may not write ({@code forbidden}) and a body that
+     * says it is larger ({@code payload_too_large}), before the body is read.
      *
      * @param declaredBytes the body's declared length, -1 when it has none
      */
     public long uploadLimit(Principal caller, long declaredBytes) {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
+        return limitFor(caller, declaredBytes);
+    }
+
+    private long limitFor(Principal caller, long declaredBytes) {
         long limit = plans.of(caller.organization().tier()).maxUploadBytes();
         if (declaredBytes > limit) {
             throw LimitedInput.tooLarge(limit);
@@ -102,7 +111,8 @@ public final class SandboxFiles {
      */
     public FileEntry write(Principal caller, String sandbox, SandboxPath path, Optional<String> mode,
                            long declaredBytes, FileUpload.Content body) throws InterruptedException {
-        long limit = uploadLimit(caller, declaredBytes);
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
+        long limit = limitFor(caller, declaredBytes);
         mode.ifPresent(SandboxFiles::checkMode);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         InputStream content;
@@ -121,8 +131,9 @@ public final class SandboxFiles {
      */
     public List<FileEntry> upload(Principal caller, String sandbox, SandboxPath dir, List<FileUpload> files)
             throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
         plans.of(caller.organization().tier()).checkUploadFiles(files.size());
-        uploadLimit(caller, files.stream().mapToLong(f -> Math.max(0, f.size())).sum());
+        limitFor(caller, files.stream().mapToLong(f -> Math.max(0, f.size())).sum());
         var newFiles = new ArrayList<NewFile>(files.size());
         for (int i = 0; i < files.size(); i++) {
             FileUpload file = files.get(i);
@@ -139,6 +150,7 @@ public final class SandboxFiles {
      */
     public FileListing list(Principal caller, String sandbox, SandboxPath path, boolean recursive,
                             OptionalInt depth) throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_READ);
         int levels = depth.orElse(recursive ? MAX_LIST_DEPTH : 1);
         if (levels < 1 || levels > MAX_LIST_DEPTH) {
             throw CorralException.invalid("depth", "must be 1 to " + MAX_LIST_DEPTH);
@@ -149,12 +161,14 @@ public final class SandboxFiles {
 
     /** The entry at {@code path} itself (a symlink is not followed); {@code not_found} when there is none. */
     public FileEntry stat(Principal caller, String sandbox, SandboxPath path) throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_READ);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         return working(id, () -> fileSystem.stat(id, path));
     }
 
     /** Makes a directory and its parents; one already there is fine, a file there is {@code conflict}. */
     public FileEntry mkdir(Principal caller, String sandbox, SandboxPath path) throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         return working(id, () -> fileSystem.mkdir(id, path));
     }
@@ -165,6 +179,7 @@ public final class SandboxFiles {
      */
     public FileEntry move(Principal caller, String sandbox, SandboxPath from, SandboxPath to)
             throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         return working(id, () -> fileSystem.move(id, from, to));
     }
@@ -176,6 +191,7 @@ public final class SandboxFiles {
      */
     public void delete(Principal caller, String sandbox, SandboxPath path, boolean recursive)
             throws InterruptedException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_WRITE);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         working(id, () -> {
             fileSystem.delete(id, path, recursive);
@@ -189,6 +205,7 @@ public final class SandboxFiles {
      * read, so a cut-off archive never looks whole.
      */
     public InputStream download(Principal caller, String sandbox, SandboxPath path) throws IOException {
+        AccessPolicy.require(caller, Action.SANDBOX_FILES_READ);
         SandboxId id = sandboxes.ensureRunning(caller, sandbox).id();
         SandboxWork.Piece piece = work.begin(id);
         try {

@@ -6,6 +6,8 @@ import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
 import dev.corral.core.plan.PlanLimits;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxFilter;
@@ -95,6 +97,7 @@ public final class SandboxService implements AutoCloseable {
      * organization has as many as its plan allows, {@code rate_limited} when this host holds as many as it may.
      */
     public Sandbox create(Principal caller, CreateSandbox request) {
+        AccessPolicy.require(caller, Action.SANDBOX_CREATE);
         PlanLimits plan = plans.of(caller.organization().tier());
         SandboxRules.Checked checked = SandboxRules.check(request, templates.names(), plan);
         List<WorkspaceMount> mounts = resolve(caller, checked.mounts());
@@ -187,6 +190,15 @@ public final class SandboxService implements AutoCloseable {
 
     /** The caller's sandbox named by id or by name; {@code not_found} otherwise, also for other organizations'. */
     public Sandbox get(Principal caller, String idOrName) {
+        AccessPolicy.require(caller, Action.SANDBOX_READ);
+        return lookup(caller, idOrName);
+    }
+
+    /**
+     * As {@link #get}, with no permission check: for the services that work in a sandbox (exec, files), which
+     * check their own action first.
+     */
+    public Sandbox lookup(Principal caller, String idOrName) {
         Optional<Sandbox> found = SandboxId.isId(idOrName)
                 ? store.find(caller.organizationId(), new SandboxId(idOrName))
                 : store.findByName(caller.organizationId(), idOrName);
@@ -199,7 +211,8 @@ public final class SandboxService implements AutoCloseable {
      * lock, so it never interleaves with a transition; it changes no status, whatever the status is.
      */
     public Sandbox update(Principal caller, String idOrName, UpdateSandbox update) {
-        Sandbox found = get(caller, idOrName);
+        AccessPolicy.require(caller, Action.SANDBOX_WRITE);
+        Sandbox found = lookup(caller, idOrName);
         PlanLimits plan = plans.of(caller.organization().tier());
         return locks.with(found.id(), () -> {
             Sandbox updated = SandboxRules.applyUpdate(reload(found), update, plan);
@@ -209,12 +222,14 @@ public final class SandboxService implements AutoCloseable {
     }
 
     public Page<Sandbox> list(Principal caller, SandboxFilter filter, PageRequest page) {
+        AccessPolicy.require(caller, Action.SANDBOX_READ);
         return store.list(caller.organizationId(), filter, page);
     }
 
     /** Destroys the sandbox and everything the runtime made for it; deleting a stopped sandbox changes nothing. */
     public Sandbox delete(Principal caller, String idOrName) {
-        Sandbox found = get(caller, idOrName);
+        AccessPolicy.require(caller, Action.SANDBOX_DELETE);
+        Sandbox found = lookup(caller, idOrName);
         awaitStarted(found, START_WAIT);
         Sandbox deleted = locks.with(found.id(), () -> {
             Sandbox current = reload(found);
@@ -261,7 +276,8 @@ public final class SandboxService implements AutoCloseable {
 
     /** Freezes every process of a running sandbox; pausing a paused one changes nothing. */
     public Sandbox pause(Principal caller, String idOrName) {
-        return pause(get(caller, idOrName));
+        AccessPolicy.require(caller, Action.SANDBOX_WRITE);
+        return pause(lookup(caller, idOrName));
     }
 
     /** Pauses the sandbox if it is still idle at {@code now} once its lock is held; for the reaper. */
@@ -307,7 +323,8 @@ public final class SandboxService implements AutoCloseable {
 
     /** Thaws a paused sandbox, or starts a hibernated one on its disk; resuming a running one changes nothing. */
     public Sandbox resume(Principal caller, String idOrName) {
-        return resume(get(caller, idOrName));
+        AccessPolicy.require(caller, Action.SANDBOX_WRITE);
+        return resume(lookup(caller, idOrName));
     }
 
     private Sandbox resume(Sandbox sandbox) {
@@ -334,10 +351,11 @@ public final class SandboxService implements AutoCloseable {
 
     /**
      * The sandbox, running: one still creating is waited for, a paused one is resumed (any use is activity), and
-     * a stopped or failed one is {@code invalid_state}. Records the activity.
+     * a stopped or failed one is {@code invalid_state}. Records the activity. Checks no permission: the services
+     * that work in a sandbox check their own action first.
      */
     public Sandbox ensureRunning(Principal caller, String idOrName) {
-        Sandbox found = get(caller, idOrName);
+        Sandbox found = lookup(caller, idOrName);
         recordActivity(found.id());
         return running(found);
     }

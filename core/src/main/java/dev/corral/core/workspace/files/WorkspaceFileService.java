@@ -3,6 +3,8 @@ package dev.corral.core.workspace.files;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.key.Principal;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
 import dev.corral.core.io.FileUpload;
 import dev.corral.core.io.LimitedInput;
 import dev.corral.core.workspace.Workspace;
@@ -38,6 +40,7 @@ public final class WorkspaceFileService {
 
     /** The entries of folder {@code dir}, names starting with a dot only when {@code showHidden}. */
     public List<WorkspaceEntry> list(Principal caller, String workspace, WorkspacePath dir, boolean showHidden) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_READ);
         return files(caller, workspace).list(dir).stream()
                 .filter(entry -> showHidden || !entry.isHidden())
                 .toList();
@@ -45,7 +48,8 @@ public final class WorkspaceFileService {
 
     /** What {@code path} is and what it holds, with the workspace it is in. */
     public PathInfo info(Principal caller, String workspace, WorkspacePath path) {
-        Workspace found = workspaces.get(caller, workspace);
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_READ);
+        Workspace found = workspaces.lookup(caller, workspace);
         WorkspaceFiles files = workspaces.files(found);
         return new PathInfo(found, files.stat(path), files.measure(path));
     }
@@ -60,6 +64,7 @@ public final class WorkspaceFileService {
      */
     public WorkspaceEntry create(Principal caller, String workspace, WorkspacePath dir, String name, String type,
                                  String contents) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_WRITE);
         WorkspacePath path = dir.resolve(WorkspacePath.validName("name", name));
         String kind = type == null ? "" : type.toLowerCase(Locale.ROOT);
         return switch (kind) {
@@ -83,7 +88,8 @@ public final class WorkspaceFileService {
      */
     public WorkspaceEntry write(Principal caller, String workspace, WorkspacePath path, long declaredBytes,
                                 FileUpload.Content body) {
-        long limit = uploadLimit(caller, declaredBytes);
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_WRITE);
+        long limit = limitFor(caller, declaredBytes);
         WorkspaceFiles files = files(caller, workspace);
         if (declaredBytes > files.freeBytes()) {
             // Refused before the body is asked for, so a client that waits for 100 Continue sends none of it.
@@ -131,6 +137,7 @@ public final class WorkspaceFileService {
 
     /** Replaces file {@code path}'s contents with UTF-8 text. */
     public WorkspaceEntry writeText(Principal caller, String workspace, WorkspacePath path, String contents) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_WRITE);
         if (contents == null) {
             throw CorralException.invalid("contents", "is required to write a file");
         }
@@ -144,6 +151,7 @@ public final class WorkspaceFileService {
      */
     public List<WorkspaceEntry> upload(Principal caller, String workspace, WorkspacePath dir,
                                        List<FileUpload> uploads, String rename) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_WRITE);
         plans.of(caller.organization().tier()).checkUploadFiles(uploads.size());
         if (rename != null && uploads.size() != 1) {
             throw CorralException.invalid("name", "renames one uploaded file; this upload has " + uploads.size());
@@ -167,12 +175,14 @@ public final class WorkspaceFileService {
 
     /** Gives {@code path} a new {@code name} in the same folder. */
     public WorkspaceEntry rename(Principal caller, String workspace, WorkspacePath path, String name) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_WRITE);
         return files(caller, workspace).move(path, path.parent().resolve(WorkspacePath.validName("target", name)));
     }
 
     /** Moves each of {@code paths} into folder {@code target}, keeping its name. */
     public List<WorkspaceEntry> move(Principal caller, String workspace, List<WorkspacePath> paths,
                                      WorkspacePath target) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_WRITE);
         WorkspaceFiles files = files(caller, workspace);
         checkBatch(paths);
         return paths.stream().map(path -> files.move(path, target.resolve(nameOf(path)))).toList();
@@ -181,12 +191,14 @@ public final class WorkspaceFileService {
     /** Copies each of {@code paths} into folder {@code target}, keeping its name. */
     public List<WorkspaceEntry> copy(Principal caller, String workspace, List<WorkspacePath> paths,
                                      WorkspacePath target) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_WRITE);
         WorkspaceFiles files = files(caller, workspace);
         checkBatch(paths);
         return paths.stream().map(path -> files.copy(path, target.resolve(nameOf(path)))).toList();
     }
 
     public void delete(Principal caller, String workspace, List<WorkspacePath> paths) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_WRITE);
         WorkspaceFiles files = files(caller, workspace);
         checkBatch(paths);
         paths.forEach(files::delete);
@@ -194,11 +206,20 @@ public final class WorkspaceFileService {
 
     /** Opens file {@code path}; the caller closes its stream. */
     public WorkspaceFiles.OpenFile read(Principal caller, String workspace, WorkspacePath path) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_READ);
         return files(caller, workspace).read(path);
     }
 
-    /** The plan's upload size; {@code payload_too_large} at once when the declared size is above it. */
+    /**
+     * The plan's upload size, asked before an upload's body is read: {@code forbidden} at once for a caller that
+     * may not write, {@code payload_too_large} when the declared size is above it.
+     */
     public long uploadLimit(Principal caller, long declaredBytes) {
+        AccessPolicy.require(caller, Action.WORKSPACE_FILES_WRITE);
+        return limitFor(caller, declaredBytes);
+    }
+
+    private long limitFor(Principal caller, long declaredBytes) {
         long limit = plans.of(caller.organization().tier()).maxUploadBytes();
         if (declaredBytes > limit) {
             throw LimitedInput.tooLarge(limit);
@@ -207,13 +228,13 @@ public final class WorkspaceFileService {
     }
 
     private WorkspaceFiles files(Principal caller, String workspace) {
-        Workspace found = workspaces.get(caller, workspace);
+        Workspace found = workspaces.lookup(caller, workspace);
         return workspaces.files(found);
     }
 
     private InputStream text(Principal caller, String contents) {
         byte[] bytes = contents == null ? new byte[0] : contents.getBytes(StandardCharsets.UTF_8);
-        uploadLimit(caller, bytes.length);
+        limitFor(caller, bytes.length);
         return new ByteArrayInputStream(bytes);
     }
 
