@@ -3,6 +3,7 @@ package dev.corral.core.sandbox;
 import dev.corral.core.key.Principal;
 import dev.corral.core.org.Tier;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.lifecycle.CreateSandbox;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
@@ -23,7 +24,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A {@link SandboxService} wired to fakes of every port, as {@code CorralServer} wires the real ones: one place
+ * A {@link SandboxService} and {@link SandboxExecutions} wired to fakes of every port, as {@code CorralServer} wires the real ones: one place
  * that says how the sandbox services are built in unit tests. Closing it closes the service.
  */
 public final class SandboxTestBed implements AutoCloseable {
@@ -43,6 +44,7 @@ public final class SandboxTestBed implements AutoCloseable {
             store::sandboxesMounting, plans, clock);
     public final SandboxService service = new SandboxService(store, runtime, templates, plans, logs,
             workspaces::resolveForMount, clock);
+    public final SandboxExecutions executions = new SandboxExecutions(service, runtime, plans, logs, work, clock);
 
     /** A caller of a new organization of {@code tier}, stored, whose key holds every scope. */
     public Principal caller(Tier tier) {
