@@ -143,21 +143,21 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
 
     @Override
     public void pause(SandboxId id) {
-        transition(id, () -> {
-            if (existing(id) == SandboxState.STOPPED) {
-                throw CorralException.invalidState("Sandbox " + id + " is stopped and cannot be paused");
-            }
-            states.put(id, SandboxState.PAUSED);
-        });
+        freeze(id, SandboxState.PAUSED, "Sandbox " + id + " is stopped and cannot be paused");
     }
 
     @Override
     public void resume(SandboxId id) {
+        freeze(id, SandboxState.RUNNING, "Sandbox " + id + " is stopped; start it instead");
+    }
+
+    /** Freezes ({@code PAUSED}) or thaws ({@code RUNNING}) a sandbox that is not stopped. */
+    private void freeze(SandboxId id, SandboxState to, String whenStopped) {
         transition(id, () -> {
             if (existing(id) == SandboxState.STOPPED) {
-                throw CorralException.invalidState("Sandbox " + id + " is stopped; start it instead");
+                throw CorralException.invalidState(whenStopped);
             }
-            states.put(id, SandboxState.RUNNING);
+            states.put(id, to);
         });
     }
 
@@ -252,13 +252,9 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         startFailure.set(reason);
     }
 
-    /** The sandbox's init died (or the host rebooted): it is stopped, its disk kept, its commands ended. */
+    /** The sandbox's init died (or the host rebooted): stopped as by {@link #stop}, behind the server's back. */
     public void simulateInitDied(SandboxId id) {
-        transition(id, () -> {
-            existing(id);
-            endCommands(id);
-            states.put(id, SandboxState.STOPPED);
-        });
+        stop(id);
     }
 
     /** The runtime lost everything of the sandbox, as if someone removed it by hand. */

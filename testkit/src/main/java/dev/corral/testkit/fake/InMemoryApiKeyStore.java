@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
@@ -23,19 +22,16 @@ import java.util.function.UnaryOperator;
  */
 public final class InMemoryApiKeyStore implements ApiKeyStore {
     private final ConcurrentHashMap<ApiKeyId, ApiKey> byId = new ConcurrentHashMap<>();
-    private final ReentrantLock writes = new ReentrantLock();
+    private final WriteLock writes = new WriteLock();
 
     @Override
     public void insert(ApiKey key) {
-        writes.lock();
-        try {
+        writes.run(() -> {
             if (byId.containsKey(key.id()) || findByHash(key.hash()).isPresent()) {
                 throw CorralException.conflict("An API key with this secret already exists");
             }
             byId.put(key.id(), key);
-        } finally {
-            writes.unlock();
-        }
+        });
     }
 
     @Override
@@ -69,27 +65,19 @@ public final class InMemoryApiKeyStore implements ApiKeyStore {
 
     @Override
     public void recordLastUsed(Map<ApiKeyId, Instant> lastUsed) {
-        writes.lock();
-        try {
-            lastUsed.forEach((id, at) -> byId.computeIfPresent(id, (k, key) ->
-                    key.lastUsedAt().filter(last -> !last.isBefore(at)).isPresent() ? key
-                            : new ApiKey(key.id(), key.organizationId(), key.name(), key.prefix(), key.hash(),
-                            key.scopes(), key.test(), key.expiresAt(), Optional.of(at), key.revokedAt(),
-                            key.createdAt())));
-        } finally {
-            writes.unlock();
-        }
+        writes.run(() -> lastUsed.forEach((id, at) -> byId.computeIfPresent(id, (k, key) ->
+                key.lastUsedAt().filter(last -> !last.isBefore(at)).isPresent() ? key
+                        : new ApiKey(key.id(), key.organizationId(), key.name(), key.prefix(), key.hash(),
+                        key.scopes(), key.test(), key.expiresAt(), Optional.of(at), key.revokedAt(),
+                        key.createdAt()))));
     }
 
     /** Replaces the organization's key {@code id} with what {@code change} makes of it; false when there is none. */
     private boolean change(OrganizationId organizationId, ApiKeyId id, UnaryOperator<ApiKey> change) {
-        writes.lock();
-        try {
+        return writes.call(() -> {
             Optional<ApiKey> found = find(organizationId, id);
             found.ifPresent(key -> byId.put(id, change.apply(key)));
             return found.isPresent();
-        } finally {
-            writes.unlock();
-        }
+        });
     }
 }

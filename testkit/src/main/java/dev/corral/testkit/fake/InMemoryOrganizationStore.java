@@ -7,7 +7,6 @@ import dev.corral.core.org.OrganizationStore;
 import dev.corral.core.org.Tier;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * An {@link OrganizationStore} in a map, for unit tests; it passes the same contract as the database stores.
@@ -16,20 +15,17 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InMemoryOrganizationStore implements OrganizationStore {
     private final ConcurrentHashMap<OrganizationId, Organization> byId = new ConcurrentHashMap<>();
-    private final ReentrantLock writes = new ReentrantLock();
+    private final WriteLock writes = new WriteLock();
 
     @Override
     public void insert(Organization organization) {
-        writes.lock();
-        try {
+        writes.run(() -> {
             if (byId.containsKey(organization.id()) || findBySlug(organization.slug()).isPresent()) {
                 throw CorralException.conflict("An organization with slug '" + organization.slug()
                         + "' already exists");
             }
             byId.put(organization.id(), organization);
-        } finally {
-            writes.unlock();
-        }
+        });
     }
 
     @Override

@@ -15,7 +15,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -27,12 +26,11 @@ import java.util.stream.Stream;
  */
 public final class InMemorySandboxStore implements SandboxStore {
     private final ConcurrentHashMap<SandboxId, Sandbox> byId = new ConcurrentHashMap<>();
-    private final ReentrantLock writes = new ReentrantLock();
+    private final WriteLock writes = new WriteLock();
 
     @Override
     public void insert(Sandbox sandbox) {
-        writes.lock();
-        try {
+        writes.run(() -> {
             if (byId.containsKey(sandbox.id())) {
                 throw CorralException.conflict("Sandbox '" + sandbox.id() + "' already exists");
             }
@@ -41,9 +39,7 @@ public final class InMemorySandboxStore implements SandboxStore {
                 throw CorralException.conflict("A sandbox named '" + sandbox.name().get() + "' already exists");
             }
             byId.put(sandbox.id(), sandbox);
-        } finally {
-            writes.unlock();
-        }
+        });
     }
 
     @Override
@@ -87,30 +83,20 @@ public final class InMemorySandboxStore implements SandboxStore {
 
     @Override
     public void update(Sandbox sandbox) {
-        writes.lock();
-        try {
-            find(sandbox.organizationId(), sandbox.id()).ifPresent(stored -> byId.put(stored.id(), new Sandbox(
-                    stored.id(), stored.organizationId(), stored.name(), stored.template(), sandbox.status(),
-                    stored.tags(), stored.metadata(), stored.env(), stored.mounts(), stored.resources(),
-                    stored.idleTimeout(), sandbox.error(), stored.createdAt(),
-                    later(stored.lastActivity(), sandbox.lastActivity()), sandbox.pausedAt(), sandbox.stoppedAt(),
-                    sandbox.hibernated())));
-        } finally {
-            writes.unlock();
-        }
+        writes.run(() -> find(sandbox.organizationId(), sandbox.id()).ifPresent(stored -> byId.put(stored.id(),
+                new Sandbox(stored.id(), stored.organizationId(), stored.name(), stored.template(), sandbox.status(),
+                        stored.tags(), stored.metadata(), stored.env(), stored.mounts(), stored.resources(),
+                        stored.idleTimeout(), sandbox.error(), stored.createdAt(),
+                        later(stored.lastActivity(), sandbox.lastActivity()), sandbox.pausedAt(),
+                        sandbox.stoppedAt(), sandbox.hibernated()))));
     }
 
     @Override
     public void recordActivity(SandboxId id, Instant at) {
-        writes.lock();
-        try {
-            byId.computeIfPresent(id, (k, stored) -> new Sandbox(stored.id(), stored.organizationId(), stored.name(),
-                    stored.template(), stored.status(), stored.tags(), stored.metadata(), stored.env(),
-                    stored.mounts(), stored.resources(), stored.idleTimeout(), stored.error(), stored.createdAt(),
-                    later(stored.lastActivity(), at), stored.pausedAt(), stored.stoppedAt(), stored.hibernated()));
-        } finally {
-            writes.unlock();
-        }
+        writes.run(() -> byId.computeIfPresent(id, (k, stored) -> new Sandbox(stored.id(), stored.organizationId(),
+                stored.name(), stored.template(), stored.status(), stored.tags(), stored.metadata(), stored.env(),
+                stored.mounts(), stored.resources(), stored.idleTimeout(), stored.error(), stored.createdAt(),
+                later(stored.lastActivity(), at), stored.pausedAt(), stored.stoppedAt(), stored.hibernated())));
     }
 
     private Stream<Sandbox> of(OrganizationId organizationId) {

@@ -15,7 +15,6 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 
 /**
@@ -30,12 +29,12 @@ import java.util.function.Supplier;
  * included.
  */
 final class InMemoryWorkspaceFiles implements WorkspaceFiles {
-    private final ReentrantLock lock;
+    private final WriteLock lock;
     private final Folder root;
     private final Supplier<Long> quotaBytes;
     private final InstantSource clock;
 
-    InMemoryWorkspaceFiles(ReentrantLock lock, Folder root, Supplier<Long> quotaBytes, InstantSource clock) {
+    InMemoryWorkspaceFiles(WriteLock lock, Folder root, Supplier<Long> quotaBytes, InstantSource clock) {
         this.lock = lock;
         this.root = root;
         this.quotaBytes = quotaBytes;
@@ -236,11 +235,6 @@ final class InMemoryWorkspaceFiles implements WorkspaceFiles {
     }
 
     private <T> T locked(Supplier<T> call) {
-        lock.lock();
-        try {
-            return call.get();
-        } finally {
-            lock.unlock();
-        }
+        return lock.call(call);
     }
 }

@@ -10,7 +10,6 @@ import dev.corral.core.workspace.WorkspaceStore;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A {@link WorkspaceStore} in a map, for unit tests; it passes the same contract as the database stores.
@@ -19,20 +18,17 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class InMemoryWorkspaceStore implements WorkspaceStore {
     private final ConcurrentHashMap<WorkspaceId, Workspace> byId = new ConcurrentHashMap<>();
-    private final ReentrantLock writes = new ReentrantLock();
+    private final WriteLock writes = new WriteLock();
 
     @Override
     public void insert(Workspace workspace) {
-        writes.lock();
-        try {
+        writes.run(() -> {
             if (byId.containsKey(workspace.id())
                     || findBySlug(workspace.organizationId(), workspace.slug()).isPresent()) {
                 throw CorralException.conflict("A workspace with slug '" + workspace.slug() + "' already exists");
             }
             byId.put(workspace.id(), workspace);
-        } finally {
-            writes.unlock();
-        }
+        });
     }
 
     @Override
@@ -57,15 +53,12 @@ public final class InMemoryWorkspaceStore implements WorkspaceStore {
 
     @Override
     public boolean update(Workspace workspace) {
-        writes.lock();
-        try {
+        return writes.call(() -> {
             Optional<Workspace> found = find(workspace.organizationId(), workspace.id());
             found.ifPresent(stored -> byId.put(stored.id(), stored.withChanges(workspace.name(),
                     workspace.quotaBytes(), workspace.updatedAt())));
             return found.isPresent();
-        } finally {
-            writes.unlock();
-        }
+        });
     }
 
     @Override
@@ -81,11 +74,6 @@ public final class InMemoryWorkspaceStore implements WorkspaceStore {
 
     @Override
     public boolean delete(OrganizationId organizationId, WorkspaceId id) {
-        writes.lock();
-        try {
-            return find(organizationId, id).map(workspace -> byId.remove(id) != null).orElse(false);
-        } finally {
-            writes.unlock();
-        }
+        return writes.call(() -> find(organizationId, id).map(workspace -> byId.remove(id) != null).orElse(false));
     }
 }

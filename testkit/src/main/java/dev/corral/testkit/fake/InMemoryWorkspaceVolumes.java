@@ -8,7 +8,6 @@ import dev.corral.core.workspace.files.WorkspacePath;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * {@link WorkspaceVolumes} in memory, for unit tests: each workspace's files are a tree whose room is its quota
@@ -28,7 +27,7 @@ public final class InMemoryWorkspaceVolumes implements WorkspaceVolumes {
 
     /** One volume: its quota, its tree, and the lock both are changed under. */
     private static final class Volume {
-        final ReentrantLock lock = new ReentrantLock();
+        final WriteLock lock = new WriteLock();
         final InMemoryWorkspaceFiles files;
         volatile long quotaBytes;
 
@@ -54,17 +53,14 @@ public final class InMemoryWorkspaceVolumes implements WorkspaceVolumes {
     @Override
     public void resize(WorkspaceId id, long quotaBytes) {
         Volume volume = volume(id);
-        volume.lock.lock();
-        try {
+        volume.lock.run(() -> {
             long used = volume.files.measure(WorkspacePath.ROOT).bytes();
             if (quotaBytes < used) {
                 throw CorralException.runtimeUnavailable("Cannot shrink the volume of workspace " + id + " to "
                         + quotaBytes + " bytes: its files take " + used, null);
             }
             volume.quotaBytes = quotaBytes;
-        } finally {
-            volume.lock.unlock();
-        }
+        });
     }
 
     @Override

@@ -73,25 +73,14 @@ class WorkspaceFileServiceTest {
 
     @Test
     void write_declaredLargerThanThePlanAllows_isPayloadTooLargeBeforeTheBodyIsOpened() {
-        var opened = new AtomicBoolean();
-
-        assertCode(() -> service.write(caller, "data", path("/big"), 101 * MB, () -> {
-            opened.set(true);
-            return InputStream.nullInputStream();
-        }), ErrorCode.PAYLOAD_TOO_LARGE);
-        assertThat(opened).isFalse();
+        assertRefusedUnopened("data", 101 * MB, ErrorCode.PAYLOAD_TOO_LARGE);
     }
 
     @Test
     void write_declaredLargerThanTheRoomLeft_isQuotaExceededBeforeTheBodyIsOpened() {
         Workspace small = workspaces.create(caller, "Small", Optional.empty(), Optional.of(MB));
-        var opened = new AtomicBoolean();
 
-        assertCode(() -> service.write(caller, small.slug(), path("/big"), 2 * MB, () -> {
-            opened.set(true);
-            return InputStream.nullInputStream();
-        }), ErrorCode.QUOTA_EXCEEDED);
-        assertThat(opened).isFalse();
+        assertRefusedUnopened(small.slug(), 2 * MB, ErrorCode.QUOTA_EXCEEDED);
     }
 
     @Test
@@ -164,6 +153,17 @@ class WorkspaceFileServiceTest {
         assertCode(() -> service.create(stranger, id, WorkspacePath.ROOT, "f", "file", "x"), ErrorCode.NOT_FOUND);
         assertCode(() -> service.read(stranger, "data", path("/f")), ErrorCode.NOT_FOUND);
         assertCode(() -> service.delete(stranger, "data", List.of(path("/f"))), ErrorCode.NOT_FOUND);
+    }
+
+    /** Asserts that a write declaring {@code declaredBytes} fails with {@code code} without opening its body. */
+    private void assertRefusedUnopened(String workspace, long declaredBytes, ErrorCode code) {
+        var opened = new AtomicBoolean();
+
+        assertCode(() -> service.write(caller, workspace, path("/big"), declaredBytes, () -> {
+            opened.set(true);
+            return InputStream.nullInputStream();
+        }), code);
+        assertThat(opened).isFalse();
     }
 
     private String read(String path) throws IOException {
