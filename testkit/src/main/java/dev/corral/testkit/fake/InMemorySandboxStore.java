@@ -84,19 +84,13 @@ public final class InMemorySandboxStore implements SandboxStore {
     @Override
     public void update(Sandbox sandbox) {
         writes.run(() -> find(sandbox.organizationId(), sandbox.id()).ifPresent(stored -> byId.put(stored.id(),
-                new Sandbox(stored.id(), stored.organizationId(), stored.name(), stored.template(), sandbox.status(),
-                        stored.tags(), stored.metadata(), stored.env(), stored.mounts(), stored.resources(),
-                        stored.idleTimeout(), sandbox.error(), stored.createdAt(),
-                        later(stored.lastActivity(), sandbox.lastActivity()), sandbox.pausedAt(),
-                        sandbox.stoppedAt(), sandbox.hibernated()))));
+                withMutablePart(stored, sandbox, later(stored.lastActivity(), sandbox.lastActivity())))));
     }
 
     @Override
     public void recordActivity(SandboxId id, Instant at) {
-        writes.run(() -> byId.computeIfPresent(id, (k, stored) -> new Sandbox(stored.id(), stored.organizationId(),
-                stored.name(), stored.template(), stored.status(), stored.tags(), stored.metadata(), stored.env(),
-                stored.mounts(), stored.resources(), stored.idleTimeout(), stored.error(), stored.createdAt(),
-                later(stored.lastActivity(), at), stored.pausedAt(), stored.stoppedAt(), stored.hibernated())));
+        writes.run(() -> byId.computeIfPresent(id, (k, stored) ->
+                withMutablePart(stored, stored, later(stored.lastActivity(), at))));
     }
 
     private Stream<Sandbox> of(OrganizationId organizationId) {
@@ -116,6 +110,14 @@ public final class InMemorySandboxStore implements SandboxStore {
                 && filter.template().map(sandbox.template()::equals).orElse(true)
                 && filter.metadata().entrySet().stream()
                 .allMatch(pair -> pair.getValue().equals(sandbox.metadata().get(pair.getKey())));
+    }
+
+    /** {@code stored} with the mutable part (status, error, pause and stop times) of {@code from}. */
+    private static Sandbox withMutablePart(Sandbox stored, Sandbox from, Instant lastActivity) {
+        return new Sandbox(stored.id(), stored.organizationId(), stored.name(), stored.template(), from.status(),
+                stored.tags(), stored.metadata(), stored.env(), stored.mounts(), stored.resources(),
+                stored.idleTimeout(), from.error(), stored.createdAt(), lastActivity, from.pausedAt(),
+                from.stoppedAt(), from.hibernated());
     }
 
     private static Instant later(Instant a, Instant b) {
