@@ -22,10 +22,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * A {@link SandboxService} and {@link SandboxExecutions} wired to fakes of every port, as {@code CorralServer} wires the real ones: one place
- * that says how the sandbox services are built in unit tests. Closing it closes the service.
+ * that says how the sandbox services are built in unit tests.
  */
 public final class SandboxTestBed implements AutoCloseable {
     /** Long enough for a start on the fake runtime, which takes no time but a virtual thread's turn. */
@@ -80,8 +81,10 @@ public final class SandboxTestBed implements AutoCloseable {
         return store.find(sandbox.organizationId(), sandbox.id()).orElseThrow();
     }
 
+    /** Closes the service, then ends every sandbox the runtime holds, and with them any command still running. */
     @Override
     public void close() {
         service.close();
+        runtime.removeAllExcept(Set.of());
     }
 }

@@ -32,10 +32,10 @@ import org.junit.jupiter.api.Test;
 class WorkspaceFileServiceTest {
     private static final long MB = 1L << 20;
 
+    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
     private final Plans plans = Plans.defaults(6000, 1000);
     private final WorkspaceService workspaces = new WorkspaceService(new InMemoryWorkspaceStore(),
-            new InMemoryWorkspaceVolumes(new ManualClock(Instant.parse("2026-03-01T10:00:00Z"))),
-            (organization, workspace) -> List.of(), plans, Instant::now);
+            new InMemoryWorkspaceVolumes(clock), (organization, workspace) -> List.of(), plans, clock);
     private final WorkspaceFileService service = new WorkspaceFileService(workspaces, plans);
     /** Free: uploads of at most 100 MB. */
     private final Principal caller = Principals.inNewOrganization(Tier.FREE);
