@@ -89,7 +89,10 @@ final class FakeExecStream implements ExecStream {
         boolean timedOut = false;
         int code = exitCode;
         if (outlives) {
-            boolean ended = this.ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            // ExecSpec.UNTIL_KILLED is longer than a long holds in nanoseconds: wait in seconds for anything that long
+            boolean ended = timeout.compareTo(Duration.ofDays(365)) > 0
+                    ? this.ended.await(timeout.getSeconds(), TimeUnit.SECONDS)
+                    : this.ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
             if (closed) {
                 throw new IllegalStateException("the exec stream was closed");
             }

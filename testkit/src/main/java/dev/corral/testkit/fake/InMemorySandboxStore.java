@@ -77,6 +77,34 @@ public final class InMemorySandboxStore implements SandboxStore {
     }
 
     @Override
+    public int countAllActive() {
+        return (int) byId.values().stream().filter(sandbox -> sandbox.status().isActive()).count();
+    }
+
+    @Override
+    public void updateSettings(Sandbox sandbox) {
+        writes.run(() -> {
+            Sandbox stored = find(sandbox.organizationId(), sandbox.id()).orElse(null);
+            if (stored == null) {
+                return;
+            }
+            if (isLive(stored) && sandbox.name().isPresent()) {
+                findByName(stored.organizationId(), sandbox.name().get())
+                        .filter(other -> !other.id().equals(stored.id()))
+                        .ifPresent(other -> {
+                            throw CorralException.conflict("A sandbox named '" + sandbox.name().get()
+                                    + "' already exists");
+                        });
+            }
+            byId.put(stored.id(), new Sandbox(stored.id(), stored.organizationId(), sandbox.name(),
+                    stored.template(), stored.status(), sandbox.tags(), sandbox.metadata(), stored.env(),
+                    stored.mounts(), stored.resources(), sandbox.idleTimeout(), sandbox.maxRuntime(), stored.error(),
+                    stored.createdAt(), stored.lastActivity(), stored.pausedAt(), stored.stoppedAt(),
+                    stored.hibernated()));
+        });
+    }
+
+    @Override
     public List<Sandbox> listActive() {
         return byId.values().stream().filter(sandbox -> sandbox.status().isActive()).toList();
     }
@@ -116,7 +144,8 @@ public final class InMemorySandboxStore implements SandboxStore {
     private static Sandbox withMutablePart(Sandbox stored, Sandbox from, Instant lastActivity) {
         return new Sandbox(stored.id(), stored.organizationId(), stored.name(), stored.template(), from.status(),
                 stored.tags(), stored.metadata(), stored.env(), stored.mounts(), stored.resources(),
-                stored.idleTimeout(), from.error(), stored.createdAt(), lastActivity, from.pausedAt(),
+                stored.idleTimeout(), stored.maxRuntime(), from.error(), stored.createdAt(), lastActivity,
+                from.pausedAt(),
                 from.stoppedAt(), from.hibernated());
     }
 

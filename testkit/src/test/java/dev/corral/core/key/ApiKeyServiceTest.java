@@ -29,17 +29,19 @@ class ApiKeyServiceTest {
     private final ApiKeyService service = new ApiKeyService(keys, organizations, usage, clock);
     private final Organization organization = stored(Principals.organization(Tier.PRO));
     private final OrganizationId org = organization.id();
+    /** A key of the organization holding every scope, so it may manage its keys and grant any scope. */
+    private final Principal caller = Principals.of(organization);
 
     @Test
     void issue_thenAuthenticate_givesTheCallerAndItsScopes() {
         IssuedKey issued = service.issue(org, request("ci", List.of(new Scope("sandbox:create")), Optional.empty()));
 
-        Principal caller = service.authenticate(issued.secret().reveal());
+        Principal authenticated = service.authenticate(issued.secret().reveal());
 
-        assertThat(caller.organization()).isEqualTo(organization);
-        assertThat(caller.key().id()).isEqualTo(issued.key().id());
-        assertThat(caller.key().grants(new Scope("sandbox:create"))).isTrue();
-        assertThat(caller.key().grants(new Scope("sandbox:read"))).isFalse();
+        assertThat(authenticated.organization()).isEqualTo(organization);
+        assertThat(authenticated.key().id()).isEqualTo(issued.key().id());
+        assertThat(authenticated.key().grants(new Scope("sandbox:create"))).isTrue();
+        assertThat(authenticated.key().grants(new Scope("sandbox:read"))).isFalse();
         assertThat(keys.findByHash(issued.secret().sha256())).isPresent();
     }
 
@@ -73,10 +75,10 @@ class ApiKeyServiceTest {
         clock.advance(Duration.ofMinutes(1));
 
         service.authenticate(issued.secret().reveal());
-        assertThat(service.get(org, issued.key().id()).lastUsedAt()).isEmpty();
+        assertThat(service.get(caller, issued.key().id()).lastUsedAt()).isEmpty();
         usage.flush();
 
-        assertThat(service.get(org, issued.key().id()).lastUsedAt()).contains(clock.instant());
+        assertThat(service.get(caller, issued.key().id()).lastUsedAt()).contains(clock.instant());
     }
 
     @Test
@@ -89,7 +91,7 @@ class ApiKeyServiceTest {
     void authenticate_revokedKey_throwsInvalidToken() {
         IssuedKey issued = service.issue(org, request("ci", List.of(), Optional.empty()));
 
-        service.revoke(org, issued.key().id());
+        service.revoke(caller, issued.key().id());
 
         assertCode(() -> service.authenticate(issued.secret().reveal()), ErrorCode.INVALID_TOKEN);
     }
@@ -103,7 +105,7 @@ class ApiKeyServiceTest {
         clock.advance(Duration.ofMinutes(1));
 
         assertCode(() -> service.authenticate(issued.secret().reveal()), ErrorCode.TOKEN_EXPIRED);
-        assertThat(service.get(org, issued.key().id()).status(clock.instant())).isEqualTo("expired");
+        assertThat(service.get(caller, issued.key().id()).status(clock.instant())).isEqualTo("expired");
     }
 
     @Test
@@ -117,8 +119,8 @@ class ApiKeyServiceTest {
     void update_absentValuesKeepWhatIsStoredAndEmptyScopesMeanEverything() {
         IssuedKey issued = service.issue(org, request("ci", List.of(new Scope("files:read")), Optional.empty()));
 
-        ApiKey renamed = service.update(org, issued.key().id(), Optional.of(" renamed "), Optional.empty());
-        ApiKey widened = service.update(org, issued.key().id(), Optional.empty(), Optional.of(List.of()));
+        ApiKey renamed = service.update(caller, issued.key().id(), Optional.of(" renamed "), Optional.empty());
+        ApiKey widened = service.update(caller, issued.key().id(), Optional.empty(), Optional.of(List.of()));
 
         assertThat(renamed.name()).isEqualTo("renamed");
         assertThat(renamed.scopes()).containsExactly(new Scope("files:read"));
@@ -131,9 +133,9 @@ class ApiKeyServiceTest {
         IssuedKey issued = service.issue(org, request("ci", List.of(), Optional.empty()));
         Instant first = clock.instant();
 
-        service.revoke(org, issued.key().id());
+        service.revoke(caller, issued.key().id());
         clock.advance(Duration.ofMinutes(5));
-        ApiKey again = service.revoke(org, issued.key().id());
+        ApiKey again = service.revoke(caller, issued.key().id());
 
         assertThat(again.revokedAt()).contains(first);
         assertThat(again.status(clock.instant())).isEqualTo("revoked");
@@ -142,7 +144,7 @@ class ApiKeyServiceTest {
     @Test
     void getUpdateRevoke_anotherOrganizationsKey_throwNotFoundAndChangeNothing() {
         IssuedKey theirs = service.issue(org, request("theirs", List.of(), Optional.empty()));
-        OrganizationId other = stored(Principals.organization(Tier.FREE)).id();
+        Principal other = Principals.of(stored(Principals.organization(Tier.FREE)));
         ApiKeyId id = theirs.key().id();
 
         assertCode(() -> service.get(other, id), ErrorCode.NOT_FOUND);
@@ -158,10 +160,10 @@ class ApiKeyServiceTest {
         IssuedKey middle = service.issue(org, request("b", List.of(), Optional.empty()));
         clock.advance(Duration.ofSeconds(1));
         IssuedKey newest = service.issue(org, request("c", List.of(), Optional.empty()));
-        service.revoke(org, middle.key().id());
+        service.revoke(caller, middle.key().id());
 
-        Page<ApiKey> first = service.list(org, PageRequest.first(2));
-        Page<ApiKey> second = service.list(org, new PageRequest(2, first.next()));
+        Page<ApiKey> first = service.list(caller, PageRequest.first(2));
+        Page<ApiKey> second = service.list(caller, new PageRequest(2, first.next()));
 
         assertThat(first.items()).extracting(ApiKey::id).containsExactly(newest.key().id(), middle.key().id());
         assertThat(second.items()).extracting(ApiKey::id).containsExactly(oldest.key().id());

@@ -10,6 +10,7 @@ import dev.corral.core.key.ApiKeyService;
 import dev.corral.core.key.IssuedKey;
 import dev.corral.core.key.KeyUsageRecorder;
 import dev.corral.core.key.Principal;
+import dev.corral.core.policy.AccessPolicy;
 import dev.corral.core.key.Scope;
 import dev.corral.testkit.ManualClock;
 import dev.corral.testkit.fake.InMemoryApiKeyStore;
@@ -35,7 +36,7 @@ class OrganizationServiceTest {
         Principal caller = keyService.authenticate(admin.secret().reveal());
         assertThat(caller.organization().slug()).isEqualTo(OrganizationService.OPERATOR_SLUG);
         assertThat(caller.organization().tier()).isEqualTo(Tier.ENTERPRISE);
-        assertThat(caller.isOperatorAdmin()).isTrue();
+        assertThat(AccessPolicy.isOperatorAdmin(caller)).isTrue();
         assertThat(service.bootstrap(Optional.empty())).isEmpty();
     }
 
@@ -49,7 +50,7 @@ class OrganizationServiceTest {
 
         assertThat(added).get().extracting(IssuedKey::secret).isEqualTo(given);
         assertThat(again).isEmpty();
-        assertThat(keyService.authenticate(given.reveal()).isOperatorAdmin()).isTrue();
+        assertThat(AccessPolicy.isOperatorAdmin(keyService.authenticate(given.reveal()))).isTrue();
     }
 
     @Test
@@ -63,7 +64,7 @@ class OrganizationServiceTest {
         Principal acme = keyService.authenticate(made.adminKey().secret().reveal());
         assertThat(acme.organizationId()).isEqualTo(made.organization().id());
         assertThat(acme.key().grants(new Scope("sandbox:create"))).isTrue();
-        assertThat(acme.isOperatorAdmin()).isFalse();
+        assertThat(AccessPolicy.isOperatorAdmin(acme)).isFalse();
     }
 
     @Test

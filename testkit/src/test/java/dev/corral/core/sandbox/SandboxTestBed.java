@@ -29,6 +29,8 @@ import java.util.Set;
  * that says how the sandbox services are built in unit tests.
  */
 public final class SandboxTestBed implements AutoCloseable {
+    /** The server's cap on sandboxes, far above what any test makes. */
+    public static final int MAX_SANDBOXES = 1000;
     /** Long enough for a start on the fake runtime, which takes no time but a virtual thread's turn. */
     public static final Duration START = Duration.ofSeconds(10);
 
@@ -44,7 +46,7 @@ public final class SandboxTestBed implements AutoCloseable {
     public final WorkspaceService workspaces = new WorkspaceService(new InMemoryWorkspaceStore(), volumes,
             store::sandboxesMounting, plans, clock);
     public final SandboxService service = new SandboxService(store, runtime, templates, plans, logs,
-            workspaces::resolveForMount, clock);
+            workspaces::resolveForMount, clock, MAX_SANDBOXES);
     public final SandboxExecutions executions = new SandboxExecutions(service, runtime, plans, logs, work, clock);
 
     /** A caller of a new organization of {@code tier}, stored, whose key holds every scope. */
@@ -57,13 +59,13 @@ public final class SandboxTestBed implements AutoCloseable {
     /** A request for a {@code base} sandbox with every default. */
     public static CreateSandbox request() {
         return new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
     /** A request for a {@code base} sandbox named {@code name} with {@code tags}. */
     public static CreateSandbox named(String name, String... tags) {
         return new CreateSandbox("base", Optional.of(name), List.of(tags), Map.of(), Map.of(), Optional.empty(),
-                Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
     }
 
     /** Creates a sandbox for {@code caller} and waits until it has started. */

@@ -7,6 +7,7 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
 import dev.corral.core.key.Principal;
 import dev.corral.core.org.Tier;
+import dev.corral.core.plan.EnterpriseLimits;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.Sandbox;
@@ -96,12 +97,13 @@ class WorkspaceServiceTest {
     }
 
     @Test
-    void create_enterprise_hasNoStorageLimit() {
+    void create_enterprise_mayHaveWhatItsConfiguredStorageHolds() {
         Principal enterprise = Principals.inNewOrganization(Tier.ENTERPRISE);
 
         service.create(enterprise, "Huge", Optional.empty(), Optional.of(1000 * GB));
 
-        assertThat(service.storage(enterprise).unlimited()).isTrue();
+        assertThat(service.storage(enterprise).storageBytes())
+                .isEqualTo(EnterpriseLimits.DEFAULTS.maxStorageBytes());
     }
 
     @Test
@@ -192,13 +194,13 @@ class WorkspaceServiceTest {
     }
 
     @Test
-    void delete_mountedByARunningSandbox_isWorkspaceInUseUnlessForced() {
+    void delete_mountedByARunningSandbox_isInvalidStateNamingItUnlessForced() {
         Workspace workspace = service.create(caller, "Data", Optional.empty(), Optional.empty());
         Sandbox user = mountedBy(workspace, SandboxStatus.PAUSED);
 
         assertThatThrownBy(() -> service.delete(caller, "data", false))
                 .isInstanceOfSatisfying(CorralException.class, e -> {
-                    assertThat(e.code()).isEqualTo(ErrorCode.WORKSPACE_IN_USE);
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE);
                     assertThat(e.getMessage()).contains(user.id().value());
                 });
         service.delete(caller, "data", true);
@@ -234,8 +236,9 @@ class WorkspaceServiceTest {
     private Sandbox mountedBy(Workspace workspace, SandboxStatus status) {
         Instant now = clock.instant();
         var sandbox = new Sandbox(SandboxId.random(), caller.organizationId(), Optional.empty(), "base", status,
-                List.of(), Map.of(), Map.of(), List.of(new WorkspaceMount(workspace.id(), "/data", false)),
-                Resources.of(1, "512MB", "1GB"), Duration.ofMinutes(10), Optional.empty(), now, now,
+                List.of(), Map.of(), Map.of(), List.of(new WorkspaceMount(workspace.id(), "/data", false,
+                workspace.slug())), Resources.of(1, "512MB", "1GB"), Duration.ofMinutes(10), Duration.ofHours(1),
+                Optional.empty(), now, now,
                 Optional.empty(), Optional.empty(), false);
         sandboxes.insert(sandbox);
         return sandbox;

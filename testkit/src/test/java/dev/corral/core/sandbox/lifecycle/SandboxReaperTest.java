@@ -91,11 +91,12 @@ class SandboxReaperTest {
     }
 
     @Test
-    void reap_noIdleTimeout_neverPauses() {
+    void reap_aDayLongIdleTimeout_leavesASandboxIdleForLessRunning() {
         Principal enterprise = bed.caller(Tier.ENTERPRISE);
-        Sandbox sandbox = bed.running(enterprise, new CreateSandbox("base", Optional.empty(), List.of(),
-                Map.of(), Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(0L), List.of()));
-        bed.clock.advance(Duration.ofDays(30));
+        Sandbox sandbox = bed.running(enterprise, new CreateSandbox("base", Optional.empty(), List.of(), Map.of(),
+                Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(86_400L), Optional.empty(),
+                List.of()));
+        bed.clock.advance(Duration.ofHours(23));
 
         reaper.reap(bed.clock.instant());
 

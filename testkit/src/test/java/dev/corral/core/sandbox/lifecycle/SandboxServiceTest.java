@@ -62,7 +62,7 @@ class SandboxServiceTest {
     void create_withEnvAndResources_passesThemToTheRuntime() {
         var request = new CreateSandbox("python", Optional.of("box"), List.of("ci"), Map.of("team", "core"),
                 Map.of("LANG", "C.UTF-8"), Optional.of(1), Optional.of("512MB"), Optional.of("4GB"),
-                Optional.of(60L), List.of());
+                Optional.of(60L), Optional.empty(), List.of());
 
         Sandbox sandbox = bed.running(caller, request);
 
@@ -77,9 +77,9 @@ class SandboxServiceTest {
     @Test
     void create_moreThanThePlanAllows_throwsQuotaExceededNamingTheField() {
         var tooManyCpus = new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(),
-                Optional.of(4), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+                Optional.of(4), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
         var neverIdle = new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(),
-                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(0L), List.of());
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(0L), Optional.empty(), List.of());
 
         assertThatThrownBy(() -> service.create(caller, tooManyCpus)).isInstanceOfSatisfying(CorralException.class,
                 e -> {
@@ -93,18 +93,18 @@ class SandboxServiceTest {
     @Test
     void create_aHigherTier_mayHaveWhatTheFreeTierMayNot() {
         var fourCpus = new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(),
-                Optional.of(4), Optional.empty(), Optional.empty(), Optional.of(0L), List.of());
+                Optional.of(4), Optional.empty(), Optional.empty(), Optional.of(3600L), Optional.empty(), List.of());
 
         Sandbox sandbox = bed.running(bed.caller(Tier.ENTERPRISE), fourCpus);
 
         assertThat(sandbox.resources().vcpus()).isEqualTo(4);
-        assertThat(sandbox.idleTimeout()).isZero();
+        assertThat(sandbox.idleTimeout()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test
     void create_invalidFields_throwsValidationFailedNamingEveryOne() {
         var request = new CreateSandbox("no-such", Optional.of("sandbox-abcdefabcdef"), List.of(), Map.of(),
-                Map.of(), Optional.of(0), Optional.of("lots"), Optional.empty(), Optional.of(-1L), List.of());
+                Map.of(), Optional.of(0), Optional.of("lots"), Optional.empty(), Optional.of(-1L), Optional.empty(), List.of());
 
         assertThatThrownBy(() -> service.create(caller, request)).isInstanceOfSatisfying(CorralException.class,
                 e -> assertThat(e.details()).extracting(FieldProblem::field).containsExactlyInAnyOrder("template",
@@ -177,12 +177,12 @@ class SandboxServiceTest {
     void create_mountingAFreeFormId_makesTheWorkspaceAndMountsIt() {
         var request = new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(),
-                List.of(new RequestedMount("my-data", "/data/", true)));
+                Optional.empty(), List.of(new RequestedMount("my-data", "/data/", true)));
 
         Sandbox sandbox = bed.running(caller, request);
 
         Workspace made = bed.workspaces.get(caller, "my-data");
-        assertThat(sandbox.mounts()).containsExactly(new WorkspaceMount(made.id(), "/data", true));
+        assertThat(sandbox.mounts()).containsExactly(new WorkspaceMount(made.id(), "/data", true, "my-data"));
         assertThat(bed.runtime.specOf(sandbox.id()).orElseThrow().mounts()).isEqualTo(sandbox.mounts());
         assertThat(bed.workspaces.mountedBy(made)).containsExactly(sandbox.id().value());
     }
