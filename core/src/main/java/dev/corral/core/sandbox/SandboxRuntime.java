@@ -1,8 +1,11 @@
 package dev.corral.core.sandbox;
 
+import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.core.sandbox.terminal.Terminal;
+import dev.corral.core.sandbox.terminal.TerminalSpec;
 import java.io.InputStream;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +46,15 @@ public interface SandboxRuntime {
      * caller's to close; closing the stream stops the copy (interrupting a read that blocks).
      */
     ExecStream exec(SandboxId id, ExecSpec spec, InputStream stdin);
+
+    /**
+     * Opens a terminal in a running sandbox: its command on a pty, output and input as bytes. A runtime that
+     * cannot make ptys refuses with {@code invalid_state}, saying what would.
+     */
+    default Terminal openTerminal(SandboxId id, TerminalSpec spec) {
+        throw CorralException.invalidState("This server runs commands without the guest agent, which terminals "
+                + "need: set guest to agent");
+    }
 
     /** Runs a command to its end and returns everything it wrote; see {@link #exec}. */
     default ExecResult run(SandboxId id, ExecSpec spec) throws InterruptedException {
