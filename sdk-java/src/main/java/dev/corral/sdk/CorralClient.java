@@ -45,7 +45,7 @@ public final class CorralClient {
 
     /**
      * @param baseUrl the server, such as {@code http://127.0.0.1:8080}; a trailing {@code /v1} is allowed
-     * @param apiKey  sent as {@code Authorization: Bearer}
+     * @param apiKey  sent as {@code Authorization: Bearer}; null sends none
      */
     public CorralClient(String baseUrl, String apiKey) {
         String normalized = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
@@ -168,6 +168,27 @@ public final class CorralClient {
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Sends a request the caller built (any method, body and headers), adding this client's key when it has one,
+     * and returns the answer as it is, error statuses included: for tools and tests that look at statuses and
+     * headers themselves.
+     */
+    public <T> HttpResponse<T> exchange(HttpRequest.Builder request, Duration timeout,
+                                        HttpResponse.BodyHandler<T> body) {
+        if (apiKey != null) {
+            request.header("Authorization", "Bearer " + apiKey);
+        }
+        HttpRequest built = request.timeout(timeout).build();
+        try {
+            return http.send(built, body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("interrupted while calling " + built.uri());
         }
     }
 

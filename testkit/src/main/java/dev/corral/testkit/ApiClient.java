@@ -2,29 +2,31 @@ package dev.corral.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.corral.sdk.CorralClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * A small real HTTP client for tests: sends JSON to a running Corral and hands back status, headers and the parsed
- * body. Immutable; {@link #withKey} and {@link #withoutKey} make variants for other callers.
+ * The SDK's client as tests want it: sends JSON to a running Corral and hands back status, headers and the parsed
+ * body, error answers included, where {@link CorralClient} throws. Immutable; {@link #withKey} and
+ * {@link #withoutKey} make variants for other callers.
  */
 public final class ApiClient {
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final URI base;
     private final String apiKey;
+    private final CorralClient client;
 
     public ApiClient(URI base, String apiKey) {
         this.base = base;
         this.apiKey = apiKey;
+        this.client = new CorralClient(base.toString(), apiKey);
     }
 
     /** The key this client sends, or null when it sends none. */
@@ -71,34 +73,14 @@ public final class ApiClient {
 
     /** Sends a request built by the caller (raw bodies, odd headers), adding the API key. */
     public ApiResponse send(HttpRequest.Builder builder) {
-        if (apiKey != null) {
-            builder.header("Authorization", "Bearer " + apiKey);
-        }
-        try {
-            HttpResponse<String> response = HTTP.send(builder.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return new ApiResponse(response.statusCode(), response.headers(), response.body(), parse(response.body()));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        HttpResponse<String> response = client.exchange(builder, Duration.ofSeconds(60),
+                HttpResponse.BodyHandlers.ofString());
+        return new ApiResponse(response.statusCode(), response.headers(), response.body(), parse(response.body()));
     }
 
     /** Sends a request built by the caller, adding the API key, and returns the answer's raw bytes. */
     public HttpResponse<byte[]> sendForBytes(HttpRequest.Builder builder) {
-        if (apiKey != null) {
-            builder.header("Authorization", "Bearer " + apiKey);
-        }
-        try {
-            return HTTP.send(builder.timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return client.exchange(builder, Duration.ofMinutes(2), HttpResponse.BodyHandlers.ofByteArray());
     }
 
     /**
@@ -106,18 +88,7 @@ public final class ApiClient {
      * body streams from the returned response, for answers too large to hold; the caller closes it.
      */
     public HttpResponse<InputStream> sendForStream(HttpRequest.Builder builder) {
-        if (apiKey != null) {
-            builder.header("Authorization", "Bearer " + apiKey);
-        }
-        try {
-            return HTTP.send(builder.timeout(Duration.ofMinutes(2)).build(),
-                    HttpResponse.BodyHandlers.ofInputStream());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
+        return client.exchange(builder, Duration.ofMinutes(2), HttpResponse.BodyHandlers.ofInputStream());
     }
 
     /** A request builder for {@code path} on this server, without authentication. */
