@@ -87,11 +87,18 @@ final class GuestConnection implements AutoCloseable {
         }
     }
 
-    /** Every frame until the agent closes the connection. */
+    /**
+     * Every frame up to the operation's last one ({@code r}, {@code x} or {@code f}) or the connection's end. What
+     * comes after the last frame is not read: the agent closes then, and a close with input of ours still unread
+     * reaches us as a reset rather than an end.
+     */
     List<Frame> all() throws IOException {
         List<Frame> frames = new ArrayList<>();
         for (Optional<Frame> frame = nextOrEnd(); frame.isPresent(); frame = nextOrEnd()) {
             frames.add(frame.get());
+            if ("rxf".indexOf(frame.get().type()) >= 0) {
+                break;
+            }
         }
         return frames;
     }
