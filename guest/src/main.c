@@ -286,7 +286,7 @@ static int read_request(int i) {
         }
         if (n < 0 && errno == EINTR) continue;
         if (n < 0 && errno == EAGAIN) return 0;
-        if (n <= 0 && !(n == 0 && c->header_got == FRAME_HEADER && c->payload_len == 0)) return -1;
+        if (n <= 0) return -1; /* gone before its request was whole */
         if (c->header_got < FRAME_HEADER) {
             c->header_got += (size_t)n;
             if (c->header_got < FRAME_HEADER) continue;

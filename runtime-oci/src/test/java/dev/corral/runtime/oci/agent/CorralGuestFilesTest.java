@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -147,6 +148,24 @@ class CorralGuestFilesTest {
     }
 
     @Test
+    void write_overAnotherUsersFile_keepsItsOwner() throws IOException {
+        Assumptions.assumeTrue("root".equals(System.getProperty("user.name")), "changing owners needs root");
+        Path file = Files.writeString(dir.resolve("theirs"), "old");
+        Files.setAttribute(file, "unix:uid", 4242);
+        Files.setAttribute(file, "unix:gid", 4343);
+
+        try (GuestConnection connection = guest.connect()) {
+            connection.request("write", "path=" + file).send('d', "new".getBytes(StandardCharsets.UTF_8))
+                    .send('D', new byte[0]);
+            assertThat(connection.next().type()).isEqualTo('r');
+        }
+
+        assertThat(Files.getAttribute(file, "unix:uid")).isEqualTo(4242);
+        assertThat(Files.getAttribute(file, "unix:gid")).isEqualTo(4343);
+        assertThat(file).hasContent("new");
+    }
+
+    @Test
     void write_cutOffBeforeD_leavesTheOldFileAndNoTemporaryFile() throws IOException {
         Path file = Files.writeString(dir.resolve("precious"), "old content");
         try (GuestConnection connection = guest.connect()) {
@@ -239,6 +258,19 @@ class CorralGuestFilesTest {
                 .containsExactly(tree + "/a.txt", tree + "/b", tree + "/b/c.txt", tree + "/b/deep", tree + "/z.txt");
         assertThat(capped).filteredOn(f -> f.type() == 'n').hasSize(2);
         assertThat(last(capped).field("truncated")).isEqualTo("1");
+    }
+
+    @Test
+    void list_directoryAndFileSharingAPrefix_putsTheDirectorysEntriesRightAfterIt() throws IOException {
+        Path tree = Files.createDirectories(dir.resolve("tree"));
+        Files.createDirectories(tree.resolve("a"));
+        Files.writeString(tree.resolve("a/x"), "");
+        Files.writeString(tree.resolve("a.txt"), "");
+
+        List<Frame> frames = guest.call("list", "path=" + tree + "/", "depth=2");
+
+        assertThat(frames).filteredOn(f -> f.type() == 'n').extracting(f -> f.field("path"))
+                .containsExactly(tree + "/a", tree + "/a/x", tree + "/a.txt");
     }
 
     @Test
