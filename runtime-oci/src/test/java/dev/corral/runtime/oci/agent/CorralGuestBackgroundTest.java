@@ -5,31 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Background commands against the real corral-guest: the process table, attach, signal. */
 @Timeout(60)
 class CorralGuestBackgroundTest {
-    @TempDir
-    Path dir;
-    private RunningGuest guest;
-
-    @BeforeEach
-    void start() throws IOException {
-        guest = RunningGuest.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        guest.close();
-    }
+    @RegisterExtension
+    final RunningGuest guest = new RunningGuest();
 
     /** Starts a background command and leaves at once; returns its `s` frame. */
     private Frame startInBackground(String script) throws IOException {
@@ -77,31 +63,30 @@ class CorralGuestBackgroundTest {
         assertThat(entry.field("signal")).isEqualTo("15");
     }
 
-    @Test
-    void attach_ended_sendsItsOutputAndExitAtOnce() throws IOException {
-        String id = startInBackground("echo one; echo two >&2; exit 4").field("id");
+    /** Runs script in the background, waits for its end, then attaches to it. */
+    private ExecOutcome attachAfterItEnded(String script) throws IOException {
+        String id = startInBackground(script).field("id");
         await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(processEntry(id).field("running")));
-
         try (GuestConnection attached = guest.connect()) {
-            ExecOutcome outcome = attached.request("attach", "id=" + id).outcome();
-
-            assertThat(outcome.stdout()).isEqualTo("one\n");
-            assertThat(outcome.stderr()).isEqualTo("two\n");
-            assertThat(outcome.exit("code")).isEqualTo("4");
+            return attached.request("attach", "id=" + id).outcome();
         }
     }
 
     @Test
+    void attach_ended_sendsItsOutputAndExitAtOnce() throws IOException {
+        ExecOutcome outcome = attachAfterItEnded("echo one; echo two >&2; exit 4");
+
+        assertThat(outcome.stdout()).isEqualTo("one\n");
+        assertThat(outcome.stderr()).isEqualTo("two\n");
+        assertThat(outcome.exit("code")).isEqualTo("4");
+    }
+
+    @Test
     void attach_moreOutputThanRetained_keepsTheLast64KiB() throws IOException {
-        String id = startInBackground("head -c 1000000 /dev/zero | tr '\\0' a; echo end").field("id");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(processEntry(id).field("running")));
+        ExecOutcome outcome = attachAfterItEnded("head -c 1000000 /dev/zero | tr '\\0' a; echo end");
 
-        try (GuestConnection attached = guest.connect()) {
-            ExecOutcome outcome = attached.request("attach", "id=" + id).outcome();
-
-            assertThat(outcome.outputBytes()).isBetween(60 * 1024, 64 * 1024);
-            assertThat(outcome.stdout().endsWith("aaaaend\n")).as("the output ends with the last bytes").isTrue();
-        }
+        assertThat(outcome.outputBytes()).isBetween(60 * 1024, 64 * 1024);
+        assertThat(outcome.stdout().endsWith("aaaaend\n")).as("the output ends with the last bytes").isTrue();
     }
 
     @Test
@@ -118,8 +103,7 @@ class CorralGuestBackgroundTest {
 
     @Test
     void attachAndSignal_unknownId_failNotFound() throws IOException {
-        assertThat(guest.call("attach", "id=nope")).extracting(f -> f.field("code")).containsExactly("not_found");
-        assertThat(guest.call("signal", "id=nope", "signal=9")).extracting(f -> f.field("code"))
-                .containsExactly("not_found");
+        assertThat(guest.failure("attach", "id=nope")).isEqualTo("not_found");
+        assertThat(guest.failure("signal", "id=nope", "signal=9")).isEqualTo("not_found");
     }
 }

@@ -9,11 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Foreground exec against the real corral-guest: output, exit, signals, environment, input, limits, ptys. */
@@ -21,17 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CorralGuestExecTest {
     @TempDir
     Path dir;
-    private RunningGuest guest;
-
-    @BeforeEach
-    void start() throws IOException {
-        guest = RunningGuest.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        guest.close();
-    }
+    @RegisterExtension
+    final RunningGuest guest = new RunningGuest();
 
     @Test
     void exec_commandWritesAndExits_streamsOutputThenExitCode() throws IOException {
