@@ -36,11 +36,16 @@
 #include "watch.h"
 
 #define PROTOCOL_VERSION 1
-/* Connections the agent itself holds at once (reading a request, listing, attached); more wait in the backlog. */
-#define CONNECTIONS_MAX 64
+/* Connections the agent itself holds at once (reading a request, listing, attached): room for one attach to
+ * every background command and then some. More wait in the listen backlog. */
+#define CONNECTIONS_MAX 512
 /* A client has this long to send its request. */
 #define REQUEST_TIMEOUT_MS 10000
-#define OUTPUT_CAP (FRAME_HEADER + FIELDS_MAX)
+/* Every frame the agent itself sends fits: a ring record, an entry of `processes` (its command is at most
+ * 1 KiB), `s`, `r`, `x` and `f` are all smaller than 4 KiB. */
+#define OUTPUT_CAP (FRAME_HEADER + RING_RECORD_MAX)
+/* After accept(2) failed for want of descriptors, how long the agent leaves new connections in the backlog. */
+#define ACCEPT_PAUSE_MS 100
 
 enum state { READING, LISTING, ATTACHED, CLOSING };
 
@@ -61,6 +66,7 @@ struct connection {
 
 static struct connection *connections[CONNECTIONS_MAX];
 static int listen_fd = -1, signal_fd = -1;
+static long long accept_paused_until;
 
 static void close_connection(int i) {
     struct connection *c = connections[i];
@@ -79,6 +85,13 @@ static void detach_all(struct background *b) {
 
 /* Puts one frame into the connection's output; the payload fits OUTPUT_CAP by construction. */
 static void queue_frame(struct connection *c, unsigned char type, const void *payload, size_t len) {
+    if (len > OUTPUT_CAP - FRAME_HEADER) { /* cannot happen (see OUTPUT_CAP); a cut frame would be worse */
+        static const char refusal[] = "code=EOVERFLOW\0message=answer too long\0";
+        type = 'f';
+        payload = refusal;
+        len = sizeof refusal - 1;
+        c->state = CLOSING;
+    }
     frame_header(c->out, type, (uint32_t)len);
     memcpy(c->out + FRAME_HEADER, payload, len);
     c->out_len = FRAME_HEADER + len;
@@ -317,7 +330,12 @@ static void accept_connections(void) {
             if (connections[i] == NULL) slot = i;
         if (slot < 0) return;
         int fd = accept4(listen_fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
-        if (fd < 0) return;
+        if (fd < 0) {
+            /* Out of descriptors: the socket stays readable, so polling it now would spin. */
+            if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM)
+                accept_paused_until = monotonic_ms() + ACCEPT_PAUSE_MS;
+            return;
+        }
         struct connection *c = calloc(1, sizeof *c);
         if (c == NULL) {
             close(fd);
@@ -362,8 +380,20 @@ static int open_socket(const char *path) {
     return fd;
 }
 
+/* Makes sure fds 0-2 are open (`runc exec -d` may start the agent without them, and a socket that landed on fd 2
+ * would receive whatever is written to stderr) and that no other inherited fd leaks into the commands it runs. */
+static void tidy_inherited_fds(void) {
+    if (syscall(SYS_close_range, 3u, ~0u, 0u) < 0)
+        for (int other = 3; other < 1024; other++) close(other);
+    int fd;
+    do fd = open("/dev/null", O_RDWR);
+    while (fd >= 0 && fd <= 2);
+    if (fd > 2) close(fd);
+}
+
 int main(int argc, char **argv) {
     const char *socket_path = NULL;
+    tidy_inherited_fds();
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) socket_path = argv[++i];
         else if (strcmp(argv[i], "--version") == 0) {
@@ -433,7 +463,8 @@ int main(int argc, char **argv) {
             }
         }
         int listen_index = -1;
-        if (free_slots > 0) {
+        if (accept_paused_until > now && (next == 0 || accept_paused_until < next)) next = accept_paused_until;
+        if (free_slots > 0 && accept_paused_until <= now) {
             listen_index = n;
             fds[n] = (struct pollfd){listen_fd, POLLIN, 0};
             owner[n++] = -1;
