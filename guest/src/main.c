@@ -41,9 +41,6 @@
 #define CONNECTIONS_MAX 512
 /* A client has this long to send its request. */
 #define REQUEST_TIMEOUT_MS 10000
-/* Every frame the agent itself sends fits: a ring record, an entry of `processes` (its command is at most
- * 1 KiB), `s`, `r`, `x` and `f` are all smaller than 4 KiB. */
-#define OUTPUT_CAP (FRAME_HEADER + RING_RECORD_MAX)
 /* After accept(2) failed for want of descriptors, how long the agent leaves new connections in the backlog. */
 #define ACCEPT_PAUSE_MS 100
 
@@ -57,7 +54,7 @@ struct connection {
     size_t header_got;
     char *payload;
     uint32_t payload_len, payload_got;
-    unsigned char *out; /* one frame on its way out, OUTPUT_CAP bytes */
+    unsigned char *out; /* one frame on its way out, allocated for it: an idle attached client costs no buffer */
     size_t out_len, out_off;
     int next_process;         /* LISTING: the next table slot to send */
     struct background *proc;  /* ATTACHED */
@@ -83,14 +80,12 @@ static void detach_all(struct background *b) {
         if (connections[i] != NULL && connections[i]->proc == b) close_connection(i);
 }
 
-/* Puts one frame into the connection's output; the payload fits OUTPUT_CAP by construction. */
+/* Puts one frame into the connection's output. Without the memory for it, the connection is closed. */
 static void queue_frame(struct connection *c, unsigned char type, const void *payload, size_t len) {
-    if (len > OUTPUT_CAP - FRAME_HEADER) { /* cannot happen (see OUTPUT_CAP); a cut frame would be worse */
-        static const char refusal[] = "code=EOVERFLOW\0message=answer too long\0";
-        type = 'f';
-        payload = refusal;
-        len = sizeof refusal - 1;
+    c->out = malloc(FRAME_HEADER + len);
+    if (c->out == NULL) {
         c->state = CLOSING;
+        return;
     }
     frame_header(c->out, type, (uint32_t)len);
     memcpy(c->out + FRAME_HEADER, payload, len);
@@ -164,7 +159,7 @@ static void next_frame(struct connection *c) {
 static int write_out(struct connection *c) {
     for (;;) {
         next_frame(c);
-        if (c->out_len == 0) return 0;
+        if (c->out_len == 0) return c->state == CLOSING ? -1 : 0;
         while (c->out_off < c->out_len) {
             ssize_t n = write(c->fd, c->out + c->out_off, c->out_len - c->out_off);
             if (n < 0 && errno == EINTR) continue;
@@ -172,6 +167,8 @@ static int write_out(struct connection *c) {
             if (n < 0) return -1;
             c->out_off += (size_t)n;
         }
+        free(c->out);
+        c->out = NULL;
         c->out_len = c->out_off = 0;
         if (c->state == CLOSING) return -1;
     }
@@ -238,11 +235,6 @@ static void start_background(struct connection *c, const struct fields *request)
 static void dispatch(int i) {
     struct connection *c = connections[i];
     struct fields request = {c->payload, c->payload_len};
-    c->out = malloc(OUTPUT_CAP);
-    if (c->out == NULL) {
-        close_connection(i);
-        return;
-    }
     if (!fields_valid(request.data, request.len) || strncmp(request.data, "op=", 3) != 0) {
         fail(c, "bad_request", "a request starts with op=");
         return;
@@ -306,8 +298,6 @@ static int read_request(int i) {
             c->payload_len = (uint32_t)c->header[1] << 24 | (uint32_t)c->header[2] << 16
                              | (uint32_t)c->header[3] << 8 | c->header[4];
             if (c->header[0] != 'Q' || c->payload_len > CLIENT_PAYLOAD_MAX || c->payload_len == 0) {
-                c->out = malloc(OUTPUT_CAP);
-                if (c->out == NULL) return -1;
                 fail(c, "bad_request", "a connection starts with one Q frame of at most 1 MiB");
                 return 0;
             }
@@ -441,6 +431,11 @@ int main(int argc, char **argv) {
             }
             if (c->state == READING && (next == 0 || c->deadline_ms < next)) next = c->deadline_ms;
             if (c->state != READING) next_frame(c);
+            if (c->state == CLOSING && c->out_len == 0) { /* said all it will say */
+                close_connection(i);
+                free_slots++;
+                continue;
+            }
             short events = c->state == READING || c->state == ATTACHED ? POLLIN : 0;
             if (c->out_len > 0) events |= POLLOUT;
             fds[n] = (struct pollfd){c->fd, events, 0};

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,6 +88,27 @@ class CorralGuestBackgroundTest {
 
         assertThat(outcome.outputBytes()).isBetween(60 * 1024, 64 * 1024);
         assertThat(outcome.stdout().endsWith("aaaaend\n")).as("the output ends with the last bytes").isTrue();
+    }
+
+    @Test
+    void attach_threeHundredClients_eachGetsTheExit() throws IOException {
+        String id = startInBackground("sleep 100").field("id");
+        List<GuestConnection> attached = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                attached.add(guest.connect());
+                attached.getLast().request("attach", "id=" + id);
+            }
+            assertThat(guest.call("signal", "id=" + id, "signal=9")).extracting(Frame::type).containsExactly('r');
+
+            for (GuestConnection connection : attached) {
+                assertThat(connection.outcome().exit("signal")).isEqualTo("9");
+            }
+        } finally {
+            for (GuestConnection connection : attached) {
+                connection.close();
+            }
+        }
     }
 
     @Test
