@@ -2,6 +2,7 @@ package dev.corral.runtime.oci.agent;
 
 import static dev.corral.runtime.oci.agent.RunningGuest.PATH;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -41,7 +42,7 @@ class CorralGuestBackgroundTest {
         assertThat(entry.field("command")).isEqualTo("sh -c echo started; sleep 100");
         assertThat(entry.field("running")).isEqualTo("1");
         assertThat(Long.parseLong(entry.field("started_ms"))).isCloseTo(System.currentTimeMillis(),
-                org.assertj.core.data.Offset.offset(60_000L));
+                within(60_000L));
         assertThat(RunningGuest.ended(Long.parseLong(started.field("pid")))).isFalse();
     }
 

@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -105,6 +106,21 @@ class CorralGuestExecTest {
 
             assertThat(outcome.stdout()).isEqualTo("abcdef");
             assertThat(outcome.exit("code")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void exec_stdinLargerThanEveryBuffer_arrivesWhole() throws IOException {
+        byte[] megabyte = new byte[1 << 20];
+        Arrays.fill(megabyte, (byte) 'x');
+        try (GuestConnection connection = guest.connect()) {
+            connection.request("exec", "arg=wc", "arg=-c", "stdin=1", PATH);
+            for (int i = 0; i < 5; i++) {
+                connection.send('i', megabyte);
+            }
+            connection.send('I', new byte[0]);
+
+            assertThat(connection.outcome().stdout().trim()).isEqualTo(Integer.toString(5 << 20));
         }
     }
 
