@@ -9,7 +9,12 @@ import dev.corral.core.sandbox.SandboxState;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.core.sandbox.lifecycle.SandboxLocks;
+import dev.corral.core.sandbox.terminal.Terminal;
+import dev.corral.core.sandbox.terminal.TerminalSpec;
+import dev.corral.core.sandbox.processes.RuntimeProcess;
 import dev.corral.runtime.oci.agent.AgentExecs;
+import dev.corral.runtime.oci.agent.AgentProcesses;
+import dev.corral.runtime.oci.agent.AgentTerminal;
 import dev.corral.runtime.oci.agent.GuestClient;
 import dev.corral.runtime.oci.agent.GuestClients;
 import dev.corral.runtime.oci.agent.GuestLauncher;
@@ -59,6 +64,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     /** How long a killed init may take to exit before runc's own forced delete takes over. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
     private static final Duration EXIT_POLL = Duration.ofMillis(2);
+    /** A terminal's shell when it names no command: found by path, as the agent never reads /etc/passwd. */
+    private static final String LOGIN_SHELL = "if [ -x /bin/bash ]; then exec /bin/bash -l; else exec /bin/sh -l; fi";
     private final TemplateRootfs templates;
     private final RuntimeDirectories directories;
     private final OciRuntimeCli cli;
@@ -68,6 +75,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     private final SandboxExecs execs;
     /** Present when commands and files go through each sandbox's guest agent rather than runc exec. */
     private final Optional<AgentExecs> agentExecs;
+    private final Optional<AgentProcesses> agentProcesses;
     private final GuestClients guests;
     private final MountTable mounts = MountTable.ofThisProcess();
     private final SandboxLocks locks = new SandboxLocks();
@@ -90,6 +98,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         this.execs = new SandboxExecs(cli, cgroups, runner, containerConfig, json, this::neverStarted);
         this.agentExecs = settings.agentBinary().map(binary -> new AgentExecs(containerConfig, json,
                 this::neverStarted));
+        this.agentProcesses = agentExecs.map(AgentProcesses::new);
         this.guests = new GuestClients(this::launchAgent);
     }
 
@@ -175,6 +184,61 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             return agentExecs.get().start(guest(id), paths(id).config(), spec, stdin, false);
         }
         return execs.start(paths(id), spec, stdin);
+    }
+
+    @Override
+    public boolean keepsProcesses() {
+        return agentProcesses.isPresent();
+    }
+
+    @Override
+    public ExecStream startBackground(SandboxId id, String processId, ExecSpec spec, Optional<InputStream> stdin) {
+        if (agentProcesses.isEmpty()) {
+            return SandboxRuntime.super.startBackground(id, processId, spec, stdin);
+        }
+        SandboxPaths paths = paths(id);
+        return agentProcesses.get().start(guest(id), paths.config(), paths.processesDir(), processId, spec, stdin);
+    }
+
+    @Override
+    public List<RuntimeProcess> processes(SandboxId id) {
+        if (agentProcesses.isEmpty()) {
+            return SandboxRuntime.super.processes(id);
+        }
+        return agentProcesses.get().list(guest(id), paths(id).processesDir());
+    }
+
+    @Override
+    public ExecStream attach(SandboxId id, String processId) {
+        if (agentProcesses.isEmpty()) {
+            return SandboxRuntime.super.attach(id, processId);
+        }
+        return agentProcesses.get().attach(guest(id), paths(id).processesDir(), processId);
+    }
+
+    @Override
+    public void signal(SandboxId id, String processId, int signal) {
+        if (agentProcesses.isEmpty()) {
+            SandboxRuntime.super.signal(id, processId, signal);
+            return;
+        }
+        agentProcesses.get().signal(guest(id), paths(id).processesDir(), processId, signal);
+    }
+
+    /** A terminal through the sandbox's agent: its login shell (bash when it has one) or the command, on a pty. */
+    @Override
+    public Terminal openTerminal(SandboxId id, TerminalSpec spec) {
+        if (agentExecs.isEmpty()) {
+            return SandboxRuntime.super.openTerminal(id, spec);
+        }
+        var env = new java.util.HashMap<String, String>();
+        env.put("TERM", "xterm-256color");
+        env.putAll(spec.env());
+        var exec = new ExecSpec(spec.command().orElse(LOGIN_SHELL), spec.cwd(), env, ExecSpec.UNTIL_KILLED,
+                Long.MAX_VALUE);
+        GuestClient guest = guest(id);
+        return AgentTerminal.open(guest.connect(), agentExecs.get().request(paths(id).config(), exec, true, false,
+                Optional.of(spec.size())));
     }
 
     @Override
@@ -276,6 +340,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         guests.forget(paths.id());
         if (agentExecs.isPresent()) {
             createGuestDir(paths.guestDir());
+            // What the last run kept in the background ended with it.
+            directories.deleteTree(paths.processesDir());
         }
         cli.run(paths.id().value(), paths.bundle(), paths.initPidFile(), paths.runcLog());
         if (agentExecs.isPresent()) {

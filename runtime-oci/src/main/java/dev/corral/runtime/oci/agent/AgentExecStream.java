@@ -62,16 +62,18 @@ public final class AgentExecStream implements ExecStream {
     }
 
     /**
-     * Sends {@code request} (an {@code exec}) on {@code connection} and follows the command.
+     * Sends {@code request} ({@code exec}, or {@code attach} to a background command) on {@code connection} and
+     * follows the command.
      *
      * @param startNanos   {@link System#nanoTime()} before the request: the command's duration counts from there
      * @param stdin        copied into the command's input when not null; the request must say {@code stdin=1}
      * @param neverStarted the error for a command the agent refused to start, given its message
      */
-    public static AgentExecStream start(GuestConnection connection, GuestFields request, long startNanos,
-                                        InputStream stdin, Function<String, CorralException> neverStarted) {
+    public static AgentExecStream start(GuestConnection connection, String op, GuestFields request,
+                                        long startNanos, InputStream stdin,
+                                        Function<String, CorralException> neverStarted) {
         try {
-            connection.request("exec", request);
+            connection.request(op, request);
         } catch (IOException e) {
             connection.close();
             throw CorralException.runtimeUnavailable("Cannot send a command to the guest agent: " + e.getMessage(), e);

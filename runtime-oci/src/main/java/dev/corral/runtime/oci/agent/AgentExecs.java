@@ -24,6 +24,9 @@ import java.util.function.BiFunction;
  * <p>Threading: stateless; any number of threads may start commands at once.
  */
 public final class AgentExecs {
+    /** The agent's largest {@code max_output}: far beyond anything sent, and "no limit" to a command. */
+    static final long MAX_OUTPUT = 1L << 62;
+
     private final ContainerConfig containerConfig;
     private final ObjectMapper json;
     private final BiFunction<SandboxId, String, CorralException> neverStarted;
@@ -42,7 +45,7 @@ public final class AgentExecs {
         GuestFields request = request(sandboxConfig, spec, stdin != null, background, Optional.empty());
         long startNanos = System.nanoTime();
         SandboxId id = guest.sandbox();
-        return AgentExecStream.start(guest.connect(), request, startNanos, stdin,
+        return AgentExecStream.start(guest.connect(), "exec", request, startNanos, stdin,
                 message -> neverStarted.apply(id, message));
     }
 
@@ -58,7 +61,7 @@ public final class AgentExecs {
         fields.add("cwd", spec.cwd()).add("uid", 0).add("gid", 0)
                 .add("pty", pty.isPresent()).add("stdin", stdin)
                 .add("timeout_ms", spec.hasTimeout() ? Math.max(1, spec.timeout().toMillis()) : 0)
-                .add("max_output", spec.maxOutputBytes()).add("background", background);
+                .add("max_output", Math.min(spec.maxOutputBytes(), MAX_OUTPUT)).add("background", background);
         pty.ifPresent(size -> fields.add("cols", size.cols()).add("rows", size.rows()));
         return fields.build();
     }

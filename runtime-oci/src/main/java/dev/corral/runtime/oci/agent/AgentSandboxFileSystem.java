@@ -223,8 +223,16 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
 
     @Override
     public FileEntry mkdir(SandboxId sandbox, SandboxPath path) {
-        return single(sandbox, "mkdir", GuestFields.builder().add("path", path.value()).build(), "make directory",
-                path, path);
+        try {
+            return single(sandbox, "mkdir", GuestFields.builder().add("path", path.value()).build(),
+                    "make directory", path, path);
+        } catch (CorralException e) {
+            // ENOTDIR: a file where one of the directories was to be, which is as much in the way as one at path
+            if (e.code() == dev.corral.core.error.ErrorCode.BAD_REQUEST) {
+                throw CorralException.conflict(path + " cannot be made: a file is in the way");
+            }
+            throw e;
+        }
     }
 
     @Override

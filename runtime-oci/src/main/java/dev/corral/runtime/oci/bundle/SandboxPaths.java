@@ -78,6 +78,11 @@ public record SandboxPaths(SandboxId id, Path dir) {
         return dir.resolve("guest");
     }
 
+    /** The background commands kept by the sandbox's agent, a file each, named by process id. */
+    public Path processesDir() {
+        return dir.resolve("processes");
+    }
+
     /** Where each exec's pid file goes. */
     public Path execDir() {
         return dir.resolve("exec");
