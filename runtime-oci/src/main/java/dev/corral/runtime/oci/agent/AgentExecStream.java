@@ -38,7 +38,7 @@ public final class AgentExecStream implements ExecStream {
     private static final int STDIN_CHUNK = 64 << 10;
     private static final Object CLOSED = new Object();
 
-    private final GuestConnection connection;
+    private final AgentConnection connection;
     private final long startNanos;
     private final Function<String, CorralException> neverStarted;
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(QUEUE_FRAMES + 2);
@@ -51,7 +51,7 @@ public final class AgentExecStream implements ExecStream {
     private volatile RuntimeException inputFailure;
     private boolean exitReturned;
 
-    private AgentExecStream(GuestConnection connection, long startNanos, InputStream stdin,
+    private AgentExecStream(AgentConnection connection, long startNanos, InputStream stdin,
                             Function<String, CorralException> neverStarted) {
         this.connection = connection;
         this.startNanos = startNanos;
@@ -69,7 +69,7 @@ public final class AgentExecStream implements ExecStream {
      * @param stdin        copied into the command's input when not null; the request must say {@code stdin=1}
      * @param neverStarted the error for a command the agent refused to start, given its message
      */
-    public static AgentExecStream start(GuestConnection connection, String op, GuestFields request,
+    public static AgentExecStream start(AgentConnection connection, String op, GuestFields request,
                                         long startNanos, InputStream stdin,
                                         Function<String, CorralException> neverStarted) {
         try {

@@ -72,7 +72,7 @@ public final class AgentProcesses {
             throw CorralException.runtimeUnavailable("Cannot read the background commands kept in " + dir, e);
         }
         var found = new ArrayList<RuntimeProcess>();
-        try (GuestConnection connection = guest.connect()) {
+        try (AgentConnection connection = guest.connect()) {
             connection.request("processes", GuestFields.EMPTY);
             while (true) {
                 GuestFrame frame = connection.receive();
@@ -108,7 +108,7 @@ public final class AgentProcesses {
     /** Signals a kept command's process group. */
     public void signal(GuestClient guest, Path dir, String processId, int signal) {
         Kept kept = kept(dir, processId);
-        try (GuestConnection connection = guest.connect()) {
+        try (AgentConnection connection = guest.connect()) {
             connection.request("signal", GuestFields.builder().add("id", kept.agentId).add("signal", signal).build());
             GuestFrame answer = connection.receive();
             if (answer.type() != GuestFrame.DONE) {

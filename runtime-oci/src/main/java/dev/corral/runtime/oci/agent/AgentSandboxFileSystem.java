@@ -80,7 +80,7 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
                           Optional<Long> length) throws IOException {
         var fields = GuestFields.builder().add("path", path.value()).add("offset", offset);
         length.ifPresent(bytes -> fields.add("length", bytes));
-        GuestConnection connection = guests.apply(sandbox).connect();
+        AgentConnection connection = guests.apply(sandbox).connect();
         try {
             connection.request("read", fields.build());
             GuestFrame first = connection.receive();
@@ -119,7 +119,7 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
             throws InterruptedException {
         var fields = GuestFields.builder().add("path", path.value()).add("parents", true);
         mode.ifPresent(m -> fields.add("mode", m));
-        try (GuestConnection connection = guests.apply(sandbox).connect()) {
+        try (AgentConnection connection = guests.apply(sandbox).connect()) {
             try {
                 connection.request("write", fields.build());
             } catch (IOException e) {
@@ -166,7 +166,7 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     }
 
     /** Sends a frame; false when the agent has stopped listening (it refused the write: its answer says why). */
-    private static boolean sent(GuestConnection connection, byte type, byte[] bytes, int length) {
+    private static boolean sent(AgentConnection connection, byte type, byte[] bytes, int length) {
         try {
             connection.send(type, bytes, 0, length);
             return true;
@@ -198,7 +198,7 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     public FileListing list(SandboxId sandbox, SandboxPath dir, int depth, int maxEntries) {
         var fields = GuestFields.builder().add("path", dir.value()).add("depth", depth).add("max", maxEntries);
         var entries = new ArrayList<FileEntry>();
-        try (GuestConnection connection = guests.apply(sandbox).connect()) {
+        try (AgentConnection connection = guests.apply(sandbox).connect()) {
             connection.request("list", fields.build());
             while (true) {
                 GuestFrame frame = connection.receive();
@@ -252,7 +252,7 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     @Override
     public void delete(SandboxId sandbox, SandboxPath path, boolean recursive) {
         var fields = GuestFields.builder().add("path", path.value()).add("recursive", recursive).build();
-        try (GuestConnection connection = guests.apply(sandbox).connect()) {
+        try (AgentConnection connection = guests.apply(sandbox).connect()) {
             connection.request("delete", fields);
             expectDone(connection.receive(), "delete", path);
         } catch (IOException e) {
@@ -273,7 +273,7 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     /** An operation answered by one {@code r} holding the entry now at {@code named}. */
     private FileEntry single(SandboxId sandbox, String op, GuestFields fields, String action, SandboxPath path,
                              SandboxPath named) {
-        try (GuestConnection connection = guests.apply(sandbox).connect()) {
+        try (AgentConnection connection = guests.apply(sandbox).connect()) {
             connection.request(op, fields);
             return entry(expectDone(connection.receive(), action, path).fields(), named);
         } catch (IOException e) {
@@ -282,7 +282,7 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     }
 
     /** The answer that ends a write. */
-    private static FileEntry answer(GuestConnection connection, String action, SandboxPath path) {
+    private static FileEntry answer(AgentConnection connection, String action, SandboxPath path) {
         try {
             return entry(expectDone(connection.receive(), action, path).fields(), path);
         } catch (IOException e) {

@@ -16,14 +16,14 @@ import java.util.OptionalInt;
  * makes a blocked {@link #read} return -1.
  */
 public final class AgentTerminal implements Terminal {
-    private final GuestConnection connection;
+    private final AgentConnection connection;
     private byte[] pending = new byte[0];
     private int position;
     private volatile boolean closed;
     private volatile boolean ended;
     private volatile OptionalInt exitCode = OptionalInt.empty();
 
-    private AgentTerminal(GuestConnection connection) {
+    private AgentTerminal(AgentConnection connection) {
         this.connection = connection;
     }
 
@@ -32,7 +32,7 @@ public final class AgentTerminal implements Terminal {
      *
      * @throws CorralException {@code runtime_unavailable} when the agent could not start it
      */
-    public static AgentTerminal open(GuestConnection connection, GuestFields request) {
+    public static AgentTerminal open(AgentConnection connection, GuestFields request) {
         try {
             connection.request("exec", request);
             GuestFrame first = connection.receive();

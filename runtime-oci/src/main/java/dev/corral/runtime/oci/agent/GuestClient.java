@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 
 /**
  * The way to one sandbox's agent: finds, takes over and, when it died, restarts its socket, and opens one
- * {@link GuestConnection} per operation (docs/GUEST-PROTOCOL.md, "Where the socket is").
+ * {@link AgentConnection} per operation (docs/GUEST-PROTOCOL.md, "Where the socket is").
  *
  * <p>The host's {@code guest/} directory (host root, {@code 1733}) is bound at {@code /.corral/run}. The agent binds
  * {@code agent-<generation>.sock} there; this class then {@code lchown}s it to {@code 0:0} without following a
@@ -69,13 +69,13 @@ public final class GuestClient {
      *
      * @throws CorralException {@code runtime_unavailable} when no agent can be reached
      */
-    public GuestConnection connect() {
+    public AgentConnection connect() {
         Path current = socket;
         if (current == null) {
             current = adopt();
         }
         try {
-            return GuestConnection.open(current);
+            return AgentConnection.open(current);
         } catch (ConnectException | NoSuchFileException e) {
             return openOrFail(restart(current, "guest agent restarted"));
         } catch (IOException e) {
@@ -158,7 +158,7 @@ public final class GuestClient {
 
     /** Says hello and checks the agent speaks this protocol. */
     private void greet(Path path) {
-        try (GuestConnection connection = GuestConnection.open(path)) {
+        try (AgentConnection connection = AgentConnection.open(path)) {
             connection.request("hello", GuestFields.EMPTY);
             GuestFrame answer = connection.receive();
             long version = answer.fields().number("version", -1);
@@ -240,9 +240,9 @@ public final class GuestClient {
         }
     }
 
-    private GuestConnection openOrFail(Path path) {
+    private AgentConnection openOrFail(Path path) {
         try {
-            return GuestConnection.open(path);
+            return AgentConnection.open(path);
         } catch (IOException e) {
             throw unreachable(e);
         }

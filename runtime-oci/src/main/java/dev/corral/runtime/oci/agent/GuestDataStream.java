@@ -13,14 +13,14 @@ import java.io.InputStream;
  * <p>Threading: one reader at a time; {@link #close()} from any thread.
  */
 final class GuestDataStream extends InputStream {
-    private final GuestConnection connection;
+    private final AgentConnection connection;
     private final String action;
     private final SandboxPath path;
     private byte[] frame = new byte[0];
     private int position;
     private boolean done;
 
-    GuestDataStream(GuestConnection connection, String action, SandboxPath path) {
+    GuestDataStream(AgentConnection connection, String action, SandboxPath path) {
         this.connection = connection;
         this.action = action;
         this.path = path;

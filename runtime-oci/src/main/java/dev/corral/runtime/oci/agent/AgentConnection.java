@@ -17,12 +17,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * so any thread may use it. One thread receives; any number send, one whole frame at a time (a lock keeps frames
  * from interleaving). {@link #close()} may come from any thread and makes a blocked receive fail.
  */
-public final class GuestConnection implements AutoCloseable {
+public final class AgentConnection implements AutoCloseable {
     private final SocketChannel channel;
     private final ReentrantLock sending = new ReentrantLock();
     private final ByteBuffer header = ByteBuffer.allocate(GuestFrame.HEADER_BYTES);
 
-    private GuestConnection(SocketChannel channel) {
+    private AgentConnection(SocketChannel channel) {
         this.channel = channel;
     }
 
@@ -31,8 +31,8 @@ public final class GuestConnection implements AutoCloseable {
      *
      * @throws java.net.ConnectException when nobody listens there (the agent died)
      */
-    public static GuestConnection open(Path socket) throws IOException {
-        return new GuestConnection(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
+    public static AgentConnection open(Path socket) throws IOException {
+        return new AgentConnection(SocketChannel.open(UnixDomainSocketAddress.of(socket)));
     }
 
     /** Sends the operation's request: {@code op=} first, then {@code fields}. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The framing against a peer on a real unix socket, which plays the agent byte by byte. */
-class GuestConnectionTest {
+class AgentConnectionTest {
     private Path dir;
     private ServerSocketChannel server;
     private Path socket;
@@ -38,7 +38,7 @@ class GuestConnectionTest {
 
     @Test
     void request_anyFields_isOneFrameOfTypeQWithOpFirst() throws IOException {
-        try (GuestConnection connection = GuestConnection.open(socket); SocketChannel agent = server.accept()) {
+        try (AgentConnection connection = AgentConnection.open(socket); SocketChannel agent = server.accept()) {
             connection.request("stat", GuestFields.builder().add("path", "/etc").build());
 
             ByteBuffer header = read(agent, 5);
@@ -50,7 +50,7 @@ class GuestConnectionTest {
 
     @Test
     void receive_frameSplitAcrossWrites_isWhole() throws IOException {
-        try (GuestConnection connection = GuestConnection.open(socket); SocketChannel agent = server.accept()) {
+        try (AgentConnection connection = AgentConnection.open(socket); SocketChannel agent = server.accept()) {
             agent.write(ByteBuffer.wrap(new byte[] {'o', 0, 0}));
             agent.write(ByteBuffer.wrap(new byte[] {0, 3, 'a'}));
             agent.write(ByteBuffer.wrap(new byte[] {'b', 'c'}));
@@ -64,7 +64,7 @@ class GuestConnectionTest {
 
     @Test
     void receive_frameOverTheAgentsLimit_endsTheConnection() throws IOException {
-        try (GuestConnection connection = GuestConnection.open(socket); SocketChannel agent = server.accept()) {
+        try (AgentConnection connection = AgentConnection.open(socket); SocketChannel agent = server.accept()) {
             agent.write(ByteBuffer.allocate(5).put((byte) 'o').putInt(GuestFrame.MAX_AGENT_PAYLOAD + 1).flip());
 
             assertThatThrownBy(connection::receive).isInstanceOf(IOException.class).hasMessageContaining("more than");
@@ -73,7 +73,7 @@ class GuestConnectionTest {
 
     @Test
     void receive_agentClosesMidFrame_isEndOfFile() throws IOException {
-        try (GuestConnection connection = GuestConnection.open(socket)) {
+        try (AgentConnection connection = AgentConnection.open(socket)) {
             try (SocketChannel agent = server.accept()) {
                 agent.write(ByteBuffer.wrap(new byte[] {'d', 0, 0, 0, 9, 'x'}));
             }
@@ -84,7 +84,7 @@ class GuestConnectionTest {
 
     @Test
     void send_payloadOverTheClientsLimit_isRefusedBeforeAnyByte() throws IOException {
-        try (GuestConnection connection = GuestConnection.open(socket)) {
+        try (AgentConnection connection = AgentConnection.open(socket)) {
             byte[] big = new byte[GuestFrame.MAX_CLIENT_PAYLOAD + 1];
 
             assertThatThrownBy(() -> connection.send(GuestFrame.DATA, big, 0, -1))
