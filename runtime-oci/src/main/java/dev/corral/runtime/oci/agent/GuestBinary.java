@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Finds the {@code corral-guest} binary, as tini is found: the configured file, else where {@code ./corral setup}
- * installs it, else the Maven build's output in the source tree this code was loaded from (a checkout running
- * {@code ./corral serve} or its tests).
+ * Finds the {@code corral-guest} binary, as tini is found: the configured file, else the Maven build's output in
+ * the source tree this code was loaded from (a checkout running {@code ./corral serve} or its tests, whose build
+ * is newer than any installed copy), else an installed one.
  */
 public final class GuestBinary {
-    /** Where {@code ./corral setup} installs the agent. */
+    /** Where a package installs the agent. */
     public static final Path INSTALLED = Path.of("/usr/local/lib/corral/corral-guest");
     /** Where the build puts it, relative to the source tree's root. */
     static final Path BUILD_OUTPUT = Path.of("guest", "build", "corral-guest");
@@ -24,10 +24,7 @@ public final class GuestBinary {
         if (configured.isPresent()) {
             return configured.filter(Files::isExecutable);
         }
-        if (Files.isExecutable(INSTALLED)) {
-            return Optional.of(INSTALLED);
-        }
-        return fromSourceTree();
+        return fromSourceTree().or(() -> Optional.of(INSTALLED).filter(Files::isExecutable));
     }
 
     private static Optional<Path> fromSourceTree() {

@@ -158,7 +158,7 @@ public final class GuestClient {
 
     /** Says hello and checks the agent speaks this protocol. */
     private void greet(Path path) {
-        try (AgentConnection connection = AgentConnection.open(path)) {
+        try (AgentConnection connection = openListening(path)) {
             connection.request("hello", GuestFields.EMPTY);
             GuestFrame answer = connection.receive();
             long version = answer.fields().number("version", -1);
@@ -171,6 +171,33 @@ public final class GuestClient {
         }
     }
 
+    /**
+     * Connects to a socket the agent has just bound: it binds (making the file) before it listens, so a refusal
+     * in between is waited out.
+     */
+    private AgentConnection openListening(Path path) throws IOException {
+        long deadline = System.nanoTime() + BIND_WAIT.toNanos();
+        while (true) {
+            try {
+                return AgentConnection.open(path);
+            } catch (ConnectException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                pause(Duration.ofMillis(1));
+            }
+        }
+    }
+
+    private static void pause(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw CorralException.runtimeUnavailable("Interrupted while the guest agent started", e);
+        }
+    }
+
     private void awaitBound(Path path) {
         long deadline = System.nanoTime() + BIND_WAIT.toNanos();
         long pauseMicros = 200;
@@ -179,12 +206,7 @@ public final class GuestClient {
                 throw CorralException.runtimeUnavailable("The guest agent of sandbox " + sandbox
                         + " did not start within " + BIND_WAIT.toSeconds() + " s", null);
             }
-            try {
-                Thread.sleep(Duration.ofNanos(pauseMicros * 1000));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw CorralException.runtimeUnavailable("Interrupted while the guest agent started", e);
-            }
+            pause(Duration.ofNanos(pauseMicros * 1000));
             pauseMicros = Math.min(pauseMicros * 2, 10_000);
         }
     }
