@@ -77,6 +77,14 @@ class ExecIT {
     }
 
     @Test
+    void run_inADirectoryThatCannotBeMade_failsAsTheCommandWith126() throws Exception {
+        ExecResult result = sandboxes.runtime.run(sandbox, ExecSpec.of("echo never").withCwd("/proc/1/not-here"));
+
+        assertThat(result.exitCode()).isEqualTo(126);
+        assertThat(result.stdoutText()).isEmpty();
+    }
+
+    @Test
     void run_commandWithQuotesAndDollarSigns_reachesTheShellUnchanged() throws Exception {
         ExecResult result = sandboxes.run(sandbox, "printf '%s|' \"a b\" '$HOME' \"$0\"");
 

@@ -6,6 +6,7 @@ import dev.corral.core.sandbox.exec.ExecStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.NoSuchElementException;
 import java.util.Optional;
@@ -37,6 +38,8 @@ public final class AgentExecStream implements ExecStream {
     private static final int QUEUE_FRAMES = 8;
     private static final int STDIN_CHUNK = 64 << 10;
     private static final Object CLOSED = new Object();
+    /** The shell's exit status for a command it found but could not run. */
+    private static final int CANNOT_RUN = 126;
 
     private final AgentConnection connection;
     private final long startNanos;
@@ -176,8 +179,7 @@ public final class AgentExecStream implements ExecStream {
                     }
                     case GuestFrame.FAILED -> {
                         ended = true;
-                        fail(neverStarted.apply(frame.fields().text("code", "") + ": "
-                                + frame.fields().text("message", "")));
+                        failed(frame.fields());
                         return;
                     }
                     default -> {
@@ -196,6 +198,23 @@ public final class AgentExecStream implements ExecStream {
         } finally {
             connection.close();
         }
+    }
+
+    /**
+     * An {@code f}: before the start, one of the starting steps the kernel refused (a {@code cwd} that cannot be
+     * made, a program that cannot run) is the command's own failure, exit 126 with the reason on stderr, as the
+     * shell that starts a {@code runc exec} reports it; anything else is the agent's failure.
+     */
+    private void failed(GuestFields fields) {
+        String code = fields.text("code", "");
+        String message = fields.text("message", code);
+        if (!started.isDone() && code.startsWith("E")) {
+            started.complete(GuestFields.EMPTY);
+            deliver(new ExecEvent.Stderr((message + "\n").getBytes(StandardCharsets.UTF_8)));
+            deliver(new ExecEvent.Exit(CANNOT_RUN, Duration.ofNanos(System.nanoTime() - startNanos), killed, false));
+            return;
+        }
+        fail(neverStarted.apply(code + ": " + message));
     }
 
     private ExecEvent.Exit exit(GuestFields fields) {
