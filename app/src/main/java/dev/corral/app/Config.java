@@ -61,7 +61,8 @@ public record Config(
                 + " maxBodyBytes=" + maxBodyBytes + " enterprise=" + enterprise + " maxSandboxes=" + maxSandboxes
                 + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat
                 + " runtime=" + runtime + " guest=" + (guestAgent ? "agent" : "runc")
-                + guestBinary.map(b -> " guestBinary=" + b).orElse("") + " templatesDir=" + templatesDir + " reaperInterval=" + reaperInterval
+                + guestBinary.map(b -> " guestBinary=" + b).orElse("") + " templatesDir=" + templatesDir
+                + " reaperInterval=" + reaperInterval
                 + " hibernateAfter=" + hibernateAfter + " maxConcurrentExecs=" + maxConcurrentExecs
                 + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout;
     }

@@ -105,7 +105,7 @@ public final class CorralServer implements AutoCloseable {
         local.runtime().onNotice((id, text) -> logs.publish(LogEntry.status(id, text, clock.instant())));
         var shell = new ShellSandboxFileSystem(local.runtime(), clock);
         SandboxFileSystem fileSystem = local.runtime().usesAgent()
-                ? new AgentSandboxFileSystem(local.runtime()::guest, shell) : shell;
+                ? new AgentSandboxFileSystem(local.runtime()::guest, local.runtime()::hasAgent, shell) : shell;
         var files = new SandboxFiles(sandboxes, fileSystem, work, plans);
         this.watches = new SandboxFileWatches(sandboxes, fileSystem, work);
         var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans,

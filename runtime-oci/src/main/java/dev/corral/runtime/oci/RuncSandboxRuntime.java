@@ -116,6 +116,15 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     }
 
     /**
+     * Whether this sandbox's commands and files go through its agent: with {@code guest: agent}, for every sandbox
+     * made so (its guest directory is bound into it); one made by a server with {@code guest: runc} has no agent
+     * bound in, and keeps being reached with {@code runc exec}.
+     */
+    public boolean hasAgent(SandboxId id) {
+        return agentExecs.isPresent() && Files.isDirectory(paths(id).guestDir(), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /**
      * The way to the agent of a running sandbox.
      *
      * @throws CorralException {@code invalid_state} for a paused or stopped sandbox, {@code not_found} for one
@@ -180,7 +189,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     }
 
     private ExecStream start(SandboxId id, ExecSpec spec, InputStream stdin) {
-        if (agentExecs.isPresent()) {
+        if (hasAgent(id)) {
             return agentExecs.get().start(guest(id), paths(id).config(), spec, stdin, false);
         }
         return execs.start(paths(id), spec, stdin);
@@ -193,7 +202,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
 
     @Override
     public ExecStream startBackground(SandboxId id, String processId, ExecSpec spec, Optional<InputStream> stdin) {
-        if (agentProcesses.isEmpty()) {
+        if (!hasAgent(id)) {
             return SandboxRuntime.super.startBackground(id, processId, spec, stdin);
         }
         SandboxPaths paths = paths(id);
@@ -202,7 +211,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
 
     @Override
     public List<RuntimeProcess> processes(SandboxId id) {
-        if (agentProcesses.isEmpty()) {
+        if (!hasAgent(id)) {
             return SandboxRuntime.super.processes(id);
         }
         return agentProcesses.get().list(guest(id), paths(id).processesDir());
@@ -210,7 +219,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
 
     @Override
     public ExecStream attach(SandboxId id, String processId) {
-        if (agentProcesses.isEmpty()) {
+        if (!hasAgent(id)) {
             return SandboxRuntime.super.attach(id, processId);
         }
         return agentProcesses.get().attach(guest(id), paths(id).processesDir(), processId);
@@ -218,7 +227,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
 
     @Override
     public void signal(SandboxId id, String processId, int signal) {
-        if (agentProcesses.isEmpty()) {
+        if (!hasAgent(id)) {
             SandboxRuntime.super.signal(id, processId, signal);
             return;
         }
@@ -228,7 +237,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     /** A terminal through the sandbox's agent: its login shell (bash when it has one) or the command, on a pty. */
     @Override
     public Terminal openTerminal(SandboxId id, TerminalSpec spec) {
-        if (agentExecs.isEmpty()) {
+        if (!hasAgent(id)) {
             return SandboxRuntime.super.openTerminal(id, spec);
         }
         var env = new java.util.HashMap<String, String>();

@@ -35,7 +35,7 @@ class AgentSocketIT {
     static void createSandbox() {
         Assumptions.assumeTrue(TestRuntime.GUEST.equals("agent"), "the agent's socket");
         sandbox = sandboxes.create(TestRuntime.SMALL);
-        files = new AgentSandboxFileSystem(sandboxes.runtime::guest, null);
+        files = new AgentSandboxFileSystem(sandboxes.runtime::guest, sandboxes.runtime::hasAgent, null);
     }
 
     @Test
@@ -72,6 +72,25 @@ class AgentSocketIT {
         try (var entries = Files.list(sandboxes.paths(sandbox).guestDir())) {
             assertThat(entries.map(p -> p.getFileName().toString())).contains("agent-1000.sock");
         }
+    }
+
+    @Test
+    void sandboxMadeWithoutTheAgent_underAServerWithIt_isStillReachedWithRuncExec() throws Exception {
+        var withoutAgent = new RuncSandboxRuntime(sandboxes.settings.withAgentBinary(Optional.empty()),
+                sandboxes.templates, sandboxes.workspaces, sandboxes.runner);
+        SandboxId old = SandboxId.random();
+        withoutAgent.create(new dev.corral.core.sandbox.SandboxSpec(old,
+                dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(), TestRuntime.SMALL));
+
+        assertThat(sandboxes.runtime.hasAgent(old)).isFalse();
+        assertThat(sandboxes.runtime.run(old, ExecSpec.of("echo via-runc")).stdoutText()).isEqualTo("via-runc\n");
+        var shell = new dev.corral.runtime.oci.guest.ShellSandboxFileSystem(sandboxes.runtime,
+                java.time.InstantSource.system());
+        var oldFiles = new AgentSandboxFileSystem(sandboxes.runtime::guest, sandboxes.runtime::hasAgent, shell);
+        SandboxPath path = new SandboxPath("/workspace/old.txt");
+        oldFiles.write(old, path, Optional.empty(), new ByteArrayInputStream("kept".getBytes(StandardCharsets.UTF_8)));
+        assertThat(oldFiles.stat(old, path).size()).isEqualTo(4);
+        sandboxes.runtime.destroy(old);
     }
 
     @Test

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * A sandbox's files served by its agent (docs/GUEST-PROTOCOL.md, the file operations): one connection per
@@ -30,7 +31,8 @@ import java.util.function.Function;
  * before {@code D}, and the agent then removes its temporary file and leaves the old file in place.
  *
  * <p>Archives and watches run as commands through the agent's exec ({@code tar}, {@code inotifywait}) with the
- * shell's scripts: {@code fallback} serves them.
+ * shell's scripts: {@code fallback} serves them, and every operation of a sandbox that has no agent (one made by
+ * a server with {@code guest: runc}).
  *
  * <p>Threading: any thread may call any method; each operation has its own connection.
  */
@@ -40,19 +42,26 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     private static final int SUFFIX_ATTEMPTS = 3;
 
     private final Function<SandboxId, GuestClient> guests;
+    private final Predicate<SandboxId> hasAgent;
     private final SandboxFileSystem fallback;
 
     /**
      * @param guests   the agent of a running sandbox (failing as the runtime does for one that is not)
-     * @param fallback serves {@link #archive} and {@link #watch}
+     * @param hasAgent whether a sandbox has an agent at all
+     * @param fallback serves {@link #archive} and {@link #watch}, and sandboxes without an agent
      */
-    public AgentSandboxFileSystem(Function<SandboxId, GuestClient> guests, SandboxFileSystem fallback) {
+    public AgentSandboxFileSystem(Function<SandboxId, GuestClient> guests, Predicate<SandboxId> hasAgent,
+                                  SandboxFileSystem fallback) {
         this.guests = guests;
+        this.hasAgent = hasAgent;
         this.fallback = fallback;
     }
 
     @Override
     public FileRead read(SandboxId sandbox, SandboxPath path, Optional<ByteRange> range) throws IOException {
+        if (!hasAgent.test(sandbox)) {
+            return fallback.read(sandbox, path, range);
+        }
         if (range.isPresent() && range.get().first().isEmpty()) {
             return readSuffix(sandbox, path, range.get());
         }
@@ -65,7 +74,8 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     /** The last bytes of a file: its size first, then the read, again if the file's size changed meanwhile. */
     private FileRead readSuffix(SandboxId sandbox, SandboxPath path, ByteRange range) throws IOException {
         for (int attempt = 1; ; attempt++) {
-            long size = stat(sandbox, path).size();
+            long size = single(sandbox, "stat", GuestFields.builder().add("path", path.value()).build(), "stat", path,
+                    path).size();
             Optional<ByteRange.Slice> slice = range.resolve(size);
             long offset = slice.map(ByteRange.Slice::offset).orElse(size);
             OpenRead opened = open(sandbox, path, Optional.of(range), offset, slice.map(ByteRange.Slice::length));
@@ -117,6 +127,9 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     @Override
     public FileEntry write(SandboxId sandbox, SandboxPath path, Optional<String> mode, InputStream content)
             throws InterruptedException {
+        if (!hasAgent.test(sandbox)) {
+            return fallback.write(sandbox, path, mode, content);
+        }
         var fields = GuestFields.builder().add("path", path.value()).add("parents", true);
         mode.ifPresent(m -> fields.add("mode", m));
         try (AgentConnection connection = guests.apply(sandbox).connect()) {
@@ -177,6 +190,9 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
 
     @Override
     public List<FileEntry> writeAll(SandboxId sandbox, List<NewFile> files) throws InterruptedException {
+        if (!hasAgent.test(sandbox)) {
+            return fallback.writeAll(sandbox, files);
+        }
         var written = new ArrayList<FileEntry>(files.size());
         for (NewFile file : files) {
             try (var content = new UploadContents(List.of(file))) {
@@ -190,12 +206,19 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     }
 
     @Override
-    public FileEntry stat(SandboxId sandbox, SandboxPath path) {
+    public FileEntry stat(SandboxId sandbox, SandboxPath path) throws InterruptedException {
+        if (!hasAgent.test(sandbox)) {
+            return fallback.stat(sandbox, path);
+        }
         return single(sandbox, "stat", GuestFields.builder().add("path", path.value()).build(), "stat", path, path);
     }
 
     @Override
-    public FileListing list(SandboxId sandbox, SandboxPath dir, int depth, int maxEntries) {
+    public FileListing list(SandboxId sandbox, SandboxPath dir, int depth, int maxEntries)
+            throws InterruptedException {
+        if (!hasAgent.test(sandbox)) {
+            return fallback.list(sandbox, dir, depth, maxEntries);
+        }
         var fields = GuestFields.builder().add("path", dir.value()).add("depth", depth).add("max", maxEntries);
         var entries = new ArrayList<FileEntry>();
         try (AgentConnection connection = guests.apply(sandbox).connect()) {
@@ -222,7 +245,10 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     }
 
     @Override
-    public FileEntry mkdir(SandboxId sandbox, SandboxPath path) {
+    public FileEntry mkdir(SandboxId sandbox, SandboxPath path) throws InterruptedException {
+        if (!hasAgent.test(sandbox)) {
+            return fallback.mkdir(sandbox, path);
+        }
         try {
             return single(sandbox, "mkdir", GuestFields.builder().add("path", path.value()).build(),
                     "make directory", path, path);
@@ -236,7 +262,10 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     }
 
     @Override
-    public FileEntry move(SandboxId sandbox, SandboxPath from, SandboxPath to) {
+    public FileEntry move(SandboxId sandbox, SandboxPath from, SandboxPath to) throws InterruptedException {
+        if (!hasAgent.test(sandbox)) {
+            return fallback.move(sandbox, from, to);
+        }
         var fields = GuestFields.builder().add("from", from.value()).add("to", to.value()).build();
         try {
             return single(sandbox, "move", fields, "move", from, to);
@@ -250,7 +279,11 @@ public final class AgentSandboxFileSystem implements SandboxFileSystem {
     }
 
     @Override
-    public void delete(SandboxId sandbox, SandboxPath path, boolean recursive) {
+    public void delete(SandboxId sandbox, SandboxPath path, boolean recursive) throws InterruptedException {
+        if (!hasAgent.test(sandbox)) {
+            fallback.delete(sandbox, path, recursive);
+            return;
+        }
         var fields = GuestFields.builder().add("path", path.value()).add("recursive", recursive).build();
         try (AgentConnection connection = guests.apply(sandbox).connect()) {
             connection.request("delete", fields);

@@ -53,8 +53,8 @@ final class GuestDataStream extends InputStream {
                     connection.close();
                 }
                 case GuestFrame.FAILED -> throw GuestFailure.of(next, action, path);
-                default -> throw CorralException.runtimeUnavailable("The guest agent sent " + next + " in the middle of "
-                        + action + " " + path, null);
+                default -> throw CorralException.runtimeUnavailable("The guest agent sent " + next
+                        + " in the middle of " + action + " " + path, null);
             }
         }
         int n = Math.min(length, frame.length - position);
