@@ -15,7 +15,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
@@ -33,6 +32,7 @@
 
 struct session {
     int conn;
+    int pty; /* cmd.out_fd is a pty master: input and resizes go there */
     struct spawned cmd;
     int sigfd;
     /* one frame on its way to the client */
@@ -124,7 +124,7 @@ static void flush_output(struct session *s) {
 }
 
 static void flush_input(struct session *s) {
-    int fd = s->cmd.in_fd >= 0 ? s->cmd.in_fd : s->cmd.out_fd; /* a pty takes input on its master */
+    int fd = s->pty ? s->cmd.out_fd : s->cmd.in_fd;
     while (s->in_off < s->in_len && fd >= 0) {
         ssize_t n = write(fd, s->in + s->in_off, s->in_len - s->in_off);
         if (n < 0 && errno == EINTR) continue;
@@ -160,7 +160,7 @@ static void control_frame(struct session *s) {
     } else if (s->type == 'z') {
         long long cols = field_number(&f, "cols", -1, 65535), rows = field_number(&f, "rows", -1, 65535);
         if (cols < 0 || rows < 0) bad_request(s, "z needs cols= and rows=");
-        if (s->cmd.err_fd < 0 && s->cmd.out_fd >= 0) { /* only a pty has a size */
+        if (s->pty && s->cmd.out_fd >= 0) { /* only a terminal has a size */
             struct winsize size = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
             ioctl(s->cmd.out_fd, TIOCSWINSZ, &size);
         }
@@ -198,7 +198,7 @@ static void read_client(struct session *s) {
             size_t room;
             char scratch[4096];
             if (s->type == 'i') {
-                int has_input = s->cmd.in_fd >= 0 || (s->cmd.err_fd < 0 && s->cmd.out_fd >= 0);
+                int has_input = s->pty ? s->cmd.out_fd >= 0 : s->cmd.in_fd >= 0;
                 if (has_input && !s->close_stdin_when_drained) {
                     if (s->in_len > 0) return; /* wait until the command took the last bytes */
                     dest = s->in;
@@ -261,11 +261,11 @@ static void send_exit(struct session *s) {
 }
 
 int exec_foreground(int conn, const struct fields *request) {
-    static struct session session; /* in the connection's child only: its pages are never touched in the agent */
+    /* Zero as the child starts (it runs one exec); the agent itself never touches these pages. */
+    static struct session session;
     struct session *s = &session;
     struct exec_request req;
     const char *problem;
-    memset(s, 0, sizeof *s);
     s->conn = conn;
     if (exec_request_parse(request, &req, &problem) < 0) {
         send_failure(conn, "bad_request", problem);
@@ -291,6 +291,7 @@ int exec_foreground(int conn, const struct fields *request) {
     fb_addf(&b, "pid", "%d", (int)s->cmd.pid);
     if (send_fields(conn, 's', &b) < 0) abandon(s);
     fcntl(conn, F_SETFL, fcntl(conn, F_GETFL) | O_NONBLOCK);
+    s->pty = req.pty;
     s->max_output = req.max_output;
     s->deadline_ms = req.timeout_ms > 0 ? now_ms() + req.timeout_ms : 0;
     if (!req.stdin_open && s->cmd.in_fd >= 0) close_fd(&s->cmd.in_fd);
@@ -309,7 +310,7 @@ int exec_foreground(int conn, const struct fields *request) {
             if (s->cmd.err_fd >= 0) p[i_err = n++] = (struct pollfd){s->cmd.err_fd, POLLIN, 0};
         }
         if (s->in_len > 0) {
-            int fd = s->cmd.in_fd >= 0 ? s->cmd.in_fd : s->cmd.out_fd;
+            int fd = s->pty ? s->cmd.out_fd : s->cmd.in_fd;
             if (fd >= 0 && fd != (i_out >= 0 ? p[i_out].fd : -1)) p[i_in = n++] = (struct pollfd){fd, POLLOUT, 0};
             else if (fd >= 0 && i_out >= 0) p[i_out].events |= POLLOUT;
         }

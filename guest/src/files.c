@@ -219,9 +219,11 @@ int file_write(int conn, const struct fields *request) {
     long long parents = field_number(request, "parents", 0, 1);
     if (parents < 0) return send_failure(conn, "bad_request", "parents= must be 0 or 1"), 0;
     struct stat st;
+    int replaces_file = 0;
     if (lstat(path, &st) == 0) {
         if (S_ISDIR(st.st_mode)) return send_errno(conn, EISDIR, path), 0;
-        if (S_ISREG(st.st_mode) && mode_text == NULL) mode = st.st_mode & 07777;
+        replaces_file = S_ISREG(st.st_mode);
+        if (replaces_file && mode_text == NULL) mode = st.st_mode & 07777;
     }
     char dir[PATH_MAX];
     parent_of(path, dir, sizeof dir);
@@ -248,6 +250,9 @@ int file_write(int conn, const struct fields *request) {
             len -= (uint32_t)chunk;
         }
     }
+    /* The replaced file keeps its owner, as it would had it been written in place; a refusal is no failure. */
+    if (replaces_file && fchown(fd, st.st_uid, st.st_gid) < 0 && errno != EPERM)
+        return abandon_upload(conn, errno, path, NULL);
     if (fsync(fd) < 0 || fchmod(fd, mode) < 0) return abandon_upload(conn, errno, path, NULL);
     close(fd);
     if (rename(upload_temp, path) < 0) return abandon_upload(conn, errno, path, NULL);

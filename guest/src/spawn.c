@@ -145,8 +145,33 @@ static void become_command(const struct exec_request *req, int in_fd, int out_fd
     fail(report, "exec", req->argv[0]);
 }
 
-static void close_quietly(int fd) {
-    if (fd >= 0) close(fd);
+/* The descriptors of a command being started: the command's ends and the caller's ends of each channel. */
+struct ends {
+    int report[2], in[2], out[2], err[2];
+    int master, tty, null_fd;
+};
+
+static void close_quietly(int *fd) {
+    if (*fd >= 0) close(*fd);
+    *fd = -1;
+}
+
+/* Closes what only the command needs, once it has them (or will never run). */
+static void close_command_ends(struct ends *x) {
+    close_quietly(&x->report[1]);
+    close_quietly(&x->in[0]);
+    close_quietly(&x->out[1]);
+    close_quietly(&x->err[1]);
+    close_quietly(&x->tty);
+    close_quietly(&x->null_fd);
+}
+
+static void close_caller_ends(struct ends *x) {
+    close_quietly(&x->report[0]);
+    close_quietly(&x->in[1]);
+    close_quietly(&x->out[0]);
+    close_quietly(&x->err[0]);
+    close_quietly(&x->master);
 }
 
 static void set_nonblocking(int fd) {
@@ -154,59 +179,49 @@ static void set_nonblocking(int fd) {
 }
 
 int spawn_command(const struct exec_request *req, struct spawned *out, int *err, char *what, size_t what_len) {
-    int in[2] = {-1, -1}, o[2] = {-1, -1}, e[2] = {-1, -1}, report[2] = {-1, -1};
-    int master = -1, tty = -1, null_fd = -1;
+    struct ends x = {{-1, -1}, {-1, -1}, {-1, -1}, {-1, -1}, -1, -1, -1};
     out->pid = -1;
     out->in_fd = out->out_fd = out->err_fd = -1;
-    if (pipe2(report, O_CLOEXEC) < 0) goto failed;
+    if (pipe2(x.report, O_CLOEXEC) < 0) goto failed;
     if (req->pty) {
         struct winsize size = {.ws_row = (unsigned short)req->rows, .ws_col = (unsigned short)req->cols};
-        if (openpty(&master, &tty, NULL, NULL, &size) < 0) goto failed;
-        fcntl(master, F_SETFD, FD_CLOEXEC);
-        fcntl(tty, F_SETFD, FD_CLOEXEC);
+        if (openpty(&x.master, &x.tty, NULL, NULL, &size) < 0) goto failed;
+        fcntl(x.master, F_SETFD, FD_CLOEXEC);
+        fcntl(x.tty, F_SETFD, FD_CLOEXEC);
     } else {
         if (req->stdin_open && !req->background) {
-            if (pipe2(in, O_CLOEXEC) < 0) goto failed;
-        } else if ((null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
+            if (pipe2(x.in, O_CLOEXEC) < 0) goto failed;
+        } else if ((x.null_fd = open("/dev/null", O_RDWR | O_CLOEXEC)) < 0) {
             goto failed;
         }
-        if (pipe2(o, O_CLOEXEC) < 0 || pipe2(e, O_CLOEXEC) < 0) goto failed;
+        if (pipe2(x.out, O_CLOEXEC) < 0 || pipe2(x.err, O_CLOEXEC) < 0) goto failed;
     }
     pid_t pid = fork();
     if (pid < 0) goto failed;
     if (pid == 0) {
-        close(report[0]);
-        become_command(req, null_fd >= 0 ? null_fd : in[0], o[1], e[1], tty, report[1]);
+        close(x.report[0]);
+        become_command(req, x.null_fd >= 0 ? x.null_fd : x.in[0], x.out[1], x.err[1], x.tty, x.report[1]);
     }
-    close(report[1]);
-    report[1] = -1;
+    close_command_ends(&x);
     struct failure f;
     ssize_t n;
-    do n = read(report[0], &f, sizeof f);
+    do n = read(x.report[0], &f, sizeof f);
     while (n < 0 && errno == EINTR);
-    close(report[0]);
-    close_quietly(in[0]);
-    close_quietly(o[1]);
-    close_quietly(e[1]);
-    close_quietly(tty);
-    close_quietly(null_fd);
+    close_quietly(&x.report[0]);
     if (n == (ssize_t)sizeof f) {
         waitpid(pid, NULL, 0);
-        close_quietly(in[1]);
-        close_quietly(o[0]);
-        close_quietly(e[0]);
-        close_quietly(master);
+        close_caller_ends(&x);
         *err = f.err;
         snprintf(what, what_len, "%s", f.what);
         return -1;
     }
     out->pid = pid;
     if (req->pty) {
-        out->out_fd = master;
+        out->out_fd = x.master;
     } else {
-        out->in_fd = in[1];
-        out->out_fd = o[0];
-        out->err_fd = e[0];
+        out->in_fd = x.in[1];
+        out->out_fd = x.out[0];
+        out->err_fd = x.err[0];
     }
     if (out->in_fd >= 0) set_nonblocking(out->in_fd);
     set_nonblocking(out->out_fd);
@@ -216,16 +231,7 @@ int spawn_command(const struct exec_request *req, struct spawned *out, int *err,
 failed:
     *err = errno;
     snprintf(what, what_len, "start %s", req->argv[0]);
-    close_quietly(report[0]);
-    close_quietly(report[1]);
-    close_quietly(in[0]);
-    close_quietly(in[1]);
-    close_quietly(o[0]);
-    close_quietly(o[1]);
-    close_quietly(e[0]);
-    close_quietly(e[1]);
-    close_quietly(master);
-    close_quietly(tty);
-    close_quietly(null_fd);
+    close_command_ends(&x);
+    close_caller_ends(&x);
     return -1;
 }

@@ -2,34 +2,22 @@ package dev.corral.runtime.oci.agent;
 
 import static dev.corral.runtime.oci.agent.RunningGuest.PATH;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Background commands against the real corral-guest: the process table, attach, signal. */
 @Timeout(60)
 class CorralGuestBackgroundTest {
-    @TempDir
-    Path dir;
-    private RunningGuest guest;
-
-    @BeforeEach
-    void start() throws IOException {
-        guest = RunningGuest.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        guest.close();
-    }
+    @RegisterExtension
+    final RunningGuest guest = new RunningGuest();
 
     /** Starts a background command and leaves at once; returns its `s` frame. */
     private Frame startInBackground(String script) throws IOException {
@@ -54,7 +42,7 @@ class CorralGuestBackgroundTest {
         assertThat(entry.field("command")).isEqualTo("sh -c echo started; sleep 100");
         assertThat(entry.field("running")).isEqualTo("1");
         assertThat(Long.parseLong(entry.field("started_ms"))).isCloseTo(System.currentTimeMillis(),
-                org.assertj.core.data.Offset.offset(60_000L));
+                within(60_000L));
         assertThat(RunningGuest.ended(Long.parseLong(started.field("pid")))).isFalse();
     }
 
@@ -77,30 +65,50 @@ class CorralGuestBackgroundTest {
         assertThat(entry.field("signal")).isEqualTo("15");
     }
 
-    @Test
-    void attach_ended_sendsItsOutputAndExitAtOnce() throws IOException {
-        String id = startInBackground("echo one; echo two >&2; exit 4").field("id");
+    /** Runs script in the background, waits for its end, then attaches to it. */
+    private ExecOutcome attachAfterItEnded(String script) throws IOException {
+        String id = startInBackground(script).field("id");
         await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(processEntry(id).field("running")));
-
         try (GuestConnection attached = guest.connect()) {
-            ExecOutcome outcome = attached.request("attach", "id=" + id).outcome();
-
-            assertThat(outcome.stdout()).isEqualTo("one\n");
-            assertThat(outcome.stderr()).isEqualTo("two\n");
-            assertThat(outcome.exit("code")).isEqualTo("4");
+            return attached.request("attach", "id=" + id).outcome();
         }
     }
 
     @Test
+    void attach_ended_sendsItsOutputAndExitAtOnce() throws IOException {
+        ExecOutcome outcome = attachAfterItEnded("echo one; echo two >&2; exit 4");
+
+        assertThat(outcome.stdout()).isEqualTo("one\n");
+        assertThat(outcome.stderr()).isEqualTo("two\n");
+        assertThat(outcome.exit("code")).isEqualTo("4");
+    }
+
+    @Test
     void attach_moreOutputThanRetained_keepsTheLast64KiB() throws IOException {
-        String id = startInBackground("head -c 1000000 /dev/zero | tr '\\0' a; echo end").field("id");
-        await().atMost(Duration.ofSeconds(10)).until(() -> "0".equals(processEntry(id).field("running")));
+        ExecOutcome outcome = attachAfterItEnded("head -c 1000000 /dev/zero | tr '\\0' a; echo end");
 
-        try (GuestConnection attached = guest.connect()) {
-            ExecOutcome outcome = attached.request("attach", "id=" + id).outcome();
+        assertThat(outcome.outputBytes()).isBetween(60 * 1024, 64 * 1024);
+        assertThat(outcome.stdout().endsWith("aaaaend\n")).as("the output ends with the last bytes").isTrue();
+    }
 
-            assertThat(outcome.outputBytes()).isBetween(60 * 1024, 64 * 1024);
-            assertThat(outcome.stdout().endsWith("aaaaend\n")).as("the output ends with the last bytes").isTrue();
+    @Test
+    void attach_threeHundredClients_eachGetsTheExit() throws IOException {
+        String id = startInBackground("sleep 100").field("id");
+        List<GuestConnection> attached = new ArrayList<>();
+        try {
+            for (int i = 0; i < 300; i++) {
+                attached.add(guest.connect());
+                attached.getLast().request("attach", "id=" + id);
+            }
+            assertThat(guest.call("signal", "id=" + id, "signal=9")).extracting(Frame::type).containsExactly('r');
+
+            for (GuestConnection connection : attached) {
+                assertThat(connection.outcome().exit("signal")).isEqualTo("9");
+            }
+        } finally {
+            for (GuestConnection connection : attached) {
+                connection.close();
+            }
         }
     }
 
@@ -118,8 +126,7 @@ class CorralGuestBackgroundTest {
 
     @Test
     void attachAndSignal_unknownId_failNotFound() throws IOException {
-        assertThat(guest.call("attach", "id=nope")).extracting(f -> f.field("code")).containsExactly("not_found");
-        assertThat(guest.call("signal", "id=nope", "signal=9")).extracting(f -> f.field("code"))
-                .containsExactly("not_found");
+        assertThat(guest.failure("attach", "id=nope")).isEqualTo("not_found");
+        assertThat(guest.failure("signal", "id=nope", "signal=9")).isEqualTo("not_found");
     }
 }

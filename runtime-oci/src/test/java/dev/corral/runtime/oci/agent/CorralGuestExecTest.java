@@ -9,11 +9,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
+import java.util.Arrays;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Foreground exec against the real corral-guest: output, exit, signals, environment, input, limits, ptys. */
@@ -21,17 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CorralGuestExecTest {
     @TempDir
     Path dir;
-    private RunningGuest guest;
-
-    @BeforeEach
-    void start() throws IOException {
-        guest = RunningGuest.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        guest.close();
-    }
+    @RegisterExtension
+    final RunningGuest guest = new RunningGuest();
 
     @Test
     void exec_commandWritesAndExits_streamsOutputThenExitCode() throws IOException {
@@ -115,6 +106,21 @@ class CorralGuestExecTest {
 
             assertThat(outcome.stdout()).isEqualTo("abcdef");
             assertThat(outcome.exit("code")).isEqualTo("0");
+        }
+    }
+
+    @Test
+    void exec_stdinLargerThanEveryBuffer_arrivesWhole() throws IOException {
+        byte[] megabyte = new byte[1 << 20];
+        Arrays.fill(megabyte, (byte) 'x');
+        try (GuestConnection connection = guest.connect()) {
+            connection.request("exec", "arg=wc", "arg=-c", "stdin=1", PATH);
+            for (int i = 0; i < 5; i++) {
+                connection.send('i', megabyte);
+            }
+            connection.send('I', new byte[0]);
+
+            assertThat(connection.outcome().stdout().trim()).isEqualTo(Integer.toString(5 << 20));
         }
     }
 

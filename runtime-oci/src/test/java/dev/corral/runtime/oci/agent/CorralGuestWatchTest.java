@@ -8,10 +8,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `watch` against the real corral-guest: readiness, create/modify/delete/move, and recursion into new dirs. */
@@ -19,17 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CorralGuestWatchTest {
     @TempDir
     Path dir;
-    private RunningGuest guest;
-
-    @BeforeEach
-    void start() throws IOException {
-        guest = RunningGuest.start(dir);
-    }
-
-    @AfterEach
-    void stop() {
-        guest.close();
-    }
+    @RegisterExtension
+    final RunningGuest guest = new RunningGuest();
 
     private GuestConnection watch(Path path, boolean recursive) throws IOException {
         GuestConnection connection = guest.connect();
@@ -97,6 +87,6 @@ class CorralGuestWatchTest {
     void watch_aFile_failsWithEnotdir() throws IOException {
         Path file = Files.writeString(dir.resolve("f"), "");
 
-        assertThat(guest.call("watch", "path=" + file)).extracting(f -> f.field("code")).containsExactly("ENOTDIR");
+        assertThat(guest.failure("watch", "path=" + file)).isEqualTo("ENOTDIR");
     }
 }

@@ -51,8 +51,9 @@ final class GuestConnection implements AutoCloseable {
         return send(type, payload.toByteArray());
     }
 
+    /** Sends a frame in one write, so that an agent refusing its header cannot break the pipe under its payload. */
     GuestConnection send(char type, byte[] payload) throws IOException {
-        return sendRaw(header(type, payload.length), payload);
+        return sendRaw(ByteBuffer.allocate(5 + payload.length).put(header(type, payload.length)).put(payload).array());
     }
 
     GuestConnection sendRaw(byte[]... parts) throws IOException {

@@ -9,34 +9,44 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real corral-guest binary (built by this module's build into guest/build) running on the host, outside any
- * sandbox, on a socket in a temporary directory. Closing it kills the agent and everything it started.
+ * sandbox, on a socket in a temporary directory of its own: a JUnit extension that starts one agent before each
+ * test and, after it, kills the agent and everything it started.
  */
-final class RunningGuest implements AutoCloseable {
+final class RunningGuest implements BeforeEachCallback, AfterEachCallback {
     static final Path BINARY = Path.of("..", "guest", "build", "corral-guest").toAbsolutePath().normalize();
     /** Every command gets this environment unless a test says otherwise: the agent passes none of its own. */
     static final String PATH = "env=PATH=/usr/local/bin:/usr/bin:/bin";
 
-    private final Process process;
-    private final Path socket;
+    private Path dir;
+    private Path socket;
+    private Process process;
 
-    private RunningGuest(Process process, Path socket) {
-        this.process = process;
-        this.socket = socket;
-    }
-
-    static RunningGuest start(Path dir) throws IOException {
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
         assertThat(BINARY).as("corral-guest is built by runtime-oci's build (make -C guest)").isExecutable();
-        Path socket = dir.resolve("agent.sock");
-        Process process = new ProcessBuilder(BINARY.toString(), "--socket", socket.toString())
+        dir = Files.createTempDirectory("corral-guest");
+        socket = dir.resolve("agent.sock");
+        process = new ProcessBuilder(BINARY.toString(), "--socket", socket.toString())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket) || !process.isAlive());
         assertThat(process.isAlive()).as("the agent started").isTrue();
-        return new RunningGuest(process, socket);
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        process.waitFor();
+        Files.deleteIfExists(socket);
+        Files.deleteIfExists(dir);
     }
 
     GuestConnection connect() throws IOException {
@@ -48,6 +58,13 @@ final class RunningGuest implements AutoCloseable {
         try (GuestConnection connection = connect()) {
             return connection.request(op, fields).all();
         }
+    }
+
+    /** Sends one request that must fail; returns the code of its one `f` frame. */
+    String failure(String op, String... fields) throws IOException {
+        List<Frame> frames = call(op, fields);
+        assertThat(frames).extracting(Frame::type).containsExactly('f');
+        return frames.getFirst().field("code");
     }
 
     /** Runs a foreground exec to its end. */
@@ -96,17 +113,6 @@ final class RunningGuest implements AutoCloseable {
             return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
         } catch (IOException gone) {
             return true;
-        }
-    }
-
-    @Override
-    public void close() {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -1,0 +1,27 @@
+/* The connections the agent serves in its own poll loop: reading each request without blocking, then either
+ * forking a child for it or serving it here (hello, the background commands: exec background=1, processes,
+ * attach, signal). Single-threaded: only main.c's loop calls these. */
+#ifndef CORRAL_GUEST_CONNECTION_H
+#define CORRAL_GUEST_CONNECTION_H
+
+#include "background.h"
+
+#define PROTOCOL_VERSION 1
+/* Connections the agent itself holds at once (reading a request, listing, attached): room for one attach to
+ * every background command and then some. More wait in the listen backlog. */
+#define CONNECTIONS_MAX 512
+
+/* Accepts what is waiting on the listening socket, as far as there are free slots. */
+void connections_accept(int listen_fd);
+/* Until when accepting rests after running out of descriptors (monotonic ms), or a time already past. */
+long long connections_accept_paused_until(void);
+/* The poll events connection slot i waits for, lowering *next to its deadline if it has one; -1 for a free slot
+ * (or one closed now: timed out, or done). */
+short connection_events(int i, long long now, long long *next);
+int connection_fd(int i);
+/* Handles what poll reported for slot i. */
+void connection_ready(int i, short revents);
+/* Closes the connections attached to a command about to be forgotten. */
+void connections_detach(struct background *b);
+
+#endif
