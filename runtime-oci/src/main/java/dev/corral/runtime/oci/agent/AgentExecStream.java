@@ -40,6 +40,7 @@ public final class AgentExecStream implements ExecStream {
     private static final Object CLOSED = new Object();
     /** The shell's exit status for a command it found but could not run. */
     private static final int CANNOT_RUN = 126;
+    private static final int SIGKILL = 9;
 
     private final AgentConnection connection;
     private final long startNanos;
@@ -191,10 +192,19 @@ public final class AgentExecStream implements ExecStream {
             }
         } catch (IOException e) {
             ended = true;
-            if (!closed) {
-                fail(CorralException.runtimeUnavailable("The guest agent went away while the command ran: "
-                        + e.getMessage(), e));
+            if (closed) {
+                return;
             }
+            if (started.isDone() && !started.isCompletedExceptionally()) {
+                // The agent went away with a started command: what ends both is the sandbox's pid namespace
+                // ending under them (the sandbox stopped or its init was killed), which is a SIGKILL, and which a
+                // runc exec reports the same way. The next call restarts the agent if the sandbox lives on.
+                deliver(new ExecEvent.Exit(128 + SIGKILL, Duration.ofNanos(System.nanoTime() - startNanos), killed,
+                        false));
+                return;
+            }
+            fail(CorralException.runtimeUnavailable("The guest agent went away before the command started: "
+                    + e.getMessage(), e));
         } finally {
             connection.close();
         }
