@@ -29,6 +29,7 @@ final class CorralProcess {
         var builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("CORRAL_"));
         builder.environment().put("CORRAL_DATA_DIR", dataDir.toString());
+        builder.environment().put("CORRAL_GUEST", TestCorral.GUEST);
         builder.environment().putAll(env);
         return builder.start();
     }

@@ -30,8 +30,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--quick", description = "Small counts: every scenario, in under two minutes.")
     boolean quick;
     @Option(names = "--only", split = ",", paramLabel = "SCENARIO",
-            description = "Run only these scenarios (comma-separated): create, exec, files, workspace-files, "
-                    + "pause-resume, execute, density, api.")
+            description = "Run only these scenarios (comma-separated): create, exec, files, guest, "
+                    + "workspace-files, pause-resume, execute, density, api.")
     List<String> only = new ArrayList<>();
     @Option(names = "--density", paramLabel = "N",
             description = "Aim the density scenario at N sandboxes (full: 500, quick: 20).")

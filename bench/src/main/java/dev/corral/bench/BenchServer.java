@@ -39,6 +39,11 @@ public final class BenchServer implements AutoCloseable {
      * {@code CORRAL_*} variable of the shell must not change what a run measures.
      */
     static Config config(Path dataDir, Path templatesDir) {
+        return config(dataDir, templatesDir, Map.of());
+    }
+
+    /** As {@link #config(Path, Path)}, with {@code extra} flags on top (such as {@code guest: runc}). */
+    static Config config(Path dataDir, Path templatesDir, Map<String, String> extra) {
         var flags = new LinkedHashMap<String, String>();
         flags.put("host", "127.0.0.1");
         flags.put("port", "0");
@@ -47,12 +52,21 @@ public final class BenchServer implements AutoCloseable {
         flags.put("bootstrap-key", ADMIN_KEY);
         flags.put("enterprise-requests-per-minute", UNLIMITED_RATE);
         flags.put("enterprise-burst", UNLIMITED_RATE);
+        flags.putAll(extra);
         return ConfigLoader.load(Map.of(), flags);
     }
 
     /** Starts the server; the data directory must not exist yet (the server makes it searchable by others). */
     static BenchServer start(Config config) {
         return new BenchServer(config, CorralServer.start(config));
+    }
+
+    /**
+     * A second server beside the run's own, on its own data directory (which must not exist yet) and the same
+     * templates, configured with {@code extra}: how a scenario measures another configuration in the same run.
+     */
+    public static BenchServer startBeside(Path dataDir, Path templatesDir, Map<String, String> extra) {
+        return start(config(dataDir, templatesDir, extra));
     }
 
     public CorralApi api() {

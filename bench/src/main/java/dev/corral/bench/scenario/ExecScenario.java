@@ -162,9 +162,9 @@ public final class ExecScenario implements Scenario {
 
     private static String method(int spread) {
         return "Corral: `POST /v1/sandboxes/{id}/exec` `{\"command\": \"true\"}` (or `echo` of 1024 characters), "
-                + "timed at the client until the whole JSON result is read; Corral runs `runc exec --process "
-                + "<file>` of `/bin/sh -c` (which changes to `/workspace` and `exec`s `/bin/sh -c <command>`) and "
-                + "pumps both output streams. Sandboxes: 1 vCPU, 512MB. Baseline: `runc --root <dataDir>/runc exec "
+                + "timed at the client until the whole JSON result is read; with `guest: agent` (the default) "
+                + "the sandbox's agent runs `/bin/sh -c <command>` (see the guest scenario for `guest: runc`, "
+                + "where Corral runs a `runc exec` per command). Sandboxes: 1 vCPU, 512MB. Baseline: `runc --root <dataDir>/runc exec "
                 + "<id> true` (or `echo <1 KiB>`) on the very same sandbox, run by the harness with its output read "
                 + "through a pipe; the container's own process spec (capabilities, rlimits, no new privileges, "
                 + "seccomp) applies to both. One at a time, Corral and bare alternate; for `true` they alternate "

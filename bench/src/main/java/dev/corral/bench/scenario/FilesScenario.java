@@ -11,8 +11,9 @@ import java.util.Random;
 
 /**
  * Writes and reads back files of 4 KiB and 1 MiB through the files API, beside a bare {@code runc exec} that
- * writes or reads a file of the same size inside the same sandbox: Corral runs every file operation inside the
- * sandbox through the runtime's exec, so one exec is the floor of each call.
+ * writes or reads a file of the same size inside the same sandbox. With {@code guest: agent} (the default) the
+ * sandbox's agent serves each call over its socket; with {@code guest: runc} one exec is the floor of each call
+ * (the guest scenario measures both).
  */
 public final class FilesScenario implements Scenario {
     private static final int[] SIZES = {4 << 10, 1 << 20};
@@ -67,8 +68,8 @@ public final class FilesScenario implements Scenario {
     }
 
     private static final String METHOD = "A sandbox (1 vCPU, 512MB). Corral: `PUT /v1/sandboxes/{id}/files?path=` "
-            + "of random bytes (written to a temporary file inside the sandbox and renamed over the target), then "
+            + "of random bytes (written by the sandbox's agent to a temporary file and renamed over the target), then "
             + "`GET` of the same path, checked byte for byte. Baseline: bare `runc --root <dataDir>/runc exec <id>` "
             + "of `sh -c 'head -c <size> /dev/zero > /tmp/bare'` (write) and `cat /tmp/bare` (read) in the same "
-            + "sandbox: the one exec Corral's every file call stands on, without moving the bytes through HTTP.";
+            + "sandbox: what each file call cost when it was a runc exec, without moving the bytes through HTTP.";
 }

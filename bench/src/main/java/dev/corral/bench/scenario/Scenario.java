@@ -6,7 +6,8 @@ import dev.corral.bench.BenchContext;
  * One thing the harness measures, against the server of a {@link BenchContext}. A scenario leaves the server as
  * it found it: every sandbox it made is deleted when it ends, also when it fails.
  */
-public sealed interface Scenario permits CreateScenario, ExecScenario, FilesScenario, WorkspaceFilesScenario,
+public sealed interface Scenario permits CreateScenario, ExecScenario, FilesScenario, GuestScenario,
+        WorkspaceFilesScenario,
         PauseResumeScenario, DensityScenario, HealthUnderLoadScenario,
         ApiScenario, PendingScenario {
 

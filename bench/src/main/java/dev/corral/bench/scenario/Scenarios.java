@@ -12,6 +12,7 @@ public final class Scenarios {
                 new CreateScenario(),
                 new ExecScenario(),
                 new FilesScenario(),
+                new GuestScenario(),
                 new WorkspaceFilesScenario(),
                 new PauseResumeScenario(),
                 new PendingScenario("execute", "Corral has no /v1/execute yet (Python and Bash hello world "
