@@ -7,11 +7,13 @@ import dev.corral.core.org.OrganizationService;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.exec.ExecSettings;
 import dev.corral.core.sandbox.exec.SandboxExecutions;
+import dev.corral.core.sandbox.files.SandboxFileSystem;
 import dev.corral.core.sandbox.files.SandboxFileWatches;
 import dev.corral.core.sandbox.files.SandboxFiles;
 import dev.corral.core.sandbox.lifecycle.SandboxReaper;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
+import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
@@ -35,6 +37,7 @@ import dev.corral.http.terminal.TerminalSessionRoutes;
 import dev.corral.http.terminal.TerminalSocket;
 import dev.corral.http.workspaces.WorkspaceFileRoutes;
 import dev.corral.http.workspaces.WorkspaceRoutes;
+import dev.corral.runtime.oci.agent.AgentSandboxFileSystem;
 import dev.corral.runtime.oci.guest.ShellSandboxFileSystem;
 import dev.corral.store.Database;
 import dev.corral.store.JdbiApiKeyStore;
@@ -104,7 +107,10 @@ public final class CorralServer implements AutoCloseable {
                 workspaces::resolveForMount, clock, config.maxSandboxes());
         var work = new SandboxWork();
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
-        var fileSystem = new ShellSandboxFileSystem(local.runtime(), clock);
+        local.runtime().onNotice((id, text) -> logs.publish(LogEntry.status(id, text, clock.instant())));
+        var shell = new ShellSandboxFileSystem(local.runtime(), clock);
+        SandboxFileSystem fileSystem = local.runtime().usesAgent()
+                ? new AgentSandboxFileSystem(local.runtime()::guest, shell) : shell;
         var files = new SandboxFiles(sandboxes, fileSystem, work, plans);
         this.watches = new SandboxFileWatches(sandboxes, fileSystem, work);
         this.terminals = new SandboxTerminals(sandboxes, local.runtime(), work, TerminalLimits.DEFAULTS, clock);
@@ -113,6 +119,7 @@ public final class CorralServer implements AutoCloseable {
         // Before the sandboxes: those that start again bind their workspaces' files.
         workspaces.attachAll().forEach(problem -> LOG.error("Workspace not attached: {}", problem));
         reconcile();
+        Thread.ofVirtual().name("corral-adopt-processes").start(() -> adoptProcesses(executions));
 
         this.background = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().name("corral-background-", 0).daemon().factory());
@@ -183,6 +190,15 @@ public final class CorralServer implements AutoCloseable {
             sandboxes.reconcile();
         } catch (RuntimeException e) {
             LOG.error("Could not reconcile sandboxes with the runtime; sandbox calls may fail: {}", e.getMessage());
+        }
+    }
+
+    /** Background processes an earlier server started and the sandboxes' agents still run, listed again. */
+    private static void adoptProcesses(SandboxExecutions executions) {
+        try {
+            executions.adoptAll();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not adopt the background processes of earlier runs: {}", e.getMessage());
         }
     }
 
