@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.WebSocket;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
@@ -77,6 +78,12 @@ public final class TerminalConnection implements AutoCloseable {
     /** Sends keystrokes (any bytes); waits until they have gone out. Nothing is sent once the terminal ended. */
     public void send(byte[] bytes, int offset, int length) {
         sendFrame(() -> socket.sendBinary(ByteBuffer.wrap(bytes, offset, length), true));
+    }
+
+    /** Types {@code text} as UTF-8 ({@code \r} is Enter); see {@link #send}. */
+    public void type(String text) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        send(bytes, 0, bytes.length);
     }
 
     /** Resizes the remote pty; its command gets {@code SIGWINCH}. */

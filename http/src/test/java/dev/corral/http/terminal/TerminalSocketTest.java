@@ -99,6 +99,17 @@ class TerminalSocketTest {
     }
 
     @Test
+    void clientClose_closesTheTerminal() {
+        TerminalClient client = TerminalClient.connect(terminalUrl(""), key);
+        client.awaitText(FakeTerminal.PROMPT);
+
+        client.close();
+
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> terminals.openTerminals() == 0);
+        assertThat(runtime.openTerminals(sandbox.id())).isZero();
+    }
+
+    @Test
     void resizeFrame_thenSttySize_showsTheNewSize() {
         try (TerminalClient client = TerminalClient.connect(terminalUrl("?cols=100&rows=30"), key)) {
             client.type("stty size\r");
