@@ -14,6 +14,7 @@ public final class Scenarios {
                 new FilesScenario(),
                 new WorkspaceFilesScenario(),
                 new PauseResumeScenario(),
+                new TerminalEchoScenario(),
                 new PendingScenario("execute", "Corral has no /v1/execute yet (Python and Bash hello world "
                         + "and C compile+run will be measured once code execution exists)"),
                 new DensityScenario(),
