@@ -2,6 +2,7 @@ package dev.corral.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.corral.sdk.CorralClient;
 import dev.corral.sdk.TerminalConnection;
@@ -33,6 +34,7 @@ class TerminalIT {
 
     @Test
     void shell_typedCommand_showsItsOutputAndExitClosesWithItsCode() throws Exception {
+        assumeAgent();
         String id = sandbox(3600);
         var screen = new Screen();
         try (TerminalConnection terminal = TerminalConnection.open(client(), id, Optional.empty(), 80, 24,
@@ -51,6 +53,7 @@ class TerminalIT {
 
     @Test
     void resize_isWhatSttySizeShows() throws Exception {
+        assumeAgent();
         String id = sandbox(3600);
         var screen = new Screen();
         try (TerminalConnection terminal = TerminalConnection.open(client(), id, Optional.empty(), 100, 30,
@@ -67,6 +70,7 @@ class TerminalIT {
 
     @Test
     void session_withoutAKey_opensATerminalOnce() throws Exception {
+        assumeAgent();
         String id = sandbox(3600);
         ApiResponse session = corral.admin.post("v1/terminal/sandbox-sessions", Map.of("sandboxId", id));
         assertThat(session.status()).isEqualTo(201);
@@ -104,6 +108,7 @@ class TerminalIT {
 
     @Test
     void openTerminal_keepsTheSandboxFromIdlingUntilItCloses() throws Exception {
+        assumeAgent();
         String id = sandbox(60);
         var screen = new Screen();
         try (TerminalConnection terminal = TerminalConnection.open(client(), id, Optional.empty(), 80, 24,
@@ -127,6 +132,24 @@ class TerminalIT {
             corral.clock.advance(Duration.ofMinutes(2));
             return status(id).equals("paused");
         });
+    }
+
+    @Test
+    void runcGuest_terminal_closesWithInvalidState() throws Exception {
+        assumeTrue(TestCorral.GUEST.equals("runc"), "only a server with guest: runc lacks terminals");
+        String id = sandbox(3600);
+        try (TerminalConnection terminal = TerminalConnection.open(client(), id, Optional.empty(), 80, 24,
+                chunk -> { })) {
+            TerminalConnection.Ended ended = terminal.awaitEnd();
+
+            assertThat(ended.closeCode()).isEqualTo(4409);
+            assertThat(ended.reason()).startsWith("invalid_state: ");
+        }
+    }
+
+    /** Terminals are the agent's: a server with {@code guest: runc} refuses them (see the test above). */
+    private static void assumeAgent() {
+        assumeTrue(TestCorral.GUEST.equals("agent"), "terminals need the guest agent");
     }
 
     private static String sandbox(int idleTimeoutSeconds) {
