@@ -142,6 +142,10 @@ public final class TerminalSocket implements RouteGroup, SocketTickets {
         } catch (CorralException e) {
             refuse(ctx, e);
             return;
+        } catch (RuntimeException e) {
+            LOG.warn("Terminal {} could not open", ctx.sessionId(), e);
+            close(ctx, 1011, "Something went wrong on our side");
+            return;
         }
         open.put(ctx.sessionId(), terminal);
         if (!ctx.session.isOpen()) {
