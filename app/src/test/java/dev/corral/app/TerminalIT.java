@@ -120,8 +120,7 @@ class TerminalIT {
             // Several reaper rounds (one a second) pass while the terminal is open.
             terminal.type("echo still $((2+3))\r");
             screen.await("still 5");
-            await().pollDelay(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> true);
-            assertThat(status(id)).isEqualTo("running");
+            await().during(Duration.ofSeconds(3)).atMost(PATIENCE).until(() -> status(id).equals("running"));
             terminal.type("echo after $((3+4))\r");
             screen.await("after 7");
         }
