@@ -15,6 +15,8 @@ import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.SandboxLogs;
+import dev.corral.core.sandbox.terminal.SandboxTerminals;
+import dev.corral.core.sandbox.terminal.TerminalLimits;
 import dev.corral.core.workspace.WorkspaceService;
 import dev.corral.core.workspace.files.WorkspaceFileService;
 import dev.corral.http.Authenticator;
@@ -31,6 +33,8 @@ import dev.corral.http.sandboxes.FileWatchSocket;
 import dev.corral.http.sandboxes.LogsSocket;
 import dev.corral.http.sandboxes.SandboxFileRoutes;
 import dev.corral.http.sandboxes.SandboxRoutes;
+import dev.corral.http.terminal.TerminalSessionRoutes;
+import dev.corral.http.terminal.TerminalSocket;
 import dev.corral.http.workspaces.WorkspaceFileRoutes;
 import dev.corral.http.workspaces.WorkspaceRoutes;
 import dev.corral.runtime.oci.agent.AgentSandboxFileSystem;
@@ -59,7 +63,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A running Corral: the database, the services and the HTTP server, wired by hand from one {@link Config}.
  * {@link #close()} stops them in reverse order: no new requests, in-flight ones finish, file watches end (their
- * watchers in the sandboxes stopped), pending key usage is written, then the database closes, and last the
+ * watchers in the sandboxes stopped), terminals close (their commands ended), pending key usage is written, then the database closes, and last the
  * threads that read process output.
  */
 public final class CorralServer implements AutoCloseable {
@@ -73,6 +77,7 @@ public final class CorralServer implements AutoCloseable {
     private final LocalRuntime local;
     private final SandboxService sandboxes;
     private final SandboxFileWatches watches;
+    private final SandboxTerminals terminals;
     private final KeyUsageRecorder usage;
     private final ScheduledExecutorService background;
     private final HttpMetrics metrics;
@@ -108,6 +113,7 @@ public final class CorralServer implements AutoCloseable {
                 ? new AgentSandboxFileSystem(local.runtime()::guest, local.runtime()::hasAgent, shell) : shell;
         var files = new SandboxFiles(sandboxes, fileSystem, work, plans);
         this.watches = new SandboxFileWatches(sandboxes, fileSystem, work);
+        this.terminals = new SandboxTerminals(sandboxes, local.runtime(), work, TerminalLimits.DEFAULTS, clock);
         var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans,
                 config.hibernateAfter());
         // Before the sandboxes: those that start again bind their workspaces' files.
@@ -137,7 +143,9 @@ public final class CorralServer implements AutoCloseable {
                         new WorkspaceRoutes(workspaces, bodies),
                         new WorkspaceFileRoutes(new WorkspaceFileService(workspaces, plans), workspaces, bodies),
                         new LogsSocket(sandboxes, logs),
-                        new FileWatchSocket(watches)));
+                        new FileWatchSocket(watches),
+                        new TerminalSessionRoutes(terminals, bodies),
+                        new TerminalSocket(terminals)));
     }
 
     /** Opens the database, makes the operator organization on first start, and starts serving. */
@@ -229,6 +237,7 @@ public final class CorralServer implements AutoCloseable {
     public void close() {
         http.close();
         watches.close();
+        terminals.close();
         background.shutdown();
         try {
             background.awaitTermination(5, TimeUnit.SECONDS);

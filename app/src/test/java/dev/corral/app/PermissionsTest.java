@@ -44,15 +44,26 @@ class PermissionsTest {
      */
     private static final Map<String, Set<String>> AREAS = Map.of(
             "/v1/sandboxes", Set.of("sandbox", "files"),
+            "/v1/terminal/sandbox-sessions", Set.of("sandbox"),
             "/v1/workspaces", Set.of("files"),
             "/v1/api-keys", Set.of("org"),
             "/v1/organizations", Set.of("operator"));
+
+    /**
+     * The WebSocket whose one-time session is its only credential: no key is asked, so none is checked; the key
+     * that minted the session was checked by {@code POST /v1/terminal/sandbox-sessions}, and is again when the
+     * terminal opens.
+     */
+    private static final Set<String> TICKETED = Set.of("WS /v1/terminal/sessions/{sessionId}");
+
+    /** WebSockets that change something: a terminal runs commands. */
+    private static final Set<String> WRITING_SOCKETS = Set.of("WS /v1/sandboxes/{id}/terminal");
 
     private static final Map<String, Object> BODY = Map.ofEntries(
             Map.entry("name", "walk"), Map.entry("template", "base"), Map.entry("command", "true"), Map.entry("path", "/workspace/a.txt"),
             Map.entry("from", "/workspace/a.txt"), Map.entry("to", "/workspace/b.txt"), Map.entry("tier", "free"),
             Map.entry("operation", "move"), Map.entry("type", "file"), Map.entry("contents", "x"),
-            Map.entry("ids", List.of("/a.txt")), Map.entry("target", "/b"), Map.entry("scopes", List.of("org:read")));
+            Map.entry("ids", List.of("/a.txt")), Map.entry("sandboxId", "sbx_walk"), Map.entry("target", "/b"), Map.entry("scopes", List.of("org:read")));
 
     @Test
     void routes_underV1_areAllFoundAndEachBelongsToAnArea() {
@@ -61,7 +72,21 @@ class PermissionsTest {
         assertThat(routes).extracting(PermissionsTest::name).contains("POST /v1/sandboxes",
                 "POST /v1/sandboxes/{id}/exec", "WS /v1/sandboxes/{id}/logs", "PUT /v1/workspaces/{id}/files/<path>",
                 "DELETE /v1/api-keys/{id}", "PATCH /v1/organizations/{id}");
-        routes.forEach(PermissionsTest::areaOf);
+        routes.stream().filter(route -> !TICKETED.contains(name(route))).forEach(PermissionsTest::areaOf);
+    }
+
+    @Test
+    void ticketedSocket_unknownSession_isRefusedBeforeTheUpgradeWithNotFound() {
+        URI uri = URI.create(corral.admin.base().toString().replaceFirst("^http", "ws") + "v1/terminal/sessions/"
+                + UUID.randomUUID());
+
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> HttpClient.newHttpClient()
+                .newWebSocketBuilder().buildAsync(uri, new JsonFrames(new CopyOnWriteArrayList<>(),
+                        new CompletableFuture<>())).join());
+
+        assertThat(refused).hasCauseInstanceOf(java.net.http.WebSocketHandshakeException.class);
+        assertThat(((java.net.http.WebSocketHandshakeException) refused.getCause()).getResponse().statusCode())
+                .isEqualTo(404);
     }
 
     @Test
@@ -69,7 +94,7 @@ class PermissionsTest {
         ApiClient anotherOrganization = corral.newOrganization("team");
         var keys = new HashMap<Set<String>, ApiClient>();
         var failures = new ArrayList<String>();
-        for (Route route : v1Routes()) {
+        for (Route route : keyedV1Routes()) {
             if (EVERY_KEY.contains(name(route))) {
                 continue;
             }
@@ -90,8 +115,9 @@ class PermissionsTest {
         ApiClient reader = corral.admin.withKey(corral.newKey(corral.admin, Scope.known().stream().map(Scope::value)
                 .filter(scope -> scope.endsWith(":read")).toArray()));
         var failures = new ArrayList<String>();
-        for (Route route : v1Routes()) {
-            boolean reads = route.method().equals("GET") || route.method().equals("WS");
+        for (Route route : keyedV1Routes()) {
+            boolean reads = route.method().equals("GET")
+                    || route.method().equals("WS") && !WRITING_SOCKETS.contains(name(route));
             String outcome = call(reader, route);
             if (reads == outcome.equals("forbidden")) {
                 failures.add(name(route) + " answered a read-only key " + outcome);
@@ -113,6 +139,11 @@ class PermissionsTest {
 
     private static List<Route> v1Routes() {
         return corral.server.routes().stream().filter(route -> route.path().startsWith("/v1/")).toList();
+    }
+
+    /** The routes a key opens: all but the ticketed socket. */
+    private static List<Route> keyedV1Routes() {
+        return v1Routes().stream().filter(route -> !TICKETED.contains(name(route))).toList();
     }
 
     private static String name(Route route) {

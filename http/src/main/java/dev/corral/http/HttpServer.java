@@ -1,10 +1,13 @@
 package dev.corral.http;
 
+import dev.corral.core.key.Principal;
 import io.javalin.Javalin;
+import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.javalin.websocket.WsHandlerType;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,7 +15,8 @@ import org.slf4j.MDC;
 
 /**
  * Corral's HTTP server: Javalin on Jetty with a virtual thread per request. Every request gets an id, every
- * {@code /v1} request is authenticated, rate limited and counted against its key's concurrent requests before its
+ * {@code /v1} request is authenticated (by its API key, or for a WebSocket of {@link SocketTickets} by its
+ * ticket), rate limited and counted against its key's concurrent requests before its
  * route runs, every answer is counted in the
  * metrics and written to the access log, and every failure goes through {@link ErrorMapper}.
  */
@@ -39,6 +43,8 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer(Settings settings, Authenticator authenticator, RateLimiter rateLimiter,
                       RequestConcurrency concurrency, HttpMetrics metrics, List<RouteGroup> groups) {
         this.settings = settings;
+        List<SocketTickets> tickets = groups.stream().filter(SocketTickets.class::isInstance)
+                .map(SocketTickets.class::cast).toList();
         this.javalin = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
@@ -68,7 +74,7 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.wsBeforeUpgrade("/v1/*", ctx -> {
                 RequestIds.assign(ctx);
-                var principal = authenticator.authenticate(ctx);
+                var principal = redeemTicket(tickets, ctx).orElseGet(() -> authenticator.authenticate(ctx));
                 rateLimiter.consume(ctx, principal);
                 concurrency.acquireSocket(ctx, principal);
             });
@@ -89,6 +95,18 @@ public final class HttpServer implements AutoCloseable {
             ErrorMapper.register(config.routes);
             groups.forEach(group -> group.register(config.routes));
         });
+    }
+
+    /** The caller of a WebSocket whose ticket is its credential ({@link SocketTickets}), remembered as a key's is. */
+    private static Optional<Principal> redeemTicket(List<SocketTickets> tickets, Context ctx) {
+        for (SocketTickets socket : tickets) {
+            Optional<Principal> caller = socket.redeem(ctx);
+            if (caller.isPresent()) {
+                ctx.attribute(Authenticator.PRINCIPAL_ATTRIBUTE, caller.get());
+                return caller;
+            }
+        }
+        return Optional.empty();
     }
 
     public HttpServer start() {

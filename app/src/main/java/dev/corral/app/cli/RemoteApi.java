@@ -35,6 +35,11 @@ final class RemoteApi {
         return client.apiKey();
     }
 
+    /** The SDK client underneath, for what it offers beyond calls (such as a terminal). */
+    CorralClient client() {
+        return client;
+    }
+
     /** The HTTP client of this connection, for the WebSocket of {@code corral sandbox logs}. */
     HttpClient http() {
         return client.http();

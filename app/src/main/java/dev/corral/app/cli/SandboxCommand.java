@@ -32,7 +32,7 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {SandboxCommand.Create.class, SandboxCommand.ListSandboxes.class, SandboxCommand.Get.class,
                 SandboxCommand.Update.class, SandboxCommand.Exec.class, SandboxCommand.Pause.class,
                 SandboxCommand.Resume.class, SandboxCommand.Remove.class, SandboxCommand.Logs.class,
-                FilesCommand.class})
+                ShellCommand.class, FilesCommand.class})
 final class SandboxCommand {
     private static final String[] COLUMNS = {"id", "name", "status", "template", "createdAt"};
 

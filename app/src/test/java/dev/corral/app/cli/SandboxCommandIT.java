@@ -133,4 +133,22 @@ class SandboxCommandIT {
         assertThat(new ObjectMapper().readTree(backgroundJson.out()).path("status").asText()).isEqualTo("running");
         corral("sandbox", "rm", "cli-exec");
     }
+
+    @Test
+    void shell_pipedInput_isTypedAndTheRemoteExitCodeIsCorrals() {
+        Cli.Run created = corral("sandbox", "create", "--name", "cli-shell", "--memory", "128MB", "--disk", "128MB");
+        assertThat(created.exitCode()).as(created.err()).isZero();
+
+        Cli.Run shell = Cli.runWithInput("echo from-cli $((1+1))\nexit 4\n".getBytes(StandardCharsets.UTF_8),
+                Cli.withOptions(connection, "sandbox", "shell", "cli-shell"));
+        Cli.Run command = corral("sandbox", "shell", "cli-shell", "--command", "exit 6");
+        Cli.Run missing = corral("sandbox", "shell", "no-such-sandbox");
+
+        assertThat(shell.exitCode()).as(shell.err()).isEqualTo(4);
+        assertThat(shell.out()).contains("from-cli 2");
+        assertThat(command.exitCode()).as(command.err()).isEqualTo(6);
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.err()).contains("not_found");
+        corral("sandbox", "rm", "cli-shell");
+    }
 }

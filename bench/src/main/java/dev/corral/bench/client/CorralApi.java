@@ -4,21 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.bench.BenchException;
 import dev.corral.sdk.ApiException;
 import dev.corral.sdk.CorralClient;
+import dev.corral.sdk.TerminalConnection;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -99,6 +103,12 @@ public final class CorralApi {
     /** Starts {@code command} as a background process of the sandbox. */
     public void startBackground(String sandboxId, String command) {
         data("POST", "v1/sandboxes/" + sandboxId + "/exec", Map.of("command", command, "background", true));
+    }
+
+    /** {@code WS /v1/sandboxes/{id}/terminal?command=}: a terminal running {@code command}, output to {@code output}. */
+    public TerminalConnection openTerminal(String sandboxId, String command, Consumer<ByteBuffer> output) {
+        return translated("WS terminal of " + sandboxId, () -> TerminalConnection.open(client, sandboxId,
+                Optional.of(command), 80, 24, output));
     }
 
     public void pause(String sandboxId) {

@@ -7,8 +7,7 @@ import dev.corral.bench.BenchContext;
  * it found it: every sandbox it made is deleted when it ends, also when it fails.
  */
 public sealed interface Scenario permits CreateScenario, ExecScenario, FilesScenario, GuestScenario,
-        WorkspaceFilesScenario,
-        PauseResumeScenario, DensityScenario, HealthUnderLoadScenario,
+        WorkspaceFilesScenario, PauseResumeScenario, TerminalEchoScenario, DensityScenario, HealthUnderLoadScenario,
         ApiScenario, PendingScenario {
 
     /** The name {@code --only} selects it by. */

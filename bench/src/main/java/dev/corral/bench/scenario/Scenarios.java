@@ -15,6 +15,7 @@ public final class Scenarios {
                 new GuestScenario(),
                 new WorkspaceFilesScenario(),
                 new PauseResumeScenario(),
+                new TerminalEchoScenario(),
                 new PendingScenario("execute", "Corral has no /v1/execute yet (Python and Bash hello world "
                         + "and C compile+run will be measured once code execution exists)"),
                 new DensityScenario(),

@@ -20,6 +20,8 @@ public enum Action {
     SANDBOX_EXEC("sandbox:write"),
     PROCESS_LIST("sandbox:read"),
     PROCESS_KILL("sandbox:write"),
+    /** Open a terminal in a sandbox, or mint a one-time session for one: a shell is as strong as any command. */
+    TERMINAL_OPEN("sandbox:write"),
     /** Read, list, stat, download and watch a sandbox's files. */
     SANDBOX_FILES_READ("files:read", "sandbox:read"),
     /** Write, upload, make directories in, move and delete a sandbox's files. */

@@ -40,6 +40,7 @@ class AccessPolicyTest {
             Map.entry(Action.SANDBOX_EXEC, Set.of("*", "sandbox:*", "sandbox:write")),
             Map.entry(Action.PROCESS_LIST, Set.of("*", "sandbox:*", "sandbox:read")),
             Map.entry(Action.PROCESS_KILL, Set.of("*", "sandbox:*", "sandbox:write")),
+            Map.entry(Action.TERMINAL_OPEN, Set.of("*", "sandbox:*", "sandbox:write")),
             Map.entry(Action.SANDBOX_FILES_READ, Set.of("*", "sandbox:*", "sandbox:read", "files:*", "files:read")),
             Map.entry(Action.SANDBOX_FILES_WRITE, Set.of("*", "sandbox:*", "sandbox:write", "files:*",
                     "files:write")),

@@ -10,13 +10,13 @@ import dev.corral.core.sandbox.files.SandboxFileWatches;
 import dev.corral.core.sandbox.files.SandboxPath;
 import dev.corral.core.sandbox.files.WatchEvent;
 import dev.corral.http.Authenticator;
+import dev.corral.http.CloseReasons;
 import dev.corral.http.ErrorMapper;
 import dev.corral.http.Json;
 import dev.corral.http.QueryParams;
 import dev.corral.http.RouteGroup;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,8 +47,6 @@ public final class FileWatchSocket implements RouteGroup {
     private static final Logger LOG = LoggerFactory.getLogger(FileWatchSocket.class);
     private static final String WATCH = "/v1/sandboxes/{id}/files/watch";
     private static final String REQUEST_ATTRIBUTE = "corral.watchRequest";
-    /** A close frame holds at most 125 bytes, two of them the code. */
-    private static final int MAX_REASON_BYTES = 123;
 
     private final SandboxFileWatches watches;
     private final ConcurrentHashMap<String, FileWatch> open = new ConcurrentHashMap<>();
@@ -159,29 +157,10 @@ public final class FileWatchSocket implements RouteGroup {
     private static void close(WsContext ctx, int code, String message) {
         try {
             if (ctx.session.isOpen()) {
-                ctx.closeSession(code, shortened(message));
+                ctx.closeSession(code, CloseReasons.shortened(message));
             }
         } catch (RuntimeException ignored) {
             // already closing
         }
-    }
-
-    /** {@code message} cut, at a character, to what a close frame holds. */
-    static String shortened(String message) {
-        if (message.getBytes(StandardCharsets.UTF_8).length <= MAX_REASON_BYTES) {
-            return message;
-        }
-        String ellipsis = "…";
-        int budget = MAX_REASON_BYTES - ellipsis.getBytes(StandardCharsets.UTF_8).length;
-        int end = 0;
-        while (end < message.length()) {
-            int next = message.offsetByCodePoints(end, 1);
-            budget -= message.substring(end, next).getBytes(StandardCharsets.UTF_8).length;
-            if (budget < 0) {
-                break;
-            }
-            end = next;
-        }
-        return message.substring(0, end) + ellipsis;
     }
 }

@@ -9,6 +9,8 @@ import dev.corral.core.sandbox.TemplateBuilder;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.core.sandbox.lifecycle.SandboxLocks;
+import dev.corral.core.sandbox.terminal.Terminal;
+import dev.corral.core.sandbox.terminal.TerminalSpec;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +41,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * from a real one. The spec's byte limit and timeout hold; its working directory, environment and arguments are
  * only recorded ({@link #executed()}).
  *
+ * <p>Terminals are {@link FakeTerminal}s: an echoing line discipline in front of the same small shell, ended
+ * (as killed) when their sandbox stops.
+ *
  * <p>Hooks for tests: {@link #holdCreates()} keeps creates waiting (to see a sandbox {@code creating}),
  * {@link #failNextCreate} and {@link #failNextStart} make the runtime fail, and {@code simulate...} change what
  * the runtime holds behind the server's back, as a crash or a reboot would.
@@ -52,6 +57,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private final ConcurrentHashMap<SandboxId, SandboxState> states = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SandboxId, SandboxSpec> specs = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SandboxId, Set<FakeExecStream>> running = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SandboxId, Set<FakeTerminal>> terminals = new ConcurrentHashMap<>();
+    private final List<TerminalSpec> terminalsOpened = new CopyOnWriteArrayList<>();
     private final ConcurrentHashMap<String, Answer> answers = new ConcurrentHashMap<>();
     private final List<Executed> executed = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> createFailure = new AtomicReference<>();
@@ -142,6 +149,24 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     }
 
     @Override
+    public Terminal openTerminal(SandboxId id, TerminalSpec spec) {
+        return locks.with(id, () -> switch (state(id)) {
+            case ABSENT -> throw CorralException.notFound("sandbox", id.value());
+            case PAUSED -> throw CorralException.invalidState("Sandbox " + id + " is paused; resume it first");
+            case STOPPED -> throw CorralException.invalidState("Sandbox " + id + " is stopped");
+            case RUNNING -> {
+                terminalsOpened.add(spec);
+                Set<FakeTerminal> live = terminals.computeIfAbsent(id, k -> ConcurrentHashMap.newKeySet());
+                var holder = new AtomicReference<FakeTerminal>();
+                FakeTerminal terminal = FakeTerminal.open(spec, () -> live.remove(holder.get()));
+                holder.set(terminal);
+                live.add(terminal);
+                yield terminal;
+            }
+        });
+    }
+
+    @Override
     public void pause(SandboxId id) {
         freeze(id, SandboxState.PAUSED, "Sandbox " + id + " is stopped and cannot be paused");
     }
@@ -227,6 +252,16 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         return List.copyOf(executed);
     }
 
+    /** Every terminal opened so far, in order. */
+    public List<TerminalSpec> terminalsOpened() {
+        return List.copyOf(terminalsOpened);
+    }
+
+    /** How many terminals are open in the sandbox now. */
+    public int openTerminals(SandboxId id) {
+        return terminals.getOrDefault(id, Set.of()).size();
+    }
+
     /** The spec the sandbox was created with; empty when the runtime holds nothing for it. */
     public Optional<SandboxSpec> specOf(SandboxId id) {
         return Optional.ofNullable(specs.get(id));
@@ -282,6 +317,10 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         Set<FakeExecStream> live = running.remove(id);
         if (live != null) {
             live.forEach(FakeExecStream::terminate);
+        }
+        Set<FakeTerminal> open = terminals.remove(id);
+        if (open != null) {
+            open.forEach(FakeTerminal::close);
         }
     }
 

@@ -8,6 +8,8 @@ import dev.corral.core.sandbox.lifecycle.CreateSandbox;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.SandboxLogs;
+import dev.corral.core.sandbox.terminal.SandboxTerminals;
+import dev.corral.core.sandbox.terminal.TerminalLimits;
 import dev.corral.core.workspace.WorkspaceService;
 import dev.corral.testkit.ManualClock;
 import dev.corral.testkit.fake.FakeSandboxRuntime;
@@ -25,7 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * A {@link SandboxService} and {@link SandboxExecutions} wired to fakes of every port, as {@code CorralServer} wires the real ones: one place
+ * A {@link SandboxService}, {@link SandboxExecutions} and {@link SandboxTerminals} wired to fakes of every port, as {@code CorralServer} wires the real ones: one place
  * that says how the sandbox services are built in unit tests.
  */
 public final class SandboxTestBed implements AutoCloseable {
@@ -48,6 +50,8 @@ public final class SandboxTestBed implements AutoCloseable {
     public final SandboxService service = new SandboxService(store, runtime, templates, plans, logs,
             workspaces::resolveForMount, clock, MAX_SANDBOXES);
     public final SandboxExecutions executions = new SandboxExecutions(service, runtime, plans, logs, work, clock);
+    public final SandboxTerminals terminals = new SandboxTerminals(service, runtime, work, TerminalLimits.DEFAULTS,
+            clock);
 
     /** A caller of a new organization of {@code tier}, stored, whose key holds every scope. */
     public Principal caller(Tier tier) {
@@ -86,6 +90,7 @@ public final class SandboxTestBed implements AutoCloseable {
     /** Closes the service, then ends every sandbox the runtime holds, and with them any command still running. */
     @Override
     public void close() {
+        terminals.close();
         service.close();
         runtime.removeAllExcept(Set.of());
     }
