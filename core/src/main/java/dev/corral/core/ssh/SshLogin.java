@@ -5,7 +5,7 @@ import dev.corral.core.sandbox.SandboxId;
 
 /**
  * A successful SSH login: the sandbox it entered, the registered key that let it in, and the {@link Principal}
- * its sessions act as (see {@link SshAccess#login}).
+ * its sessions act as (see {@link SshLogins}).
  */
 public record SshLogin(Principal principal, SandboxId sandbox, SshKey key) {
 }

@@ -25,8 +25,9 @@ class SshAccessTest {
     private final SandboxTestBed bed = new SandboxTestBed();
     private final InMemorySshKeyStore keys = new InMemorySshKeyStore();
     private final SshKeyService keyService = new SshKeyService(keys, bed.clock);
-    private final SshAccess access = new SshAccess(bed.service, bed.store, keys, bed.organizations,
+    private final SshAccess access = new SshAccess(bed.service, keys,
             Optional.of(new SshEndpoint("sandbox.example.com", 2222)));
+    private final SshLogins logins = new SshLogins(bed.store, keys, bed.organizations);
     private final SshSessions sessions = new SshSessions(bed.executions, bed.service, bed.runtime, bed.work, 3, 2);
     private final Principal owner = bed.caller(Tier.PRO);
 
@@ -51,7 +52,7 @@ class SshAccessTest {
     @Test
     void connection_gatewayOff_throwsConflict_unknownSandbox_throwsNotFound() {
         Sandbox sandbox = bed.running(owner);
-        var off = new SshAccess(bed.service, bed.store, keys, bed.organizations, Optional.empty());
+        var off = new SshAccess(bed.service, keys, Optional.empty());
 
         assertCode(() -> off.connection(owner, sandbox.id().toString()), ErrorCode.CONFLICT);
         assertCode(() -> access.connection(bed.caller(Tier.PRO), sandbox.id().toString()), ErrorCode.NOT_FOUND);
@@ -63,7 +64,7 @@ class SshAccessTest {
         Sandbox sandbox = bed.running(owner);
         SshKey key = keyService.add(owner, new NewSshKey("laptop", SshKeys.ed25519Text("a")));
 
-        SshLogin login = access.login(sandbox.id().toString(), key.fingerprint()).orElseThrow();
+        SshLogin login = logins.login(sandbox.id().toString(), key.fingerprint()).orElseThrow();
 
         assertThat(login.sandbox()).isEqualTo(sandbox.id());
         assertThat(login.key()).isEqualTo(key);
@@ -79,10 +80,10 @@ class SshAccessTest {
         SshKey strangersKey = keyService.add(stranger, new NewSshKey("theirs", SshKeys.ed25519Text("s")));
         SshKey mine = keyService.add(owner, new NewSshKey("mine", SshKeys.ed25519Text("m")));
 
-        assertThat(access.login(sandbox.id().toString(), "SHA256:unknown")).isEmpty();
-        assertThat(access.login(sandbox.id().toString(), strangersKey.fingerprint())).isEmpty();
-        assertThat(access.login("root", mine.fingerprint())).isEmpty();
-        assertThat(access.login("sandbox-000000000000", mine.fingerprint())).isEmpty();
+        assertThat(logins.login(sandbox.id().toString(), "SHA256:unknown")).isEmpty();
+        assertThat(logins.login(sandbox.id().toString(), strangersKey.fingerprint())).isEmpty();
+        assertThat(logins.login("root", mine.fingerprint())).isEmpty();
+        assertThat(logins.login("sandbox-000000000000", mine.fingerprint())).isEmpty();
     }
 
     @Test
@@ -93,7 +94,7 @@ class SshAccessTest {
         keyService.add(owner, new NewSshKey("mine", text));
         keyService.add(stranger, new NewSshKey("theirs", text));
 
-        SshLogin login = access.login(theirs.id().toString(), SshPublicKey.parse("k", text).fingerprint())
+        SshLogin login = logins.login(theirs.id().toString(), SshPublicKey.parse("k", text).fingerprint())
                 .orElseThrow();
 
         assertThat(login.principal().organizationId()).isEqualTo(stranger.organizationId());
@@ -103,7 +104,7 @@ class SshAccessTest {
     void sessionExec_streamsStdinThroughTheSandbox() throws InterruptedException {
         Sandbox sandbox = bed.running(owner);
         SshKey key = keyService.add(owner, new NewSshKey("laptop", SshKeys.ed25519Text("a")));
-        SshLogin login = access.login(sandbox.id().toString(), key.fingerprint()).orElseThrow();
+        SshLogin login = logins.login(sandbox.id().toString(), key.fingerprint()).orElseThrow();
 
         try (SshSessions.Session session = sessions.open(login);
              ExecStream stream = session.exec("cat", Map.of(),
@@ -141,7 +142,7 @@ class SshAccessTest {
     private SshLogin login(Sandbox sandbox) {
         SshKey key = keys.newest(owner.organizationId()).orElseGet(() ->
                 keyService.add(owner, new NewSshKey("laptop", SshKeys.ed25519Text("a"))));
-        return access.login(sandbox.id().toString(), key.fingerprint()).orElseThrow();
+        return logins.login(sandbox.id().toString(), key.fingerprint()).orElseThrow();
     }
 
     private static void assertCode(ThrowingCallable call, ErrorCode code) {
