@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param maxConcurrentExecs how many commands (foreground and background) may run at once on this server
  * @param processIoThreads   how many process streams may be read at once: the platform threads that pump output
  * @param execDefaultTimeout the timeout of a foreground command that names none
+ * @param ssh                the SSH gateway; empty when it is off
  */
 public record Config(
         String host,
@@ -36,7 +37,8 @@ public record Config(
         Duration hibernateAfter,
         int maxConcurrentExecs,
         int processIoThreads,
-        Duration execDefaultTimeout) {
+        Duration execDefaultTimeout,
+        Optional<SshConfig> ssh) {
 
     public Path sqliteFile() {
         return dataDir.resolve("corral.db");
@@ -57,6 +59,7 @@ public record Config(
                 + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat
                 + " runtime=" + runtime + " templatesDir=" + templatesDir + " reaperInterval=" + reaperInterval
                 + " hibernateAfter=" + hibernateAfter + " maxConcurrentExecs=" + maxConcurrentExecs
-                + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout;
+                + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout
+                + " ssh=" + ssh.map(SshConfig::toString).orElse("off");
     }
 }

@@ -13,6 +13,11 @@ import dev.corral.core.sandbox.lifecycle.SandboxReaper;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.SandboxLogs;
+import dev.corral.core.ssh.SshAccess;
+import dev.corral.core.ssh.SshEndpoint;
+import dev.corral.core.ssh.SshKeyService;
+import dev.corral.core.ssh.SshLogins;
+import dev.corral.core.ssh.SshSessions;
 import dev.corral.core.workspace.WorkspaceService;
 import dev.corral.core.workspace.files.WorkspaceFileService;
 import dev.corral.http.Authenticator;
@@ -29,13 +34,16 @@ import dev.corral.http.sandboxes.FileWatchSocket;
 import dev.corral.http.sandboxes.LogsSocket;
 import dev.corral.http.sandboxes.SandboxFileRoutes;
 import dev.corral.http.sandboxes.SandboxRoutes;
+import dev.corral.http.ssh.SshRoutes;
 import dev.corral.http.workspaces.WorkspaceFileRoutes;
 import dev.corral.http.workspaces.WorkspaceRoutes;
 import dev.corral.runtime.oci.guest.ShellSandboxFileSystem;
+import dev.corral.ssh.SshGateway;
 import dev.corral.store.Database;
 import dev.corral.store.JdbiApiKeyStore;
 import dev.corral.store.JdbiOrganizationStore;
 import dev.corral.store.JdbiSandboxStore;
+import dev.corral.store.JdbiSshKeyStore;
 import dev.corral.store.JdbiWorkspaceStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,8 +62,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Corral: the database, the services and the HTTP server, wired by hand from one {@link Config}.
- * {@link #close()} stops them in reverse order: no new requests, in-flight ones finish, file watches end (their
+ * A running Corral: the database, the services, the HTTP server and the SSH gateway (when configured), wired by
+ * hand from one {@link Config}. {@link #close()} stops them in reverse order: SSH connections closed (ending their
+ * commands), no new requests, in-flight ones finish, file watches end (their
  * watchers in the sandboxes stopped), pending key usage is written, then the database closes, and last the
  * threads that read process output.
  */
@@ -74,6 +83,7 @@ public final class CorralServer implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final HttpMetrics metrics;
     private final HttpServer http;
+    private final Optional<SshGateway> ssh;
     private final Optional<IssuedKey> bootstrapKey;
 
     private CorralServer(Config config, InstantSource clock) {
@@ -114,6 +124,16 @@ public final class CorralServer implements AutoCloseable {
         long reapMillis = config.reaperInterval().toMillis();
         background.scheduleWithFixedDelay(() -> reap(reaper, clock), reapMillis, reapMillis, TimeUnit.MILLISECONDS);
 
+        var sshKeys = new JdbiSshKeyStore(database.jdbi());
+        this.ssh = config.ssh().map(settings -> SshGateway.start(
+                new SshGateway.Settings(config.host(), settings.port(), config.dataDir().resolve("ssh"),
+                        settings.maxConnections()),
+                new SshLogins(sandboxStore, sshKeys, organizations),
+                new SshSessions(executions, sandboxes, local.runtime(), work, settings.maxSessions(),
+                        SshConfig.SESSIONS_PER_SANDBOX)));
+        var sshAccess = new SshAccess(sandboxes, sshKeys, config.ssh().map(settings ->
+                new SshEndpoint(settings.host(), ssh.orElseThrow().port())));
+
         var bodies = new Bodies(config.maxBodyBytes());
         this.metrics = new HttpMetrics();
         var concurrency = new RequestConcurrency(plans);
@@ -123,6 +143,7 @@ public final class CorralServer implements AutoCloseable {
                 new Authenticator(keyService), new RateLimiter(plans, clock), concurrency, metrics,
                 List.of(new SystemRoutes(Version.current(), Map.of("database", database::isHealthy), metrics),
                         new ApiKeyRoutes(keyService, bodies, clock),
+                        new SshRoutes(new SshKeyService(sshKeys, clock), sshAccess, bodies),
                         new OrganizationRoutes(organizationService, bodies, clock),
                         new SandboxRoutes(sandboxes, bodies),
                         new ExecRoutes(executions, bodies, concurrency),
@@ -149,11 +170,17 @@ public final class CorralServer implements AutoCloseable {
         }
         LOG.info("Corral {} listening on http://{}:{} ({})", Version.current(), config.host(), server.port(),
                 config);
+        server.sshPort().ifPresent(port -> LOG.info("SSH gateway listening on {}:{}", config.host(), port));
         return server;
     }
 
     public int port() {
         return http.port();
+    }
+
+    /** The port the SSH gateway listens on; empty when it is off. */
+    public Optional<Integer> sshPort() {
+        return ssh.map(SshGateway::port);
     }
 
     /** Every endpoint the API serves. */
@@ -211,6 +238,7 @@ public final class CorralServer implements AutoCloseable {
 
     @Override
     public void close() {
+        ssh.ifPresent(SshGateway::close);
         http.close();
         watches.close();
         background.shutdown();
