@@ -46,7 +46,7 @@ final class SandboxKeyAuthenticator implements PublickeyAuthenticator {
     /** The key's OpenSSH fingerprint, computed from its wire form as {@link SshPublicKey} computes it. */
     static String fingerprint(PublicKey key) {
         var buffer = new ByteArrayBuffer();
-        buffer.putPublicKey(key);
+        buffer.putRawPublicKey(key);
         return SshPublicKey.fingerprint(buffer.getCompactData());
     }
 }
