@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param maxConcurrentExecs how many commands (foreground and background) may run at once on this server
  * @param processIoThreads   how many process streams may be read at once: the platform threads that pump output
  * @param execDefaultTimeout the timeout of a foreground command that names none
+ * @param guestAgent         whether commands and files go through the agent in each sandbox ({@code guest: agent})
+ *                           rather than a {@code runc exec} each ({@code guest: runc})
+ * @param guestBinary        the agent's binary; empty to look for it where the build or an install puts it
  * @param ssh                the SSH gateway; empty when it is off
  */
 public record Config(
@@ -32,6 +35,8 @@ public record Config(
         Duration shutdownGrace,
         String logFormat,
         String runtime,
+        boolean guestAgent,
+        Optional<Path> guestBinary,
         Path templatesDir,
         Duration reaperInterval,
         Duration hibernateAfter,
@@ -57,7 +62,8 @@ public record Config(
                 + bootstrapKey.map(k -> " bootstrapKey=" + k).orElse("")
                 + " maxBodyBytes=" + maxBodyBytes + " enterprise=" + enterprise + " maxSandboxes=" + maxSandboxes
                 + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat
-                + " runtime=" + runtime + " templatesDir=" + templatesDir + " reaperInterval=" + reaperInterval
+                + " runtime=" + runtime + " guest=" + (guestAgent ? "agent" : "runc")
+                + guestBinary.map(b -> " guestBinary=" + b).orElse("") + " templatesDir=" + templatesDir + " reaperInterval=" + reaperInterval
                 + " hibernateAfter=" + hibernateAfter + " maxConcurrentExecs=" + maxConcurrentExecs
                 + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout
                 + " ssh=" + ssh.map(SshConfig::toString).orElse("off");

@@ -62,6 +62,8 @@ public final class ConfigLoader {
         defaults.put("shutdown-grace", "10s");
         defaults.put("log-format", "text");
         defaults.put("runtime", "runc");
+        defaults.put("guest", "agent");
+        defaults.put("guest-binary", "");
         defaults.put("templates-dir", "");
         defaults.put("reaper-interval", "5s");
         defaults.put("hibernate-after", "1h");
@@ -169,6 +171,10 @@ public final class ConfigLoader {
         if (!runtime.equals("runc") && !runtime.equals("crun")) {
             problems.add("runtime: must be runc or crun");
         }
+        String guest = v.get("guest").strip();
+        if (!guest.equals("agent") && !guest.equals("runc")) {
+            problems.add("guest: must be agent or runc");
+        }
         String logFormat = v.get("log-format").strip();
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add("log-format: must be text or json");
@@ -182,8 +188,9 @@ public final class ConfigLoader {
                 .orElse(dataPath.resolve("templates"));
         return new Config(host, port, dataPath, databaseUrl, optional(v, "database-user"),
                 optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, grace,
-                logFormat, runtime, templates, reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout,
-                ssh);
+                logFormat, runtime, guest.equals("agent"),
+                optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
+                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, ssh);
     }
 
     /**

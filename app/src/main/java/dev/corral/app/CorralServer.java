@@ -7,11 +7,13 @@ import dev.corral.core.org.OrganizationService;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.exec.ExecSettings;
 import dev.corral.core.sandbox.exec.SandboxExecutions;
+import dev.corral.core.sandbox.files.SandboxFileSystem;
 import dev.corral.core.sandbox.files.SandboxFileWatches;
 import dev.corral.core.sandbox.files.SandboxFiles;
 import dev.corral.core.sandbox.lifecycle.SandboxReaper;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
+import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.ssh.SshAccess;
 import dev.corral.core.ssh.SshEndpoint;
@@ -37,6 +39,7 @@ import dev.corral.http.sandboxes.SandboxRoutes;
 import dev.corral.http.ssh.SshRoutes;
 import dev.corral.http.workspaces.WorkspaceFileRoutes;
 import dev.corral.http.workspaces.WorkspaceRoutes;
+import dev.corral.runtime.oci.agent.AgentSandboxFileSystem;
 import dev.corral.runtime.oci.guest.ShellSandboxFileSystem;
 import dev.corral.ssh.SshGateway;
 import dev.corral.store.Database;
@@ -109,7 +112,10 @@ public final class CorralServer implements AutoCloseable {
                 workspaces::resolveForMount, clock, config.maxSandboxes());
         var work = new SandboxWork();
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
-        var fileSystem = new ShellSandboxFileSystem(local.runtime(), clock);
+        local.runtime().onNotice((id, text) -> logs.publish(LogEntry.status(id, text, clock.instant())));
+        var shell = new ShellSandboxFileSystem(local.runtime(), clock);
+        SandboxFileSystem fileSystem = local.runtime().usesAgent()
+                ? new AgentSandboxFileSystem(local.runtime()::guest, shell) : shell;
         var files = new SandboxFiles(sandboxes, fileSystem, work, plans);
         this.watches = new SandboxFileWatches(sandboxes, fileSystem, work);
         var reaper = new SandboxReaper(sandboxStore, sandboxes, work, logs, organizations, plans,
@@ -117,6 +123,7 @@ public final class CorralServer implements AutoCloseable {
         // Before the sandboxes: those that start again bind their workspaces' files.
         workspaces.attachAll().forEach(problem -> LOG.error("Workspace not attached: {}", problem));
         reconcile();
+        Thread.ofVirtual().name("corral-adopt-processes").start(() -> adoptProcesses(executions));
 
         this.background = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().name("corral-background-", 0).daemon().factory());
@@ -202,6 +209,15 @@ public final class CorralServer implements AutoCloseable {
             sandboxes.reconcile();
         } catch (RuntimeException e) {
             LOG.error("Could not reconcile sandboxes with the runtime; sandbox calls may fail: {}", e.getMessage());
+        }
+    }
+
+    /** Background processes an earlier server started and the sandboxes' agents still run, listed again. */
+    private static void adoptProcesses(SandboxExecutions executions) {
+        try {
+            executions.adoptAll();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not adopt the background processes of earlier runs: {}", e.getMessage());
         }
     }
 

@@ -2,10 +2,13 @@ package dev.corral.app;
 
 import dev.corral.runtime.oci.OciRuntimeSettings;
 import dev.corral.runtime.oci.RuncSandboxRuntime;
+import dev.corral.runtime.oci.agent.GuestBinary;
 import dev.corral.runtime.oci.process.ProcessRunner;
 import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
 import dev.corral.runtime.oci.volumes.HostWorkspaceVolumes;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The sandbox machinery of this host, built from the configuration: the template builder, the OCI runtime and the
@@ -19,7 +22,7 @@ public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRunti
     /** The template builder alone, for {@code corral templates build}. */
     public static MmdebstrapTemplateBuilder templates(Config config) {
         return new MmdebstrapTemplateBuilder(config.templatesDir(), new ProcessRunner(COMMAND_TIMEOUT),
-                settings(config).idMapping());
+                OciRuntimeSettings.defaults(config.dataDir()).idMapping());
     }
 
     /** The machinery of {@code config}'s data directory; opening it changes nothing on the host. */
@@ -39,6 +42,22 @@ public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRunti
     }
 
     private static OciRuntimeSettings settings(Config config) {
-        return OciRuntimeSettings.defaults(config.dataDir()).withRuntimeBinary(config.runtime());
+        return OciRuntimeSettings.defaults(config.dataDir()).withRuntimeBinary(config.runtime())
+                .withAgentBinary(agentBinary(config));
+    }
+
+    /** The agent's binary with {@code guest: agent}, which cannot run without it; empty with {@code guest: runc}. */
+    private static Optional<Path> agentBinary(Config config) {
+        if (!config.guestAgent()) {
+            return Optional.empty();
+        }
+        Optional<Path> binary = GuestBinary.find(config.guestBinary());
+        if (binary.isEmpty()) {
+            throw new ConfigException("guest: agent needs the corral-guest binary, which is not at "
+                    + config.guestBinary().map(Path::toString).orElse(GuestBinary.INSTALLED
+                    + " nor in the source tree's guest/build (build it with ./mvnw package, or set guest-binary)")
+                    + "; or set guest to runc");
+        }
+        return binary;
     }
 }

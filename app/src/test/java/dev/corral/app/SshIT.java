@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The SSH gateway driven by OpenSSH's own {@code ssh} and {@code sftp} clients, in batch mode, against a real
  * server and real sandboxes: keys registered through the API, commands and their exit codes, refusals of unknown
- * keys and of another organization's sandbox, and files put and got over SFTP, read back through the files API.
+ * keys and of another organization's sandbox, files put and got over SFTP (read back through the files API), and
+ * terminals ({@code ssh -tt}) for a shell and for a command.
  */
 class SshIT {
     @RegisterExtension
@@ -85,6 +87,26 @@ class SshIT {
     }
 
     @Test
+    void shell_onATerminal_runsTypedCommandsAndEndsWithTheShellsStatus() {
+        assumeTerminals();
+        Outcome run = run(List.of("ssh", "-tt", "-p", Integer.toString(port)), ownKey,
+                sandbox.sandbox() + "@127.0.0.1", "echo $((6 * 7)) on $(tty)\nexit 5\n");
+
+        assertThat(run.stdout()).as(run.toString()).contains("42 on /dev/pts/");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(5);
+    }
+
+    @Test
+    void exec_withATerminal_runsOnAPty() {
+        assumeTerminals();
+        Outcome run = run(List.of("ssh", "-tt", "-p", Integer.toString(port)), ownKey,
+                sandbox.sandbox() + "@127.0.0.1", "", "test -t 0 && echo pty; exit 4");
+
+        assertThat(run.stdout()).as(run.toString()).contains("pty");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(4);
+    }
+
+    @Test
     void login_unknownKey_isRefused() {
         Outcome run = ssh(unknownKey, sandbox.sandbox(), "echo never");
 
@@ -130,6 +152,11 @@ class SshIT {
         assertThat(corral.admin.delete("v1/ssh-keys/" + id).status()).isEqualTo(200);
 
         assertThat(ssh(late, sandbox.sandbox(), "true").exitCode()).isEqualTo(255);
+    }
+
+    /** Terminals are the agent's ({@code guest: runc} refuses them), so these tests run on the agent path only. */
+    private static void assumeTerminals() {
+        Assumptions.assumeTrue(TestCorral.GUEST.equals("agent"), "terminals need guest: agent");
     }
 
     private static Outcome ssh(Path key, String user, String command) {

@@ -27,6 +27,14 @@ final class TestCorral implements AutoCloseable, AfterAllCallback {
     static final String TEMPLATE_CACHE = System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
             "/var/tmp/corral-test-templates");
 
+    /**
+     * {@code guest} for every test server: {@code agent} (the default) or {@code runc}, from the system property
+     * {@code corral.test.guest} or the environment variable {@code CORRAL_TEST_GUEST}, to run the same tests both
+     * ways.
+     */
+    static final String GUEST = java.util.Optional.ofNullable(System.getProperty("corral.test.guest"))
+            .or(() -> java.util.Optional.ofNullable(System.getenv("CORRAL_TEST_GUEST"))).orElse("agent");
+
     final ManualClock clock = new ManualClock(Instant.parse("2026-01-01T00:00:00Z"));
     final Path dataDir;
     final Config config;
@@ -49,6 +57,9 @@ final class TestCorral implements AutoCloseable, AfterAllCallback {
         flags.put("data-dir", dataDir.toString());
         flags.put("bootstrap-key", ADMIN_KEY);
         flags.put("templates-dir", TEMPLATE_CACHE);
+        flags.put("guest", GUEST);
+        java.util.Optional.ofNullable(System.getenv("CORRAL_TEST_GUEST_BINARY"))
+                .ifPresent(binary -> flags.put("guest-binary", binary));
         flags.putAll(extraFlags);
         config = ConfigLoader.load(Map.of(), flags);
         server = CorralServer.start(config, clock);

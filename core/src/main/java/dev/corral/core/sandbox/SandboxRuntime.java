@@ -4,10 +4,13 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.core.sandbox.processes.RuntimeProcess;
 import dev.corral.core.sandbox.terminal.Terminal;
 import dev.corral.core.sandbox.terminal.TerminalSpec;
 import java.io.InputStream;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -54,6 +57,45 @@ public interface SandboxRuntime {
     default Terminal openTerminal(SandboxId id, TerminalSpec spec) {
         throw CorralException.invalidState("This server runs commands without the guest agent, which terminals "
                 + "need: set guest to agent");
+    }
+
+    /**
+     * Starts a background command under {@code processId} and streams its output as {@link #exec} does. A runtime
+     * that {@link #keepsProcesses() keeps processes} keeps it apart from this server's memory, so that a server
+     * started later lists it ({@link #processes}), follows it ({@link #attach}) and kills it ({@link #signal}).
+     * This default keeps nothing: the stream is all there is of it.
+     */
+    default ExecStream startBackground(SandboxId id, String processId, ExecSpec spec, Optional<InputStream> stdin) {
+        return stdin.isEmpty() ? exec(id, spec) : exec(id, spec, stdin.get());
+    }
+
+    /** Whether background commands outlive this server's memory (see {@link #startBackground}). */
+    default boolean keepsProcesses() {
+        return false;
+    }
+
+    /** The background commands the runtime keeps for the sandbox, running or recently ended. */
+    default List<RuntimeProcess> processes(SandboxId id) {
+        return List.of();
+    }
+
+    /**
+     * The output of a kept background command: what it wrote lately, then what it writes, then its exit. Closing
+     * the stream leaves the command running.
+     *
+     * @throws CorralException {@code not_found} for a process the runtime does not keep
+     */
+    default ExecStream attach(SandboxId id, String processId) {
+        throw CorralException.notFound("process", processId);
+    }
+
+    /**
+     * Sends {@code signal} (a number, 9 for SIGKILL) to a kept background command's process group.
+     *
+     * @throws CorralException {@code not_found} for a process the runtime does not keep
+     */
+    default void signal(SandboxId id, String processId, int signal) {
+        throw CorralException.notFound("process", processId);
     }
 
     /** Runs a command to its end and returns everything it wrote; see {@link #exec}. */

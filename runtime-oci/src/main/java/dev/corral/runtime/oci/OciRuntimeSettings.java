@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -17,9 +18,11 @@ import java.util.regex.Pattern;
  * @param idMapping      the host ids the sandboxes' ids map to
  * @param cgroupParent   the cgroup below which each sandbox gets its own, in every hierarchy
  * @param commandTimeout how long one runtime command (runc, mount, mkfs) may take before it counts as failed
+ * @param agentBinary    the {@code corral-guest} binary bound into each sandbox, whose agent then runs commands
+ *                       and serves files; empty to run every command with its own {@code runc exec}
  */
 public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBinary, IdMapping idMapping,
-                                 String cgroupParent, Duration commandTimeout) {
+                                 String cgroupParent, Duration commandTimeout, Optional<Path> agentBinary) {
     private static final Pattern CGROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
     // The overlay's mount options are separated by commas and its lower layers by colons.
     private static final Pattern SAFE_PATH = Pattern.compile("[^,:\\s]+");
@@ -30,6 +33,7 @@ public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBi
         Objects.requireNonNull(initBinary, "initBinary");
         Objects.requireNonNull(idMapping, "idMapping");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
+        Objects.requireNonNull(agentBinary, "agentBinary");
         if (!dataDir.isAbsolute() || !SAFE_PATH.matcher(dataDir.toString()).matches()) {
             throw new IllegalArgumentException("dataDir must be an absolute path without commas, colons or blanks: "
                     + dataDir);
@@ -42,20 +46,32 @@ public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBi
         }
     }
 
-    /** runc, Debian's static tini (the dynamic one when it is missing), the default id range, cgroup "corral". */
+    /**
+     * runc, Debian's static tini (the dynamic one when it is missing), the default id range, cgroup "corral", and
+     * no agent: every command through {@code runc exec}.
+     */
     public static OciRuntimeSettings defaults(Path dataDir) {
         Path staticTini = Path.of("/usr/bin/tini-static");
         Path tini = Files.isExecutable(staticTini) ? staticTini : Path.of("/usr/bin/tini");
-        return new OciRuntimeSettings(dataDir, "runc", tini, IdMapping.DEFAULT, "corral", Duration.ofSeconds(60));
+        return new OciRuntimeSettings(dataDir, "runc", tini, IdMapping.DEFAULT, "corral", Duration.ofSeconds(60),
+                Optional.empty());
     }
 
     /** The same settings with another OCI runtime, e.g. {@code crun}. */
     public OciRuntimeSettings withRuntimeBinary(String binary) {
-        return new OciRuntimeSettings(dataDir, binary, initBinary, idMapping, cgroupParent, commandTimeout);
+        return new OciRuntimeSettings(dataDir, binary, initBinary, idMapping, cgroupParent, commandTimeout,
+                agentBinary);
     }
 
     public OciRuntimeSettings withInitBinary(Path binary) {
-        return new OciRuntimeSettings(dataDir, runtimeBinary, binary, idMapping, cgroupParent, commandTimeout);
+        return new OciRuntimeSettings(dataDir, runtimeBinary, binary, idMapping, cgroupParent, commandTimeout,
+                agentBinary);
+    }
+
+    /** The same settings with the agent (a binary) or without it (empty). */
+    public OciRuntimeSettings withAgentBinary(Optional<Path> binary) {
+        return new OciRuntimeSettings(dataDir, runtimeBinary, initBinary, idMapping, cgroupParent, commandTimeout,
+                binary);
     }
 
     public Path runtimeDir() {

@@ -9,6 +9,15 @@ import dev.corral.core.sandbox.SandboxState;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.core.sandbox.lifecycle.SandboxLocks;
+import dev.corral.core.sandbox.terminal.Terminal;
+import dev.corral.core.sandbox.terminal.TerminalSpec;
+import dev.corral.core.sandbox.processes.RuntimeProcess;
+import dev.corral.runtime.oci.agent.AgentExecs;
+import dev.corral.runtime.oci.agent.AgentProcesses;
+import dev.corral.runtime.oci.agent.AgentTerminal;
+import dev.corral.runtime.oci.agent.GuestClient;
+import dev.corral.runtime.oci.agent.GuestClients;
+import dev.corral.runtime.oci.agent.GuestLauncher;
 import dev.corral.runtime.oci.bundle.ContainerConfig;
 import dev.corral.runtime.oci.bundle.RuntimeDirectories;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
@@ -23,6 +32,7 @@ import dev.corral.runtime.oci.rootfs.SandboxFilesystem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
@@ -30,9 +40,12 @@ import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +64,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     /** How long a killed init may take to exit before runc's own forced delete takes over. */
     private static final Duration KILL_WAIT = Duration.ofSeconds(5);
     private static final Duration EXIT_POLL = Duration.ofMillis(2);
+    /** A terminal's shell when it names no command: found by path, as the agent never reads /etc/passwd. */
+    private static final String LOGIN_SHELL = "if [ -x /bin/bash ]; then exec /bin/bash -l; else exec /bin/sh -l; fi";
     private final TemplateRootfs templates;
     private final RuntimeDirectories directories;
     private final OciRuntimeCli cli;
@@ -58,6 +73,10 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     private final SandboxCgroups cgroups;
     private final ContainerConfig containerConfig;
     private final SandboxExecs execs;
+    /** Present when commands and files go through each sandbox's guest agent rather than runc exec. */
+    private final Optional<AgentExecs> agentExecs;
+    private final Optional<AgentProcesses> agentProcesses;
+    private final GuestClients guests;
     private final MountTable mounts = MountTable.ofThisProcess();
     private final SandboxLocks locks = new SandboxLocks();
     private final ObjectMapper json = new ObjectMapper();
@@ -75,8 +94,43 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         this.filesystem = new SandboxFilesystem(runner, mounts, LoopDevices.ofHost(), settings.idMapping());
         this.cgroups = new SandboxCgroups(Path.of("/sys/fs/cgroup"), settings.cgroupParent());
         this.containerConfig = new ContainerConfig(json, settings.idMapping(), settings.initBinary(),
-                SeccompProfile.forThisHost(json), workspaces::filesOf);
+                SeccompProfile.forThisHost(json), workspaces::filesOf, settings.agentBinary());
         this.execs = new SandboxExecs(cli, cgroups, runner, containerConfig, json, this::neverStarted);
+        this.agentExecs = settings.agentBinary().map(binary -> new AgentExecs(containerConfig, json,
+                this::neverStarted));
+        this.agentProcesses = agentExecs.map(AgentProcesses::new);
+        this.guests = new GuestClients(this::launchAgent);
+    }
+
+    /**
+     * Who hears what the runtime did on its own in a sandbox, such as restarting its agent: the sandbox's logs.
+     * Called on whatever thread noticed it.
+     */
+    public void onNotice(BiConsumer<SandboxId, String> listener) {
+        guests.onNotice(listener);
+    }
+
+    /** Whether commands and files go through each sandbox's guest agent. */
+    public boolean usesAgent() {
+        return agentExecs.isPresent();
+    }
+
+    /**
+     * The way to the agent of a running sandbox.
+     *
+     * @throws CorralException {@code invalid_state} for a paused or stopped sandbox, {@code not_found} for one
+     *                         that is gone, {@code invalid_state} when this runtime runs no agents
+     */
+    public GuestClient guest(SandboxId id) {
+        if (agentExecs.isEmpty()) {
+            throw CorralException.invalidState("This server runs commands without the guest agent: set guest to "
+                    + "agent");
+        }
+        // The freezer cgroup answers with a file read where runc state would start a process.
+        if (!cgroups.frozen(id).equals(Optional.of(false))) {
+            throw neverStarted(id, "the sandbox is not running");
+        }
+        return guests.of(id, paths(id).guestDir());
     }
 
     @Override
@@ -99,7 +153,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 filesystem.seed(paths);
                 Files.createFile(paths.config(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
                 json.writerWithDefaultPrettyPrinter().writeValue(paths.config().toFile(),
-                        containerConfig.forSandbox(spec, cgroups.cgroupsPath(id)));
+                        containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir()));
                 startContainer(paths);
             } catch (IOException | RuntimeException e) {
                 try {
@@ -117,12 +171,74 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
 
     @Override
     public ExecStream exec(SandboxId id, ExecSpec spec) {
-        return execs.start(paths(id), spec, null);
+        return start(id, spec, null);
     }
 
     @Override
     public ExecStream exec(SandboxId id, ExecSpec spec, InputStream stdin) {
-        return execs.start(paths(id), spec, java.util.Objects.requireNonNull(stdin, "stdin"));
+        return start(id, spec, java.util.Objects.requireNonNull(stdin, "stdin"));
+    }
+
+    private ExecStream start(SandboxId id, ExecSpec spec, InputStream stdin) {
+        if (agentExecs.isPresent()) {
+            return agentExecs.get().start(guest(id), paths(id).config(), spec, stdin, false);
+        }
+        return execs.start(paths(id), spec, stdin);
+    }
+
+    @Override
+    public boolean keepsProcesses() {
+        return agentProcesses.isPresent();
+    }
+
+    @Override
+    public ExecStream startBackground(SandboxId id, String processId, ExecSpec spec, Optional<InputStream> stdin) {
+        if (agentProcesses.isEmpty()) {
+            return SandboxRuntime.super.startBackground(id, processId, spec, stdin);
+        }
+        SandboxPaths paths = paths(id);
+        return agentProcesses.get().start(guest(id), paths.config(), paths.processesDir(), processId, spec, stdin);
+    }
+
+    @Override
+    public List<RuntimeProcess> processes(SandboxId id) {
+        if (agentProcesses.isEmpty()) {
+            return SandboxRuntime.super.processes(id);
+        }
+        return agentProcesses.get().list(guest(id), paths(id).processesDir());
+    }
+
+    @Override
+    public ExecStream attach(SandboxId id, String processId) {
+        if (agentProcesses.isEmpty()) {
+            return SandboxRuntime.super.attach(id, processId);
+        }
+        return agentProcesses.get().attach(guest(id), paths(id).processesDir(), processId);
+    }
+
+    @Override
+    public void signal(SandboxId id, String processId, int signal) {
+        if (agentProcesses.isEmpty()) {
+            SandboxRuntime.super.signal(id, processId, signal);
+            return;
+        }
+        agentProcesses.get().signal(guest(id), paths(id).processesDir(), processId, signal);
+    }
+
+    /** A terminal through the sandbox's agent: its login shell (bash when it has one) or the command, on a pty. */
+    @Override
+    public Terminal openTerminal(SandboxId id, TerminalSpec spec) {
+        if (agentExecs.isEmpty()) {
+            return SandboxRuntime.super.openTerminal(id, spec);
+        }
+        var env = new java.util.HashMap<String, String>();
+        env.put("TERM", "xterm-256color");
+        env.putAll(spec.env());
+        var exec = new ExecSpec(spec.command().orElse(LOGIN_SHELL), spec.cwd(), env, ExecSpec.UNTIL_KILLED,
+                Long.MAX_VALUE);
+        GuestClient guest = guest(id);
+        return AgentTerminal.open(guest.connect(), agentExecs.get().request(paths(id).config(), exec, true, false,
+                Optional.of(spec.size())));
     }
 
     @Override
@@ -159,6 +275,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     public void stop(SandboxId id) {
         transition(id, () -> {
             existingState(id);
+            guests.forget(id);
             endContainer(id);
             filesystem.unmount(paths(id));
         });
@@ -220,12 +337,52 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
 
     private void startContainer(SandboxPaths paths) throws IOException {
         Files.createDirectories(paths.execDir());
+        guests.forget(paths.id());
+        if (agentExecs.isPresent()) {
+            createGuestDir(paths.guestDir());
+            // What the last run kept in the background ended with it.
+            directories.deleteTree(paths.processesDir());
+        }
         cli.run(paths.id().value(), paths.bundle(), paths.initPidFile(), paths.runcLog());
+        if (agentExecs.isPresent()) {
+            guests.of(paths.id(), paths.guestDir()).launchFresh();
+        }
+    }
+
+    /** The guest directory, host root's with mode {@code 1733} whatever the umask (see {@link GuestClient}). */
+    private static void createGuestDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectory(dir);
+        }
+        Files.setAttribute(dir, "unix:mode", 01733, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Starts the agent in the sandbox with {@code runc exec --detach}, from a process file only root reads. */
+    private void launchAgent(SandboxId id, String socketName) {
+        SandboxPaths paths = paths(id);
+        String binary = GuestLauncher.BINARY;
+        Path processFile = paths.execDir().resolve("agent-" + UUID.randomUUID() + ".json");
+        try {
+            var process = containerConfig.forExec(json.readTree(Files.readAllBytes(paths.config())),
+                    List.of(binary, "--socket", GuestLauncher.RUN_DIR + "/" + socketName), Map.of());
+            Files.createFile(processFile, PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
+            json.writeValue(processFile.toFile(), process);
+            cli.execDetached(id.value(), processFile);
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot start the guest agent of sandbox " + id + ": " + e, e);
+        } finally {
+            try {
+                Files.deleteIfExists(processFile);
+            } catch (IOException e) {
+                // removed with the sandbox's directory
+            }
+        }
     }
 
     /** Removes everything of the sandbox, whatever state a crash left it in. */
     private void remove(SandboxId id) throws IOException {
         SandboxPaths paths = paths(id);
+        guests.forget(id);
         endContainer(id);
         filesystem.unmount(paths);
         cgroups.remove(id);

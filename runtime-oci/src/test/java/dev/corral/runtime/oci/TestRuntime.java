@@ -7,6 +7,7 @@ import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecSpec;
+import dev.corral.runtime.oci.agent.GuestBinary;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
 import dev.corral.runtime.oci.cgroup.SandboxCgroups;
 import dev.corral.runtime.oci.disk.LoopDevices;
@@ -38,6 +39,13 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class TestRuntime implements AutoCloseable, AfterAllCallback {
     public static final Path TEMPLATE_CACHE = Path.of(Optional.ofNullable(System.getenv("CORRAL_TEST_TEMPLATE_CACHE"))
             .orElse("/var/tmp/corral-test-templates"));
+    /**
+     * Which way commands and files reach the sandboxes: {@code agent} (the default, with the binary the build made
+     * or {@code CORRAL_TEST_GUEST_BINARY}) or {@code runc}, from the system property {@code corral.test.guest} or
+     * the environment variable {@code CORRAL_TEST_GUEST}.
+     */
+    public static final String GUEST = Optional.ofNullable(System.getProperty("corral.test.guest"))
+            .or(() -> Optional.ofNullable(System.getenv("CORRAL_TEST_GUEST"))).orElse("agent");
     /** Small enough for two cores and many sandboxes: 1 vCPU, 128 MB memory, 64 MB disk, 128 processes. */
     static final Resources SMALL = new Resources(1, 128L << 20, 64L << 20, 128);
 
@@ -70,7 +78,18 @@ public final class TestRuntime implements AutoCloseable, AfterAllCallback {
         // Searchable by others, as a sandbox's user must pass through it to reach its bundle.
         Path dataDir = Files.createTempDirectory(Path.of("/var/tmp"), "corral-it-",
                 PosixFilePermissions.asFileAttribute(SandboxPaths.SEARCHABLE_DIR));
-        return new TestRuntime(dataDir, change.apply(OciRuntimeSettings.defaults(dataDir)));
+        return new TestRuntime(dataDir, change.apply(OciRuntimeSettings.defaults(dataDir)
+                .withAgentBinary(agentBinary())));
+    }
+
+    /** The agent's binary when the tests run with it; a missing one fails the test run, never falls back. */
+    static Optional<Path> agentBinary() {
+        if (GUEST.equals("runc")) {
+            return Optional.empty();
+        }
+        Optional<Path> configured = Optional.ofNullable(System.getenv("CORRAL_TEST_GUEST_BINARY")).map(Path::of);
+        return Optional.of(GuestBinary.find(configured).orElseThrow(() -> new IllegalStateException(
+                "no corral-guest binary: build it (./mvnw package) or set CORRAL_TEST_GUEST=runc")));
     }
 
     SandboxId create(Resources resources) {

@@ -14,6 +14,7 @@ import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.processes.BackgroundProcess;
+import dev.corral.core.sandbox.processes.RuntimeProcess;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.time.Instant;
@@ -39,9 +40,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * are read by their caller, background ones by a virtual thread that only waits on the stream's queue (the pipes
  * themselves are read by the runtime's platform threads). Each command counts as work in its sandbox
  * ({@link SandboxWork}) while it runs, so that the idle reaper never pauses a sandbox in the middle of one.
- * Background processes are kept in a concurrent map until their sandbox is deleted.
+ * Background processes are kept in a concurrent map until their sandbox is deleted. A runtime that
+ * {@link SandboxRuntime#keepsProcesses() keeps processes} keeps them too: after a restart, the ones an earlier server
+ * started are adopted (listed, killable, their output followed into the logs again) at start and whenever their
+ * sandbox's processes are listed or one is killed.
  */
 public final class SandboxExecutions {
+    private static final int KILL = 9;
     private final SandboxService sandboxes;
     private final SandboxRuntime runtime;
     private final Plans plans;
@@ -97,7 +102,7 @@ public final class SandboxExecutions {
         String processId = RandomIds.prefixed("proc_", 12);
         var process = new Background(processId, sandbox.id(), spec.command(), clock.instant());
         ExecStream stream = start(sandbox.id(), plan, processId, spec, request.stdin(), process);
-        process.stream = stream;
+        process.kill = killer(sandbox.id(), processId, stream);
         background.put(processId, process);
         Thread.ofVirtual().name("corral-background-" + processId).start(() -> drain(stream));
         return process.snapshot();
@@ -123,6 +128,7 @@ public final class SandboxExecutions {
     public List<BackgroundProcess> processes(Principal caller, String idOrName) {
         AccessPolicy.require(caller, Action.PROCESS_LIST);
         SandboxId id = sandboxes.lookup(caller, idOrName).id();
+        adopt(id);
         return background.values().stream().filter(p -> p.sandbox.equals(id))
                 .sorted(Comparator.comparing((Background p) -> p.startedAt).reversed())
                 .map(Background::snapshot).toList();
@@ -132,12 +138,90 @@ public final class SandboxExecutions {
     public BackgroundProcess kill(Principal caller, String idOrName, String processId) {
         AccessPolicy.require(caller, Action.PROCESS_KILL);
         SandboxId id = sandboxes.lookup(caller, idOrName).id();
+        if (!background.containsKey(processId)) {
+            adopt(id);
+        }
         Background process = background.get(processId);
         if (process == null || !process.sandbox.equals(id)) {
             throw CorralException.notFound("process", processId);
         }
         process.kill();
         return process.snapshot();
+    }
+
+    /**
+     * Adopts the background processes the runtime kept in every running sandbox (see the class notes); meant for
+     * the start of a server, on a thread of its own, as it asks each sandbox.
+     */
+    public void adoptAll() {
+        if (!runtime.keepsProcesses()) {
+            return;
+        }
+        runtime.list().forEach((id, state) -> {
+            if (state == dev.corral.core.sandbox.SandboxState.RUNNING) {
+                adopt(id);
+            }
+        });
+    }
+
+    /**
+     * Takes the runtime's kept processes of a sandbox that this server does not know into its records, following
+     * the output of running ones into the logs. A sandbox that cannot be asked (paused, stopped) is left for later.
+     */
+    private void adopt(SandboxId id) {
+        if (!runtime.keepsProcesses()) {
+            return;
+        }
+        List<RuntimeProcess> kept;
+        try {
+            kept = runtime.processes(id);
+        } catch (RuntimeException e) {
+            return;
+        }
+        for (RuntimeProcess found : kept) {
+            var process = new Background(found.processId(), id, found.command(), found.startedAt());
+            if (background.putIfAbsent(found.processId(), process) != null) {
+                continue;
+            }
+            process.kill = () -> runtime.signal(id, found.processId(), KILL);
+            if (!found.running()) {
+                process.exitCode = found.exitCode().orElse(-1);
+                process.endedAt = clock.instant();
+                continue;
+            }
+            follow(id, process);
+        }
+    }
+
+    /** Follows an adopted running process's output into the logs until it ends; it counts as the sandbox's work. */
+    private void follow(SandboxId id, Background process) {
+        SandboxWork.Piece piece = work.begin(id);
+        ExecStream attached;
+        try {
+            attached = runtime.attach(id, process.id);
+        } catch (RuntimeException e) {
+            piece.close();
+            return;
+        }
+        var logged = new LoggedExecStream(attached, id, process.id, process.command, logs, clock, exit -> {
+            piece.close();
+            process.exited(exit, clock.instant());
+        });
+        Thread.ofVirtual().name("corral-background-" + process.id).start(() -> drain(logged));
+    }
+
+    /** How a background process is killed: through the runtime when it keeps it, else through its stream. */
+    private Runnable killer(SandboxId id, String processId, ExecStream stream) {
+        if (!runtime.keepsProcesses()) {
+            return stream::kill;
+        }
+        return () -> {
+            try {
+                runtime.signal(id, processId, KILL);
+            } catch (RuntimeException e) {
+                stream.kill();
+            }
+        };
     }
 
     /** How many commands run on this server now, foreground and background. */
@@ -165,7 +249,11 @@ public final class SandboxExecutions {
         var command = new Command(id, slot, work.begin(id), process);
         ExecStream raw;
         try {
-            raw = stdin == null ? runtime.exec(id, spec) : runtime.exec(id, spec, stdin);
+            if (process != null) {
+                raw = runtime.startBackground(id, processId, spec, Optional.ofNullable(stdin));
+            } else {
+                raw = stdin == null ? runtime.exec(id, spec) : runtime.exec(id, spec, stdin);
+            }
         } catch (RuntimeException e) {
             command.release();
             throw e;
@@ -220,7 +308,7 @@ public final class SandboxExecutions {
         final SandboxId sandbox;
         final String command;
         final Instant startedAt;
-        volatile ExecStream stream;
+        volatile Runnable kill;
         volatile boolean killed;
         volatile Integer exitCode;
         volatile Instant endedAt;
@@ -238,9 +326,9 @@ public final class SandboxExecutions {
         }
 
         void kill() {
-            if (exitCode == null && stream != null) {
+            if (exitCode == null && kill != null) {
                 killed = true;
-                stream.kill();
+                kill.run();
             }
         }
 

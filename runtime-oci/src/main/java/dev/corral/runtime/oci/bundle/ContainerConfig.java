@@ -7,10 +7,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.WorkspaceMount;
 import dev.corral.core.workspace.WorkspaceId;
+import dev.corral.runtime.oci.agent.GuestLauncher;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -56,10 +58,18 @@ public final class ContainerConfig {
     private final Path initBinary;
     private final SeccompProfile seccomp;
     private final Function<WorkspaceId, Path> workspaceFiles;
+    private final Optional<Path> agentBinary;
 
     /** @param workspaceFiles the host directory of a workspace's files, which a mount binds */
     public ContainerConfig(ObjectMapper json, IdMapping mapping, Path initBinary, SeccompProfile seccomp,
                     Function<WorkspaceId, Path> workspaceFiles) {
+        this(json, mapping, initBinary, seccomp, workspaceFiles, Optional.empty());
+    }
+
+    /** @param agentBinary the guest agent bound into every sandbox, with its socket directory; empty for none */
+    public ContainerConfig(ObjectMapper json, IdMapping mapping, Path initBinary, SeccompProfile seccomp,
+                    Function<WorkspaceId, Path> workspaceFiles, Optional<Path> agentBinary) {
+        this.agentBinary = agentBinary;
         this.json = json;
         this.workspaceFiles = workspaceFiles;
         this.mapping = mapping;
@@ -69,12 +79,21 @@ public final class ContainerConfig {
 
     /** The spec of {@code spec}'s sandbox, whose cgroups runc is to make at {@code cgroupsPath}. */
     public ObjectNode forSandbox(SandboxSpec spec, String cgroupsPath) {
+        return forSandbox(spec, cgroupsPath, Path.of("/nonexistent"));
+    }
+
+    /**
+     * As {@link #forSandbox(SandboxSpec, String)}; with an agent, {@code guestDir} (the sandbox's socket directory
+     * on the host) is bound read-write at {@code /.corral/run} and the agent's binary read-only at
+     * {@code /.corral/bin/corral-guest}.
+     */
+    public ObjectNode forSandbox(SandboxSpec spec, String cgroupsPath, Path guestDir) {
         ObjectNode config = json.createObjectNode();
         config.put("ociVersion", "1.0.2");
         config.set("process", process(spec));
         config.putObject("root").put("path", "rootfs").put("readonly", false);
         config.put("hostname", spec.id().value());
-        config.set("mounts", mounts(spec.mounts()));
+        config.set("mounts", mounts(spec.mounts(), guestDir));
         config.set("linux", linux(spec, cgroupsPath));
         return config;
     }
@@ -119,7 +138,7 @@ public final class ContainerConfig {
         return process;
     }
 
-    private ArrayNode mounts(List<WorkspaceMount> workspaces) {
+    private ArrayNode mounts(List<WorkspaceMount> workspaces, Path guestDir) {
         ArrayNode mounts = json.createArrayNode();
         mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
         mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
@@ -132,6 +151,11 @@ public final class ContainerConfig {
         // JVM size themselves from them.
         mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"));
         mount(mounts, INIT_PATH, "bind", initBinary.toString(), List.of("bind", "ro", "nosuid", "nodev"));
+        agentBinary.ifPresent(binary -> {
+            mount(mounts, GuestLauncher.RUN_DIR, "bind", guestDir.toString(),
+                    List.of("bind", "rw", "nosuid", "nodev", "noexec"));
+            mount(mounts, GuestLauncher.BINARY, "bind", binary.toString(), List.of("bind", "ro", "nosuid", "nodev"));
+        });
         // The workspace's files belong to the host user that is root in every sandbox, so through the user
         // namespace they are root's inside and nobody's privileged outside; ro is enforced by the kernel.
         for (WorkspaceMount workspace : workspaces) {

@@ -52,10 +52,15 @@ public final class RuntimeDirectories {
 
     /** Deletes the sandbox's directory and all in it; the caller has unmounted everything below it. */
     public void deleteSandboxDir(SandboxPaths paths) throws IOException {
-        if (!Files.exists(paths.dir())) {
+        deleteTree(paths.dir());
+    }
+
+    /** Deletes {@code dir} and all in it, if it is there; nothing may be mounted below it. */
+    public void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
             return;
         }
-        try (Stream<Path> tree = Files.walk(paths.dir())) {
+        try (Stream<Path> tree = Files.walk(dir)) {
             for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
                 Files.delete(path);
             }

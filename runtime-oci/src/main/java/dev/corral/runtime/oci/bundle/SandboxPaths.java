@@ -16,6 +16,11 @@ public record SandboxPaths(SandboxId id, Path dir) {
     public static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
     /** Others may pass through (a sandbox's own user must reach its bundle) but not list or read. */
     public static final Set<PosixFilePermission> SEARCHABLE_DIR = PosixFilePermissions.fromString("rwx--x--x");
+    /**
+     * Others (the sandbox's agent) may make entries and pass through but not list; sticky, so what host root owns
+     * there (a socket taken over) cannot be renamed or removed by them.
+     */
+    public static final Set<PosixFilePermission> GUEST_DIR = PosixFilePermissions.fromString("rwx-wx-wx");
     /** Only the host's root may read or write: disk images and specs, which hold the sandbox's data and env. */
     public static final Set<PosixFilePermission> PRIVATE_FILE = PosixFilePermissions.fromString("rw-------");
 
@@ -63,6 +68,19 @@ public record SandboxPaths(SandboxId id, Path dir) {
     /** Where runc writes its own errors when starting the sandbox, as its standard streams go to the init. */
     public Path runcLog() {
         return dir.resolve("runc.log");
+    }
+
+    /**
+     * The directory bound at {@code /.corral/run} in the sandbox, where its agent binds its socket: host root's,
+     * mode {@code 1733} (see {@link #GUEST_DIR}).
+     */
+    public Path guestDir() {
+        return dir.resolve("guest");
+    }
+
+    /** The background commands kept by the sandbox's agent, a file each, named by process id. */
+    public Path processesDir() {
+        return dir.resolve("processes");
     }
 
     /** Where each exec's pid file goes. */

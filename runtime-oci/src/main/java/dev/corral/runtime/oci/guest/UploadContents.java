@@ -13,13 +13,13 @@ import java.util.List;
  *
  * <p>Threading: one reader at a time, as any input stream.
  */
-final class UploadContents extends InputStream {
+public final class UploadContents extends InputStream {
     private final List<NewFile> files;
     private int index = -1;
     private InputStream current;
     private long remaining;
 
-    UploadContents(List<NewFile> files) {
+    public UploadContents(List<NewFile> files) {
         this.files = List.copyOf(files);
     }
 

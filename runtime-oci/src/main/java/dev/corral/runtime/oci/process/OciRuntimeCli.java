@@ -75,6 +75,20 @@ public final class OciRuntimeCli {
         return command;
     }
 
+    /**
+     * Starts the process described in {@code processFile} in container {@code id} and returns once it runs,
+     * leaving it there (reparented to the container's init): how the guest agent is started.
+     */
+    public void execDetached(String id, Path processFile) {
+        List<String> command = List.of(binary, "--root", stateRoot.toString(), "exec", "--detach", "--process",
+                processFile.toString(), id);
+        int exitCode = runner.runDetached(command, timeout);
+        if (exitCode != 0) {
+            throw CorralException.runtimeUnavailable(ProcessRunner.describe(command) + " exited with " + exitCode,
+                    null);
+        }
+    }
+
     public void pause(String id) {
         runner.check(List.of(binary, "--root", stateRoot.toString(), "pause", id), timeout);
     }

@@ -1,0 +1,16 @@
+/* The file operations: stat, list, read, write, mkdir, move, delete. Each runs in its connection's child with
+ * blocking I/O and ends the connection with `r` or `f`. */
+#ifndef CORRAL_GUEST_FILES_H
+#define CORRAL_GUEST_FILES_H
+
+#include "frame.h"
+
+int file_stat(int conn, const struct fields *request);
+int file_list(int conn, const struct fields *request);
+int file_read(int conn, const struct fields *request);
+int file_write(int conn, const struct fields *request);
+int file_mkdir(int conn, const struct fields *request);
+int file_move(int conn, const struct fields *request);
+int file_delete(int conn, const struct fields *request);
+
+#endif
