@@ -71,6 +71,19 @@ class SshIT {
     }
 
     @Test
+    void sshEndpoint_gatewayOff_isConflictSayingSo() {
+        try (var off = new TestCorral()) {
+            String id = FilesApi.create(off.admin, "128MB").sandbox();
+
+            ApiResponse info = off.admin.get("v1/sandboxes/" + id + "/ssh");
+
+            assertThat(info.status()).as(info.toString()).isEqualTo(409);
+            assertThat(info.error().path("message").asText()).contains("ssh-port");
+            assertThat(off.server.sshPort()).isEmpty();
+        }
+    }
+
+    @Test
     void exec_printsOutputAndReturnsTheExitCode() {
         Outcome run = ssh(ownKey, sandbox.sandbox(), "echo hi; exit 3");
 
