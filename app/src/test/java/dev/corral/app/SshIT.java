@@ -156,6 +156,17 @@ class SshIT {
     }
 
     @Test
+    void scp_copiesAFileInOverSftp() throws IOException {
+        Path local = Files.writeString(keys.resolve("notes.txt"), "copied by scp\n");
+
+        Outcome run = run(List.of("scp", "-P", Integer.toString(port)), ownKey, local.toString(), "",
+                sandbox.sandbox() + "@127.0.0.1:/workspace/");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(sandbox.readText("/workspace/notes.txt")).isEqualTo("copied by scp\n");
+    }
+
+    @Test
     void sshKeys_deletedKey_noLongerLogsIn() throws IOException, InterruptedException {
         Path late = keygen("late");
         String id = corral.admin.post("v1/ssh-keys", Map.of("name", "late",
@@ -180,7 +191,10 @@ class SshIT {
         return run(List.of("ssh", "-p", Integer.toString(port)), key, user + "@127.0.0.1", stdin, command);
     }
 
-    /** Runs an OpenSSH client in batch mode with only {@code key}, trusting the gateway's host key. */
+    /**
+     * Runs an OpenSSH client in batch mode with only {@code key}, trusting the gateway's host key: its options,
+     * then {@code destination} (for scp, the source), then {@code args}.
+     */
     private static Outcome run(List<String> client, Path key, String destination, String stdin, String... args) {
         var command = new ArrayList<>(client);
         command.addAll(List.of("-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no",
