@@ -152,7 +152,7 @@ public final class CorralServer implements AutoCloseable {
                         new ApiKeyRoutes(keyService, bodies, clock),
                         new SshRoutes(new SshKeyService(sshKeys, clock), sshAccess, bodies),
                         new OrganizationRoutes(organizationService, bodies, clock),
-                        new SandboxRoutes(sandboxes, bodies),
+                        new SandboxRoutes(sandboxes, bodies, ssh.isPresent()),
                         new ExecRoutes(executions, bodies, concurrency),
                         new SandboxFileRoutes(files, bodies),
                         new WorkspaceRoutes(workspaces, bodies),

@@ -68,6 +68,8 @@ class SshIT {
                 .isEqualTo("ssh -p " + port + " " + sandbox.sandbox() + "@127.0.0.1");
         String newest = corral.admin.get("v1/ssh-keys?limit=1").data().get(0).path("id").asText();
         assertThat(info.data().path("keyId").asText()).isEqualTo(newest);
+        assertThat(corral.admin.get("v1/sandboxes/" + sandbox.sandbox()).data().path("sshReady").asBoolean())
+                .isTrue();
     }
 
     @Test
@@ -80,6 +82,7 @@ class SshIT {
             assertThat(info.status()).as(info.toString()).isEqualTo(409);
             assertThat(info.error().path("message").asText()).contains("ssh-port");
             assertThat(off.server.sshPort()).isEmpty();
+            assertThat(off.admin.get("v1/sandboxes/" + id).data().path("sshReady").asBoolean()).isFalse();
         }
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * an API exec is: the plan's concurrent commands per sandbox bound the channels of all its sessions together.
  *
  * <p>Threading: any thread; the bounds are {@link Semaphore}s taken with {@code tryAcquire}, never waited on. A
- * sandbox's semaphore stays until the server stops (a few bytes per sandbox that was ever entered over SSH).
+ * sandbox's semaphore is made at its first session and dropped when the sandbox is deleted.
  */
 public final class SshSessions {
     private static final Duration SERVER_BUSY_RETRY = Duration.ofSeconds(5);
@@ -54,6 +54,7 @@ public final class SshSessions {
         this.maxSessions = maxSessions;
         this.maxSessionsPerSandbox = maxSessionsPerSandbox;
         this.server = new Semaphore(maxSessions);
+        sandboxes.onDeleted(perSandbox::remove);
     }
 
     /**
