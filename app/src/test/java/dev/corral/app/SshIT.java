@@ -123,6 +123,17 @@ class SshIT {
     }
 
     @Test
+    void exec_stoppedSandbox_saysWhyAndExits255() {
+        String stopped = FilesApi.create(corral.admin, "128MB").sandbox();
+        assertThat(corral.admin.delete("v1/sandboxes/" + stopped).status()).isEqualTo(200);
+
+        Outcome run = ssh(ownKey, stopped, "echo never");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(255);
+        assertThat(run.stderr()).contains("corral: Sandbox " + stopped + " is stopped");
+    }
+
+    @Test
     void login_unknownKey_isRefused() {
         Outcome run = ssh(unknownKey, sandbox.sandbox(), "echo never");
 

@@ -89,10 +89,15 @@ abstract class ChannelCommand implements Command {
         }
     }
 
+    /** How a line ends on the client's screen: a terminal in raw mode needs the carriage return too. */
+    protected String newline() {
+        return "\n";
+    }
+
     /** Tells the client why nothing ran, on its standard error, and gives the failure status. */
     private int refuse(String message) {
         try {
-            err.write(("corral: " + message + "\r\n").getBytes(StandardCharsets.UTF_8));
+            err.write(("corral: " + message + newline()).getBytes(StandardCharsets.UTF_8));
             err.flush();
         } catch (IOException e) {
             LOG.debug("Could not tell an SSH client why: {}", e.getMessage());

@@ -29,6 +29,11 @@ import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 public final class SshGateway implements AutoCloseable {
     /** A client that has not logged in after this long is disconnected. */
     private static final Duration AUTH_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * A connection without traffic for this long is closed, so that a forgotten one does not keep its sandbox from
+     * pausing for ever (clients that want to stay connected send keep-alives: {@code ServerAliveInterval}).
+     */
+    private static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
     /** Channels (commands, terminals, SFTP) one connection may have open at once. */
     private static final int CHANNELS_PER_CONNECTION = 10;
 
@@ -66,6 +71,7 @@ public final class SshGateway implements AutoCloseable {
         server.setSubsystemFactories(List.of(commands));
         server.addSessionListener(new SessionLifecycle(sessions, settings.maxConnections()));
         CoreModuleProperties.AUTH_TIMEOUT.set(server, AUTH_TIMEOUT);
+        CoreModuleProperties.IDLE_TIMEOUT.set(server, IDLE_TIMEOUT);
         CoreModuleProperties.MAX_CONCURRENT_CHANNELS.set(server, CHANNELS_PER_CONNECTION);
         try {
             server.start();

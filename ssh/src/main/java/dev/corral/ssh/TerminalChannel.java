@@ -93,6 +93,11 @@ final class TerminalChannel extends ChannelCommand {
     }
 
     @Override
+    protected String newline() {
+        return "\r\n";
+    }
+
+    @Override
     protected void stop() {
         stopped = true;
         Terminal open = terminal;
