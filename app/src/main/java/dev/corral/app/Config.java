@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param guestAgent         whether commands and files go through the agent in each sandbox ({@code guest: agent})
  *                           rather than a {@code runc exec} each ({@code guest: runc})
  * @param guestBinary        the agent's binary; empty to look for it where the build or an install puts it
+ * @param ssh                the SSH gateway; empty when it is off
  */
 public record Config(
         String host,
@@ -41,7 +42,8 @@ public record Config(
         Duration hibernateAfter,
         int maxConcurrentExecs,
         int processIoThreads,
-        Duration execDefaultTimeout) {
+        Duration execDefaultTimeout,
+        Optional<SshConfig> ssh) {
 
     public Path sqliteFile() {
         return dataDir.resolve("corral.db");
@@ -64,6 +66,7 @@ public record Config(
                 + guestBinary.map(b -> " guestBinary=" + b).orElse("") + " templatesDir=" + templatesDir
                 + " reaperInterval=" + reaperInterval
                 + " hibernateAfter=" + hibernateAfter + " maxConcurrentExecs=" + maxConcurrentExecs
-                + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout;
+                + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout
+                + " ssh=" + ssh.map(SshConfig::toString).orElse("off");
     }
 }

@@ -70,6 +70,9 @@ public final class ConfigLoader {
         defaults.put("max-concurrent-execs", "256");
         defaults.put("process-io-threads", "1024");
         defaults.put("exec-default-timeout", "30s");
+        defaults.put("ssh-port", "");
+        defaults.put("ssh-host", "");
+        defaults.put("ssh-max-sessions", "64");
         return Map.copyOf(defaults);
     }
 
@@ -176,6 +179,7 @@ public final class ConfigLoader {
         if (!logFormat.equals("text") && !logFormat.equals("json")) {
             problems.add("log-format: must be text or json");
         }
+        Optional<SshConfig> ssh = ssh(v, host, problems);
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
         }
@@ -186,7 +190,25 @@ public final class ConfigLoader {
                 optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, grace,
                 logFormat, runtime, guest.equals("agent"),
                 optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
-                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout);
+                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, ssh);
+    }
+
+    /**
+     * The SSH gateway, when {@code ssh-port} is set. Clients are told to connect to {@code ssh-host}, or to
+     * {@code host} when that is one address (a wildcard names no host a client could reach).
+     */
+    private static Optional<SshConfig> ssh(Map<String, String> v, String host, List<String> problems) {
+        if (optional(v, "ssh-port").isEmpty()) {
+            return Optional.empty();
+        }
+        int port = intIn(v, "ssh-port", 0, 65535, problems);
+        int maxSessions = intIn(v, "ssh-max-sessions", 1, MAX_COUNT, problems);
+        boolean wildcard = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
+        String clientHost = optional(v, "ssh-host").orElse(wildcard ? "localhost" : host);
+        if (clientHost.chars().anyMatch(c -> c <= ' ' || c == '@')) {
+            problems.add("ssh-host: must be a host name or address");
+        }
+        return Optional.of(new SshConfig(port, clientHost, maxSessions));
     }
 
     private static EnterpriseLimits enterprise(Map<String, String> v, List<String> problems) {

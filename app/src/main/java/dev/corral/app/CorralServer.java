@@ -17,6 +17,11 @@ import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
+import dev.corral.core.ssh.SshAccess;
+import dev.corral.core.ssh.SshEndpoint;
+import dev.corral.core.ssh.SshKeyService;
+import dev.corral.core.ssh.SshLogins;
+import dev.corral.core.ssh.SshSessions;
 import dev.corral.core.workspace.WorkspaceService;
 import dev.corral.core.workspace.files.WorkspaceFileService;
 import dev.corral.http.Authenticator;
@@ -35,14 +40,17 @@ import dev.corral.http.sandboxes.SandboxFileRoutes;
 import dev.corral.http.sandboxes.SandboxRoutes;
 import dev.corral.http.terminal.TerminalSessionRoutes;
 import dev.corral.http.terminal.TerminalSocket;
+import dev.corral.http.ssh.SshRoutes;
 import dev.corral.http.workspaces.WorkspaceFileRoutes;
 import dev.corral.http.workspaces.WorkspaceRoutes;
 import dev.corral.runtime.oci.agent.AgentSandboxFileSystem;
 import dev.corral.runtime.oci.guest.ShellSandboxFileSystem;
+import dev.corral.ssh.SshGateway;
 import dev.corral.store.Database;
 import dev.corral.store.JdbiApiKeyStore;
 import dev.corral.store.JdbiOrganizationStore;
 import dev.corral.store.JdbiSandboxStore;
+import dev.corral.store.JdbiSshKeyStore;
 import dev.corral.store.JdbiWorkspaceStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -61,9 +69,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Corral: the database, the services and the HTTP server, wired by hand from one {@link Config}.
- * {@link #close()} stops them in reverse order: no new requests, in-flight ones finish, file watches end (their
- * watchers in the sandboxes stopped), terminals close (their commands ended), pending key usage is written, then the database closes, and last the
+ * A running Corral: the database, the services, the HTTP server and the SSH gateway (when configured), wired by
+ * hand from one {@link Config}. {@link #close()} stops them in reverse order: SSH connections closed (ending their
+ * commands), no new requests, in-flight ones finish, file watches end (their watchers in the sandboxes stopped),
+ * terminals close (their commands ended), pending key usage is written, then the database closes, and last the
  * threads that read process output.
  */
 public final class CorralServer implements AutoCloseable {
@@ -82,6 +91,7 @@ public final class CorralServer implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final HttpMetrics metrics;
     private final HttpServer http;
+    private final Optional<SshGateway> ssh;
     private final Optional<IssuedKey> bootstrapKey;
 
     private CorralServer(Config config, InstantSource clock) {
@@ -127,6 +137,16 @@ public final class CorralServer implements AutoCloseable {
         long reapMillis = config.reaperInterval().toMillis();
         background.scheduleWithFixedDelay(() -> reap(reaper, clock), reapMillis, reapMillis, TimeUnit.MILLISECONDS);
 
+        var sshKeys = new JdbiSshKeyStore(database.jdbi());
+        this.ssh = config.ssh().map(settings -> SshGateway.start(
+                new SshGateway.Settings(config.host(), settings.port(), config.dataDir().resolve("ssh"),
+                        settings.maxConnections()),
+                new SshLogins(sandboxStore, sshKeys, organizations),
+                new SshSessions(executions, sandboxes, local.runtime(), work, settings.maxSessions(),
+                        SshConfig.SESSIONS_PER_SANDBOX)));
+        var sshAccess = new SshAccess(sandboxes, sshKeys, config.ssh().map(settings ->
+                new SshEndpoint(settings.host(), ssh.orElseThrow().port())));
+
         var bodies = new Bodies(config.maxBodyBytes());
         this.metrics = new HttpMetrics();
         var concurrency = new RequestConcurrency(plans);
@@ -136,8 +156,9 @@ public final class CorralServer implements AutoCloseable {
                 new Authenticator(keyService), new RateLimiter(plans, clock), concurrency, metrics,
                 List.of(new SystemRoutes(Version.current(), Map.of("database", database::isHealthy), metrics),
                         new ApiKeyRoutes(keyService, bodies, clock),
+                        new SshRoutes(new SshKeyService(sshKeys, clock), sshAccess, bodies),
                         new OrganizationRoutes(organizationService, bodies, clock),
-                        new SandboxRoutes(sandboxes, bodies),
+                        new SandboxRoutes(sandboxes, bodies, ssh.isPresent()),
                         new ExecRoutes(executions, bodies, concurrency),
                         new SandboxFileRoutes(files, bodies),
                         new WorkspaceRoutes(workspaces, bodies),
@@ -164,11 +185,17 @@ public final class CorralServer implements AutoCloseable {
         }
         LOG.info("Corral {} listening on http://{}:{} ({})", Version.current(), config.host(), server.port(),
                 config);
+        server.sshPort().ifPresent(port -> LOG.info("SSH gateway listening on {}:{}", config.host(), port));
         return server;
     }
 
     public int port() {
         return http.port();
+    }
+
+    /** The port the SSH gateway listens on; empty when it is off. */
+    public Optional<Integer> sshPort() {
+        return ssh.map(SshGateway::port);
     }
 
     /** Every endpoint the API serves. */
@@ -235,6 +262,7 @@ public final class CorralServer implements AutoCloseable {
 
     @Override
     public void close() {
+        ssh.ifPresent(SshGateway::close);
         http.close();
         watches.close();
         terminals.close();

@@ -26,6 +26,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_noSshPort_gatewayIsOff() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).ssh()).isEmpty();
+    }
+
+    @Test
+    void load_sshPort_gatewayOnWithHostAndLimit() {
+        Config config = ConfigLoader.load(Map.of("CORRAL_SSH_PORT", "2222"), Map.of("ssh-max-sessions", "8"));
+
+        assertThat(config.ssh()).contains(new SshConfig(2222, "127.0.0.1", 8));
+        assertThat(ConfigLoader.load(Map.of(), Map.of("ssh-port", "0", "host", "0.0.0.0")).ssh().orElseThrow().host())
+                .isEqualTo("localhost");
+        assertThat(ConfigLoader.load(Map.of(), Map.of("ssh-port", "22", "ssh-host", "sandboxes.example.com"))
+                .ssh().orElseThrow().host()).isEqualTo("sandboxes.example.com");
+    }
+
+    @Test
+    void load_badSshValues_refusedNamingEachKey() {
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("ssh-port", "70000", "ssh-host", "a b",
+                "ssh-max-sessions", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ssh-port:")
+                .hasMessageContaining("ssh-host:")
+                .hasMessageContaining("ssh-max-sessions:");
+    }
+
+    @Test
     void load_nothingGiven_enterpriseLimitsAndHostCapAreFinite() {
         Config config = ConfigLoader.load(Map.of(), Map.of());
 

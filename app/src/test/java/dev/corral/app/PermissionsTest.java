@@ -47,6 +47,7 @@ class PermissionsTest {
             "/v1/terminal/sandbox-sessions", Set.of("sandbox"),
             "/v1/workspaces", Set.of("files"),
             "/v1/api-keys", Set.of("org"),
+            "/v1/ssh-keys", Set.of("ssh-key", "org"),
             "/v1/organizations", Set.of("operator"));
 
     /**
@@ -63,7 +64,8 @@ class PermissionsTest {
             Map.entry("name", "walk"), Map.entry("template", "base"), Map.entry("command", "true"), Map.entry("path", "/workspace/a.txt"),
             Map.entry("from", "/workspace/a.txt"), Map.entry("to", "/workspace/b.txt"), Map.entry("tier", "free"),
             Map.entry("operation", "move"), Map.entry("type", "file"), Map.entry("contents", "x"),
-            Map.entry("ids", List.of("/a.txt")), Map.entry("sandboxId", "sbx_walk"), Map.entry("target", "/b"), Map.entry("scopes", List.of("org:read")));
+            Map.entry("ids", List.of("/a.txt")), Map.entry("sandboxId", "sbx_walk"), Map.entry("target", "/b"), Map.entry("scopes", List.of("org:read")),
+            Map.entry("publicKey", "ssh-ed25519 AAAA"));
 
     @Test
     void routes_underV1_areAllFoundAndEachBelongsToAnArea() {

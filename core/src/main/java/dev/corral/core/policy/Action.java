@@ -37,6 +37,13 @@ public enum Action {
     KEY_READ("org:read"),
     KEY_UPDATE("org:write"),
     KEY_REVOKE("org:write"),
+    /**
+     * List and get the organization's SSH keys. SSH keys are credentials of the organization, as API keys are,
+     * so the {@code org:} scopes that manage API keys manage them too, beside RunTools' own {@code ssh-key:*}.
+     */
+    SSH_KEY_READ("ssh-key:*", "org:read"),
+    /** Register and delete the organization's SSH keys. */
+    SSH_KEY_WRITE("ssh-key:*", "org:write"),
     /** See an organization: any key its own, an operator admin any one. */
     ORGANIZATION_READ(Audience.EVERY_KEY),
     ORGANIZATION_CREATE(Audience.OPERATOR_ADMIN),

@@ -52,6 +52,8 @@ class AccessPolicyTest {
             Map.entry(Action.KEY_READ, Set.of("*", "org:*", "org:read")),
             Map.entry(Action.KEY_UPDATE, Set.of("*", "org:*", "org:write")),
             Map.entry(Action.KEY_REVOKE, Set.of("*", "org:*", "org:write")),
+            Map.entry(Action.SSH_KEY_READ, Set.of("*", "ssh-key:*", "org:*", "org:read")),
+            Map.entry(Action.SSH_KEY_WRITE, Set.of("*", "ssh-key:*", "org:*", "org:write")),
             Map.entry(Action.ORGANIZATION_READ, names(Scope.known())),
             Map.entry(Action.ORGANIZATION_CREATE, Set.of("*", "admin:*")),
             Map.entry(Action.ORGANIZATION_WRITE, Set.of("*", "admin:*"))));

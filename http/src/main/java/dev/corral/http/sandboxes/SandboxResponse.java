@@ -2,6 +2,7 @@ package dev.corral.http.sandboxes;
 
 import dev.corral.core.io.DataSize;
 import dev.corral.core.sandbox.Sandbox;
+import dev.corral.core.sandbox.SandboxStatus;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +44,18 @@ public record SandboxResponse(
     public record MountResponse(String workspaceId, String resolvedWorkspaceId, String path, boolean readOnly) {
     }
 
+    /** The sandbox as a server without an SSH gateway shows it: {@code sshReady} false. */
     public static SandboxResponse of(Sandbox sandbox) {
+        return of(sandbox, false);
+    }
+
+    /**
+     * The sandbox; {@code sshReady} when the server runs an SSH gateway and the sandbox can take a session now
+     * (running, or paused, which a session resumes).
+     */
+    public static SandboxResponse of(Sandbox sandbox, boolean sshGateway) {
+        boolean sshReady = sshGateway && (sandbox.status() == SandboxStatus.RUNNING
+                || sandbox.status() == SandboxStatus.PAUSED);
         var resources = new ResourcesResponse(sandbox.resources().vcpus(),
                 new DataSize(sandbox.resources().memoryBytes()).toString(),
                 new DataSize(sandbox.resources().diskBytes()).toString());
@@ -52,7 +64,7 @@ public record SandboxResponse(
                 sandbox.idleTimeout().toSeconds(), sandbox.maxRuntime().toSeconds(),
                 sandbox.mounts().stream().map(mount -> new MountResponse(mount.reference(),
                         mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
-                sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), false, false, sandbox.error().orElse(null),
+                sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), sshReady, false, sandbox.error().orElse(null),
                 sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),
                 sandbox.stoppedAt().orElse(null));
     }

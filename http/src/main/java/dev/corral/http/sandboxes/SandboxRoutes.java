@@ -26,23 +26,34 @@ public final class SandboxRoutes implements RouteGroup {
 
     private final SandboxService sandboxes;
     private final Bodies bodies;
+    private final boolean sshGateway;
 
     public SandboxRoutes(SandboxService sandboxes, Bodies bodies) {
+        this(sandboxes, bodies, false);
+    }
+
+    /** @param sshGateway whether this server runs an SSH gateway, which decides each sandbox's {@code sshReady} */
+    public SandboxRoutes(SandboxService sandboxes, Bodies bodies, boolean sshGateway) {
         this.sandboxes = sandboxes;
         this.bodies = bodies;
+        this.sshGateway = sshGateway;
+    }
+
+    private SandboxResponse response(Sandbox sandbox) {
+        return SandboxResponse.of(sandbox, sshGateway);
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/v1/sandboxes", this::create);
         routes.get("/v1/sandboxes", this::list);
-        routes.get("/v1/sandboxes/{id}", ctx -> Responses.ok(ctx, SandboxResponse.of(
+        routes.get("/v1/sandboxes/{id}", ctx -> Responses.ok(ctx, response(
                 sandboxes.get(Authenticator.principal(ctx), ctx.pathParam("id")))));
         routes.patch("/v1/sandboxes/{id}", this::update);
         routes.delete("/v1/sandboxes/{id}", this::delete);
-        routes.post("/v1/sandboxes/{id}/pause", ctx -> Responses.ok(ctx, SandboxResponse.of(
+        routes.post("/v1/sandboxes/{id}/pause", ctx -> Responses.ok(ctx, response(
                 sandboxes.pause(Authenticator.principal(ctx), ctx.pathParam("id")))));
-        routes.post("/v1/sandboxes/{id}/resume", ctx -> Responses.ok(ctx, SandboxResponse.of(
+        routes.post("/v1/sandboxes/{id}/resume", ctx -> Responses.ok(ctx, response(
                 sandboxes.resume(Authenticator.principal(ctx), ctx.pathParam("id")))));
     }
 
@@ -53,19 +64,19 @@ public final class SandboxRoutes implements RouteGroup {
         if (Boolean.TRUE.equals(body.waitForReady()) || "true".equals(ctx.queryParam("wait"))) {
             sandbox = sandboxes.awaitStarted(sandbox, WAIT_FOR_READY);
         }
-        Responses.created(ctx, SandboxResponse.of(sandbox));
+        Responses.created(ctx, response(sandbox));
     }
 
     private void list(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
         var page = sandboxes.list(caller, filterOf(ctx), Pagination.of(ctx));
-        Responses.page(ctx, page.map(SandboxResponse::of));
+        Responses.page(ctx, page.map(this::response));
     }
 
     private void update(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, UpdateSandboxRequest.class);
-        Responses.ok(ctx, SandboxResponse.of(sandboxes.update(caller, ctx.pathParam("id"), body.toCommand())));
+        Responses.ok(ctx, response(sandboxes.update(caller, ctx.pathParam("id"), body.toCommand())));
     }
 
     private void delete(Context ctx) {

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 /**
  * An exec's output as its caller reads it, copied to the sandbox's log stream on the way: {@code exec_start},
  * each chunk as text, {@code exec_end}. {@code onExit} runs once, when the exit has been read or the stream is
- * closed early.
+ * closed early. A stream made {@code withoutOutput} logs only its start and end: an interactive session's traffic
+ * (a terminal's keystrokes echoed, an SFTP server's binary packets) is the client's, not a log's.
  */
 public final class LoggedExecStream implements ExecStream {
     private final ExecStream delegate;
@@ -20,12 +21,19 @@ public final class LoggedExecStream implements ExecStream {
     private final SandboxLogs logs;
     private final InstantSource clock;
     private final Consumer<ExecEvent.Exit> onExit;
+    private final boolean copyOutput;
     private final Utf8Chunks stdout = new Utf8Chunks();
     private final Utf8Chunks stderr = new Utf8Chunks();
     private boolean ended;
 
     LoggedExecStream(ExecStream delegate, SandboxId sandbox, String processId, String command, SandboxLogs logs,
                      InstantSource clock, Consumer<ExecEvent.Exit> onExit) {
+        this(delegate, sandbox, processId, command, logs, clock, onExit, true);
+    }
+
+    LoggedExecStream(ExecStream delegate, SandboxId sandbox, String processId, String command, SandboxLogs logs,
+                     InstantSource clock, Consumer<ExecEvent.Exit> onExit, boolean copyOutput) {
+        this.copyOutput = copyOutput;
         this.delegate = delegate;
         this.sandbox = sandbox;
         this.processId = processId;
@@ -55,7 +63,7 @@ public final class LoggedExecStream implements ExecStream {
     }
 
     private void publish(LogEntry.Type type, String text) {
-        if (!text.isEmpty()) {
+        if (copyOutput && !text.isEmpty()) {
             logs.publish(LogEntry.output(type, sandbox, processId, text, clock.instant()));
         }
     }

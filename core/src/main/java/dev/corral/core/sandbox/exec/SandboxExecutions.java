@@ -16,10 +16,12 @@ import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.processes.BackgroundProcess;
 import dev.corral.core.sandbox.processes.RuntimeProcess;
 import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -104,6 +106,22 @@ public final class SandboxExecutions {
         background.put(processId, process);
         Thread.ofVirtual().name("corral-background-" + processId).start(() -> drain(stream));
         return process.snapshot();
+    }
+
+    /**
+     * Starts a command of an interactive session (an SSH {@code exec} request or subsystem) and returns its output
+     * stream, which the caller must close. {@code stdin} is streamed in as the client sends it; the command has no
+     * timeout and no output limit, since it runs as long as its session wants and the caller passes its output on
+     * as it comes, keeping none. It takes the same slots as any command; only its start and end go to the logs.
+     */
+    public ExecStream attach(Principal caller, String idOrName, String command, Map<String, String> env,
+                             InputStream stdin) {
+        AccessPolicy.require(caller, Action.SANDBOX_EXEC);
+        PlanLimits plan = plans.of(caller.organization().tier());
+        ExecSpec spec = ExecRules.execSpec(new ExecRequest(command, Optional.empty(), Optional.empty(), env), plan,
+                ExecSpec.UNTIL_KILLED).withMaxOutputBytes(Long.MAX_VALUE);
+        Sandbox sandbox = sandboxes.running(caller, idOrName);
+        return start(sandbox.id(), plan, RandomIds.prefixed("proc_", 12), spec, stdin, null, false);
     }
 
     /** The sandbox's background processes, newest first, ended ones included. */
@@ -221,21 +239,26 @@ public final class SandboxExecutions {
     /** Takes a slot, starts the command on the runtime and wraps its stream for the logs and {@link Command}. */
     private ExecStream start(SandboxId id, PlanLimits plan, String processId, ExecSpec spec,
                              Optional<byte[]> stdin, Background process) {
+        return start(id, plan, processId, spec, stdin.map(ByteArrayInputStream::new).orElse(null), process, true);
+    }
+
+    /** As above, with {@code stdin} streamed (null for none), and the output logged or not. */
+    private ExecStream start(SandboxId id, PlanLimits plan, String processId, ExecSpec spec, InputStream stdin,
+                             Background process, boolean logOutput) {
         ExecSlots.Slot slot = slots.take(id, plan.concurrentExecsPerSandbox());
         var command = new Command(id, slot, work.begin(id), process);
         ExecStream raw;
         try {
             if (process != null) {
-                raw = runtime.startBackground(id, processId, spec, stdin.map(ByteArrayInputStream::new));
+                raw = runtime.startBackground(id, processId, spec, Optional.ofNullable(stdin));
             } else {
-                raw = stdin.isEmpty() ? runtime.exec(id, spec)
-                        : runtime.exec(id, spec, new ByteArrayInputStream(stdin.get()));
+                raw = stdin == null ? runtime.exec(id, spec) : runtime.exec(id, spec, stdin);
             }
         } catch (RuntimeException e) {
             command.release();
             throw e;
         }
-        return new LoggedExecStream(raw, id, processId, spec.command(), logs, clock, command::ended);
+        return new LoggedExecStream(raw, id, processId, spec.command(), logs, clock, command::ended, logOutput);
     }
 
     private static void drain(ExecStream stream) {

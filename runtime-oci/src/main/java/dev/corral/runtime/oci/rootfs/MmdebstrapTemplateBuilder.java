@@ -51,9 +51,12 @@ import org.slf4j.LoggerFactory;
 public final class MmdebstrapTemplateBuilder implements TemplateBuilder, TemplateRootfs {
     public static final String BASE = "base";
     private static final Logger log = LoggerFactory.getLogger(MmdebstrapTemplateBuilder.class);
-    /** inotify-tools gives the files API's watch its {@code inotifywait}. */
+    /**
+     * inotify-tools gives the files API's watch its {@code inotifywait}; openssh-sftp-server is what the SSH
+     * gateway runs for the {@code sftp} subsystem (its {@code sftp-server} only, no SSH daemon).
+     */
     static final List<String> BASE_PACKAGES = List.of("bash", "coreutils", "procps", "ca-certificates", "curl", "git",
-            "python3", "inotify-tools");
+            "python3", "inotify-tools", "openssh-sftp-server");
     private static final String SUITE = "bookworm";
     private static final Duration BUILD_TIMEOUT = Duration.ofMinutes(15);
     private static final String BUILDING_PREFIX = "rootfs.building-";

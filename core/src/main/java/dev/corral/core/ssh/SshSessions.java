@@ -1,0 +1,130 @@
+package dev.corral.core.ssh;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.policy.AccessPolicy;
+import dev.corral.core.policy.Action;
+import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxRuntime;
+import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.core.sandbox.exec.SandboxExecutions;
+import dev.corral.core.sandbox.lifecycle.SandboxService;
+import dev.corral.core.sandbox.lifecycle.SandboxWork;
+import dev.corral.core.sandbox.terminal.Terminal;
+import dev.corral.core.sandbox.terminal.TerminalSpec;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The SSH sessions open on this server: one per logged-in connection, bounded per sandbox and per server, each the
+ * way its connection's commands and terminals reach the sandbox.
+ *
+ * <p>A session is activity: opening and closing one records it, and while one is open the sandbox counts as busy
+ * ({@link SandboxWork}), so the idle reaper never pauses a sandbox under a logged-in user. What a session runs goes
+ * through the services, as the login's principal ({@link SshAccess}), so every command is checked and counted as
+ * an API exec is: the plan's concurrent commands per sandbox bound the channels of all its sessions together.
+ *
+ * <p>Threading: any thread; the bounds are {@link Semaphore}s taken with {@code tryAcquire}, never waited on. A
+ * sandbox's semaphore is made at its first session and dropped when the sandbox is deleted.
+ */
+public final class SshSessions {
+    private static final Duration SERVER_BUSY_RETRY = Duration.ofSeconds(5);
+
+    private final SandboxExecutions executions;
+    private final SandboxService sandboxes;
+    private final SandboxRuntime runtime;
+    private final SandboxWork work;
+    private final int maxSessions;
+    private final int maxSessionsPerSandbox;
+    private final Semaphore server;
+    private final ConcurrentHashMap<SandboxId, Semaphore> perSandbox = new ConcurrentHashMap<>();
+
+    public SshSessions(SandboxExecutions executions, SandboxService sandboxes, SandboxRuntime runtime,
+                       SandboxWork work, int maxSessions, int maxSessionsPerSandbox) {
+        if (maxSessions < 1 || maxSessionsPerSandbox < 1) {
+            throw new IllegalArgumentException("session limits must be positive");
+        }
+        this.executions = executions;
+        this.sandboxes = sandboxes;
+        this.runtime = runtime;
+        this.work = work;
+        this.maxSessions = maxSessions;
+        this.maxSessionsPerSandbox = maxSessionsPerSandbox;
+        this.server = new Semaphore(maxSessions);
+        sandboxes.onDeleted(perSandbox::remove);
+    }
+
+    /**
+     * Opens a session for a login; the caller closes it when the connection ends.
+     *
+     * @throws CorralException {@code quota_exceeded} when the sandbox has as many sessions as it may,
+     *                         {@code rate_limited} when the server has
+     */
+    public Session open(SshLogin login) {
+        AccessPolicy.require(login.principal(), Action.SANDBOX_EXEC);
+        Semaphore sandbox = perSandbox.computeIfAbsent(login.sandbox(), id -> new Semaphore(maxSessionsPerSandbox));
+        if (!sandbox.tryAcquire()) {
+            throw CorralException.quotaExceeded("Sandbox " + login.sandbox() + " has " + maxSessionsPerSandbox
+                    + " SSH sessions open already, as many as one sandbox may");
+        }
+        if (!server.tryAcquire()) {
+            sandbox.release();
+            throw CorralException.rateLimited("This server has " + maxSessions + " SSH sessions open, as many as "
+                    + "it may; try again shortly", SERVER_BUSY_RETRY);
+        }
+        sandboxes.recordActivity(login.sandbox());
+        return new Session(login, sandbox, work.begin(login.sandbox()));
+    }
+
+    /** How many sessions are open on this server. */
+    public int open() {
+        return maxSessions - server.availablePermits();
+    }
+
+    /** One logged-in connection's way into its sandbox. Its methods may be called from any thread. */
+    public final class Session implements AutoCloseable {
+        private final SshLogin login;
+        private final Semaphore sandboxSlot;
+        private final SandboxWork.Piece piece;
+        private final AtomicBoolean closed = new AtomicBoolean();
+
+        private Session(SshLogin login, Semaphore sandboxSlot, SandboxWork.Piece piece) {
+            this.login = login;
+            this.sandboxSlot = sandboxSlot;
+            this.piece = piece;
+        }
+
+        public SshLogin login() {
+            return login;
+        }
+
+        /**
+         * Runs {@code command} with {@code /bin/sh -c} in the sandbox (resumed when paused), {@code stdin} streamed
+         * in; see {@link SandboxExecutions#attach}.
+         */
+        public ExecStream exec(String command, Map<String, String> env, InputStream stdin) {
+            return executions.attach(login.principal(), login.sandbox().toString(), command, env, stdin);
+        }
+
+        /** Opens a terminal in the sandbox (resumed when paused); the caller closes it. */
+        public Terminal terminal(TerminalSpec spec) {
+            AccessPolicy.require(login.principal(), Action.SANDBOX_EXEC);
+            SandboxId id = sandboxes.running(login.principal(), login.sandbox().toString()).id();
+            return runtime.openTerminal(id, spec);
+        }
+
+        /** Ends the session's hold on its sandbox and its slots; idempotent. Its commands end with their channels. */
+        @Override
+        public void close() {
+            if (closed.compareAndSet(false, true)) {
+                piece.close();
+                sandboxSlot.release();
+                server.release();
+                sandboxes.recordActivity(login.sandbox());
+            }
+        }
+    }
+}

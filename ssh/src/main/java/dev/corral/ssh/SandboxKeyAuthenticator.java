@@ -1,0 +1,52 @@
+package dev.corral.ssh;
+
+import dev.corral.core.ssh.SshLogin;
+import dev.corral.core.ssh.SshLogins;
+import dev.corral.core.ssh.SshPublicKey;
+import java.security.PublicKey;
+import java.util.Optional;
+import org.apache.sshd.common.AttributeRepository.AttributeKey;
+import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
+import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.session.ServerSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Public-key authentication for the gateway: the user name is a sandbox id and the offered key must be one its
+ * organization registered ({@link SshLogins}). The login that passed is kept on the SSH session for
+ * {@link SessionLifecycle}, which opens the core session once authentication completes.
+ *
+ * <p>Threading: called by sshd's I/O threads, twice per offered key (once to ask whether the key would do, once
+ * with its signature checked); every call is one or two store reads.
+ */
+final class SandboxKeyAuthenticator implements PublickeyAuthenticator {
+    static final AttributeKey<SshLogin> LOGIN = new AttributeKey<>();
+    private static final Logger LOG = LoggerFactory.getLogger(SandboxKeyAuthenticator.class);
+
+    private final SshLogins logins;
+
+    SandboxKeyAuthenticator(SshLogins logins) {
+        this.logins = logins;
+    }
+
+    @Override
+    public boolean authenticate(String username, PublicKey key, ServerSession session) {
+        Optional<SshLogin> login;
+        try {
+            login = logins.login(username, fingerprint(key));
+        } catch (RuntimeException e) {
+            LOG.warn("SSH login of {} failed on a store read: {}", username, e.getMessage());
+            return false;
+        }
+        login.ifPresent(found -> session.setAttribute(LOGIN, found));
+        return login.isPresent();
+    }
+
+    /** The key's OpenSSH fingerprint, computed from its wire form as {@link SshPublicKey} computes it. */
+    static String fingerprint(PublicKey key) {
+        var buffer = new ByteArrayBuffer();
+        buffer.putRawPublicKey(key);
+        return SshPublicKey.fingerprint(buffer.getCompactData());
+    }
+}
