@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "spawn.h"
@@ -187,14 +188,32 @@ int file_read(int conn, const struct fields *request) {
     return 0;
 }
 
-/* The temporary file of an upload in flight, removed by every way out but a commit. */
-static char upload_temp[PATH_MAX];
+/* The upload in flight: its directory, held open so that the temporary file is created, renamed and removed in
+ * that one directory even if its path is swapped for a symlink meanwhile, and the temporary file's name in it. */
+static int upload_dir = -1;
+static char upload_temp[32];
 
 static int abandon_upload(int conn, int err, const char *what, const char *code) {
-    unlink(upload_temp);
+    unlinkat(upload_dir, upload_temp, 0);
+    close(upload_dir);
     if (code != NULL) send_failure(conn, code, what);
     else if (err != 0) send_errno(conn, err, what);
     return 0;
+}
+
+/* Creates a new temporary file in upload_dir, named in upload_temp; like mkostemp, which has no *at form. */
+static int create_upload_temp(void) {
+    static unsigned long long counter;
+    for (int attempt = 0; attempt < 100; attempt++) {
+        struct timespec now;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        unsigned long long n = ((unsigned long long)now.tv_nsec ^ ((unsigned long long)getpid() << 20)) + counter++;
+        snprintf(upload_temp, sizeof upload_temp, ".corral-upload-%06llx", n & 0xffffffull);
+        int fd = openat(upload_dir, upload_temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd >= 0 || errno != EEXIST) return fd;
+    }
+    errno = EEXIST;
+    return -1;
 }
 
 static int parse_mode(const char *text, mode_t *mode) {
@@ -218,20 +237,23 @@ int file_write(int conn, const struct fields *request) {
         return send_failure(conn, "bad_request", "mode= must be octal permission bits"), 0;
     long long parents = field_number(request, "parents", 0, 1);
     if (parents < 0) return send_failure(conn, "bad_request", "parents= must be 0 or 1"), 0;
+    char dir[PATH_MAX];
+    parent_of(path, dir, sizeof dir);
+    const char *slash = strrchr(path, '/');
+    const char *name = slash == NULL ? path : slash + 1;
+    if (*name == '\0' || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) return send_errno(conn, EISDIR, path), 0;
+    if (parents && make_directories(dir) < 0) return send_errno(conn, errno, dir), 0;
+    upload_dir = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (upload_dir < 0) return send_errno(conn, errno, dir), 0;
     struct stat st;
     int replaces_file = 0;
-    if (lstat(path, &st) == 0) {
-        if (S_ISDIR(st.st_mode)) return send_errno(conn, EISDIR, path), 0;
+    if (fstatat(upload_dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+        if (S_ISDIR(st.st_mode)) return close(upload_dir), send_errno(conn, EISDIR, path), 0;
         replaces_file = S_ISREG(st.st_mode);
         if (replaces_file && mode_text == NULL) mode = st.st_mode & 07777;
     }
-    char dir[PATH_MAX];
-    parent_of(path, dir, sizeof dir);
-    if (parents && make_directories(dir) < 0) return send_errno(conn, errno, dir), 0;
-    if (snprintf(upload_temp, sizeof upload_temp, "%s/.corral-upload-XXXXXX", dir) >= (int)sizeof upload_temp)
-        return send_errno(conn, ENAMETOOLONG, path), 0;
-    int fd = mkostemp(upload_temp, O_CLOEXEC);
-    if (fd < 0) return send_errno(conn, errno, dir), 0;
+    int fd = create_upload_temp();
+    if (fd < 0) return close(upload_dir), send_errno(conn, errno, dir), 0;
     for (;;) {
         unsigned char type;
         uint32_t len;
@@ -255,13 +277,16 @@ int file_write(int conn, const struct fields *request) {
         return abandon_upload(conn, errno, path, NULL);
     if (fsync(fd) < 0 || fchmod(fd, mode) < 0) return abandon_upload(conn, errno, path, NULL);
     close(fd);
-    if (rename(upload_temp, path) < 0) return abandon_upload(conn, errno, path, NULL);
-    int dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dir_fd >= 0) { /* the rename itself survives a crash only once the directory is on disk */
-        fsync(dir_fd);
-        close(dir_fd);
-    }
-    send_entry(conn, 'r', path);
+    if (renameat(upload_dir, upload_temp, upload_dir, name) < 0) return abandon_upload(conn, errno, path, NULL);
+    fsync(upload_dir); /* the rename itself survives a crash only once the directory is on disk */
+    int found = fstatat(upload_dir, name, &st, AT_SYMLINK_NOFOLLOW);
+    int err = errno;
+    close(upload_dir);
+    if (found < 0) return send_errno(conn, err, path), 0;
+    struct fieldbuf b;
+    fb_init(&b);
+    add_entry(&b, path, &st);
+    send_fields(conn, 'r', &b);
     return 0;
 }
 

@@ -163,6 +163,27 @@ class CorralGuestFilesTest {
     }
 
     @Test
+    void write_whoseDirectoryIsSwappedForASymlinkMidUpload_landsInTheDirectoryItOpenedAndLeavesNoTemporaryFile()
+            throws IOException {
+        Path opened = Files.createDirectory(dir.resolve("opened"));
+        Path elsewhere = Files.createDirectory(dir.resolve("elsewhere"));
+        try (GuestConnection connection = guest.connect()) {
+            connection.request("write", "path=" + opened.resolve("f.txt"));
+            connection.send('d', "first half, ".getBytes(StandardCharsets.UTF_8));
+            await().atMost(Duration.ofSeconds(10)).until(() -> !uploadsLeftIn(opened).isEmpty());
+            Files.move(opened, dir.resolve("moved-away"));
+            Files.createSymbolicLink(opened, elsewhere);
+            connection.send('d', "second half".getBytes(StandardCharsets.UTF_8));
+            connection.send('D', new byte[0]);
+
+            assertThat(connection.next().type()).isEqualTo('r');
+        }
+        assertThat(dir.resolve("moved-away/f.txt")).hasContent("first half, second half");
+        assertThat(elsewhere).isEmptyDirectory();
+        assertThat(uploadsLeftIn(dir.resolve("moved-away"))).isEmpty();
+    }
+
+    @Test
     void write_ontoADirectory_failsWithEisdir() throws IOException {
         try (GuestConnection connection = guest.connect()) {
             connection.request("write", "path=" + dir);
