@@ -29,6 +29,10 @@
 #define CONTROL_MAX 4096u
 /* How much is still read from the pipes after the command exited, per pipe. */
 #define DRAIN_AFTER_EXIT (256u << 10)
+/* How long a pty master may still be empty after the command exited: the kernel moves what the command wrote last
+ * from the terminal to the master in a worker of its own, so "nothing yet" is not "nothing more" at once. The
+ * master hangs up as soon as no one holds the terminal, which ends the wait early in the usual case. */
+#define PTY_SETTLE_MS 100
 
 struct session {
     int conn;
@@ -54,6 +58,7 @@ struct session {
     /* accounting */
     long long sent, max_output, deadline_ms;
     int truncated, timed_out, exited, status;
+    long long exited_ms;
     size_t drained_out, drained_err;
 };
 
@@ -80,6 +85,16 @@ static void close_fd(int *fd) {
 }
 
 /* Reads one chunk of fd into the pending output frame of the given type. Closes fd at its end. */
+/* Whether the pty master fd of an exited command may still get its last output: it became readable (or hung up,
+ * which a read then tells) within PTY_SETTLE_MS of the exit. */
+static int pty_settling(struct session *s, int fd) {
+    if (!s->pty) return 0;
+    long long left = s->exited_ms + PTY_SETTLE_MS - now_ms();
+    if (left <= 0) return 0;
+    struct pollfd p = {fd, POLLIN, 0};
+    return poll(&p, 1, (int)left) > 0;
+}
+
 static void read_output(struct session *s, int *fd, unsigned char type, size_t *drained) {
     size_t room = OUTPUT_CHUNK;
     if (s->exited) {
@@ -92,7 +107,7 @@ static void read_output(struct session *s, int *fd, unsigned char type, size_t *
     ssize_t n = read(*fd, s->out + FRAME_HEADER, room);
     if (n < 0 && errno == EINTR) return;
     if (n < 0 && errno == EAGAIN) {
-        if (s->exited) close_fd(fd); /* drained: what a grandchild writes later is not ours */
+        if (s->exited && !pty_settling(s, *fd)) close_fd(fd); /* drained: what a grandchild writes later is not ours */
         return;
     }
     if (n <= 0) { /* end, or EIO from a pty master whose terminal closed */
@@ -242,6 +257,7 @@ static void reap(struct session *s) {
     int status;
     if (!s->exited && waitpid(s->cmd.pid, &status, WNOHANG) == s->cmd.pid) {
         s->exited = 1;
+        s->exited_ms = now_ms();
         s->status = status;
     }
 }

@@ -209,6 +209,17 @@ class CorralGuestExecTest {
     }
 
     @Test
+    void exec_pty_commandThatWritesAndExitsAtOnce_neverLosesItsLastOutput() throws IOException {
+        // The kernel hands a pty's last bytes to the master after the writer may already be reaped: a few rounds
+        // make that window show up, were the agent to stop reading at the first empty read after the exit.
+        for (int round = 0; round < 50; round++) {
+            ExecOutcome outcome = guest.exec("arg=sh", "arg=-c", "arg=seq 1 2000; echo end", "pty=1", PATH);
+
+            assertThat(outcome.stdout()).as("round %d", round).endsWith("2000\r\nend\r\n");
+        }
+    }
+
+    @Test
     void exec_ptyResized_commandSeesTheNewSize() throws IOException {
         try (GuestConnection connection = guest.connect()) {
             connection.request("exec", "arg=sh", "arg=-c", "arg=read line; stty size", "pty=1", "cols=80",
