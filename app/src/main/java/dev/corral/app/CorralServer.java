@@ -142,7 +142,7 @@ public final class CorralServer implements AutoCloseable {
                 new SshGateway.Settings(config.host(), settings.port(), config.dataDir().resolve("ssh"),
                         settings.maxConnections()),
                 new SshLogins(sandboxStore, sshKeys, organizations),
-                new SshSessions(executions, sandboxes, local.runtime(), work, settings.maxSessions(),
+                new SshSessions(executions, sandboxes, terminals, work, settings.maxSessions(),
                         SshConfig.SESSIONS_PER_SANDBOX)));
         var sshAccess = new SshAccess(sandboxes, sshKeys, config.ssh().map(settings ->
                 new SshEndpoint(settings.host(), ssh.orElseThrow().port())));

@@ -4,11 +4,11 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.policy.AccessPolicy;
 import dev.corral.core.policy.Action;
 import dev.corral.core.sandbox.SandboxId;
-import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
+import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.Terminal;
 import dev.corral.core.sandbox.terminal.TerminalSpec;
 import java.io.InputStream;
@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>A session is activity: opening and closing one records it, and while one is open the sandbox counts as busy
  * ({@link SandboxWork}), so the idle reaper never pauses a sandbox under a logged-in user. What a session runs goes
  * through the services, as the login's principal ({@link SshAccess}), so every command is checked and counted as
- * an API exec is: the plan's concurrent commands per sandbox bound the channels of all its sessions together.
+ * an API exec is: the plan's concurrent commands per sandbox bound the channels of all its sessions together, and
+ * a session's terminals count with the sandbox's other terminals.
  *
  * <p>Threading: any thread; the bounds are {@link Semaphore}s taken with {@code tryAcquire}, never waited on. A
  * sandbox's semaphore is made at its first session and dropped when the sandbox is deleted.
@@ -35,21 +36,21 @@ public final class SshSessions {
 
     private final SandboxExecutions executions;
     private final SandboxService sandboxes;
-    private final SandboxRuntime runtime;
+    private final SandboxTerminals terminals;
     private final SandboxWork work;
     private final int maxSessions;
     private final int maxSessionsPerSandbox;
     private final Semaphore server;
     private final ConcurrentHashMap<SandboxId, Semaphore> perSandbox = new ConcurrentHashMap<>();
 
-    public SshSessions(SandboxExecutions executions, SandboxService sandboxes, SandboxRuntime runtime,
+    public SshSessions(SandboxExecutions executions, SandboxService sandboxes, SandboxTerminals terminals,
                        SandboxWork work, int maxSessions, int maxSessionsPerSandbox) {
         if (maxSessions < 1 || maxSessionsPerSandbox < 1) {
             throw new IllegalArgumentException("session limits must be positive");
         }
         this.executions = executions;
         this.sandboxes = sandboxes;
-        this.runtime = runtime;
+        this.terminals = terminals;
         this.work = work;
         this.maxSessions = maxSessions;
         this.maxSessionsPerSandbox = maxSessionsPerSandbox;
@@ -109,11 +110,12 @@ public final class SshSessions {
             return executions.attach(login.principal(), login.sandbox().toString(), command, env, stdin);
         }
 
-        /** Opens a terminal in the sandbox (resumed when paused); the caller closes it. */
+        /**
+         * Opens a terminal in the sandbox (resumed when paused) through {@link SandboxTerminals}, so it counts
+         * against the same terminals per sandbox and server as a WebSocket's; the caller closes it.
+         */
         public Terminal terminal(TerminalSpec spec) {
-            AccessPolicy.require(login.principal(), Action.SANDBOX_EXEC);
-            SandboxId id = sandboxes.running(login.principal(), login.sandbox().toString()).id();
-            return runtime.openTerminal(id, spec);
+            return terminals.open(login.principal(), login.sandbox().toString(), spec);
         }
 
         /** Ends the session's hold on its sandbox and its slots; idempotent. Its commands end with their channels. */

@@ -11,10 +11,15 @@ import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxTestBed;
 import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.core.sandbox.terminal.Terminal;
+import dev.corral.core.sandbox.terminal.TerminalLimits;
+import dev.corral.core.sandbox.terminal.TerminalSize;
+import dev.corral.core.sandbox.terminal.TerminalSpec;
 import dev.corral.testkit.SshKeys;
 import dev.corral.testkit.fake.InMemorySshKeyStore;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Map;
 import java.util.Optional;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -28,7 +33,7 @@ class SshAccessTest {
     private final SshAccess access = new SshAccess(bed.service, keys,
             Optional.of(new SshEndpoint("sandbox.example.com", 2222)));
     private final SshLogins logins = new SshLogins(bed.store, keys, bed.organizations);
-    private final SshSessions sessions = new SshSessions(bed.executions, bed.service, bed.runtime, bed.work, 3, 2);
+    private final SshSessions sessions = new SshSessions(bed.executions, bed.service, bed.terminals, bed.work, 3, 2);
     private final Principal owner = bed.caller(Tier.PRO);
 
     @AfterEach
@@ -137,6 +142,25 @@ class SshAccessTest {
         b.close();
         c.close();
         assertThat(sessions.open()).isZero();
+    }
+
+    @Test
+    void sessionTerminal_countsWithTheSandboxesOtherTerminals() {
+        Sandbox sandbox = bed.running(owner);
+        var shell = new TerminalSpec(Optional.empty(), "/workspace", Map.of(), TerminalSize.DEFAULT);
+        var open = new ArrayList<Terminal>();
+        for (int i = 0; i < TerminalLimits.DEFAULTS.terminalsPerSandbox() - 1; i++) {
+            open.add(bed.terminals.open(owner, sandbox.id().toString(), shell));
+        }
+        try (SshSessions.Session session = sessions.open(login(sandbox))) {
+            open.add(session.terminal(shell));
+
+            assertThat(bed.terminals.openTerminals()).isEqualTo(TerminalLimits.DEFAULTS.terminalsPerSandbox());
+            assertCode(() -> session.terminal(shell), ErrorCode.QUOTA_EXCEEDED);
+        } finally {
+            open.forEach(Terminal::close);
+        }
+        assertThat(bed.terminals.openTerminals()).isZero();
     }
 
     private SshLogin login(Sandbox sandbox) {
