@@ -23,6 +23,7 @@ import dev.corral.runtime.oci.bundle.RuntimeDirectories;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
 import dev.corral.runtime.oci.bundle.SeccompProfile;
 import dev.corral.runtime.oci.cgroup.SandboxCgroups;
+import dev.corral.runtime.oci.cgroup.SandboxFreezer;
 import dev.corral.runtime.oci.disk.LoopDevices;
 import dev.corral.runtime.oci.disk.MountTable;
 import dev.corral.runtime.oci.exec.SandboxExecs;
@@ -71,6 +72,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     private final OciRuntimeCli cli;
     private final SandboxFilesystem filesystem;
     private final SandboxCgroups cgroups;
+    private final SandboxFreezer freezer;
     private final ContainerConfig containerConfig;
     private final SandboxExecs execs;
     /** Present when commands and files go through each sandbox's guest agent rather than runc exec. */
@@ -93,6 +95,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 settings.commandTimeout());
         this.filesystem = new SandboxFilesystem(runner, mounts, LoopDevices.ofHost(), settings.idMapping());
         this.cgroups = new SandboxCgroups(Path.of("/sys/fs/cgroup"), settings.cgroupParent());
+        this.freezer = new SandboxFreezer(Path.of("/sys/fs/cgroup"), settings.cgroupParent());
         this.containerConfig = new ContainerConfig(json, settings.idMapping(), settings.initBinary(),
                 SeccompProfile.forThisHost(json), workspaces::filesOf, settings.agentBinary());
         this.execs = new SandboxExecs(cli, cgroups, runner, containerConfig, json, this::neverStarted);
@@ -273,9 +276,10 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         if (frozen == freeze) {
             return;
         }
-        if (freeze) {
+        // The freezer cgroup directly, as runc would write it; runc itself only where there is none to write.
+        if (freeze && !freezer.freeze(id)) {
             cli.pause(id.value());
-        } else {
+        } else if (!freeze && !freezer.thaw(id)) {
             cli.resume(id.value());
         }
     }
