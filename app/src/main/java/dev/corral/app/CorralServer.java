@@ -116,7 +116,8 @@ public final class CorralServer implements AutoCloseable {
         this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs,
                 workspaces::resolveForMount, clock, config.maxSandboxes());
         var work = new SandboxWork();
-        var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work, clock);
+        var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work,
+                new ExecSettings(config.execDefaultTimeout(), config.maxConcurrentExecs()), clock);
         local.runtime().onNotice((id, text) -> logs.publish(LogEntry.status(id, text, clock.instant())));
         var shell = new ShellSandboxFileSystem(local.runtime(), clock);
         SandboxFileSystem fileSystem = local.runtime().usesAgent()
