@@ -54,6 +54,14 @@ class ExecIT {
     }
 
     @Test
+    void run_commandsOfEitherPath_runNicedBelowTheServer() throws Exception {
+        // Read from /proc: field 19 of stat is the nice value; the shell's own, which the command would inherit.
+        ExecResult result = sandboxes.run(sandbox, "cut -d' ' -f19 /proc/$$/stat");
+
+        assertThat(result.stdoutText()).isEqualTo("10\n");
+    }
+
+    @Test
     void run_withEnv_seesSandboxEnvAndOverridesIt() throws Exception {
         ExecResult result = sandboxes.runtime.run(sandbox, ExecSpec.of("echo $GREETING $SHARED $ONLY_HERE")
                 .withEnv(Map.of("SHARED", "from-exec", "ONLY_HERE", "yes")));

@@ -77,11 +77,13 @@ public final class OciRuntimeCli {
 
     /**
      * Starts the process described in {@code processFile} in container {@code id} and returns once it runs,
-     * leaving it there (reparented to the container's init): how the guest agent is started.
+     * leaving it there (reparented to the container's init): how the guest agent is started. Niced as
+     * {@link #execCommand} is: every command the agent starts inherits it, so a burst of them does not take the
+     * CPU from the server's requests either.
      */
     public void execDetached(String id, Path processFile) {
-        List<String> command = List.of(binary, "--root", stateRoot.toString(), "exec", "--detach", "--process",
-                processFile.toString(), id);
+        List<String> command = List.of("nice", "-n", Integer.toString(EXEC_NICENESS), binary, "--root",
+                stateRoot.toString(), "exec", "--detach", "--process", processFile.toString(), id);
         int exitCode = runner.runDetached(command, timeout);
         if (exitCode != 0) {
             throw CorralException.runtimeUnavailable(ProcessRunner.describe(command) + " exited with " + exitCode,
