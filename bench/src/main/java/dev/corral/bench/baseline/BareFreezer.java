@@ -6,8 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The least a pause can cost: a container's cgroup v1 freezer written from this process, then read until the
- * kernel says it is done. The floor under Corral's pause and resume, which write the same file.
+ * The least a pause can cost: a container's cgroup v1 freezer written from this process, and written again until
+ * it reads back as done. The floor under Corral's pause and resume, which write the same file.
  */
 public final class BareFreezer {
     private final Path freezerRoot;
@@ -33,10 +33,11 @@ public final class BareFreezer {
     private void writeUntil(String id, String wanted) {
         Path state = state(id);
         try {
-            Files.writeString(state, wanted);
-            while (!Files.readString(state).strip().equals(wanted)) {
-                Thread.onSpinWait();
-            }
+            // Written again until read back: a v1 freezer left FREEZING (a task that could not stop at once)
+            // tries again only when written.
+            do {
+                Files.writeString(state, wanted);
+            } while (!Files.readString(state).strip().equals(wanted));
         } catch (IOException e) {
             throw new BenchException("cannot write " + state + ": " + e.getMessage(), e);
         }
