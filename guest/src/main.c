@@ -79,20 +79,32 @@ static void tidy_inherited_fds(void) {
 
 int main(int argc, char **argv) {
     const char *socket_path = NULL;
+    int detach = 0;
     tidy_inherited_fds();
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) socket_path = argv[++i];
+        else if (strcmp(argv[i], "--detach") == 0) detach = 1;
         else if (strcmp(argv[i], "--version") == 0) {
             printf("corral-guest protocol %d\n", PROTOCOL_VERSION);
             return 0;
         } else {
-            fprintf(stderr, "usage: corral-guest --socket PATH\n");
+            fprintf(stderr, "usage: corral-guest --socket PATH [--detach]\n");
             return 2;
         }
     }
     if (socket_path == NULL) {
-        fprintf(stderr, "usage: corral-guest --socket PATH\n");
+        fprintf(stderr, "usage: corral-guest --socket PATH [--detach]\n");
         return 2;
+    }
+    /* Started by `runc exec`, the agent's parent is a host process; when that exits, the agent is left to the host's
+     * init, which must reap it before the sandbox's pid namespace can end (a slow reaper there held every sandbox
+     * deletion for a second). Forked away from its starter, the agent is the sandbox's own orphan instead, and the
+     * sandbox's init (tini) reaps it. */
+    if (detach) {
+        pid_t child = fork();
+        if (child < 0) return 1;
+        if (child > 0) _exit(0);
+        setsid();
     }
     signal(SIGPIPE, SIG_IGN);
     sigset_t chld;

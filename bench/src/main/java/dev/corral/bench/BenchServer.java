@@ -23,6 +23,7 @@ public final class BenchServer implements AutoCloseable {
     /** A well-formed operator key: {@code rt_live_} and 32 letters or digits. */
     static final String ADMIN_KEY = "rt_live_" + "benchmark".repeat(3) + "00000";
     private static final String UNLIMITED_RATE = "10000000";
+    private static final String UNCAPPED_SANDBOXES = "100000";
 
     private final Config config;
     private final CorralServer server;
@@ -52,6 +53,10 @@ public final class BenchServer implements AutoCloseable {
         flags.put("bootstrap-key", ADMIN_KEY);
         flags.put("enterprise-requests-per-minute", UNLIMITED_RATE);
         flags.put("enterprise-burst", UNLIMITED_RATE);
+        // The density scenario looks for the host's limit: the server's own caps (max-sandboxes from the host's
+        // memory for sandboxes of the default size, the enterprise plan's 250) would stop it first.
+        flags.put("max-sandboxes", UNCAPPED_SANDBOXES);
+        flags.put("enterprise-sandboxes", UNCAPPED_SANDBOXES);
         flags.putAll(extra);
         return ConfigLoader.load(Map.of(), flags);
     }

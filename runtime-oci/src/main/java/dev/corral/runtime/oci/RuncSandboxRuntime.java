@@ -377,7 +377,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         Path processFile = paths.execDir().resolve("agent-" + UUID.randomUUID() + ".json");
         try {
             var process = containerConfig.forExec(json.readTree(Files.readAllBytes(paths.config())),
-                    List.of(binary, "--socket", GuestLauncher.RUN_DIR + "/" + socketName), Map.of());
+                    List.of(binary, "--socket", GuestLauncher.RUN_DIR + "/" + socketName, "--detach"), Map.of());
             Files.createFile(processFile, PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
             json.writeValue(processFile.toFile(), process);
             cli.execDetached(id.value(), processFile);
@@ -406,7 +406,6 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         directories.deleteSandboxDir(paths);
     }
 
-    /** Kills and deletes the sandbox's container if runc has one, thawing it first if it is frozen. */
     /**
      * Ends the container: SIGKILL to its init (which ends its pid namespace), a wait for the init to be gone, and a
      * plain delete. {@code runc delete --force} would do it in one call, but runc 1.1 sleeps 100 ms after its

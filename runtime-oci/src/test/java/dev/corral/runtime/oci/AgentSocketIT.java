@@ -39,6 +39,17 @@ class AgentSocketIT {
     }
 
     @Test
+    void agent_isAChildOfTheSandboxesInit_notOfAHostProcessThatMustReapIt() throws Exception {
+        // PPid 0 inside a pid namespace is a parent outside it: the host's, whose reaping the namespace's end
+        // would wait for. The agent forks away from runc exec's process so that the sandbox's init is its parent.
+        String parents = sandboxes.run(sandbox, "for d in /proc/[0-9]*; do "
+                + "if tr '\\0' ' ' < $d/cmdline 2>/dev/null | grep -q '^/.corral/bin/corral-guest '; then "
+                + "grep PPid $d/status; fi; done").stdoutText();
+
+        assertThat(parents).contains("PPid:\t1\n").doesNotContain("PPid:\t0\n");
+    }
+
+    @Test
     void guestDirectoryAndSocket_belongToHostRoot_soTheSandboxCannotSwapThem() throws Exception {
         Path dir = sandboxes.paths(sandbox).guestDir();
         Map<String, Object> dirAttributes = Files.readAttributes(dir, "unix:mode,uid", LinkOption.NOFOLLOW_LINKS);
