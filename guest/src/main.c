@@ -80,20 +80,24 @@ static void tidy_inherited_fds(void) {
 int main(int argc, char **argv) {
     const char *socket_path = NULL;
     int detach = 0;
+    char **then = NULL;
     tidy_inherited_fds();
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) socket_path = argv[++i];
         else if (strcmp(argv[i], "--detach") == 0) detach = 1;
-        else if (strcmp(argv[i], "--version") == 0) {
+        else if (strcmp(argv[i], "--then") == 0 && i + 1 < argc) {
+            then = argv + i + 1;
+            break;
+        } else if (strcmp(argv[i], "--version") == 0) {
             printf("corral-guest protocol %d\n", PROTOCOL_VERSION);
             return 0;
         } else {
-            fprintf(stderr, "usage: corral-guest --socket PATH [--detach]\n");
+            fprintf(stderr, "usage: corral-guest --socket PATH [--detach] [--then COMMAND...]\n");
             return 2;
         }
     }
     if (socket_path == NULL) {
-        fprintf(stderr, "usage: corral-guest --socket PATH [--detach]\n");
+        fprintf(stderr, "usage: corral-guest --socket PATH [--detach] [--then COMMAND...]\n");
         return 2;
     }
     /* Started by `runc exec`, the agent's parent is a host process; when that exits, the agent is left to the host's
@@ -104,6 +108,22 @@ int main(int argc, char **argv) {
         pid_t child = fork();
         if (child < 0) return 1;
         if (child > 0) _exit(0);
+        setsid();
+    }
+    /* Started as the sandbox's main command under tini: the agent goes off as an orphan for tini to adopt (a
+     * child that forks it and exits at once), and this process becomes COMMAND, the sandbox's own. So the first
+     * agent needs no `runc exec` at all, and its death leaves the sandbox running. */
+    if (then != NULL) {
+        pid_t middle = fork();
+        if (middle < 0) return 1;
+        if (middle > 0) {
+            waitpid(middle, NULL, 0);
+            execvp(then[0], then);
+            perror(then[0]);
+            return 127;
+        }
+        pid_t agent = fork();
+        if (agent != 0) _exit(agent < 0 ? 1 : 0);
         setsid();
     }
     signal(SIGPIPE, SIG_IGN);

@@ -10,6 +10,7 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -66,12 +67,15 @@ class GuestAgentIT {
                     .anySatisfy(frame -> assertThat(frame.path("status").asText())
                             .isEqualTo("guest agent restarted")));
         }
-        // One agent (started by runc exec, so its parent is outside the sandbox: ppid 0), not a dead one left;
-        // the forks that serve connections, as the one serving ps, are its children.
+        // One agent, adopted by the sandbox's init (ppid 1: it forked away from runc exec's process), and no dead
+        // one left; the forks that serve connections, as the one serving ps, are its children.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             String processes = files.execOut("ps -eo ppid=,stat=,comm=");
-            assertThat(processes.lines().map(String::strip)
-                    .filter(line -> line.matches("0\\s+[^Z\\s]\\S*\\s+corral-guest"))).as(processes).hasSize(1);
+            List<String> agents = processes.lines().map(String::strip).filter(line -> line.endsWith(" corral-guest"))
+                    .toList();
+            assertThat(agents.stream().filter(line -> line.matches("1\\s+[^Z\\s]\\S*\\s+corral-guest")))
+                    .as(processes).hasSize(1);
+            assertThat(agents).as(processes).noneMatch(line -> line.matches("\\d+\\s+Z\\S*\\s+corral-guest"));
         });
     }
 

@@ -1,5 +1,6 @@
 package dev.corral.runtime.oci;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.SandboxId;
@@ -353,12 +354,19 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         guests.forget(paths.id());
         if (agentExecs.isPresent()) {
             createGuestDir(paths.guestDir());
+            // The last run's sockets are dead; the new agent's must not be mistaken for one of them.
+            guests.of(paths.id(), paths.guestDir()).clear();
             // What the last run kept in the background ended with it.
             directories.deleteTree(paths.processesDir());
         }
         cli.run(paths.id().value(), paths.bundle(), paths.initPidFile(), paths.runcLog());
         if (agentExecs.isPresent()) {
-            guests.of(paths.id(), paths.guestDir()).launchFresh();
+            GuestClient guest = guests.of(paths.id(), paths.guestDir());
+            if (initStartsAgent(paths)) {
+                guest.adoptFirst();
+            } else {
+                guest.launchFresh(); // a sandbox made before its init started the agent
+            }
         }
     }
 
@@ -368,6 +376,16 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             Files.createDirectory(dir);
         }
         Files.setAttribute(dir, "unix:mode", 01733, LinkOption.NOFOLLOW_LINKS);
+    }
+
+    /** Whether the sandbox's init starts its first agent itself (see {@link ContainerConfig}). */
+    private boolean initStartsAgent(SandboxPaths paths) throws IOException {
+        for (JsonNode arg : json.readTree(Files.readAllBytes(paths.config())).path("process").path("args")) {
+            if (arg.asText().equals(GuestLauncher.BINARY)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Starts the agent in the sandbox with {@code runc exec --detach}, from a process file only root reads. */

@@ -83,6 +83,32 @@ public final class GuestClient {
         }
     }
 
+    /** Removes every socket of a sandbox about to start, whose agents ended with its last run. */
+    public void clear() {
+        lock.lock();
+        try {
+            removeSockets();
+            generation = 0;
+            socket = null;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes over the first agent of a sandbox that just started, which its init started itself (see
+     * {@link GuestLauncher#FIRST_SOCKET}); its directory was emptied before the start.
+     */
+    public void adoptFirst() {
+        lock.lock();
+        try {
+            generation = 1;
+            socket = takeOver(dir.resolve(GuestLauncher.FIRST_SOCKET));
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Starts a fresh agent for a sandbox that just started, its directory emptied first. */
     public void launchFresh() {
         lock.lock();
@@ -138,8 +164,12 @@ public final class GuestClient {
     private Path launch() {
         generation++;
         String name = name(generation);
-        Path path = dir.resolve(name);
         launcher.launch(sandbox, name);
+        return takeOver(dir.resolve(name));
+    }
+
+    /** Waits for an agent's socket at {@code path}, takes it over and greets it. Holds the lock. */
+    private Path takeOver(Path path) {
         awaitBound(path);
         try {
             Files.setAttribute(path, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
@@ -150,7 +180,7 @@ public final class GuestClient {
         if (!takenOver(path)) {
             deleteQuietly(path);
             throw CorralException.runtimeUnavailable("The guest agent of sandbox " + sandbox
-                    + " did not make a socket at " + GuestLauncher.RUN_DIR + "/" + name, null);
+                    + " did not make a socket at " + GuestLauncher.RUN_DIR + "/" + path.getFileName(), null);
         }
         greet(path);
         return path;

@@ -9,6 +9,11 @@ public interface GuestLauncher {
     String RUN_DIR = "/.corral/run";
     /** Where the agent's binary appears in every sandbox, bound read-only. */
     String BINARY = "/.corral/bin/corral-guest";
+    /**
+     * The socket of a sandbox's first agent, which its init starts beside {@code sleep infinity} (the sandbox's
+     * {@code config.json} says so); later generations, after the agent died, are started by a launcher.
+     */
+    String FIRST_SOCKET = "agent-1.sock";
 
     void launch(SandboxId sandbox, String socketName);
 }

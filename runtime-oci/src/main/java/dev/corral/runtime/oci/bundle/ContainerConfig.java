@@ -20,7 +20,8 @@ import java.util.function.Function;
  *
  * <ul>
  *   <li>PID 1 is tini, bind-mounted read-only from the host, reaping orphans and keeping the sandbox alive with
- *       {@code sleep infinity} as its only child;</li>
+ *       {@code sleep infinity} as its only child; with an agent, that child starts as the agent, which forks
+ *       itself off (tini adopts it) and becomes {@code sleep infinity};</li>
  *   <li>own pid, mount, ipc, uts, cgroup and network namespaces (the network one holds only loopback), and a user
  *       namespace mapping the sandbox's ids onto the shared unprivileged host range;</li>
  *   <li>no new privileges, a small capability set (Docker's default without MKNOD, NET_RAW, AUDIT_WRITE and
@@ -122,7 +123,10 @@ public final class ContainerConfig {
         ObjectNode process = json.createObjectNode();
         process.put("terminal", false);
         process.putObject("user").put("uid", 0).put("gid", 0);
-        strings(process.putArray("args"), List.of(INIT_PATH, "--", "sleep", "infinity"));
+        strings(process.putArray("args"), agentBinary.isPresent()
+                ? List.of(INIT_PATH, "--", GuestLauncher.BINARY, "--socket",
+                        GuestLauncher.RUN_DIR + "/" + GuestLauncher.FIRST_SOCKET, "--then", "sleep", "infinity")
+                : List.of(INIT_PATH, "--", "sleep", "infinity"));
         var env = new LinkedHashMap<>(BASE_ENV);
         env.putAll(spec.env());
         ArrayNode envArray = process.putArray("env");

@@ -2,9 +2,13 @@ package dev.corral.runtime.oci.agent;
 
 import static dev.corral.runtime.oci.agent.RunningGuest.PATH;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +16,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The framing itself against the real corral-guest: hello, malformed input of every kind, and its memory. */
 @Timeout(60)
@@ -23,6 +28,39 @@ class CorralGuestProtocolTest {
         List<Frame> hello = guest.call("hello");
         assertThat(hello).extracting(Frame::type).containsExactly('r');
         assertThat(guest.isAlive()).isTrue();
+    }
+
+    @Test
+    void then_becomesTheCommandAndLeavesTheAgentServingAsAProcessOfItsOwn(@TempDir Path dir) throws Exception {
+        Path socket = dir.resolve("agent.sock");
+        Path pidFile = dir.resolve("command.pid");
+        Process started = new ProcessBuilder(RunningGuest.BINARY.toString(), "--socket", socket.toString(),
+                "--then", "/bin/sh", "-c", "echo $$ > " + pidFile + "; exec sleep 600").start();
+        long agent = 0;
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket)
+                    && Files.exists(pidFile) && !Files.readString(pidFile).isBlank());
+            assertThat(Long.parseLong(Files.readString(pidFile).strip())).as("the started process became the command")
+                    .isEqualTo(started.pid());
+            agent = Long.parseLong(hello(socket).field("pid"));
+            assertThat(ProcessHandle.of(agent).flatMap(ProcessHandle::parent).map(ProcessHandle::pid))
+                    .as("the agent is no child of the command, which would never reap it").isNotEqualTo(
+                            Optional.of(started.pid()));
+
+            started.destroyForcibly();
+            started.waitFor();
+
+            assertThat(hello(socket).type()).as("the agent outlives the command").isEqualTo('r');
+        } finally {
+            started.destroyForcibly();
+            ProcessHandle.of(agent).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static Frame hello(Path socket) throws IOException {
+        try (GuestConnection connection = GuestConnection.open(socket)) {
+            return connection.request("hello").all().getFirst();
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ContainerConfigTest {
@@ -54,6 +55,22 @@ class ContainerConfigTest {
         JsonNode init = find(spec.path("mounts"), "destination", "/sbin/corral-init");
         assertThat(init.path("source").asText()).isEqualTo("/usr/bin/tini-static");
         assertThat(texts(init.path("options"))).contains("bind", "ro");
+    }
+
+    @Test
+    void forSandbox_withAnAgent_startsItBesideSleepUnderTiniAndBindsItsBinaryAndSocketDirectory() {
+        var withAgent = new ContainerConfig(JSON, IdMapping.DEFAULT, Path.of("/usr/bin/tini-static"),
+                SeccompProfile.load(JSON, "amd64"), workspace -> Path.of("/data/workspaces", workspace.toString()),
+                Optional.of(Path.of("/opt/corral-guest")));
+        JsonNode spec = withAgent.forSandbox(new SandboxSpec(ID, "base", Map.of(), List.of(), ANY),
+                "/corral/" + ID.value(), Path.of("/data/runtime/guest"));
+
+        assertThat(texts(spec.path("process").path("args"))).containsExactly("/sbin/corral-init", "--",
+                "/.corral/bin/corral-guest", "--socket", "/.corral/run/agent-1.sock", "--then", "sleep", "infinity");
+        assertThat(find(spec.path("mounts"), "destination", "/.corral/bin/corral-guest").path("source").asText())
+                .isEqualTo("/opt/corral-guest");
+        assertThat(find(spec.path("mounts"), "destination", "/.corral/run").path("source").asText())
+                .isEqualTo("/data/runtime/guest");
     }
 
     @Test
