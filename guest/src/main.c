@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -79,12 +80,13 @@ static void tidy_inherited_fds(void) {
 
 int main(int argc, char **argv) {
     const char *socket_path = NULL;
-    int detach = 0;
+    int detach = 0, niceness = 0;
     char **then = NULL;
     tidy_inherited_fds();
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--socket") == 0 && i + 1 < argc) socket_path = argv[++i];
         else if (strcmp(argv[i], "--detach") == 0) detach = 1;
+        else if (strcmp(argv[i], "--nice") == 0 && i + 1 < argc) niceness = atoi(argv[++i]);
         else if (strcmp(argv[i], "--then") == 0 && i + 1 < argc) {
             then = argv + i + 1;
             break;
@@ -92,12 +94,12 @@ int main(int argc, char **argv) {
             printf("corral-guest protocol %d\n", PROTOCOL_VERSION);
             return 0;
         } else {
-            fprintf(stderr, "usage: corral-guest --socket PATH [--detach] [--then COMMAND...]\n");
+            fprintf(stderr, "usage: corral-guest --socket PATH [--detach] [--nice N] [--then COMMAND...]\n");
             return 2;
         }
     }
     if (socket_path == NULL) {
-        fprintf(stderr, "usage: corral-guest --socket PATH [--detach] [--then COMMAND...]\n");
+        fprintf(stderr, "usage: corral-guest --socket PATH [--detach] [--nice N] [--then COMMAND...]\n");
         return 2;
     }
     /* Started by `runc exec`, the agent's parent is a host process; when that exits, the agent is left to the host's
@@ -126,6 +128,9 @@ int main(int argc, char **argv) {
         if (agent != 0) _exit(agent < 0 ? 1 : 0);
         setsid();
     }
+    /* Below the server: every command the agent starts inherits it, so a burst of them leaves the host's CPU to
+     * the server's requests (runc exec's commands run niced the same). */
+    if (niceness > 0 && setpriority(PRIO_PROCESS, 0, niceness) < 0) return 1;
     signal(SIGPIPE, SIG_IGN);
     sigset_t chld;
     sigemptyset(&chld);

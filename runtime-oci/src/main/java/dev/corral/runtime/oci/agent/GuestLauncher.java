@@ -14,6 +14,8 @@ public interface GuestLauncher {
      * {@code config.json} says so); later generations, after the agent died, are started by a launcher.
      */
     String FIRST_SOCKET = "agent-1.sock";
+    /** The agent's nice value, which its commands inherit: that of runc exec's commands (see OciRuntimeCli). */
+    String NICENESS = "10";
 
     void launch(SandboxId sandbox, String socketName);
 }

@@ -125,7 +125,8 @@ public final class ContainerConfig {
         process.putObject("user").put("uid", 0).put("gid", 0);
         strings(process.putArray("args"), agentBinary.isPresent()
                 ? List.of(INIT_PATH, "--", GuestLauncher.BINARY, "--socket",
-                        GuestLauncher.RUN_DIR + "/" + GuestLauncher.FIRST_SOCKET, "--then", "sleep", "infinity")
+                        GuestLauncher.RUN_DIR + "/" + GuestLauncher.FIRST_SOCKET, "--nice", GuestLauncher.NICENESS,
+                        "--then", "sleep", "infinity")
                 : List.of(INIT_PATH, "--", "sleep", "infinity"));
         var env = new LinkedHashMap<>(BASE_ENV);
         env.putAll(spec.env());

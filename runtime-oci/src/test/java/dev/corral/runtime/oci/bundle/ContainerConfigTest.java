@@ -66,7 +66,8 @@ class ContainerConfigTest {
                 "/corral/" + ID.value(), Path.of("/data/runtime/guest"));
 
         assertThat(texts(spec.path("process").path("args"))).containsExactly("/sbin/corral-init", "--",
-                "/.corral/bin/corral-guest", "--socket", "/.corral/run/agent-1.sock", "--then", "sleep", "infinity");
+                "/.corral/bin/corral-guest", "--socket", "/.corral/run/agent-1.sock", "--nice", "10", "--then", "sleep",
+                "infinity");
         assertThat(find(spec.path("mounts"), "destination", "/.corral/bin/corral-guest").path("source").asText())
                 .isEqualTo("/opt/corral-guest");
         assertThat(find(spec.path("mounts"), "destination", "/.corral/run").path("source").asText())
