@@ -77,7 +77,7 @@ public final class OciRuntimeCli {
 
     /**
      * Starts the process described in {@code processFile} in container {@code id} and returns once it runs,
-     * leaving it there (reparented to the container's init): how the guest agent is started. Niced as
+     * leaving it there: how a guest agent that died is started again (the first is the init's). Niced as
      * {@link #execCommand} is: every command the agent starts inherits it, so a burst of them does not take the
      * CPU from the server's requests either.
      */
