@@ -3,7 +3,9 @@ package dev.corral.runtime.oci.cgroup;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The control group of one command in a sandbox, a child of the sandbox's own in the pids hierarchy: everything
@@ -16,6 +18,7 @@ import java.util.List;
 public record ExecGroup(Path dir, String runcArgument) {
     /** Rounds of killing, for processes that fork while they are killed; the pids limit bounds how many can. */
     private static final int KILL_ROUNDS = 20;
+    private static final long RECHECK_NANOS = 1_000_000;
 
     /** SIGKILLs every process in the group, again while forks keep adding some. */
     public void killAll() {
@@ -28,14 +31,30 @@ public record ExecGroup(Path dir, String runcArgument) {
         }
     }
 
-    /** Removes the group once no process is left in it; a group still in use (a background server) stays. */
+    /** Removes the group if no process is left in it; a group still in use (a background server) stays. */
     public void removeIfEmpty() {
-        try {
+        removeWhenEmpty(Duration.ZERO);
+    }
+
+    /**
+     * Removes the group once no process is left in it, waiting up to {@code wait} for that: processes just
+     * SIGKILLed leave it only as the kernel gets to them, and a group left behind would stay until its sandbox went.
+     */
+    public void removeWhenEmpty(Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
             if (pids().isEmpty()) {
-                Files.deleteIfExists(dir);
+                try {
+                    Files.deleteIfExists(dir);
+                    return;
+                } catch (IOException e) {
+                    // Busy for a moment more, or gone: tried again below while there is time.
+                }
             }
-        } catch (IOException e) {
-            // Busy after all, or gone: either way it goes with the sandbox's own group.
+            if (System.nanoTime() >= deadline) {
+                return;
+            }
+            LockSupport.parkNanos(RECHECK_NANOS);
         }
     }
 

@@ -68,6 +68,8 @@ public final class RuncExecStream implements ExecStream {
     private static final int QUEUE_CHUNKS = 8;
     private static final int STDERR_TAIL_BYTES = 2048;
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
+    /** How long a killed command's control group may take to empty before close gives up removing it. */
+    private static final Duration KILLED_GROUP_WAIT = Duration.ofSeconds(1);
     private static final Duration START_WAIT = Duration.ofSeconds(10);
     private static final Duration PUMP_WAIT = Duration.ofSeconds(1);
     private static final Duration POLL = Duration.ofMillis(5);
@@ -255,7 +257,8 @@ public final class RuncExecStream implements ExecStream {
         stderrPump.cancel(true);
         queue.clear();
         queue.offer(CLOSED);
-        group.ifPresent(ExecGroup::removeIfEmpty);
+        // A killed command's processes may still be on their way out; a daemon of one that ended keeps its group.
+        group.ifPresent(g -> g.removeWhenEmpty(killed ? KILLED_GROUP_WAIT : Duration.ZERO));
         deleteOwnFiles();
     }
 
