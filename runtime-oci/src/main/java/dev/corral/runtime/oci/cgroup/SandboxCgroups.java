@@ -62,26 +62,6 @@ public final class SandboxCgroups {
     }
 
     /**
-     * Whether the sandbox's processes are frozen (paused) or thawed, read from its freezer cgroup: a file read
-     * where {@code runc state} is a process. Empty when the sandbox has no freezer cgroup (it does not run).
-     */
-    public Optional<Boolean> frozen(SandboxId id) {
-        Path v1 = cgroupRoot.resolve("freezer").resolve(parent).resolve(id.value()).resolve("freezer.state");
-        Path v2 = cgroupRoot.resolve(parent).resolve(id.value()).resolve("cgroup.freeze");
-        try {
-            if (Files.exists(v1)) {
-                return Optional.of(!Files.readString(v1).strip().equals("THAWED"));
-            }
-            if (Files.exists(v2)) {
-                return Optional.of(Files.readString(v2).strip().equals("1"));
-            }
-        } catch (IOException e) {
-            // Removed while read: the sandbox stopped meanwhile.
-        }
-        return Optional.empty();
-    }
-
-    /**
      * Removes the sandbox's directories. The kernel refuses while a process is still in one, which is reported:
      * only after its processes ended may a sandbox's cgroups go.
      */
