@@ -140,7 +140,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                     + "agent");
         }
         // The freezer cgroup answers with a file read where runc state would start a process.
-        if (!cgroups.frozen(id).equals(Optional.of(false))) {
+        if (!freezer.frozen(id).equals(Optional.of(false))) {
             throw neverStarted(id, "the sandbox is not running");
         }
         return guests.of(id, paths(id).guestDir());
@@ -269,7 +269,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
      * {@code runc state} answers when it cannot (no cgroup: the sandbox is not running).
      */
     private void freeze(SandboxId id, boolean freeze, String whenStopped) {
-        boolean frozen = cgroups.frozen(id).orElseGet(() -> switch (existingState(id)) {
+        boolean frozen = freezer.frozen(id).orElseGet(() -> switch (existingState(id)) {
             case PAUSED -> true;
             case RUNNING -> false;
             default -> throw CorralException.invalidState(whenStopped);
@@ -365,7 +365,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             if (initStartsAgent(paths)) {
                 guest.adoptFirst();
             } else {
-                guest.launchFresh(); // a sandbox made before its init started the agent
+                guest.launchFirst();
             }
         }
     }

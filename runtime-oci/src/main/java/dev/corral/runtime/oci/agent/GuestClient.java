@@ -109,12 +109,13 @@ public final class GuestClient {
         }
     }
 
-    /** Starts a fresh agent for a sandbox that just started, its directory emptied first. */
-    public void launchFresh() {
+    /**
+     * Starts the first agent of a sandbox that just started whose init does not (one made before the init started
+     * it); its directory was emptied before the start.
+     */
+    public void launchFirst() {
         lock.lock();
         try {
-            removeSockets();
-            generation = 0;
             socket = launch();
         } finally {
             lock.unlock();
