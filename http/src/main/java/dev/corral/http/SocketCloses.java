@@ -1,12 +1,34 @@
 package dev.corral.http;
 
+import dev.corral.core.error.CorralException;
+import io.javalin.websocket.WsContext;
 import java.nio.charset.StandardCharsets;
 
-/** The reason text of a WebSocket close frame, which holds at most 123 bytes of UTF-8. */
-public final class CloseReasons {
+/**
+ * How the server's WebSockets end: a close frame whose reason holds at most 123 bytes of UTF-8, sent once, and
+ * refusals coded {@code 4000} plus the HTTP status the same error would have (4404 for {@code not_found}).
+ */
+public final class SocketCloses {
     private static final int MAX_REASON_BYTES = 123;
+    private static final int REFUSAL_BASE = 4000;
 
-    private CloseReasons() {
+    private SocketCloses() {
+    }
+
+    /** Closes {@code ctx}'s socket with {@code code} and {@code reason}, shortened; nothing if it is closing. */
+    public static void close(WsContext ctx, int code, String reason) {
+        try {
+            if (ctx.session.isOpen()) {
+                ctx.closeSession(code, shortened(reason));
+            }
+        } catch (RuntimeException ignored) {
+            // already closing
+        }
+    }
+
+    /** The close code that refuses a socket for {@code e}. */
+    public static int refusal(CorralException e) {
+        return REFUSAL_BASE + ErrorMapper.status(e.code());
     }
 
     /** {@code message} cut, at a character, to what a close frame holds. */

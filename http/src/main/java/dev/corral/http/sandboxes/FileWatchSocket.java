@@ -10,11 +10,10 @@ import dev.corral.core.sandbox.files.SandboxFileWatches;
 import dev.corral.core.sandbox.files.SandboxPath;
 import dev.corral.core.sandbox.files.WatchEvent;
 import dev.corral.http.Authenticator;
-import dev.corral.http.CloseReasons;
-import dev.corral.http.ErrorMapper;
 import dev.corral.http.Json;
 import dev.corral.http.QueryParams;
 import dev.corral.http.RouteGroup;
+import dev.corral.http.SocketCloses;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Instant;
@@ -98,12 +97,12 @@ public final class FileWatchSocket implements RouteGroup {
                 }
             }
         } catch (CorralException e) {
-            close(ctx, 4000 + ErrorMapper.status(e.code()), e.getMessage());
+            SocketCloses.close(ctx, SocketCloses.refusal(e), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.warn("File watch {} failed", session, e);
-            close(ctx, 1011, "Something went wrong on our side");
+            SocketCloses.close(ctx, 1011, "Something went wrong on our side");
         } finally {
             open.remove(session);
         }
@@ -117,9 +116,9 @@ public final class FileWatchSocket implements RouteGroup {
                 case FileChange change -> send(ctx, Frame.of(change));
                 case WatchEvent.End end -> {
                     switch (end.reason()) {
-                        case DIRECTORY_GONE -> close(ctx, 1000, end.message());
-                        case STOPPED -> close(ctx, 1001, end.message());
-                        case EVENTS_LOST -> close(ctx, 1013, end.message());
+                        case DIRECTORY_GONE -> SocketCloses.close(ctx, 1000, end.message());
+                        case STOPPED -> SocketCloses.close(ctx, 1001, end.message());
+                        case EVENTS_LOST -> SocketCloses.close(ctx, 1013, end.message());
                         case CLOSED -> {
                             // by the client: nothing left to tell
                         }
@@ -151,16 +150,6 @@ public final class FileWatchSocket implements RouteGroup {
             return false;
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a watch frame is always serializable", e);
-        }
-    }
-
-    private static void close(WsContext ctx, int code, String message) {
-        try {
-            if (ctx.session.isOpen()) {
-                ctx.closeSession(code, CloseReasons.shortened(message));
-            }
-        } catch (RuntimeException ignored) {
-            // already closing
         }
     }
 }

@@ -9,10 +9,9 @@ import dev.corral.core.sandbox.terminal.Terminal;
 import dev.corral.core.sandbox.terminal.TerminalSize;
 import dev.corral.core.sandbox.terminal.TerminalSpec;
 import dev.corral.http.Authenticator;
-import dev.corral.http.CloseReasons;
-import dev.corral.http.ErrorMapper;
 import dev.corral.http.Json;
 import dev.corral.http.RouteGroup;
+import dev.corral.http.SocketCloses;
 import dev.corral.http.SocketTickets;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -144,7 +143,7 @@ public final class TerminalSocket implements RouteGroup, SocketTickets {
             return;
         } catch (RuntimeException e) {
             LOG.warn("Terminal {} could not open", ctx.sessionId(), e);
-            close(ctx, 1011, "Something went wrong on our side");
+            SocketCloses.close(ctx, 1011, "Something went wrong on our side");
             return;
         }
         open.put(ctx.sessionId(), terminal);
@@ -204,13 +203,13 @@ public final class TerminalSocket implements RouteGroup, SocketTickets {
             }
             OptionalInt exitCode = terminal.exitCode();
             if (exitCode.isPresent()) {
-                close(ctx, 1000, "{\"exitCode\":" + exitCode.getAsInt() + "}");
+                SocketCloses.close(ctx, 1000, "{\"exitCode\":" + exitCode.getAsInt() + "}");
             } else {
-                close(ctx, 1001, "The terminal ended without an exit code: its sandbox stopped or it was killed");
+                SocketCloses.close(ctx, 1001, "The terminal ended without an exit code: its sandbox stopped or it was killed");
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn("Terminal {} failed", ctx.sessionId(), e);
-            close(ctx, 1011, "The terminal failed on our side");
+            SocketCloses.close(ctx, 1011, "The terminal failed on our side");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
@@ -238,16 +237,6 @@ public final class TerminalSocket implements RouteGroup, SocketTickets {
     }
 
     private static void refuse(WsContext ctx, CorralException e) {
-        close(ctx, 4000 + ErrorMapper.status(e.code()), e.code().wire() + ": " + e.getMessage());
-    }
-
-    private static void close(WsContext ctx, int code, String reason) {
-        try {
-            if (ctx.session.isOpen()) {
-                ctx.closeSession(code, CloseReasons.shortened(reason));
-            }
-        } catch (RuntimeException ignored) {
-            // already closing
-        }
+        SocketCloses.close(ctx, SocketCloses.refusal(e), e.code().wire() + ": " + e.getMessage());
     }
 }
