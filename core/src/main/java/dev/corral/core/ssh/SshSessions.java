@@ -3,7 +3,7 @@ package dev.corral.core.ssh;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.policy.AccessPolicy;
 import dev.corral.core.policy.Action;
-import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxSlots;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
@@ -14,8 +14,6 @@ import dev.corral.core.sandbox.terminal.TerminalSpec;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -28,20 +26,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * an API exec is: the plan's concurrent commands per sandbox bound the channels of all its sessions together, and
  * a session's terminals count with the sandbox's other terminals.
  *
- * <p>Threading: any thread; the bounds are {@link Semaphore}s taken with {@code tryAcquire}, never waited on. A
- * sandbox's semaphore is made at its first session and dropped when the sandbox is deleted.
+ * <p>Threading: any thread; the bounds are {@link SandboxSlots}, taken at once or refused, never waited on.
  */
 public final class SshSessions {
-    private static final Duration SERVER_BUSY_RETRY = Duration.ofSeconds(5);
+    private static final SandboxSlots.Wording SLOT_WORDING = new SandboxSlots.Wording(
+            "Sandbox %s has %d SSH sessions open already, as many as one sandbox may",
+            "This server has %d SSH sessions open, as many as it may; try again shortly", Duration.ofSeconds(5));
 
     private final SandboxExecutions executions;
     private final SandboxService sandboxes;
     private final SandboxTerminals terminals;
     private final SandboxWork work;
-    private final int maxSessions;
     private final int maxSessionsPerSandbox;
-    private final Semaphore server;
-    private final ConcurrentHashMap<SandboxId, Semaphore> perSandbox = new ConcurrentHashMap<>();
+    private final SandboxSlots slots;
 
     public SshSessions(SandboxExecutions executions, SandboxService sandboxes, SandboxTerminals terminals,
                        SandboxWork work, int maxSessions, int maxSessionsPerSandbox) {
@@ -52,10 +49,9 @@ public final class SshSessions {
         this.sandboxes = sandboxes;
         this.terminals = terminals;
         this.work = work;
-        this.maxSessions = maxSessions;
         this.maxSessionsPerSandbox = maxSessionsPerSandbox;
-        this.server = new Semaphore(maxSessions);
-        sandboxes.onDeleted(perSandbox::remove);
+        this.slots = new SandboxSlots(maxSessions, SLOT_WORDING);
+        sandboxes.onDeleted(slots::forget);
     }
 
     /**
@@ -66,35 +62,26 @@ public final class SshSessions {
      */
     public Session open(SshLogin login) {
         AccessPolicy.require(login.principal(), Action.SANDBOX_EXEC);
-        Semaphore sandbox = perSandbox.computeIfAbsent(login.sandbox(), id -> new Semaphore(maxSessionsPerSandbox));
-        if (!sandbox.tryAcquire()) {
-            throw CorralException.quotaExceeded("Sandbox " + login.sandbox() + " has " + maxSessionsPerSandbox
-                    + " SSH sessions open already, as many as one sandbox may");
-        }
-        if (!server.tryAcquire()) {
-            sandbox.release();
-            throw CorralException.rateLimited("This server has " + maxSessions + " SSH sessions open, as many as "
-                    + "it may; try again shortly", SERVER_BUSY_RETRY);
-        }
+        SandboxSlots.Slot slot = slots.take(login.sandbox(), maxSessionsPerSandbox);
         sandboxes.recordActivity(login.sandbox());
-        return new Session(login, sandbox, work.begin(login.sandbox()));
+        return new Session(login, slot, work.begin(login.sandbox()));
     }
 
     /** How many sessions are open on this server. */
     public int open() {
-        return maxSessions - server.availablePermits();
+        return slots.taken();
     }
 
     /** One logged-in connection's way into its sandbox. Its methods may be called from any thread. */
     public final class Session implements AutoCloseable {
         private final SshLogin login;
-        private final Semaphore sandboxSlot;
+        private final SandboxSlots.Slot slot;
         private final SandboxWork.Piece piece;
         private final AtomicBoolean closed = new AtomicBoolean();
 
-        private Session(SshLogin login, Semaphore sandboxSlot, SandboxWork.Piece piece) {
+        private Session(SshLogin login, SandboxSlots.Slot slot, SandboxWork.Piece piece) {
             this.login = login;
-            this.sandboxSlot = sandboxSlot;
+            this.slot = slot;
             this.piece = piece;
         }
 
@@ -123,8 +110,7 @@ public final class SshSessions {
         public void close() {
             if (closed.compareAndSet(false, true)) {
                 piece.close();
-                sandboxSlot.release();
-                server.release();
+                slot.close();
                 sandboxes.recordActivity(login.sandbox());
             }
         }

@@ -10,6 +10,7 @@ import dev.corral.core.policy.Action;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
+import dev.corral.core.sandbox.SandboxSlots;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.SandboxLogs;
@@ -17,6 +18,7 @@ import dev.corral.core.sandbox.processes.BackgroundProcess;
 import dev.corral.core.sandbox.processes.RuntimeProcess;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Comparator;
@@ -31,7 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The exec walk, top to bottom: {@link #exec} checks the request against the plan ({@link ExecRules}), finds
  * the sandbox running (one store read; a paused one is resumed), takes a slot of the per-sandbox and per-server
- * limits ({@link ExecSlots}, answered at once past either), and starts the command on the runtime port. What
+ * limits ({@link SandboxSlots}, answered at once past either), and starts the command on the runtime port. What
  * comes back is the runtime's stream wrapped once ({@link LoggedExecStream}: the log copy), whose end calls
  * {@link Command#ended} here: slot back, work done, activity recorded (the one store write). Background commands
  * have no default timeout: they run until killed, their sandbox ends, or their own {@code timeout}.
@@ -46,6 +48,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * sandbox's processes are listed or one is killed.
  */
 public final class SandboxExecutions {
+    private static final SandboxSlots.Wording SLOT_WORDING = new SandboxSlots.Wording(
+            "Sandbox %s runs %d commands already, as many as your plan allows at once"
+                    + " (background processes count too)",
+            "This server runs %d commands already, as many as it is configured for; try again shortly",
+            Duration.ofSeconds(1));
     private static final int KILL = 9;
     private final SandboxService sandboxes;
     private final SandboxRuntime runtime;
@@ -54,7 +61,7 @@ public final class SandboxExecutions {
     private final InstantSource clock;
     private final SandboxWork work;
     private final ExecSettings settings;
-    private final ExecSlots slots;
+    private final SandboxSlots slots;
     private final ConcurrentHashMap<String, Background> background = new ConcurrentHashMap<>();
 
     public SandboxExecutions(SandboxService sandboxes, SandboxRuntime runtime, Plans plans, SandboxLogs logs,
@@ -70,7 +77,7 @@ public final class SandboxExecutions {
         this.logs = logs;
         this.work = work;
         this.settings = settings;
-        this.slots = new ExecSlots(settings.maxConcurrentExecs());
+        this.slots = new SandboxSlots(settings.maxConcurrentExecs(), SLOT_WORDING);
         this.clock = clock;
         sandboxes.onDeleted(this::forget);
     }
@@ -226,7 +233,7 @@ public final class SandboxExecutions {
 
     /** How many commands run on this server now, foreground and background. */
     public int running() {
-        return slots.running();
+        return slots.taken();
     }
 
     /** Drops the records of a deleted sandbox's background processes (the runtime has ended the processes). */
@@ -245,7 +252,7 @@ public final class SandboxExecutions {
     /** As above, with {@code stdin} streamed (null for none), and the output logged or not. */
     private ExecStream start(SandboxId id, PlanLimits plan, String processId, ExecSpec spec, InputStream stdin,
                              Background process, boolean logOutput) {
-        ExecSlots.Slot slot = slots.take(id, plan.concurrentExecsPerSandbox());
+        SandboxSlots.Slot slot = slots.take(id, plan.concurrentExecsPerSandbox());
         var command = new Command(id, slot, work.begin(id), process);
         ExecStream raw;
         try {
@@ -277,11 +284,11 @@ public final class SandboxExecutions {
     /** What one running command holds until it ends; {@code process} is its record when it runs in the background. */
     private final class Command {
         private final SandboxId sandbox;
-        private final ExecSlots.Slot slot;
+        private final SandboxSlots.Slot slot;
         private final SandboxWork.Piece piece;
         private final Background process;
 
-        Command(SandboxId sandbox, ExecSlots.Slot slot, SandboxWork.Piece piece, Background process) {
+        Command(SandboxId sandbox, SandboxSlots.Slot slot, SandboxWork.Piece piece, Background process) {
             this.sandbox = sandbox;
             this.slot = slot;
             this.piece = piece;

@@ -1,32 +1,34 @@
-package dev.corral.core.sandbox.exec;
+package dev.corral.core.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
-import dev.corral.core.sandbox.SandboxId;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-class ExecSlotsTest {
+class SandboxSlotsTest {
+    private static final SandboxSlots.Wording WORDING = new SandboxSlots.Wording("Sandbox %s holds %d",
+            "The server holds %d", Duration.ofSeconds(1));
     private static final SandboxId ONE = new SandboxId("sandbox-aaaaaaaaaaaa");
     private static final SandboxId TWO = new SandboxId("sandbox-bbbbbbbbbbbb");
 
     @Test
     void take_pastTheSandboxLimit_isQuotaExceededAndOtherSandboxesStillRun() {
-        var slots = new ExecSlots(10);
+        var slots = new SandboxSlots(10, WORDING);
         slots.take(ONE, 2);
         slots.take(ONE, 2);
 
         assertThatThrownBy(() -> slots.take(ONE, 2)).isInstanceOfSatisfying(CorralException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
         slots.take(TWO, 2);
-        assertThat(slots.running()).isEqualTo(3);
+        assertThat(slots.taken()).isEqualTo(3);
     }
 
     @Test
     void take_pastTheServerLimit_isRateLimitedWithARetryHintAndKeepsNoSandboxSlot() {
-        var slots = new ExecSlots(2);
+        var slots = new SandboxSlots(2, WORDING);
         slots.take(ONE, 5);
         slots.take(TWO, 5);
 
@@ -34,21 +36,21 @@ class ExecSlotsTest {
             assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
             assertThat(e.retryAfter()).isPresent();
         });
-        assertThat(slots.running()).isEqualTo(2);
+        assertThat(slots.taken()).isEqualTo(2);
     }
 
     @Test
     void close_aSlot_givesBothCountsBackOnceEvenWhenClosedTwice() {
-        var slots = new ExecSlots(1);
-        ExecSlots.Slot slot = slots.take(ONE, 1);
+        var slots = new SandboxSlots(1, WORDING);
+        SandboxSlots.Slot slot = slots.take(ONE, 1);
 
         slot.close();
         slot.close();
 
-        ExecSlots.Slot again = slots.take(ONE, 1);
-        assertThat(slots.running()).isEqualTo(1);
+        SandboxSlots.Slot again = slots.take(ONE, 1);
+        assertThat(slots.taken()).isEqualTo(1);
         assertThatThrownBy(() -> slots.take(TWO, 1)).isInstanceOf(CorralException.class);
         again.close();
-        assertThat(slots.running()).isZero();
+        assertThat(slots.taken()).isZero();
     }
 }
