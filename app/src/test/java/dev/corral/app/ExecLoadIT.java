@@ -55,8 +55,14 @@ class ExecLoadIT {
      * server to 2.4 GB.
      */
     private static final int NATIVE_ALLOWANCE_MB = 400;
-    /** The bound for every /health answer under this load; the one timing bound in a test. */
-    private static final Duration HEALTH_BOUND = Duration.ofSeconds(1);
+    /**
+     * A /health answer slower than this means the server froze (before the fix: 9 s, or no answer for 40-60 s). It
+     * detects a freeze, not slowness: on a shared 2-CPU machine the burst of 41 commands starting at once has taken
+     * one answer to 1.4 s. How fast /health stays under load is measured in the benchmarks, not here.
+     */
+    private static final Duration FROZEN = Duration.ofSeconds(5);
+    /** Answers slower than this are listed in the failure message, to show what the server went through. */
+    private static final long SLOW_MILLIS = 250;
     private static final String FLOOD = "head -c 200000000 /dev/zero | tr '\\0' x";
     /** The enterprise plan (the operator's organization) keeps 10 MB of a command's output. */
     private static final long ENTERPRISE_OUTPUT_BYTES = 10L << 20;
@@ -177,7 +183,7 @@ class ExecLoadIT {
 
             assertThat(health.answers()).as("health answers").hasSizeGreaterThan(1000);
             assertThat(health.slowest()).as("slowest /health answer (ms); slow ones (s after start: ms) %s;"
-                    + " on the server %s", health.slowOnes(), slowHealthOnServer).isLessThan(HEALTH_BOUND.toMillis());
+                    + " on the server %s", health.slowOnes(), slowHealthOnServer).isLessThan(FROZEN.toMillis());
             assertThat(health.failures()).as("failed /health requests").isZero();
             assertThat(memory.peakMegabytes()).as("peak resident memory (MB) of a %d MB heap", HEAP_MB)
                     .isLessThan(HEAP_MB + NATIVE_ALLOWANCE_MB);
@@ -346,7 +352,7 @@ class ExecLoadIT {
             }
             long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             millis.add(took);
-            if (took > HEALTH_BOUND.toMillis() / 4) {
+            if (took > SLOW_MILLIS) {
                 slow.add(TimeUnit.NANOSECONDS.toSeconds(start - started) + ": " + took);
             }
         }
