@@ -8,7 +8,9 @@ import io.javalin.http.Context;
 
 /**
  * Finds who is calling from {@code Authorization: Bearer}, then {@code X-API-Key}, then (for WebSocket and SSE
- * clients, which cannot always set headers) {@code ?api_key=}; Bearer wins when several are sent.
+ * clients, which cannot always set headers) {@code ?api_key=}; Bearer wins when several are sent. Failed keys are
+ * counted per client address (the connection's peer: Corral reads no forwarding headers) by the key service,
+ * which throttles an address that sends many.
  */
 public final class Authenticator {
     /** Where the caller is kept on the request, also for WebSocket upgrades. */
@@ -26,7 +28,7 @@ public final class Authenticator {
             throw new CorralException(ErrorCode.UNAUTHORIZED,
                     "Send an API key as 'Authorization: Bearer <key>' or 'X-API-Key: <key>'");
         }
-        Principal principal = keys.authenticate(token.strip());
+        Principal principal = keys.authenticate(token.strip(), ctx.req().getRemoteAddr());
         ctx.attribute(PRINCIPAL_ATTRIBUTE, principal);
         return principal;
     }

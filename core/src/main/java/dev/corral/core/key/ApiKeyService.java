@@ -9,6 +9,7 @@ import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
 import dev.corral.core.policy.AccessPolicy;
 import dev.corral.core.policy.Action;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -22,6 +23,8 @@ public final class ApiKeyService {
     private final OrganizationStore organizations;
     private final KeyUsageRecorder usage;
     private final InstantSource clock;
+    private final PrincipalCache principals = new PrincipalCache();
+    private final FailedAuthentications failures = new FailedAuthentications();
 
     public ApiKeyService(ApiKeyStore keys, OrganizationStore organizations, KeyUsageRecorder usage,
                          InstantSource clock) {
@@ -76,6 +79,7 @@ public final class ApiKeyService {
         ApiKey current = stored(organizationId, id);
         String newName = name.map(ApiKeyService::validName).orElse(current.name());
         keys.update(organizationId, id, newName, newScopes.orElse(current.scopes()));
+        principals.forgetKey(id);
         return stored(organizationId, id);
     }
 
@@ -85,6 +89,7 @@ public final class ApiKeyService {
         if (!keys.revoke(caller.organizationId(), id, clock.instant())) {
             throw CorralException.notFound("API key", id.toString());
         }
+        principals.forgetKey(id);
         return stored(caller.organizationId(), id);
     }
 
@@ -92,17 +97,56 @@ public final class ApiKeyService {
         return keys.find(organizationId, id).orElseThrow(() -> CorralException.notFound("API key", id.toString()));
     }
 
+    /** Makes what is known of the organization's keys be read again: its tier or another property changed. */
+    public void organizationChanged(OrganizationId id) {
+        principals.forgetOrganization(id);
+    }
+
     /**
      * The caller a presented secret stands for. {@code invalid_token} when it is malformed, unknown or revoked,
-     * {@code token_expired} when its time is up.
+     * {@code token_expired} when its time is up. A key that authenticated within {@link PrincipalCache#TIME_TO_LIVE}
+     * is not read again (see {@link PrincipalCache}).
      */
     public Principal authenticate(String presented) {
         if (!ApiKeySecret.isWellFormed(presented)) {
             throw new CorralException(ErrorCode.INVALID_TOKEN, "The API key is malformed");
         }
-        ApiKey key = keys.findByHash(ApiKeySecret.of(presented).sha256())
-                .orElseThrow(() -> new CorralException(ErrorCode.INVALID_TOKEN, "The API key is not valid"));
+        String hash = ApiKeySecret.of(presented).sha256();
         Instant now = clock.instant();
+        Principal principal = principals.find(hash, now).orElseGet(() -> read(hash, now));
+        if (principal.key().isExpired(now)) {
+            throw new CorralException(ErrorCode.TOKEN_EXPIRED, "The API key has expired");
+        }
+        usage.record(principal.key().id(), now);
+        return principal;
+    }
+
+    /**
+     * As {@link #authenticate(String)}, for a caller at {@code clientAddress}: past {@link FailedAuthentications}'
+     * budget of failures from that address, a key that does not authenticate is {@code rate_limited} with the
+     * time until the next attempt, instead of {@code invalid_token} or {@code token_expired}. A valid key is
+     * authenticated as always.
+     */
+    public Principal authenticate(String presented, String clientAddress) {
+        try {
+            return authenticate(presented);
+        } catch (CorralException e) {
+            if (e.code() != ErrorCode.INVALID_TOKEN && e.code() != ErrorCode.TOKEN_EXPIRED) {
+                throw e;
+            }
+            Optional<Duration> wait = failures.fail(clientAddress, clock.instant());
+            if (wait.isPresent()) {
+                throw CorralException.rateLimited("Too many failed authentications from this address; retry later",
+                        wait.get());
+            }
+            throw e;
+        }
+    }
+
+    private Principal read(String hash, Instant now) {
+        long generation = principals.generation();
+        ApiKey key = keys.findByHash(hash)
+                .orElseThrow(() -> new CorralException(ErrorCode.INVALID_TOKEN, "The API key is not valid"));
         if (key.isRevoked()) {
             throw new CorralException(ErrorCode.INVALID_TOKEN, "The API key has been revoked");
         }
@@ -111,8 +155,9 @@ public final class ApiKeyService {
         }
         Organization organization = organizations.find(key.organizationId())
                 .orElseThrow(() -> new CorralException(ErrorCode.INVALID_TOKEN, "The API key is not valid"));
-        usage.record(key.id(), now);
-        return new Principal(organization, key);
+        var principal = new Principal(organization, key);
+        principals.put(hash, principal, now, generation);
+        return principal;
     }
 
     private static String validName(String name) {

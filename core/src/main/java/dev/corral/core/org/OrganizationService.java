@@ -79,6 +79,7 @@ public final class OrganizationService {
         AccessPolicy.require(caller, Action.ORGANIZATION_WRITE, id);
         Organization organization = get(caller, id);
         organizations.updateTier(id, tier);
+        keyService.organizationChanged(id);
         return organization.withTier(tier);
     }
 

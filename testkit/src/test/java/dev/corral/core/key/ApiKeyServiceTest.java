@@ -116,6 +116,76 @@ class ApiKeyServiceTest {
     }
 
     @Test
+    void authenticate_keyRevokedInTheStoreByAnotherServer_refusedOnceTheCachedPrincipalIsOld() {
+        IssuedKey issued = service.issue(org, request("ci", List.of(), Optional.empty()));
+        service.authenticate(issued.secret().reveal());
+
+        keys.revoke(org, issued.key().id(), clock.instant());
+
+        assertThat(service.authenticate(issued.secret().reveal()).key().id()).isEqualTo(issued.key().id());
+        clock.advance(PrincipalCache.TIME_TO_LIVE);
+        assertCode(() -> service.authenticate(issued.secret().reveal()), ErrorCode.INVALID_TOKEN);
+    }
+
+    @Test
+    void authenticate_afterRevokeOrUpdateHere_seesTheChangeAtOnce() {
+        IssuedKey issued = service.issue(org, request("ci", List.of(), Optional.empty()));
+        service.authenticate(issued.secret().reveal());
+
+        service.update(caller, issued.key().id(), Optional.empty(), Optional.of(List.of(new Scope("files:read"))));
+        assertThat(service.authenticate(issued.secret().reveal()).key().grants(new Scope("sandbox:create")))
+                .isFalse();
+
+        service.revoke(caller, issued.key().id());
+        assertCode(() -> service.authenticate(issued.secret().reveal()), ErrorCode.INVALID_TOKEN);
+    }
+
+    @Test
+    void authenticate_cachedKeyWhoseTimeIsUp_throwsTokenExpired() {
+        IssuedKey issued = service.issue(org, request("short", List.of(), Optional.of(Duration.ofSeconds(10))));
+        clock.advance(Duration.ofMillis(9_500));
+        service.authenticate(issued.secret().reveal());
+
+        clock.advance(Duration.ofMillis(500));
+
+        assertCode(() -> service.authenticate(issued.secret().reveal()), ErrorCode.TOKEN_EXPIRED);
+    }
+
+    @Test
+    void authenticate_manyWrongKeysFromOneAddress_rateLimitedWithTheWait() {
+        for (int i = 0; i < FailedAuthentications.BURST; i++) {
+            assertCode(() -> service.authenticate(ApiKeySecret.generate(false).reveal(), "192.0.2.1"),
+                    ErrorCode.INVALID_TOKEN);
+        }
+
+        assertThatThrownBy(() -> service.authenticate(ApiKeySecret.generate(false).reveal(), "192.0.2.1"))
+                .isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.RATE_LIMITED);
+                    assertThat(e.retryAfter()).hasValueSatisfying(wait -> assertThat(wait)
+                            .isPositive().isLessThanOrEqualTo(Duration.ofSeconds(3)));
+                });
+        assertCode(() -> service.authenticate("not-a-key", "192.0.2.1"), ErrorCode.RATE_LIMITED);
+        assertCode(() -> service.authenticate("not-a-key", "192.0.2.2"), ErrorCode.INVALID_TOKEN);
+        clock.advance(Duration.ofSeconds(3));
+        assertCode(() -> service.authenticate("not-a-key", "192.0.2.1"), ErrorCode.INVALID_TOKEN);
+    }
+
+    @Test
+    void authenticate_validKeyFromAThrottledAddress_stillAuthenticates() {
+        IssuedKey issued = service.issue(org, request("ci", List.of(), Optional.empty()));
+        for (int i = 0; i <= FailedAuthentications.BURST; i++) {
+            try {
+                service.authenticate("not-a-key", "192.0.2.1");
+            } catch (CorralException expected) {
+                // counted
+            }
+        }
+
+        assertThat(service.authenticate(issued.secret().reveal(), "192.0.2.1").key().id())
+                .isEqualTo(issued.key().id());
+    }
+
+    @Test
     void update_absentValuesKeepWhatIsStoredAndEmptyScopesMeanEverything() {
         IssuedKey issued = service.issue(org, request("ci", List.of(new Scope("files:read")), Optional.empty()));
 

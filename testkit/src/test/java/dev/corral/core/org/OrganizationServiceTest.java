@@ -111,6 +111,18 @@ class OrganizationServiceTest {
         assertThat(organizations.find(acme.id())).get().extracting(Organization::tier).isEqualTo(Tier.PRO);
     }
 
+    @Test
+    void setTier_ofAnOrganizationWhoseKeyJustAuthenticated_isItsKeysTierAtOnce() {
+        Principal operator = operatorAdmin();
+        NewOrganization acme = service.create(operator, "Acme", Optional.empty(), Tier.FREE);
+        String secret = acme.adminKey().secret().reveal();
+        assertThat(keyService.authenticate(secret).organization().tier()).isEqualTo(Tier.FREE);
+
+        service.setTier(operator, acme.organization().id(), Tier.PRO);
+
+        assertThat(keyService.authenticate(secret).organization().tier()).isEqualTo(Tier.PRO);
+    }
+
     /** The operator admin of a bootstrapped server. */
     private Principal operatorAdmin() {
         return keyService.authenticate(service.bootstrap(Optional.empty()).map(key -> key.secret().reveal())
