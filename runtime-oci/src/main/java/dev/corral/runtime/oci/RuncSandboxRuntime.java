@@ -22,6 +22,7 @@ import dev.corral.runtime.oci.agent.GuestLauncher;
 import dev.corral.runtime.oci.bundle.ContainerConfig;
 import dev.corral.runtime.oci.bundle.RuntimeDirectories;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
+import dev.corral.runtime.oci.bundle.SandboxProcesses;
 import dev.corral.runtime.oci.bundle.SeccompProfile;
 import dev.corral.runtime.oci.cgroup.SandboxCgroups;
 import dev.corral.runtime.oci.cgroup.SandboxFreezer;
@@ -83,6 +84,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     private final MountTable mounts = MountTable.ofThisProcess();
     private final SandboxLocks locks = new SandboxLocks();
     private final ObjectMapper json = new ObjectMapper();
+    private final SandboxProcesses configProcesses = new SandboxProcesses(json);
 
     /**
      * @throws IllegalStateException when the data directory is not searchable by others, which runc needs (see
@@ -100,7 +102,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         this.containerConfig = new ContainerConfig(json, settings.idMapping(), settings.initBinary(),
                 SeccompProfile.forThisHost(json), workspaces::filesOf, settings.agentBinary());
         this.execs = new SandboxExecs(cli, cgroups, runner, containerConfig, json, this::neverStarted);
-        this.agentExecs = settings.agentBinary().map(binary -> new AgentExecs(containerConfig, json,
+        this.agentExecs = settings.agentBinary().map(binary -> new AgentExecs(containerConfig, configProcesses,
                 this::neverStarted));
         this.agentProcesses = agentExecs.map(AgentProcesses::new);
         this.guests = new GuestClients(this::launchAgent);
@@ -164,6 +166,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 filesystem.createDisk(paths, spec.resources().diskBytes());
                 filesystem.mount(paths, templateRootfs);
                 filesystem.seed(paths);
+                configProcesses.forget(paths.config());
                 Files.createFile(paths.config(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
                 json.writerWithDefaultPrettyPrinter().writeValue(paths.config().toFile(),
                         containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir()));
@@ -290,6 +293,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         transition(id, () -> {
             existingState(id);
             guests.forget(id);
+            configProcesses.forget(paths(id).config());
             endContainer(id);
             filesystem.unmount(paths(id));
         });
@@ -352,6 +356,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     private void startContainer(SandboxPaths paths) throws IOException {
         Files.createDirectories(paths.execDir());
         guests.forget(paths.id());
+        configProcesses.forget(paths.config());
         if (agentExecs.isPresent()) {
             createGuestDir(paths.guestDir());
             // The last run's sockets are dead; the new agent's must not be mistaken for one of them.
@@ -394,7 +399,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         String binary = GuestLauncher.BINARY;
         Path processFile = paths.execDir().resolve("agent-" + UUID.randomUUID() + ".json");
         try {
-            var process = containerConfig.forExec(json.readTree(Files.readAllBytes(paths.config())),
+            var process = containerConfig.forExec(configProcesses.of(paths.config()),
                     List.of(binary, "--socket", GuestLauncher.RUN_DIR + "/" + socketName, "--detach"), Map.of());
             Files.createFile(processFile, PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
             json.writeValue(processFile.toFile(), process);
@@ -414,6 +419,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     private void remove(SandboxId id) throws IOException {
         SandboxPaths paths = paths(id);
         guests.forget(id);
+        configProcesses.forget(paths.config());
         endContainer(id);
         filesystem.unmount(paths);
         cgroups.remove(id);

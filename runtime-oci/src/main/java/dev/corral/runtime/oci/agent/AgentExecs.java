@@ -1,15 +1,14 @@
 package dev.corral.runtime.oci.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.terminal.TerminalSize;
 import dev.corral.runtime.oci.bundle.ContainerConfig;
+import dev.corral.runtime.oci.bundle.SandboxProcesses;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,14 +27,14 @@ public final class AgentExecs {
     static final long MAX_OUTPUT = 1L << 62;
 
     private final ContainerConfig containerConfig;
-    private final ObjectMapper json;
+    private final SandboxProcesses processes;
     private final BiFunction<SandboxId, String, CorralException> neverStarted;
 
     /** @param neverStarted the error for a command the agent did not start, given what it said */
-    public AgentExecs(ContainerConfig containerConfig, ObjectMapper json,
+    public AgentExecs(ContainerConfig containerConfig, SandboxProcesses processes,
                       BiFunction<SandboxId, String, CorralException> neverStarted) {
         this.containerConfig = containerConfig;
-        this.json = json;
+        this.processes = processes;
         this.neverStarted = neverStarted;
     }
 
@@ -68,7 +67,7 @@ public final class AgentExecs {
 
     private JsonNode readConfig(Path sandboxConfig) {
         try {
-            return json.readTree(Files.readAllBytes(sandboxConfig));
+            return processes.of(sandboxConfig);
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot read the sandbox's process: " + e, e);
         }
