@@ -62,7 +62,7 @@ public final class HttpServer implements AutoCloseable {
                 concurrency.releaseUnusedSocket(ctx);
                 metrics.record(ctx, Duration.ofNanos((long) (millis * 1_000_000)));
                 ACCESS.info("method={} path={} route={} status={} durationMs={}", ctx.method(), ctx.path(),
-                        HttpMetrics.routeOf(ctx), ctx.statusCode(), String.format("%.1f", millis));
+                        HttpMetrics.routeOf(ctx), ctx.statusCode(), tenths(millis));
                 MDC.remove("requestId");
             });
             config.routes.before(RequestIds::assign);
@@ -95,6 +95,12 @@ public final class HttpServer implements AutoCloseable {
             ErrorMapper.register(config.routes);
             groups.forEach(group -> group.register(config.routes));
         });
+    }
+
+    /** {@code millis} to one decimal, as {@code String.format("%.1f")} would write it at a fraction of its cost. */
+    static String tenths(double millis) {
+        long tenths = Math.round(millis * 10);
+        return tenths / 10 + "." + tenths % 10;
     }
 
     /** The caller of a WebSocket whose ticket is its credential ({@link SocketTickets}), remembered as a key's is. */
