@@ -2,6 +2,7 @@ package dev.corral.app;
 
 import dev.corral.core.key.ApiKeyService;
 import dev.corral.core.key.IssuedKey;
+import dev.corral.core.key.KeyStreams;
 import dev.corral.core.key.KeyUsageRecorder;
 import dev.corral.core.org.OrganizationService;
 import dev.corral.core.plan.Plans;
@@ -135,6 +136,9 @@ public final class CorralServer implements AutoCloseable {
         this.background = Executors.newScheduledThreadPool(2,
                 Thread.ofPlatform().name("corral-background-", 0).daemon().factory());
         background.scheduleWithFixedDelay(this::flushUsage, 2, 2, TimeUnit.SECONDS);
+        long sweepMillis = KeyStreams.SWEEP_INTERVAL.toMillis();
+        background.scheduleWithFixedDelay(() -> endStreamsOfEndedKeys(keyService.streams()), sweepMillis,
+                sweepMillis, TimeUnit.MILLISECONDS);
         long reapMillis = config.reaperInterval().toMillis();
         background.scheduleWithFixedDelay(() -> reap(reaper, clock), reapMillis, reapMillis, TimeUnit.MILLISECONDS);
 
@@ -160,7 +164,7 @@ public final class CorralServer implements AutoCloseable {
                         new SshRoutes(new SshKeyService(sshKeys, clock), sshAccess, bodies),
                         new OrganizationRoutes(organizationService, bodies, clock),
                         new SandboxRoutes(sandboxes, bodies, ssh.isPresent()),
-                        new ExecRoutes(executions, bodies, concurrency),
+                        new ExecRoutes(executions, bodies, concurrency, keyService.streams()),
                         new SandboxFileRoutes(files, bodies),
                         new WorkspaceRoutes(workspaces, bodies),
                         new WorkspaceFileRoutes(new WorkspaceFileService(workspaces, plans), workspaces, bodies),
@@ -235,6 +239,14 @@ public final class CorralServer implements AutoCloseable {
             reaper.reap(clock.instant());
         } catch (RuntimeException e) {
             LOG.warn("Reaping sandboxes failed; will retry", e);
+        }
+    }
+
+    private static void endStreamsOfEndedKeys(KeyStreams streams) {
+        try {
+            streams.sweep();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not check the keys of open streams; will retry", e);
         }
     }
 

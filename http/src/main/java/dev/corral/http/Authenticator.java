@@ -3,6 +3,7 @@ package dev.corral.http;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
 import dev.corral.core.key.ApiKeyService;
+import dev.corral.core.key.KeyStreams;
 import dev.corral.core.key.Principal;
 import io.javalin.http.Context;
 
@@ -31,6 +32,11 @@ public final class Authenticator {
         Principal principal = keys.authenticate(token.strip(), ctx.req().getRemoteAddr());
         ctx.attribute(PRINCIPAL_ATTRIBUTE, principal);
         return principal;
+    }
+
+    /** The streams and sockets open under each key, ended when it is revoked or expires. */
+    public KeyStreams streams() {
+        return keys.streams();
     }
 
     /** The caller of an authenticated request. */

@@ -1,9 +1,11 @@
 package dev.corral.http;
 
+import dev.corral.core.key.KeyStreams;
 import dev.corral.core.key.Principal;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
+import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsHandlerType;
 import java.time.Duration;
 import java.util.List;
@@ -17,11 +19,12 @@ import org.slf4j.MDC;
  * Corral's HTTP server: Javalin on Jetty with a virtual thread per request. Every request gets an id, every
  * {@code /v1} request is authenticated (by its API key, or for a WebSocket of {@link SocketTickets} by its
  * ticket), rate limited and counted against its key's concurrent requests before its
- * route runs, every answer is counted in the
- * metrics and written to the access log, and every failure goes through {@link ErrorMapper}.
+ * route runs, every WebSocket is closed when its key is revoked or expires ({@link KeyStreams}), every answer is
+ * counted in the metrics and written to the access log, and every failure goes through {@link ErrorMapper}.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("corral.access");
+    private static final String KEY_STREAM_ATTRIBUTE = "corral.keyStream";
 
     /**
      * Where to listen and how much a request body may hold.
@@ -79,8 +82,15 @@ public final class HttpServer implements AutoCloseable {
                 concurrency.acquireSocket(ctx, principal);
             });
             config.routes.wsAfter("/v1/*", ws -> {
-                ws.onClose(concurrency::releaseSocket);
-                ws.onError(concurrency::releaseSocket);
+                ws.onConnect(ctx -> endWithKey(authenticator.streams(), ctx));
+                ws.onClose(ctx -> {
+                    concurrency.releaseSocket(ctx);
+                    forgetKey(ctx);
+                });
+                ws.onError(ctx -> {
+                    concurrency.releaseSocket(ctx);
+                    forgetKey(ctx);
+                });
             });
             config.events.handlerAdded(added -> {
                 if (added.getHttpMethod().isHttpMethod()) {
@@ -95,6 +105,30 @@ public final class HttpServer implements AutoCloseable {
             ErrorMapper.register(config.routes);
             groups.forEach(group -> group.register(config.routes));
         });
+    }
+
+    /**
+     * Has the socket closed (code 4401, the reason the key's error) when its caller's key is revoked or expires;
+     * see {@link KeyStreams}.
+     */
+    private static void endWithKey(KeyStreams streams, WsContext ctx) {
+        Principal caller = ctx.attribute(Authenticator.PRINCIPAL_ATTRIBUTE);
+        if (caller == null) {
+            return;
+        }
+        KeyStreams.Opened opened = streams.open(caller,
+                e -> SocketCloses.close(ctx, SocketCloses.refusal(e), e.getMessage()));
+        ctx.attribute(KEY_STREAM_ATTRIBUTE, opened);
+        if (!ctx.session.isOpen()) {
+            opened.close();
+        }
+    }
+
+    private static void forgetKey(WsContext ctx) {
+        KeyStreams.Opened opened = ctx.attribute(KEY_STREAM_ATTRIBUTE);
+        if (opened != null) {
+            opened.close();
+        }
     }
 
     /** {@code millis} to one decimal, as {@code String.format("%.1f")} would write it at a fraction of its cost. */

@@ -25,6 +25,7 @@ public final class ApiKeyService {
     private final InstantSource clock;
     private final PrincipalCache principals = new PrincipalCache();
     private final FailedAuthentications failures = new FailedAuthentications();
+    private final KeyStreams streams;
 
     public ApiKeyService(ApiKeyStore keys, OrganizationStore organizations, KeyUsageRecorder usage,
                          InstantSource clock) {
@@ -32,6 +33,12 @@ public final class ApiKeyService {
         this.organizations = organizations;
         this.usage = usage;
         this.clock = clock;
+        this.streams = new KeyStreams(keys, clock);
+    }
+
+    /** The streams and sockets open under each key, which end when it is revoked or expires. */
+    public KeyStreams streams() {
+        return streams;
     }
 
     /** Issues a key of the caller's organization, with scopes the caller holds itself. */
@@ -90,6 +97,7 @@ public final class ApiKeyService {
             throw CorralException.notFound("API key", id.toString());
         }
         principals.forgetKey(id);
+        streams.keyRevoked(id);
         return stored(caller.organizationId(), id);
     }
 

@@ -1,5 +1,7 @@
 package dev.corral.http.sandboxes;
 
+import dev.corral.core.error.CorralException;
+import dev.corral.core.key.KeyStreams;
 import dev.corral.core.key.Principal;
 import dev.corral.core.sandbox.exec.ExecEvent;
 import dev.corral.core.sandbox.exec.ExecResult;
@@ -8,8 +10,10 @@ import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.exec.Utf8Chunks;
 import dev.corral.http.Authenticator;
 import dev.corral.http.Bodies;
+import dev.corral.http.Envelope;
 import dev.corral.http.Json;
 import dev.corral.http.RequestConcurrency;
+import dev.corral.http.RequestIds;
 import dev.corral.http.Responses;
 import dev.corral.http.RouteGroup;
 import dev.corral.http.ServerSentEvents;
@@ -28,7 +32,8 @@ import java.util.Optional;
  * pipe (the runtime's platform threads do), it only waits on the stream's small queue. A streamed answer writes a
  * {@code : keep-alive} comment whenever the command has been silent for {@link #HEARTBEAT}, so a client that went
  * away makes a write fail even when the command prints nothing, which closes the stream and so kills the command
- * (a background command is not tied to its request and runs on).
+ * (a background command is not tied to its request and runs on). A streamed command whose key is revoked or
+ * expires is killed, and its stream ends with an {@code error} event holding the key's error ({@link KeyStreams}).
  */
 public final class ExecRoutes implements RouteGroup {
     static final Duration HEARTBEAT = Duration.ofSeconds(2);
@@ -36,11 +41,14 @@ public final class ExecRoutes implements RouteGroup {
     private final SandboxExecutions executions;
     private final Bodies bodies;
     private final RequestConcurrency concurrency;
+    private final KeyStreams keyStreams;
 
-    public ExecRoutes(SandboxExecutions executions, Bodies bodies, RequestConcurrency concurrency) {
+    public ExecRoutes(SandboxExecutions executions, Bodies bodies, RequestConcurrency concurrency,
+                      KeyStreams keyStreams) {
         this.executions = executions;
         this.bodies = bodies;
         this.concurrency = concurrency;
+        this.keyStreams = keyStreams;
     }
 
     @Override
@@ -70,14 +78,18 @@ public final class ExecRoutes implements RouteGroup {
         }
         try (ExecStream stream = executions.exec(caller, sandbox, body.toRequest())) {
             if (sse) {
-                streamEvents(ctx, stream);
+                // A key revoked or expired while the command runs kills it, and the stream ends on an error event.
+                try (KeyStreams.Opened opened = keyStreams.open(caller, keyError -> stream.kill())) {
+                    streamEvents(ctx, stream, opened);
+                }
             } else {
                 Responses.okStreamed(ctx, ExecResponse.of(ExecResult.drain(stream), body.encodingOrDefault()));
             }
         }
     }
 
-    private static void streamEvents(Context ctx, ExecStream stream) throws InterruptedException {
+    private static void streamEvents(Context ctx, ExecStream stream, KeyStreams.Opened opened)
+            throws InterruptedException {
         var stdout = new Utf8Chunks();
         var stderr = new Utf8Chunks();
         try {
@@ -86,6 +98,13 @@ public final class ExecRoutes implements RouteGroup {
             ServerSentEvents events = ServerSentEvents.open(ctx);
             Optional<ExecEvent> next = first;
             while (true) {
+                Optional<CorralException> keyError = opened.endedBy();
+                if (keyError.isPresent()) {
+                    CorralException e = keyError.get();
+                    events.event("error", new Envelope.Failure(new Envelope.Error(e.code().wire(), e.getMessage(),
+                            RequestIds.of(ctx), null)));
+                    return;
+                }
                 if (next.isEmpty()) {
                     events.comment("keep-alive");
                 } else {
