@@ -107,7 +107,7 @@ class RevokedKeyStreamsIT {
         assertThat(lines).contains("event: error").noneMatch(line -> line.startsWith("event: exit"));
         assertThat(String.join("\n", lines)).contains("\"code\":\"invalid_token\"");
         await().atMost(Duration.ofSeconds(10)).until(() -> owner.post("v1/sandboxes/" + sandbox + "/exec",
-                Map.of("command", "pgrep -x sleep || true")).data().path("stdout").asText().isBlank());
+                Map.of("command", "pgrep -xf 'sleep 120' || true")).data().path("stdout").asText().isBlank());
     }
 
     /** The lines of the next event, read as they come. */
