@@ -112,6 +112,7 @@ public final class CorralServer implements AutoCloseable {
         var sandboxStore = new JdbiSandboxStore(database.jdbi(), StoreSecretKey.load(config));
         int sealed = sandboxStore.sealPlaintextEnv();
         if (sealed > 0) {
+            database.checkpoint(); // the values in clear leave the write-ahead log too
             LOG.info("Sealed {} sandbox environment values stored in clear by an older version", sealed);
         }
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);

@@ -81,7 +81,7 @@ public final class Database implements AutoCloseable {
                 // SQLite gives the log and the index it makes the mode of the database file, so this is enough.
                 Files.createFile(absolute, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
             }
-            for (String suffix : List.of("", "-wal", "-shm")) {
+            for (String suffix : List.of("", "-wal", "-shm")) { // the log and index exist while it is open
                 Path part = absolute.resolveSibling(absolute.getFileName() + suffix);
                 if (Files.exists(part)) {
                     Files.setPosixFilePermissions(part, OWNER_ONLY);
@@ -94,6 +94,9 @@ public final class Database implements AutoCloseable {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.enforceForeignKeys(true);
+        // Deleted and overwritten content is zeroed, not left in free space: what was sealed or removed (a value
+        // stored in clear by an older version, say) does not linger in the file.
+        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
         // A deferred transaction that reads before it writes fails at once when another process wrote meanwhile;
         // an immediate one takes the write lock up front, waiting through the busy timeout.
@@ -118,6 +121,16 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * For SQLite, writes the write-ahead log into the database file and empties it, so that the page images it
+     * held (with content since overwritten) leave the disk; PostgreSQL manages its own files: nothing.
+     */
+    public void checkpoint() {
+        if (dialect == Dialect.SQLITE) {
+            jdbi.useHandle(handle -> handle.createQuery("PRAGMA wal_checkpoint(TRUNCATE)").mapToMap().list());
+        }
     }
 
     /** Whether the database answers a trivial query now, on the probe's own connection; for {@code /health}. */

@@ -41,6 +41,7 @@ class SqliteDatabaseTest {
             assertThat(pragma(database, "foreign_keys")).isEqualTo("1");
             assertThat(pragma(database, "busy_timeout")).isEqualTo("5000");
             assertThat(pragma(database, "synchronous")).isEqualTo("1");
+            assertThat(pragma(database, "secure_delete")).isEqualTo("1");
         }
     }
 
