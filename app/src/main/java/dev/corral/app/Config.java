@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * Everything a Corral server is configured with, read once by {@link ConfigLoader} and validated there. The
- * database password and bootstrap key are secrets: {@link #toString()} redacts them.
+ * database password, bootstrap key and secret key are secrets: {@link #toString()} redacts them.
  *
  * @param databaseUrl        empty for the embedded SQLite database in the data directory
  * @param enterprise         the limits of the enterprise tier, the tier of the organization made at first start
@@ -20,6 +20,8 @@ import java.util.Optional;
  *                           rather than a {@code runc exec} each ({@code guest: runc})
  * @param guestBinary        the agent's binary; empty to look for it where the build or an install puts it
  * @param ssh                the SSH gateway; empty when it is off
+ * @param secretKey          the base64 key that seals secrets in the store; empty for the data directory's own
+ *                           {@code secret.key}
  */
 public record Config(
         String host,
@@ -43,7 +45,8 @@ public record Config(
         int maxConcurrentExecs,
         int processIoThreads,
         Duration execDefaultTimeout,
-        Optional<SshConfig> ssh) {
+        Optional<SshConfig> ssh,
+        Optional<String> secretKey) {
 
     public Path sqliteFile() {
         return dataDir.resolve("corral.db");
@@ -67,6 +70,7 @@ public record Config(
                 + " reaperInterval=" + reaperInterval
                 + " hibernateAfter=" + hibernateAfter + " maxConcurrentExecs=" + maxConcurrentExecs
                 + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout
-                + " ssh=" + ssh.map(SshConfig::toString).orElse("off");
+                + " ssh=" + ssh.map(SshConfig::toString).orElse("off")
+                + secretKey.map(k -> " secretKey=***").orElse("");
     }
 }

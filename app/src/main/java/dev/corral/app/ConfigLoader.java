@@ -73,6 +73,7 @@ public final class ConfigLoader {
         defaults.put("ssh-port", "");
         defaults.put("ssh-host", "");
         defaults.put("ssh-max-sessions", "64");
+        defaults.put("secret-key", "");
         return Map.copyOf(defaults);
     }
 
@@ -180,6 +181,10 @@ public final class ConfigLoader {
             problems.add("log-format: must be text or json");
         }
         Optional<SshConfig> ssh = ssh(v, host, problems);
+        Optional<String> secretKey = optional(v, "secret-key");
+        if (secretKey.isPresent() && StoreSecretKey.parse(secretKey.get()).isEmpty()) {
+            problems.add("secret-key: must be the base64 of 32 bytes (e.g. from: head -c 32 /dev/urandom | base64)");
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException("invalid configuration:\n  " + String.join("\n  ", problems));
         }
@@ -190,7 +195,7 @@ public final class ConfigLoader {
                 optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, grace,
                 logFormat, runtime, guest.equals("agent"),
                 optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
-                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, ssh);
+                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, ssh, secretKey);
     }
 
     /**

@@ -110,7 +110,12 @@ public final class CorralServer implements AutoCloseable {
 
         var plans = Plans.defaults(config.enterprise());
         this.local = LocalRuntime.open(config);
-        var sandboxStore = new JdbiSandboxStore(database.jdbi());
+        var sandboxStore = new JdbiSandboxStore(database.jdbi(), StoreSecretKey.load(config));
+        int sealed = sandboxStore.sealPlaintextEnv();
+        if (sealed > 0) {
+            database.checkpoint(); // the values in clear leave the write-ahead log too
+            LOG.info("Sealed {} sandbox environment values stored in clear by an older version", sealed);
+        }
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
         var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(),
                 sandboxStore::sandboxesMounting, plans, clock);
@@ -262,12 +267,15 @@ public final class CorralServer implements AutoCloseable {
      * Creates the data directory, searchable but not readable by others: runc prepares each sandbox's root
      * filesystem below it as the sandbox's unprivileged host user, which must be able to pass through.
      */
+    /**
+     * Creates the data directory, or closes an existing one (older versions left it searchable by every host
+     * user), to the host's root alone before the database opens in it. The runtime then lets the sandboxes' host
+     * user alone pass through, on the way to their bundles (see {@code SandboxPassage}).
+     */
     private static void createDataDir(Config config) {
         try {
-            if (!Files.isDirectory(config.dataDir())) {
-                Files.createDirectories(config.dataDir());
-                Files.setPosixFilePermissions(config.dataDir(), PosixFilePermissions.fromString("rwx--x--x"));
-            }
+            Files.createDirectories(config.dataDir());
+            Files.setPosixFilePermissions(config.dataDir(), PosixFilePermissions.fromString("rwx------"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the data directory " + config.dataDir(), e);
         }

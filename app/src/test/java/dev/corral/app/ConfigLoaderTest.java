@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -126,11 +127,22 @@ class ConfigLoaderTest {
 
     @Test
     void toString_redactsSecrets() {
+        String secretKey = java.util.Base64.getEncoder().encodeToString(new byte[32]);
         Config config = ConfigLoader.load(Map.of("CORRAL_DATABASE_PASSWORD", "hunter2",
-                "CORRAL_BOOTSTRAP_KEY", TestCorral.ADMIN_KEY, "CORRAL_DATABASE_URL", "jdbc:postgresql://db/corral"),
-                Map.of());
+                "CORRAL_BOOTSTRAP_KEY", TestCorral.ADMIN_KEY, "CORRAL_DATABASE_URL", "jdbc:postgresql://db/corral",
+                "CORRAL_SECRET_KEY", secretKey), Map.of());
 
-        assertThat(config.toString()).doesNotContain("hunter2").doesNotContain(TestCorral.ADMIN_KEY);
+        assertThat(config.secretKey()).contains(secretKey);
+        assertThat(config.toString()).doesNotContain("hunter2").doesNotContain(TestCorral.ADMIN_KEY)
+                .doesNotContain(secretKey);
+    }
+
+    @Test
+    void load_secretKeyNotTheBase64OfThirtyTwoBytes_isRefused() {
+        for (String bad : List.of("not base64!", java.util.Base64.getEncoder().encodeToString(new byte[16]))) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of("CORRAL_SECRET_KEY", bad), Map.of()))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("secret-key");
+        }
     }
 
     @Test

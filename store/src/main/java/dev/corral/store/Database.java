@@ -6,7 +6,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
@@ -33,6 +37,7 @@ public final class Database implements AutoCloseable {
     private static final int SQLITE_BUSY_TIMEOUT_MILLIS = 5_000;
     private static final int SQLITE_POOL_SIZE = 1;
     private static final int POSTGRES_POOL_SIZE = 10;
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Dialect dialect;
     private final HikariDataSource pool;
@@ -64,19 +69,34 @@ public final class Database implements AutoCloseable {
 
     /**
      * Opens (creating it and its directory when absent) the SQLite database in {@code file}, in WAL mode with
-     * foreign keys enforced, and migrates it.
+     * foreign keys enforced, and migrates it. The file, its write-ahead log and its shared-memory index are
+     * readable and writable by their owner only: made so when new, and corrected when an older version left them
+     * open to others.
      */
     public static Database sqlite(Path file) {
         Path absolute = file.toAbsolutePath();
         try {
             Files.createDirectories(absolute.getParent());
+            if (!Files.exists(absolute)) {
+                // SQLite gives the log and the index it makes the mode of the database file, so this is enough.
+                Files.createFile(absolute, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            for (String suffix : List.of("", "-wal", "-shm")) { // the log and index exist while it is open
+                Path part = absolute.resolveSibling(absolute.getFileName() + suffix);
+                if (Files.exists(part)) {
+                    Files.setPosixFilePermissions(part, OWNER_ONLY);
+                }
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the directory of " + absolute, e);
+            throw new UncheckedIOException("cannot prepare the database file " + absolute, e);
         }
         var config = new SQLiteConfig();
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
         config.enforceForeignKeys(true);
+        // Deleted and overwritten content is zeroed, not left in free space: what was sealed or removed (a value
+        // stored in clear by an older version, say) does not linger in the file.
+        config.setPragma(SQLiteConfig.Pragma.SECURE_DELETE, "true");
         config.setBusyTimeout(SQLITE_BUSY_TIMEOUT_MILLIS);
         // A deferred transaction that reads before it writes fails at once when another process wrote meanwhile;
         // an immediate one takes the write lock up front, waiting through the busy timeout.
@@ -101,6 +121,16 @@ public final class Database implements AutoCloseable {
 
     public Dialect dialect() {
         return dialect;
+    }
+
+    /**
+     * For SQLite, writes the write-ahead log into the database file and empties it, so that the page images it
+     * held (with content since overwritten) leave the disk; PostgreSQL manages its own files: nothing.
+     */
+    public void checkpoint() {
+        if (dialect == Dialect.SQLITE) {
+            jdbi.useHandle(handle -> handle.createQuery("PRAGMA wal_checkpoint(TRUNCATE)").mapToMap().list());
+        }
     }
 
     /** Whether the database answers a trivial query now, on the probe's own connection; for {@code /health}. */

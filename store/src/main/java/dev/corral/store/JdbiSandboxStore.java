@@ -42,9 +42,22 @@ public final class JdbiSandboxStore implements SandboxStore {
     private static final String ACTIVE = "status IN ('creating', 'running', 'paused')";
 
     private final Jdbi jdbi;
+    private final SecretBox secrets;
 
-    public JdbiSandboxStore(Jdbi jdbi) {
+    /** A store that seals environment values with {@code secrets} (see {@link SecretBox}). */
+    public JdbiSandboxStore(Jdbi jdbi, SecretBox secrets) {
         this.jdbi = jdbi;
+        this.secrets = secrets;
+    }
+
+    /**
+     * Seals the environment values stored before they were encrypted; run once at start, before serving.
+     *
+     * @return how many it sealed
+     * @throws IllegalStateException when the values sealed before do not open with this store's key
+     */
+    public int sealPlaintextEnv() {
+        return jdbi.inTransaction(handle -> SandboxChildTables.sealPlaintextEnv(handle, secrets));
     }
 
     @Override
@@ -76,7 +89,7 @@ public final class JdbiSandboxStore implements SandboxStore {
                     .bind("stoppedAt", EpochMillis.orNull(sandbox.stoppedAt()))
                     .bind("hibernated", sandbox.hibernated())
                     .execute();
-            SandboxChildTables.insert(handle, sandbox);
+            SandboxChildTables.insert(handle, sandbox, secrets);
         }), () -> nameTaken(sandbox));
     }
 
@@ -196,8 +209,8 @@ public final class JdbiSandboxStore implements SandboxStore {
     }
 
     /** The sandboxes {@code query} selects, with their tags, metadata and environment. */
-    private static List<Sandbox> sandboxes(Handle handle, Query query) {
-        return SandboxChildTables.attach(handle, query.map(JdbiSandboxStore::withoutChildren).list());
+    private List<Sandbox> sandboxes(Handle handle, Query query) {
+        return SandboxChildTables.attach(handle, query.map(JdbiSandboxStore::withoutChildren).list(), secrets);
     }
 
     /** The sandbox in {@code row}, its tags, metadata and environment still empty. */

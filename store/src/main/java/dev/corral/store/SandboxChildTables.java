@@ -17,7 +17,8 @@ import org.jdbi.v3.core.statement.StatementContext;
  * A sandbox's tags, metadata, environment and mounts, kept as rows of {@code sandbox_tags}, {@code
  * sandbox_metadata}, {@code sandbox_env} and {@code sandbox_mounts}: written with the sandbox (tags and metadata
  * replaced whole when its settings change), and read for many sandboxes at once in one query, so that a page costs
- * the same two queries however long it is.
+ * the same two queries however long it is. Environment values are kept sealed by a {@link SecretBox}, bound to
+ * their sandbox and name.
  */
 final class SandboxChildTables {
     /** Ids per read (each bound four times): far below the bind-parameter limits of both dialects. */
@@ -44,11 +45,13 @@ final class SandboxChildTables {
     }
 
     /** Writes the child rows of {@code sandbox}; the caller's transaction makes them one write with its row. */
-    static void insert(Handle handle, Sandbox sandbox) {
+    static void insert(Handle handle, Sandbox sandbox, SecretBox secrets) {
         String id = sandbox.id().toString();
         insertLabels(handle, sandbox);
+        Map<String, String> sealed = new HashMap<>();
+        sandbox.env().forEach((name, value) -> sealed.put(name, secrets.seal(value, envPlace(id, name))));
         insertPairs(handle, "INSERT INTO sandbox_env (sandbox_id, name, value) VALUES (:id, :name, :value)",
-                id, sandbox.env());
+                id, sealed);
         if (!sandbox.mounts().isEmpty()) {
             PreparedBatch batch = handle.prepareBatch("INSERT INTO sandbox_mounts (sandbox_id, position, "
                     + "workspace_id, path, read_only, workspace_ref) "
@@ -91,7 +94,7 @@ final class SandboxChildTables {
      * Runs without a transaction with that read: a read racing a settings change may show the new tags and
      * metadata with the row as it was before; the next read is whole.
      */
-    static List<Sandbox> attach(Handle handle, List<Sandbox> sandboxes) {
+    static List<Sandbox> attach(Handle handle, List<Sandbox> sandboxes, SecretBox secrets) {
         Map<String, List<String>> tags = new HashMap<>();
         Map<String, Map<String, String>> metadata = new HashMap<>();
         Map<String, Map<String, String>> env = new HashMap<>();
@@ -103,7 +106,8 @@ final class SandboxChildTables {
                 switch (row.kind()) {
                     case "t" -> tags.computeIfAbsent(row.sandboxId(), id -> new ArrayList<>()).add(row.name());
                     case "m" -> row.putInto(metadata);
-                    case "e" -> row.putInto(env);
+                    case "e" -> env.computeIfAbsent(row.sandboxId(), id -> new HashMap<>())
+                            .put(row.name(), secrets.open(row.value(), envPlace(row.sandboxId(), row.name())));
                     default -> mounts.computeIfAbsent(row.sandboxId(), id -> new ArrayList<>()).add(
                             new WorkspaceMount(WorkspaceId.parse(row.name()), row.value(), row.readOnly(),
                                     row.reference()));
@@ -118,6 +122,46 @@ final class SandboxChildTables {
                     sandbox.idleTimeout(), sandbox.maxRuntime(), sandbox.error(), sandbox.createdAt(), sandbox.lastActivity(),
                     sandbox.pausedAt(), sandbox.stoppedAt(), sandbox.hibernated());
         }).toList();
+    }
+
+    /**
+     * Seals the environment values written before encryption, and checks that one value sealed before opens with
+     * {@code secrets}, so that a wrong key fails the start rather than every later read; in one transaction.
+     *
+     * @return how many values it sealed
+     * @throws IllegalStateException when a sealed value does not open with {@code secrets}
+     */
+    static int sealPlaintextEnv(Handle handle, SecretBox secrets) {
+        handle.createQuery("SELECT sandbox_id, name, value FROM sandbox_env WHERE SUBSTR(value, 1, 3) = :prefix LIMIT 1")
+                .bind("prefix", SecretBox.PREFIX)
+                .map((row, context) -> secrets.open(row.getString("value"),
+                        envPlace(row.getString("sandbox_id"), row.getString("name"))))
+                .findOne();
+        List<EnvRow> plain = handle.createQuery(
+                        "SELECT sandbox_id, name, value FROM sandbox_env WHERE SUBSTR(value, 1, 3) <> :prefix")
+                .bind("prefix", SecretBox.PREFIX)
+                .map((row, context) -> new EnvRow(row.getString("sandbox_id"), row.getString("name"),
+                        row.getString("value")))
+                .list();
+        if (plain.isEmpty()) {
+            return 0;
+        }
+        PreparedBatch batch = handle.prepareBatch(
+                "UPDATE sandbox_env SET value = :value WHERE sandbox_id = :id AND name = :name");
+        for (EnvRow row : plain) {
+            batch.bind("id", row.sandboxId()).bind("name", row.name())
+                    .bind("value", secrets.seal(row.value(), envPlace(row.sandboxId(), row.name()))).add();
+        }
+        batch.execute();
+        return plain.size();
+    }
+
+    /** Where an environment value is kept, which its seal is bound to: NUL cannot occur in an id or a name. */
+    private static String envPlace(String sandboxId, String name) {
+        return sandboxId + "\u0000" + name;
+    }
+
+    private record EnvRow(String sandboxId, String name, String value) {
     }
 
     private static void insertPairs(Handle handle, String sql, String id, Map<String, String> pairs) {

@@ -12,7 +12,7 @@ class PostgresSandboxStoreIT extends SandboxStoreContract {
 
     @Override
     protected SandboxStore newStore() {
-        return new JdbiSandboxStore(POSTGRES.database().jdbi());
+        return new JdbiSandboxStore(POSTGRES.database().jdbi(), SecretBox.withKey(SecretBox.newKey()));
     }
 
     @Override

@@ -11,7 +11,9 @@ import dev.corral.core.org.Organization;
 import dev.corral.core.org.OrganizationId;
 import dev.corral.core.org.Tier;
 import dev.corral.core.page.PageRequest;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +41,7 @@ class SqliteDatabaseTest {
             assertThat(pragma(database, "foreign_keys")).isEqualTo("1");
             assertThat(pragma(database, "busy_timeout")).isEqualTo("5000");
             assertThat(pragma(database, "synchronous")).isEqualTo("1");
+            assertThat(pragma(database, "secure_delete")).isEqualTo("1");
         }
     }
 
@@ -97,6 +100,30 @@ class SqliteDatabaseTest {
 
     private static String pragma(Database database, String name) {
         return database.jdbi().withHandle(handle -> handle.createQuery("PRAGMA " + name).mapTo(String.class).one());
+    }
+
+    @Test
+    void sqlite_newFile_isReadableByItsOwnerOnly() throws Exception {
+        Path file = dir.resolve("corral.db");
+        try (Database database = Database.sqlite(file)) {
+            new JdbiOrganizationStore(database.jdbi()).insert(organization());
+
+            for (String name : List.of("corral.db", "corral.db-wal", "corral.db-shm")) {
+                assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(name))))
+                        .as(name).isEqualTo("rw-------");
+            }
+        }
+    }
+
+    @Test
+    void sqlite_fileLeftOpenToOthers_isClosedWhenOpened() throws Exception {
+        Path file = dir.resolve("corral.db");
+        Database.sqlite(file).close();
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Database.sqlite(file).close();
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 
     private static Organization organization() {

@@ -12,7 +12,7 @@ class SqliteSandboxStoreTest extends SandboxStoreContract {
 
     @Override
     protected SandboxStore newStore() {
-        return new JdbiSandboxStore(sqlite.database().jdbi());
+        return new JdbiSandboxStore(sqlite.database().jdbi(), SecretBox.withKey(SecretBox.newKey()));
     }
 
     @Override

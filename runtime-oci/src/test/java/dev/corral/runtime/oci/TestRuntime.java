@@ -75,9 +75,9 @@ public final class TestRuntime implements AutoCloseable, AfterAllCallback {
 
     /** A runtime whose settings are changed from the defaults, e.g. to break it on purpose. */
     static TestRuntime start(UnaryOperator<OciRuntimeSettings> change) throws IOException {
-        // Searchable by others, as a sandbox's user must pass through it to reach its bundle.
+        // The runtime makes it a passage for the sandboxes' host user (SandboxPassage).
         Path dataDir = Files.createTempDirectory(Path.of("/var/tmp"), "corral-it-",
-                PosixFilePermissions.asFileAttribute(SandboxPaths.SEARCHABLE_DIR));
+                PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_DIR));
         return new TestRuntime(dataDir, change.apply(OciRuntimeSettings.defaults(dataDir)
                 .withAgentBinary(agentBinary())));
     }

@@ -14,20 +14,29 @@ import java.util.stream.Stream;
 
 /**
  * The runtime's directories in the data directory: {@code runc/} for the OCI runtime's state, private to the
- * host's root, and {@code runtime/} with one directory per sandbox, which others may pass through but not list,
- * because runc prepares a sandbox's root filesystem as the sandbox's unprivileged host user.
+ * host's root, and {@code runtime/} with one directory per sandbox. The data directory, {@code runtime/} and each
+ * sandbox's directory are {@link SandboxPassage}s: runc prepares a sandbox's root filesystem as the sandbox's
+ * unprivileged host user, who must pass through them, and no other host user may.
  *
  * <p>Threading: stateless apart from its paths; the runtime calls it for one sandbox at a time under that
  * sandbox's lock.
  */
 public final class RuntimeDirectories {
     private final Path runtimeDir;
+    private final SandboxPassage passage;
 
     public RuntimeDirectories(OciRuntimeSettings settings) {
         this.runtimeDir = settings.runtimeDir();
+        this.passage = SandboxPassage.of(settings.idMapping());
         create(settings.runcRoot(), SandboxPaths.PRIVATE_DIR);
-        create(runtimeDir, SandboxPaths.SEARCHABLE_DIR);
-        requireSearchable(runtimeDir);
+        try {
+            Files.createDirectories(runtimeDir);
+            passage.open(settings.dataDir());
+            passage.open(runtimeDir);
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot create " + runtimeDir + ": " + e, e);
+        }
+        passage.requireReachable(runtimeDir);
     }
 
     public SandboxPaths of(SandboxId id) {
@@ -37,7 +46,7 @@ public final class RuntimeDirectories {
     /** Makes the sandbox's own directory; fails when it exists already. */
     public void createSandboxDir(SandboxPaths paths) throws IOException {
         Files.createDirectory(paths.dir());
-        Files.setPosixFilePermissions(paths.dir(), SandboxPaths.SEARCHABLE_DIR);
+        passage.open(paths.dir());
     }
 
     /** The sandboxes that have a directory, made completely or not. */
@@ -73,21 +82,6 @@ public final class RuntimeDirectories {
             Files.setPosixFilePermissions(dir, permissions);
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot create " + dir + ": " + e, e);
-        }
-    }
-
-    /** Fails unless others may pass through every directory down to {@code dir}, so sandboxes reach bundles. */
-    private static void requireSearchable(Path dir) {
-        for (Path step = dir.toAbsolutePath(); step != null; step = step.getParent()) {
-            try {
-                if (!Files.getPosixFilePermissions(step).contains(PosixFilePermission.OTHERS_EXECUTE)) {
-                    throw new IllegalStateException("Sandboxes cannot reach " + dir + ": " + step
-                            + " must be searchable by others (chmod o+x), as runc prepares a sandbox's root"
-                            + " filesystem as the sandbox's unprivileged host user");
-                }
-            } catch (IOException e) {
-                throw CorralException.runtimeUnavailable("Cannot read the permissions of " + step + ": " + e, e);
-            }
         }
     }
 }

@@ -14,8 +14,6 @@ import java.util.Set;
 public record SandboxPaths(SandboxId id, Path dir) {
     /** Only the host's root may look inside. */
     public static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
-    /** Others may pass through (a sandbox's own user must reach its bundle) but not list or read. */
-    public static final Set<PosixFilePermission> SEARCHABLE_DIR = PosixFilePermissions.fromString("rwx--x--x");
     /**
      * Others (the sandbox's agent) may make entries and pass through but not list; sticky, so what host root owns
      * there (a socket taken over) cannot be renamed or removed by them.

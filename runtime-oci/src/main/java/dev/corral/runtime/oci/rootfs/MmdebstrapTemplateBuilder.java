@@ -5,6 +5,7 @@ import dev.corral.core.id.RandomIds;
 import dev.corral.core.sandbox.TemplateBuilder;
 import dev.corral.runtime.oci.TemplateRootfs;
 import dev.corral.runtime.oci.bundle.IdMapping;
+import dev.corral.runtime.oci.bundle.SandboxPaths;
 import dev.corral.runtime.oci.disk.MountTable;
 import dev.corral.runtime.oci.process.ProcessRunner;
 import java.io.IOException;
@@ -108,11 +109,13 @@ public final class MmdebstrapTemplateBuilder implements TemplateBuilder, Templat
         }
         Path rootfs = rootfsOf(name);
         if (isCurrent(rootfs)) {
+            closeToOthers(rootfs.getParent());
             return rootfs;
         }
         buildLock.lock();
         try {
             Files.createDirectories(rootfs.getParent());
+            closeToOthers(rootfs.getParent());
             try (FileChannel lockFile = FileChannel.open(rootfs.getParent().resolve("build.lock"),
                     StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                  FileLock ignored = lockFile.lock()) {
@@ -214,6 +217,19 @@ public final class MmdebstrapTemplateBuilder implements TemplateBuilder, Templat
             runner.check(List.of("umount", "--lazy", mountPoint.toString()));
         }
         runner.check(List.of("rm", "-rf", "--one-file-system", "--", dir.toString()));
+    }
+
+    /**
+     * Makes a template's directory the host root's alone: its files belong to the sandboxes' host ids, so their
+     * host user could otherwise change the layer every sandbox shares. Overlays read it as the host's root, who
+     * mounts them. Done at every use, so that a template made by an older version is closed too.
+     */
+    private static void closeToOthers(Path templateDir) {
+        try {
+            Files.setPosixFilePermissions(templateDir, SandboxPaths.PRIVATE_DIR);
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot close " + templateDir + " to other users: " + e, e);
+        }
     }
 
     private Path rootfsOf(String name) {

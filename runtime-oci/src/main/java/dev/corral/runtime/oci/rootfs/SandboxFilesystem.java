@@ -2,6 +2,7 @@ package dev.corral.runtime.oci.rootfs;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.runtime.oci.bundle.IdMapping;
+import dev.corral.runtime.oci.bundle.SandboxPassage;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
 import dev.corral.runtime.oci.disk.Ext4Image;
 import dev.corral.runtime.oci.disk.LoopDevices;
@@ -25,6 +26,7 @@ public final class SandboxFilesystem {
     private final Ext4Image images;
     private final IdMapping mapping;
     private final OwnershipShift ownership;
+    private final SandboxPassage passage;
 
     public SandboxFilesystem(ProcessRunner runner, MountTable mounts, LoopDevices loops, IdMapping mapping) {
         this.runner = runner;
@@ -32,6 +34,7 @@ public final class SandboxFilesystem {
         this.images = new Ext4Image(runner, mounts, loops);
         this.mapping = mapping;
         this.ownership = new OwnershipShift(mapping);
+        this.passage = SandboxPassage.of(mapping);
     }
 
     /** Makes the sandbox's disk: an ext4 image of {@code bytes} whose root belongs to the sandbox's root. */
@@ -41,13 +44,16 @@ public final class SandboxFilesystem {
 
     /**
      * Mounts the disk and the overlay over {@code templateRootfs}, skipping what is mounted already, so that a
-     * start after a crash half-way through works.
+     * start after a crash half-way through works. Both are {@code nosuid,nodev}: a setuid file or a device node
+     * made in a sandbox is inert on the host, whoever reaches it there.
      */
     public void mount(SandboxPaths paths, Path templateRootfs) {
         try {
             Files.createDirectories(paths.diskMount());
             Files.createDirectories(paths.rootfs());
-            Files.setPosixFilePermissions(paths.bundle(), SandboxPaths.SEARCHABLE_DIR);
+            // Again at every start, so that a sandbox made by an older version is closed to other host users too.
+            passage.open(paths.dir());
+            passage.open(paths.bundle());
             if (!mounts.isMountPoint(paths.diskMount())) {
                 images.mount(paths.diskImage(), paths.diskMount());
                 // The overlay reaches its layers as the host's root; nobody else on the host should.
@@ -62,7 +68,7 @@ public final class SandboxFilesystem {
             if (!mounts.isMountPoint(paths.rootfs())) {
                 runner.check(List.of("mount", "-t", "overlay", "overlay", "-o",
                         "lowerdir=" + templateRootfs + ",upperdir=" + paths.upper() + ",workdir=" + paths.work()
-                                + ",nodev",
+                                + ",nosuid,nodev",
                         paths.rootfs().toString()));
             }
         } catch (IOException e) {

@@ -6,6 +6,7 @@ import dev.corral.core.workspace.WorkspaceVolumes;
 import dev.corral.core.workspace.files.WorkspaceFiles;
 import dev.corral.runtime.oci.WorkspaceDirectories;
 import dev.corral.runtime.oci.bundle.IdMapping;
+import dev.corral.runtime.oci.bundle.SandboxPassage;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
 import dev.corral.runtime.oci.disk.Ext4Image;
 import dev.corral.runtime.oci.disk.LoopDevices;
@@ -35,11 +36,13 @@ public final class HostWorkspaceVolumes implements WorkspaceVolumes, WorkspaceDi
     private final Path root;
     private final Ext4Image images;
     private final OwnershipShift ownership;
+    private final SandboxPassage passage;
 
     public HostWorkspaceVolumes(Path root, IdMapping mapping, ProcessRunner runner) {
         this.root = root;
         this.images = new Ext4Image(runner, MountTable.ofThisProcess(), LoopDevices.ofHost());
         this.ownership = new OwnershipShift(mapping);
+        this.passage = SandboxPassage.of(mapping);
     }
 
     @Override
@@ -60,9 +63,9 @@ public final class HostWorkspaceVolumes implements WorkspaceVolumes, WorkspaceDi
     public void create(WorkspaceId id, long quotaBytes) {
         try {
             if (!Files.isDirectory(root)) {
-                // Searchable but not listable by others, like the data directory above it.
+                // Like the data directory above it: only the sandboxes' host user passes through.
                 Files.createDirectories(root);
-                Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwx--x--x"));
+                passage.open(root);
             }
             images.create(imageOf(id), imageBytes(quotaBytes), 0);
             attach(id);
@@ -83,8 +86,10 @@ public final class HostWorkspaceVolumes implements WorkspaceVolumes, WorkspaceDi
         try {
             Files.createDirectories(mount);
             images.mount(imageOf(id), mount);
-            // Sandboxes pass through to files/ as their own root user; they may not list what is beside it.
-            Files.setPosixFilePermissions(mount, PosixFilePermissions.fromString("rwx--x--x"));
+            // Sandboxes pass through to files/ as their own root user; they may not list what is beside it, and
+            // no other host user may pass (the volume is nosuid,nodev besides, see Ext4Image#mount).
+            passage.open(mount);
+            passage.open(root); // a root made by an older version was searchable by every host user
             Path files = filesOf(id);
             if (!Files.isDirectory(files, LinkOption.NOFOLLOW_LINKS)) {
                 Files.createDirectory(files);
