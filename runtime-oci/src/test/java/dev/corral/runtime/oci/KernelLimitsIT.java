@@ -5,13 +5,22 @@ import static org.awaitility.Awaitility.await;
 
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.exec.ExecResult;
+import dev.corral.core.sandbox.terminal.Terminal;
+import dev.corral.core.sandbox.terminal.TerminalSize;
+import dev.corral.core.sandbox.terminal.TerminalSpec;
 import dev.corral.runtime.oci.bundle.KernelLimits;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
@@ -19,6 +28,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * neighbour still gets its own: open files, ptys, inotify watches and instances, message queues. Every loop in the
  * sandbox stops a little past its cap, so that a missing cap fails the test without taking the host's last pty.
  */
+@Timeout(value = 3, unit = TimeUnit.MINUTES) // a terminal that never ends would block its read for ever
 class KernelLimitsIT {
     private static final KernelLimits LIMITS = new KernelLimits(256, 512, 204_800, 12, 100, 4);
     @RegisterExtension
@@ -96,7 +106,7 @@ class KernelLimitsIT {
     }
 
     @Test
-    void openpty_pastTheCap_failsWhileTheNeighbourStillOpensOne() throws Exception {
+    void openpty_pastTheCap_failsWhileTheNeighbourStillOpensOneAndATerminal() throws Exception {
         holdInBackground(greedy, """
                 held, error = [], "none"
                 try:
@@ -113,6 +123,9 @@ class KernelLimitsIT {
                 print(len(os.ttyname(os.openpty()[1])) > 0)
                 """).stdoutText()).isEqualTo("True\n");
         assertThat(sandboxes.run(greedy, "grep devpts /proc/mounts").stdoutText()).contains("max=12");
+        if (TestRuntime.GUEST.equals("agent")) {
+            assertThat(terminalOutput(neighbour, "tty")).contains("/dev/pts/");
+        }
         release(greedy);
     }
 
@@ -205,6 +218,19 @@ class KernelLimitsIT {
 
     private static void release(SandboxId id) throws InterruptedException {
         sandboxes.run(id, "touch /tmp/release");
+    }
+
+    /** All that {@code command} writes on a terminal of sandbox {@code id} (through its agent), up to its end. */
+    private static String terminalOutput(SandboxId id, String command) throws IOException {
+        var spec = new TerminalSpec(Optional.of(command), "/", Map.of(), TerminalSize.DEFAULT);
+        try (Terminal terminal = sandboxes.runtime.openTerminal(id, spec)) {
+            var output = new ByteArrayOutputStream();
+            byte[] buffer = new byte[256];
+            for (int n = terminal.read(buffer); n >= 0; n = terminal.read(buffer)) {
+                output.write(buffer, 0, n);
+            }
+            return output.toString(StandardCharsets.UTF_8);
+        }
     }
 
     private static ExecResult python(SandboxId id, String script) throws InterruptedException {
