@@ -2,6 +2,7 @@ package dev.corral.app;
 
 import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.plan.EnterpriseLimits;
+import dev.corral.runtime.oci.bundle.KernelLimits;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -13,6 +14,8 @@ import java.util.Optional;
  * @param databaseUrl        empty for the embedded SQLite database in the data directory
  * @param enterprise         the limits of the enterprise tier, the tier of the organization made at first start
  * @param maxSandboxes       how many sandboxes this server holds at once, of every organization together
+ * @param sandboxKernelLimits each sandbox's share of the kernel's host-wide counters (files, signals, queues, ptys,
+ *                           inotify), the same for every tier: what they protect is the host, not the plan
  * @param maxConcurrentExecs how many commands (foreground and background) may run at once on this server
  * @param processIoThreads   how many process streams may be read at once: the platform threads that pump output
  * @param execDefaultTimeout the timeout of a foreground command that names none
@@ -34,6 +37,7 @@ public record Config(
         long maxBodyBytes,
         EnterpriseLimits enterprise,
         int maxSandboxes,
+        KernelLimits sandboxKernelLimits,
         Duration shutdownGrace,
         String logFormat,
         String runtime,
@@ -64,6 +68,7 @@ public record Config(
                 + databasePassword.map(p -> " databasePassword=***").orElse("")
                 + bootstrapKey.map(k -> " bootstrapKey=" + k).orElse("")
                 + " maxBodyBytes=" + maxBodyBytes + " enterprise=" + enterprise + " maxSandboxes=" + maxSandboxes
+                + " sandboxKernelLimits=" + sandboxKernelLimits
                 + " shutdownGrace=" + shutdownGrace + " logFormat=" + logFormat
                 + " runtime=" + runtime + " guest=" + (guestAgent ? "agent" : "runc")
                 + guestBinary.map(b -> " guestBinary=" + b).orElse("") + " templatesDir=" + templatesDir

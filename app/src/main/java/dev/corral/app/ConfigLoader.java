@@ -3,6 +3,7 @@ package dev.corral.app;
 import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.io.DataSize;
 import dev.corral.core.plan.EnterpriseLimits;
+import dev.corral.runtime.oci.bundle.KernelLimits;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
@@ -59,6 +60,13 @@ public final class ConfigLoader {
         defaults.put("enterprise-multipart-parts", Integer.toString(enterprise.maxMultipartParts()));
         defaults.put("enterprise-storage", new DataSize(enterprise.maxStorageBytes()).toString());
         defaults.put("max-sandboxes", "auto");
+        KernelLimits kernel = KernelLimits.DEFAULTS;
+        defaults.put("sandbox-open-files", Long.toString(kernel.openFiles()));
+        defaults.put("sandbox-pending-signals", Long.toString(kernel.pendingSignals()));
+        defaults.put("sandbox-message-queue-size", new DataSize(kernel.messageQueueBytes()).toString());
+        defaults.put("sandbox-ptys", Integer.toString(kernel.ptys()));
+        defaults.put("sandbox-inotify-watches", Integer.toString(kernel.inotifyWatches()));
+        defaults.put("sandbox-inotify-instances", Integer.toString(kernel.inotifyInstances()));
         defaults.put("shutdown-grace", "10s");
         defaults.put("log-format", "text");
         defaults.put("runtime", "runc");
@@ -133,6 +141,11 @@ public final class ConfigLoader {
         EnterpriseLimits enterprise = enterprise(v, problems);
         int maxSandboxes = v.get("max-sandboxes").strip().equalsIgnoreCase("auto") ? autoMaxSandboxes()
                 : intIn(v, "max-sandboxes", 1, MAX_COUNT, problems);
+        KernelLimits kernelLimits = new KernelLimits(intIn(v, "sandbox-open-files", 64, MAX_COUNT, problems),
+                intIn(v, "sandbox-pending-signals", 1, MAX_COUNT, problems),
+                size(v, "sandbox-message-queue-size", problems), intIn(v, "sandbox-ptys", 1, MAX_COUNT, problems),
+                intIn(v, "sandbox-inotify-watches", 1, Integer.MAX_VALUE, problems),
+                intIn(v, "sandbox-inotify-instances", 1, Integer.MAX_VALUE, problems));
         Duration grace = duration(v, "shutdown-grace", problems);
         String host = v.get("host").strip();
         if (host.isEmpty()) {
@@ -192,7 +205,7 @@ public final class ConfigLoader {
         Path templates = optional(v, "templates-dir").map(dir -> Path.of(dir).toAbsolutePath().normalize())
                 .orElse(dataPath.resolve("templates"));
         return new Config(host, port, dataPath, databaseUrl, optional(v, "database-user"),
-                optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, grace,
+                optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, kernelLimits, grace,
                 logFormat, runtime, guest.equals("agent"),
                 optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
                 reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, ssh, secretKey);

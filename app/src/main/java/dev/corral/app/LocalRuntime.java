@@ -43,7 +43,7 @@ public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRunti
 
     private static OciRuntimeSettings settings(Config config) {
         return OciRuntimeSettings.defaults(config.dataDir()).withRuntimeBinary(config.runtime())
-                .withAgentBinary(agentBinary(config));
+                .withAgentBinary(agentBinary(config)).withKernelLimits(config.sandboxKernelLimits());
     }
 
     /** The agent's binary with {@code guest: agent}, which cannot run without it; empty with {@code guest: runc}. */

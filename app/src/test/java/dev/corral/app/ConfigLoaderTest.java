@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.plan.EnterpriseLimits;
+import dev.corral.runtime.oci.bundle.KernelLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -103,6 +104,21 @@ class ConfigLoaderTest {
         assertThat(config.host()).isEqualTo("0.0.0.0");
         assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/from-env"));
         assertThat(config.logFormat()).isEqualTo("json");
+    }
+
+    @Test
+    void load_sandboxKernelLimits_defaultOrGivenAndRefusedBelowTheirMinimum() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).sandboxKernelLimits()).isEqualTo(KernelLimits.DEFAULTS);
+        assertThat(ConfigLoader.load(Map.of("CORRAL_SANDBOX_PTYS", "16"), Map.of("sandbox-open-files", "4096",
+                "sandbox-pending-signals", "300", "sandbox-message-queue-size", "1MB",
+                "sandbox-inotify-watches", "500", "sandbox-inotify-instances", "8")).sandboxKernelLimits())
+                .isEqualTo(new KernelLimits(4096, 300, 1 << 20, 16, 500, 8));
+        assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("sandbox-open-files", "10", "sandbox-ptys", "0",
+                "sandbox-message-queue-size", "0")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("sandbox-open-files: must be a whole number from 64")
+                .hasMessageContaining("sandbox-ptys:")
+                .hasMessageContaining("sandbox-message-queue-size:");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.corral.runtime.oci;
 
 import dev.corral.runtime.oci.bundle.IdMapping;
+import dev.corral.runtime.oci.bundle.KernelLimits;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,9 +21,12 @@ import java.util.regex.Pattern;
  * @param commandTimeout how long one runtime command (runc, mount, mkfs) may take before it counts as failed
  * @param agentBinary    the {@code corral-guest} binary bound into each sandbox, whose agent then runs commands
  *                       and serves files; empty to run every command with its own {@code runc exec}
+ * @param kernelLimits   each sandbox's share of the kernel's host-wide counters: files, signals, queues, ptys,
+ *                       inotify
  */
 public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBinary, IdMapping idMapping,
-                                 String cgroupParent, Duration commandTimeout, Optional<Path> agentBinary) {
+                                 String cgroupParent, Duration commandTimeout, Optional<Path> agentBinary,
+                                 KernelLimits kernelLimits) {
     private static final Pattern CGROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
     // The overlay's mount options are separated by commas and its lower layers by colons.
     private static final Pattern SAFE_PATH = Pattern.compile("[^,:\\s]+");
@@ -34,6 +38,7 @@ public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBi
         Objects.requireNonNull(idMapping, "idMapping");
         Objects.requireNonNull(commandTimeout, "commandTimeout");
         Objects.requireNonNull(agentBinary, "agentBinary");
+        Objects.requireNonNull(kernelLimits, "kernelLimits");
         if (!dataDir.isAbsolute() || !SAFE_PATH.matcher(dataDir.toString()).matches()) {
             throw new IllegalArgumentException("dataDir must be an absolute path without commas, colons or blanks: "
                     + dataDir);
@@ -47,31 +52,37 @@ public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBi
     }
 
     /**
-     * runc, Debian's static tini (the dynamic one when it is missing), the default id range, cgroup "corral", and
-     * no agent: every command through {@code runc exec}.
+     * runc, Debian's static tini (the dynamic one when it is missing), the default id range, cgroup "corral", no
+     * agent (every command through {@code runc exec}) and the default {@link KernelLimits}.
      */
     public static OciRuntimeSettings defaults(Path dataDir) {
         Path staticTini = Path.of("/usr/bin/tini-static");
         Path tini = Files.isExecutable(staticTini) ? staticTini : Path.of("/usr/bin/tini");
         return new OciRuntimeSettings(dataDir, "runc", tini, IdMapping.DEFAULT, "corral", Duration.ofSeconds(60),
-                Optional.empty());
+                Optional.empty(), KernelLimits.DEFAULTS);
     }
 
     /** The same settings with another OCI runtime, e.g. {@code crun}. */
     public OciRuntimeSettings withRuntimeBinary(String binary) {
         return new OciRuntimeSettings(dataDir, binary, initBinary, idMapping, cgroupParent, commandTimeout,
-                agentBinary);
+                agentBinary, kernelLimits);
     }
 
     public OciRuntimeSettings withInitBinary(Path binary) {
         return new OciRuntimeSettings(dataDir, runtimeBinary, binary, idMapping, cgroupParent, commandTimeout,
-                agentBinary);
+                agentBinary, kernelLimits);
     }
 
     /** The same settings with the agent (a binary) or without it (empty). */
     public OciRuntimeSettings withAgentBinary(Optional<Path> binary) {
         return new OciRuntimeSettings(dataDir, runtimeBinary, initBinary, idMapping, cgroupParent, commandTimeout,
-                binary);
+                binary, kernelLimits);
+    }
+
+    /** The same settings with other per-sandbox kernel limits. */
+    public OciRuntimeSettings withKernelLimits(KernelLimits limits) {
+        return new OciRuntimeSettings(dataDir, runtimeBinary, initBinary, idMapping, cgroupParent, commandTimeout,
+                agentBinary, limits);
     }
 
     public Path runtimeDir() {

@@ -31,6 +31,7 @@ import dev.corral.runtime.oci.disk.MountTable;
 import dev.corral.runtime.oci.exec.SandboxExecs;
 import dev.corral.runtime.oci.process.OciRuntimeCli;
 import dev.corral.runtime.oci.process.ProcessRunner;
+import dev.corral.runtime.oci.process.UserNamespaceLimits;
 import dev.corral.runtime.oci.rootfs.SandboxFilesystem;
 import java.io.IOException;
 import java.io.InputStream;
@@ -76,6 +77,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     private final SandboxCgroups cgroups;
     private final SandboxFreezer freezer;
     private final ContainerConfig containerConfig;
+    private final UserNamespaceLimits namespaceLimits;
     private final SandboxExecs execs;
     /** Present when commands and files go through each sandbox's guest agent rather than runc exec. */
     private final Optional<AgentExecs> agentExecs;
@@ -100,7 +102,9 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         this.cgroups = new SandboxCgroups(Path.of("/sys/fs/cgroup"), settings.cgroupParent());
         this.freezer = new SandboxFreezer(Path.of("/sys/fs/cgroup"), settings.cgroupParent());
         this.containerConfig = new ContainerConfig(json, settings.idMapping(), settings.initBinary(),
-                SeccompProfile.forThisHost(json), workspaces::filesOf, settings.agentBinary());
+                SeccompProfile.forThisHost(json), workspaces::filesOf, settings.agentBinary(),
+                settings.kernelLimits());
+        this.namespaceLimits = new UserNamespaceLimits(runner, settings.kernelLimits());
         this.execs = new SandboxExecs(cli, cgroups, runner, containerConfig, json, this::neverStarted);
         this.agentExecs = settings.agentBinary().map(binary -> new AgentExecs(containerConfig, configProcesses,
                 this::neverStarted));
@@ -365,6 +369,9 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             directories.deleteTree(paths.processesDir());
         }
         cli.run(paths.id().value(), paths.bundle(), paths.initPidFile(), paths.runcLog());
+        // Before any command of the sandbox's runs: so far only its init and agent do.
+        namespaceLimits.applyTo(initPid(paths).orElseThrow(() -> CorralException.runtimeUnavailable(
+                "Sandbox " + paths.id() + " started without writing its init's pid", null)));
         if (agentExecs.isPresent()) {
             GuestClient guest = guests.of(paths.id(), paths.guestDir());
             if (initStartsAgent(paths)) {

@@ -28,7 +28,9 @@ import java.util.function.Function;
  *       SETFCAP), the default-deny {@link SeccompProfile}, Docker's masked and read-only {@code /proc} paths;</li>
  *   <li>workspaces bind-mounted where the sandbox asked, read-only when it asked;</li>
  *   <li>cgroup limits: CPU quota of {@code vcpus} periods per period, memory with no swap on top, pids, and no
- *       devices but runc's defaults ({@code null}, {@code zero}, {@code random}, ...).</li>
+ *       devices but runc's defaults ({@code null}, {@code zero}, {@code random}, ...);</li>
+ *   <li>its share of the kernel's host-wide counters ({@link KernelLimits}): rlimits on open files, pending
+ *       signals and message queues, and a devpts instance of its own holding at most its cap of ptys.</li>
  * </ul>
  *
  * <p>Immutable and thread-safe.
@@ -44,11 +46,6 @@ public final class ContainerConfig {
             "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap");
     private static final List<String> READONLY_PATHS = List.of("/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
             "/proc/sysrq-trigger");
-    /**
-     * Open files per process. Inside a user namespace runc can only lower the hard limit the server runs with, not
-     * raise it, so this stays below what hosts commonly give services (systemd: 524288).
-     */
-    private static final long OPEN_FILES = 8192;
     private static final Map<String, String> BASE_ENV = Map.of(
             "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             "HOME", "/root",
@@ -60,6 +57,7 @@ public final class ContainerConfig {
     private final SeccompProfile seccomp;
     private final Function<WorkspaceId, Path> workspaceFiles;
     private final Optional<Path> agentBinary;
+    private final KernelLimits kernelLimits;
 
     /** @param workspaceFiles the host directory of a workspace's files, which a mount binds */
     public ContainerConfig(ObjectMapper json, IdMapping mapping, Path initBinary, SeccompProfile seccomp,
@@ -70,6 +68,14 @@ public final class ContainerConfig {
     /** @param agentBinary the guest agent bound into every sandbox, with its socket directory; empty for none */
     public ContainerConfig(ObjectMapper json, IdMapping mapping, Path initBinary, SeccompProfile seccomp,
                     Function<WorkspaceId, Path> workspaceFiles, Optional<Path> agentBinary) {
+        this(json, mapping, initBinary, seccomp, workspaceFiles, agentBinary, KernelLimits.DEFAULTS);
+    }
+
+    /** @param kernelLimits each sandbox's share of the kernel's host-wide counters */
+    public ContainerConfig(ObjectMapper json, IdMapping mapping, Path initBinary, SeccompProfile seccomp,
+                    Function<WorkspaceId, Path> workspaceFiles, Optional<Path> agentBinary,
+                    KernelLimits kernelLimits) {
+        this.kernelLimits = kernelLimits;
         this.agentBinary = agentBinary;
         this.json = json;
         this.workspaceFiles = workspaceFiles;
@@ -137,8 +143,12 @@ public final class ContainerConfig {
         for (String set : List.of("bounding", "effective", "permitted")) {
             strings(capabilities.putArray(set), CAPABILITIES);
         }
-        process.putArray("rlimits").addObject()
-                .put("type", "RLIMIT_NOFILE").put("hard", OPEN_FILES).put("soft", OPEN_FILES);
+        // Soft and hard alike: no process in the sandbox can raise them (it lacks CAP_SYS_RESOURCE). runc sets them
+        // on the init from outside; the agent, its commands and every runc exec (whose process is this one) share them.
+        ArrayNode rlimits = process.putArray("rlimits");
+        rlimit(rlimits, "RLIMIT_NOFILE", kernelLimits.openFiles());
+        rlimit(rlimits, "RLIMIT_SIGPENDING", kernelLimits.pendingSignals());
+        rlimit(rlimits, "RLIMIT_MSGQUEUE", kernelLimits.messageQueueBytes());
         process.put("noNewPrivileges", true);
         return process;
     }
@@ -147,8 +157,10 @@ public final class ContainerConfig {
         ArrayNode mounts = json.createArrayNode();
         mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
         mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
-        mount(mounts, "/dev/pts", "devpts", "devpts",
-                List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"));
+        // An instance of its own (runc points /dev/ptmx at its ptmx), whose max caps the sandbox's share of the
+        // host's kernel.pty.max.
+        mount(mounts, "/dev/pts", "devpts", "devpts", List.of("nosuid", "noexec", "newinstance", "ptmxmode=0666",
+                "mode=0620", "gid=5", "max=" + kernelLimits.ptys()));
         mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
         mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
@@ -198,6 +210,10 @@ public final class ContainerConfig {
         ObjectNode mount = mounts.addObject();
         mount.put("destination", destination).put("type", type).put("source", source);
         strings(mount.putArray("options"), options);
+    }
+
+    private static void rlimit(ArrayNode rlimits, String type, long value) {
+        rlimits.addObject().put("type", type).put("hard", value).put("soft", value);
     }
 
     private static void strings(ArrayNode array, List<String> values) {

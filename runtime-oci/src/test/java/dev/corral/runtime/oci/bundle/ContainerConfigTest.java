@@ -38,6 +38,22 @@ class ContainerConfigTest {
     }
 
     @Test
+    void forSandbox_kernelLimits_becomeRlimitsAndTheCapOfItsOwnPtys() {
+        var limited = new ContainerConfig(JSON, IdMapping.DEFAULT, Path.of("/usr/bin/tini-static"),
+                SeccompProfile.load(JSON, "amd64"), workspace -> Path.of("/data/workspaces"), Optional.empty(),
+                new KernelLimits(2048, 300, 100_000, 16, 500, 8));
+        JsonNode spec = limited.forSandbox(new SandboxSpec(ID, "base", Map.of(), List.of(), ANY), "/corral/x");
+
+        var rlimits = new ArrayList<String>();
+        spec.path("process").path("rlimits").forEach(limit -> rlimits.add(limit.path("type").asText() + " "
+                + limit.path("soft").asLong() + " " + limit.path("hard").asLong()));
+        assertThat(rlimits).containsExactly("RLIMIT_NOFILE 2048 2048", "RLIMIT_SIGPENDING 300 300",
+                "RLIMIT_MSGQUEUE 100000 100000");
+        assertThat(texts(find(spec.path("mounts"), "destination", "/dev/pts").path("options")))
+                .contains("newinstance", "ptmxmode=0666", "max=16");
+    }
+
+    @Test
     void forSandbox_anySandbox_isNamedByItsIdInItsOwnCgroup() {
         JsonNode spec = generate(ANY, Map.of());
 
