@@ -54,7 +54,7 @@ public final class Database implements AutoCloseable {
         this.dialect = dialect;
         this.pool = pool("corral-" + dialect.name().toLowerCase(Locale.ROOT), connections, poolSize);
         this.probe = pool("corral-" + dialect.name().toLowerCase(Locale.ROOT) + "-health", connections, 1);
-        this.jdbi = Jdbi.create(pool);
+        this.jdbi = Jdbi.create(pool).setHandleCallbackDecorator(new FullDiskErrors());
         this.probeJdbi = Jdbi.create(probe);
     }
 

@@ -25,6 +25,16 @@ import java.util.Set;
 public interface SandboxRuntime {
 
     /**
+     * Checks, cheaply, that this runtime can make sandboxes at all, so that a create is refused at once rather
+     * than recorded and failed a moment later. This default can always.
+     *
+     * @throws dev.corral.core.error.CorralException {@code runtime_unavailable} when it cannot, such as when its
+     *                                               binary is not installed
+     */
+    default void requireAvailable() {
+    }
+
+    /**
      * Creates the sandbox and starts it; it is {@link SandboxState#RUNNING} when this returns. Builds the
      * template first when it is not built yet, which can take a minute. A failed create leaves nothing behind.
      *

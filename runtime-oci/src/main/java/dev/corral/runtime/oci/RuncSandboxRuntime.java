@@ -152,6 +152,15 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         return guests.of(id, paths(id).guestDir());
     }
 
+    /** Refuses when the OCI runtime's binary is not installed, which no sandbox can run without. */
+    @Override
+    public void requireAvailable() {
+        if (!cli.installed()) {
+            throw CorralException.runtimeUnavailable("The OCI runtime " + cli.binary() + " is not installed on this"
+                    + " server; sandboxes cannot run until it is", null);
+        }
+    }
+
     @Override
     public void create(SandboxSpec spec) {
         SandboxId id = spec.id();

@@ -94,13 +94,15 @@ public final class SandboxService implements AutoCloseable {
 
     /**
      * Records a new sandbox as {@code creating} and starts it in the background; {@code quota_exceeded} when the
-     * organization has as many as its plan allows, {@code rate_limited} when this host holds as many as it may.
+     * organization has as many as its plan allows, {@code rate_limited} when this host holds as many as it may,
+     * {@code runtime_unavailable} when the runtime cannot make sandboxes at all (nothing is recorded then).
      */
     public Sandbox create(Principal caller, CreateSandbox request) {
         AccessPolicy.require(caller, Action.SANDBOX_CREATE);
         PlanLimits plan = plans.of(caller.organization().tier());
         SandboxRules.Checked checked = SandboxRules.check(request, templates.names(), plan);
         List<WorkspaceMount> mounts = resolve(caller, checked.mounts());
+        runtime.requireAvailable();
         Instant now = clock.instant();
         var sandbox = new Sandbox(SandboxId.random(), caller.organizationId(), checked.name(), checked.template(),
                 SandboxStatus.CREATING, checked.tags(), checked.metadata(), checked.env(), mounts, checked.resources(),

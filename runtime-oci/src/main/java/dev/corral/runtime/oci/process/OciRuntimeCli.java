@@ -40,6 +40,30 @@ public final class OciRuntimeCli {
     }
 
     /**
+     * Whether the runtime's binary can be started: the executable file it names, or one of that name in a
+     * directory of this process's {@code PATH}, where starting a process looks for it. Reads a few directory
+     * entries and starts nothing.
+     */
+    public boolean installed() {
+        if (binary.contains("/")) {
+            return Files.isExecutable(Path.of(binary));
+        }
+        String path = System.getenv().getOrDefault("PATH", "");
+        for (String dir : path.split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, binary))
+                    && !Files.isDirectory(Path.of(dir, binary))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The binary this runs, as configured: {@code runc}, {@code crun} or a path. */
+    public String binary() {
+        return binary;
+    }
+
+    /**
      * Creates and starts container {@code id} from {@code bundle}, detached. Its init inherits this command's
      * standard streams, so they go to {@code /dev/null} and the runtime's own errors are read from {@code log}.
      */
