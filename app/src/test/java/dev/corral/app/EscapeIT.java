@@ -123,6 +123,16 @@ class EscapeIT {
         String neighbourDir = data + "/runtime/" + neighbour.sandbox();
         var all = new ArrayList<EscapeAttempt>();
 
+        if (TestCorral.GUEST.equals("agent")) {
+            // the agent's binary and process exist only with guest: agent
+            probe(all, "hardlink-agent", "links", "hard-link the agent's binary bound from the host",
+                    "link /.corral/bin/corral-guest /tmp/agent-link", "EXDEV");
+            probe(all, "write-agent", "links", "write the agent's binary", "write /.corral/bin/corral-guest",
+                    READ_ONLY);
+            shell(all, "ptrace-agent", "ptrace", "ptrace(PTRACE_ATTACH) the agent",
+                    PROBE + "sys ptrace 16 $(pidof corral-guest | cut -d' ' -f1) 0 0", "EPERM");
+        }
+
         // /proc, /sys and /dev
         probe(all, "proc-sysrq-trigger", "proc", "write /proc/sysrq-trigger", "write /proc/sysrq-trigger",
                 "EROFS|ENOENT");
@@ -143,11 +153,9 @@ class EscapeIT {
         probe(all, "sys-power-state", "sys", "write /sys/power/state", "write /sys/power/state", "EROFS|ENOENT");
         probe(all, "sys-firmware", "sys", "list /sys/firmware (masked)", "list /sys/firmware", "empty|ENOENT");
         shell(all, "cgroup-memory-limit", "sys", "raise its own memory limit in the cgroup filesystem",
-                "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then " + PROBE + "write /sys/fs/cgroup/memory.max;"
-                        + " else " + PROBE + "write /sys/fs/cgroup/memory/memory.limit_in_bytes; fi", READ_ONLY);
+                cgroupWrite("memory.max", "memory/memory.limit_in_bytes"), READ_ONLY);
         shell(all, "cgroup-pids-limit", "sys", "raise its own process limit in the cgroup filesystem",
-                "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then " + PROBE + "write /sys/fs/cgroup/pids.max;"
-                        + " else " + PROBE + "write /sys/fs/cgroup/pids/pids.max; fi", READ_ONLY);
+                cgroupWrite("pids.max", "pids/pids.max"), READ_ONLY);
         probe(all, "mknod-block", "dev", "mknod a block device of the host's disk (8:0)", "mknod /tmp/sda b 8 0",
                 "EPERM");
         probe(all, "mknod-mem", "dev", "mknod /dev/mem's character device (1:1)", "mknod /tmp/mem c 1 1", "EPERM");
@@ -158,12 +166,9 @@ class EscapeIT {
         // links out of the sandbox
         probe(all, "hardlink-init", "links", "hard-link the host's init binary bound into the sandbox",
                 "link /sbin/corral-init /tmp/init-link", "EXDEV");
-        probe(all, "hardlink-agent", "links", "hard-link the agent's binary bound from the host",
-                "link /.corral/bin/corral-guest /tmp/agent-link", "EXDEV");
         probe(all, "hardlink-host-marker", "links", "hard-link a host file by its host path",
                 "link " + marker + " /tmp/marker-link", "ENOENT");
         probe(all, "write-init", "links", "write the host's init binary", "write /sbin/corral-init", READ_ONLY);
-        probe(all, "write-agent", "links", "write the agent's binary", "write /.corral/bin/corral-guest", READ_ONLY);
         shell(all, "proc-root-climb", "links", "read a host file through /proc/self/root/../..",
                 "cat /proc/self/root/../../.." + marker + " 2>&1", ".*No such file or directory.*");
         probe(all, "chroot-escape", "links", "the chroot escape (chroot, climb with .., chroot again) then look "
@@ -179,7 +184,8 @@ class EscapeIT {
                 () -> {
                     attacker.exec("ln -sf " + marker + " /tmp/to-host");
                     attacker.put("/tmp/to-host", "overwritten".getBytes(StandardCharsets.UTF_8));
-                    return Files.readString(hostMarker).equals(hostSecret) ? "host file unchanged" : "host file changed";
+                    return Files.readString(hostMarker).equals(hostSecret) ? "host file unchanged"
+                            : "host file changed";
                 }));
         all.add(new EscapeAttempt("files-api-symlink-dir", "links",
                 "a symlink in the sandbox to the host's data directory, then list and read through it",
@@ -200,37 +206,23 @@ class EscapeIT {
         probe(all, "umount-proc", "mounts", "umount /proc (to unmask its paths)", "umount /proc", "EPERM");
         probe(all, "umount-init", "mounts", "umount the init binary's bind mount", "umount /sbin/corral-init",
                 "EPERM");
-        probe(all, "pivot-root", "mounts", "pivot_root", "sys pivot_root 0 0", "EPERM");
-        probe(all, "fsopen", "mounts", "fsopen (the new mount API)", "sys fsopen 0 0", "EPERM");
-        probe(all, "open-tree", "mounts", "open_tree", "sys open_tree -1 0 0", "EPERM");
-        probe(all, "move-mount", "mounts", "move_mount", "sys move_mount -1 0 -1 0 0", "EPERM");
+        refused(all, "mounts", "pivot_root 0 0", "fsopen 0 0", "open_tree -1 0 0", "move_mount -1 0 -1 0 0",
+                "setns -1 0");
         shell(all, "mount-cli", "mounts", "mount -t tmpfs", "mount -t tmpfs none /mnt 2>&1 | head -1",
                 ".*permission denied.*");
         shell(all, "unshare-mount", "mounts", "unshare -m, then mount", "unshare -m mount -t tmpfs none /mnt 2>&1",
                 ".*Operation not permitted.*");
         shell(all, "nsenter-init", "mounts", "nsenter -t 1 -m (PID 1's mount namespace)", "nsenter -t 1 -m true 2>&1",
                 ".*Operation not permitted.*");
-        probe(all, "setns", "mounts", "setns", "sys setns -1 0", "EPERM");
 
         // modules and the kernel
-        probe(all, "init-module", "modules", "init_module", "sys init_module 0 0 0", "EPERM");
-        probe(all, "finit-module", "modules", "finit_module", "sys finit_module -1 0 0", "EPERM");
-        probe(all, "delete-module", "modules", "delete_module", "sys delete_module 0 0", "EPERM");
-        probe(all, "kexec-load", "modules", "kexec_load", "sys kexec_load 0 0 0 0", "EPERM");
-        probe(all, "kexec-file-load", "modules", "kexec_file_load", "sys kexec_file_load -1 -1 0 0 0", "EPERM");
-        probe(all, "reboot", "modules", "reboot", "sys reboot 0 0 0 0", "EPERM");
-        probe(all, "swapon", "modules", "swapon", "sys swapon 0 0", "EPERM");
-        probe(all, "iopl", "modules", "iopl(3) (raw I/O ports)", "sys iopl 3", "EPERM");
-        probe(all, "ioperm", "modules", "ioperm", "sys ioperm 0 1 1", "EPERM");
-        probe(all, "clock-settime", "modules", "clock_settime (the host's clock)", "sys clock_settime 0 0", "EPERM");
-        probe(all, "settimeofday", "modules", "settimeofday", "sys settimeofday 0 0", "EPERM");
-        probe(all, "acct", "modules", "acct", "sys acct 0", "EPERM");
-        probe(all, "quotactl", "modules", "quotactl", "sys quotactl 0 0 0 0", "EPERM");
+        refused(all, "modules", "init_module 0 0 0", "finit_module -1 0 0", "delete_module 0 0",
+                "kexec_load 0 0 0 0", "kexec_file_load -1 -1 0 0 0", "reboot 0 0 0 0", "swapon 0 0");
+        refused(all, "modules", "iopl 3", "ioperm 0 1 1", "clock_settime 0 0", "settimeofday 0 0", "acct 0",
+                "quotactl 0 0 0 0");
 
         // ptrace
         probe(all, "ptrace-init", "ptrace", "ptrace(PTRACE_ATTACH) PID 1", "sys ptrace 16 1 0 0", "EPERM");
-        shell(all, "ptrace-agent", "ptrace", "ptrace(PTRACE_ATTACH) the agent",
-                PROBE + "sys ptrace 16 $(pidof corral-guest | cut -d' ' -f1) 0 0", "EPERM");
         probe(all, "process-vm-readv", "ptrace", "process_vm_readv of PID 1", "sys process_vm_readv 1 0 0 0 0 0",
                 "EPERM");
         probe(all, "process-vm-writev", "ptrace", "process_vm_writev of PID 1", "sys process_vm_writev 1 0 0 0 0 0",
@@ -271,14 +263,8 @@ class EscapeIT {
         probe(all, "clone3", "userns", "clone3 (whose flags seccomp cannot see)", "sys clone3 0 0", "ENOSYS");
 
         // kernel interfaces refused by seccomp
-        probe(all, "keyctl", "syscalls", "keyctl", "sys keyctl 0 0 0 0 0", "EPERM");
-        probe(all, "add-key", "syscalls", "add_key", "sys add_key 0 0 0 0 0", "EPERM");
-        probe(all, "request-key", "syscalls", "request_key", "sys request_key 0 0 0 0", "EPERM");
-        probe(all, "bpf", "syscalls", "bpf", "sys bpf 0 0 0", "EPERM");
-        probe(all, "perf-event-open", "syscalls", "perf_event_open", "sys perf_event_open 0 0 -1 -1 0", "EPERM");
-        probe(all, "io-uring-setup", "syscalls", "io_uring_setup", "sys io_uring_setup 1 0", "EPERM");
-        probe(all, "userfaultfd", "syscalls", "userfaultfd", "sys userfaultfd 0", "EPERM");
-        probe(all, "open-by-handle-at", "syscalls", "open_by_handle_at", "sys open_by_handle_at -1 0 0", "EPERM");
+        refused(all, "syscalls", "keyctl 0 0 0 0 0", "add_key 0 0 0 0 0", "request_key 0 0 0 0", "bpf 0 0 0",
+                "perf_event_open 0 0 -1 -1 0", "io_uring_setup 1 0", "userfaultfd 0", "open_by_handle_at -1 0 0");
 
         // the host
         probe(all, "host-data-dir", "host", "list the data directory by its host path", "list " + data, "ENOENT");
@@ -351,6 +337,20 @@ class EscapeIT {
             String expected) {
         return new EscapeAttempt(name, "exhaustion", tried + ": " + command, expected,
                 () -> output(exec(attacker, command, timeoutMillis)), expected);
+    }
+
+    /** A write to the sandbox's own cgroup file: {@code v2File} under cgroup v2, {@code v1File} under v1. */
+    private static String cgroupWrite(String v2File, String v1File) {
+        return "if [ -e /sys/fs/cgroup/cgroup.controllers ]; then " + PROBE + "write /sys/fs/cgroup/" + v2File
+                + "; else " + PROBE + "write /sys/fs/cgroup/" + v1File + "; fi";
+    }
+
+    /** System calls the seccomp filter refuses: each one an attempt named after it, expected to answer EPERM. */
+    private static void refused(List<EscapeAttempt> all, String category, String... calls) {
+        for (String call : calls) {
+            String syscall = call.substring(0, call.indexOf(' '));
+            probe(all, syscall.replace('_', '-'), category, syscall, "sys " + call, "EPERM");
+        }
     }
 
     private static void probe(List<EscapeAttempt> all, String name, String category, String tried, String arguments,
