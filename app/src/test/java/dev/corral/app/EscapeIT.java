@@ -206,8 +206,8 @@ class EscapeIT {
         probe(all, "umount-proc", "mounts", "umount /proc (to unmask its paths)", "umount /proc", "EPERM");
         probe(all, "umount-init", "mounts", "umount the init binary's bind mount", "umount /sbin/corral-init",
                 "EPERM");
-        refused(all, "mounts", "pivot_root 0 0", "fsopen 0 0", "open_tree -1 0 0", "move_mount -1 0 -1 0 0",
-                "setns -1 0");
+        refused(all, "mounts", "pivot_root 0 0", "fsopen 0 0", "fsmount -1 0 0", "open_tree -1 0 0",
+                "move_mount -1 0 -1 0 0", "mount_setattr -1 0 0 0 0", "setns -1 0");
         shell(all, "mount-cli", "mounts", "mount -t tmpfs", "mount -t tmpfs none /mnt 2>&1 | head -1",
                 ".*permission denied.*");
         shell(all, "unshare-mount", "mounts", "unshare -m, then mount", "unshare -m mount -t tmpfs none /mnt 2>&1",
