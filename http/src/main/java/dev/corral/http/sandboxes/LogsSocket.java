@@ -11,6 +11,7 @@ import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.http.Authenticator;
 import dev.corral.http.Json;
 import dev.corral.http.RouteGroup;
+import dev.corral.http.SocketCloses;
 import io.javalin.config.RoutesConfig;
 import io.javalin.websocket.WsContext;
 import java.time.Instant;
@@ -20,14 +21,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code WS /v1/sandboxes/{id}/logs}: one JSON object per text frame, {@code {type, sandboxId, processId?, data?,
  * status?, exitCode?, timestamp}}, for command output, command start and end, and status changes. With
  * {@code ?since=<epoch ms>} it first replays what the sandbox's buffer still holds from then on. Authentication
- * happens before the upgrade, as for every /v1 route; a sandbox the caller cannot see closes the socket with
- * code 4404.
+ * happens before the upgrade, as for every /v1 route; a refusal closes the socket with 4000 plus its HTTP status:
+ * 4404 for a sandbox the caller cannot see, 4403 for a key without {@code sandbox:read}.
  *
  * <p>Threading: frames are sent by the subscription's own delivery thread, one at a time per connection.
  */
 public final class LogsSocket implements RouteGroup {
-    private static final int NOT_FOUND = 4404;
-
     private final SandboxService sandboxes;
     private final SandboxLogs logs;
     private final ConcurrentHashMap<String, LogSubscription> subscriptions = new ConcurrentHashMap<>();
@@ -64,7 +63,7 @@ public final class LogsSocket implements RouteGroup {
             Principal caller = ctx.attribute(Authenticator.PRINCIPAL_ATTRIBUTE);
             sandbox = sandboxes.get(caller, ctx.pathParam("id"));
         } catch (CorralException e) {
-            ctx.closeSession(NOT_FOUND, e.getMessage());
+            SocketCloses.close(ctx, SocketCloses.refusal(e), e.getMessage());
             return;
         }
         sandboxes.recordActivity(sandbox.id());
