@@ -138,22 +138,26 @@ class HostileRequestsTest {
 
     @Test
     void requestsJettyRefuses_areAnsweredInTheEnvelopeWithARequestId() throws IOException {
-        Map<String, String> requests = Map.of(
-                "a request line that is not HTTP", "GARBAGE\r\n\r\n",
-                "a target too long", "GET /v1/" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n",
-                "an Expect Jetty does not know", "POST /v1/api-keys HTTP/1.1\r\nHost: x\r\n" + AUTH
-                        + "Expect: 200-maybe\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}",
-                "a WebSocket version Jetty does not speak", "GET /v1/sandboxes/x/logs HTTP/1.1\r\nHost: x\r\n" + AUTH
-                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 7\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-                "headers too large", "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(70_000) + "\r\n\r\n",
-                "an HTTP version that does not exist", "GET /health HTTP/7.1\r\nHost: x\r\n\r\n",
-                "an HTTP/1.1 request without Host", "GET /health HTTP/1.1\r\n\r\n",
-                "an upgrade to a path with no socket", "GET /v1/nothing HTTP/1.1\r\nHost: x\r\n" + AUTH
-                        + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
-                        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
-                "a transfer coding Jetty does not know", "POST /v1/api-keys HTTP/1.1\r\nHost: x\r\n" + AUTH
-                        + "Transfer-Encoding: gzip, chunked\r\nContent-Type: application/json\r\n\r\n0\r\n\r\n");
+        String upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+        Map<String, String> requests = Map.ofEntries(
+                Map.entry("a request line that is not HTTP", "GARBAGE\r\n\r\n"),
+                Map.entry("a target too long", "GET /v1/" + "a".repeat(70_000) + " HTTP/1.1\r\nHost: x\r\n\r\n"),
+                Map.entry("an Expect Jetty does not know", "POST /v1/api-keys HTTP/1.1\r\nHost: x\r\n" + AUTH
+                        + "Expect: 200-maybe\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"),
+                Map.entry("a WebSocket version Jetty does not speak", "GET /v1/sandboxes/x/logs HTTP/1.1\r\nHost: x\r\n"
+                        + AUTH + upgrade + "Sec-WebSocket-Version: 7\r\n\r\n"),
+                Map.entry("headers too large", "GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(70_000)
+                        + "\r\n\r\n"),
+                Map.entry("headers too large on a PATCH", "PATCH /v1/api-keys/x HTTP/1.1\r\nHost: x\r\nX-Big: "
+                        + "b".repeat(70_000) + "\r\nContent-Length: 2\r\n\r\n{}"),
+                Map.entry("a path that is not UTF-8, on a PUT", "PUT /v1/workspaces/%ED%A0%80 HTTP/1.1\r\nHost: x\r\n"
+                        + AUTH + "Content-Length: 2\r\n\r\n{}"),
+                Map.entry("an HTTP version that does not exist", "GET /health HTTP/7.1\r\nHost: x\r\n\r\n"),
+                Map.entry("an HTTP/1.1 request without Host", "GET /health HTTP/1.1\r\n\r\n"),
+                Map.entry("an upgrade to a path with no socket", "GET /v1/nothing HTTP/1.1\r\nHost: x\r\n" + AUTH
+                        + upgrade + "Sec-WebSocket-Version: 13\r\n\r\n"),
+                Map.entry("a transfer coding Jetty does not know", "POST /v1/api-keys HTTP/1.1\r\nHost: x\r\n" + AUTH
+                        + "Transfer-Encoding: gzip, chunked\r\nContent-Type: application/json\r\n\r\n0\r\n\r\n"));
         var failures = new java.util.ArrayList<String>();
         for (var request : requests.entrySet()) {
             RawHttp.Answer answer = raw.send(request.getValue());

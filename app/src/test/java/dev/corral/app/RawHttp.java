@@ -72,6 +72,9 @@ final class RawHttp {
     static Answer read(InputStream in) throws IOException {
         try {
             String head = readHead(in);
+            while (head.startsWith("HTTP/1.1 1") && !head.startsWith("HTTP/1.1 101")) {
+                head = readHead(in);
+            }
             String[] lines = head.split("\r\n");
             String[] statusLine = lines[0].split(" ", 3);
             if (statusLine.length < 2 || !statusLine[0].startsWith("HTTP/")) {

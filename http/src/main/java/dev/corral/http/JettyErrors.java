@@ -31,6 +31,12 @@ final class JettyErrors extends ErrorHandler {
         response.write(true, ByteBuffer.wrap(body(code, id)), callback);
     }
 
+    /** Every method gets the envelope: Jetty's own handler writes a body for GET, POST and HEAD only. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     /** The body of an answer to a request Jetty could not even parse; its status is Jetty's. */
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
