@@ -2,6 +2,7 @@ package dev.corral.app;
 
 import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.plan.EnterpriseLimits;
+import dev.corral.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param guestAgent         whether commands and files go through the agent in each sandbox ({@code guest: agent})
  *                           rather than a {@code runc exec} each ({@code guest: runc})
  * @param guestBinary        the agent's binary; empty to look for it where the build or an install puts it
+ * @param connections        what HTTP clients may hold open (in total, per address), and how long and how slowly
  * @param ssh                the SSH gateway; empty when it is off
  */
 public record Config(
@@ -43,6 +45,7 @@ public record Config(
         int maxConcurrentExecs,
         int processIoThreads,
         Duration execDefaultTimeout,
+        HttpServer.Connections connections,
         Optional<SshConfig> ssh) {
 
     public Path sqliteFile() {
@@ -67,6 +70,7 @@ public record Config(
                 + " reaperInterval=" + reaperInterval
                 + " hibernateAfter=" + hibernateAfter + " maxConcurrentExecs=" + maxConcurrentExecs
                 + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout
+                + " connections=" + connections
                 + " ssh=" + ssh.map(SshConfig::toString).orElse("off");
     }
 }

@@ -3,6 +3,7 @@ package dev.corral.app;
 import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.io.DataSize;
 import dev.corral.core.plan.EnterpriseLimits;
+import dev.corral.http.HttpServer;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
@@ -60,6 +61,11 @@ public final class ConfigLoader {
         defaults.put("enterprise-storage", new DataSize(enterprise.maxStorageBytes()).toString());
         defaults.put("max-sandboxes", "auto");
         defaults.put("shutdown-grace", "10s");
+        HttpServer.Connections connections = HttpServer.Connections.DEFAULTS;
+        defaults.put("max-connections", Integer.toString(connections.maxTotal()));
+        defaults.put("max-connections-per-address", Integer.toString(connections.maxPerAddress()));
+        defaults.put("connection-idle-timeout", format(connections.idleTimeout()));
+        defaults.put("min-request-rate", new DataSize(connections.minRequestBytesPerSecond()).toString());
         defaults.put("log-format", "text");
         defaults.put("runtime", "runc");
         defaults.put("guest", "agent");
@@ -133,6 +139,7 @@ public final class ConfigLoader {
         int maxSandboxes = v.get("max-sandboxes").strip().equalsIgnoreCase("auto") ? autoMaxSandboxes()
                 : intIn(v, "max-sandboxes", 1, MAX_COUNT, problems);
         Duration grace = duration(v, "shutdown-grace", problems);
+        HttpServer.Connections connections = connections(v, problems);
         String host = v.get("host").strip();
         if (host.isEmpty()) {
             problems.add("host: must not be empty");
@@ -190,7 +197,19 @@ public final class ConfigLoader {
                 optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, grace,
                 logFormat, runtime, guest.equals("agent"),
                 optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
-                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, ssh);
+                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, connections, ssh);
+    }
+
+    /** What HTTP clients may hold open, and how long and how slowly. */
+    private static HttpServer.Connections connections(Map<String, String> v, List<String> problems) {
+        int total = intIn(v, "max-connections", 1, MAX_COUNT, problems);
+        int perAddress = intIn(v, "max-connections-per-address", 1, MAX_COUNT, problems);
+        Duration idle = duration(v, "connection-idle-timeout", problems);
+        if (idle.isZero() || idle.isNegative()) {
+            problems.add("connection-idle-timeout: must be positive");
+        }
+        long minRate = size(v, "min-request-rate", problems);
+        return new HttpServer.Connections(total, perAddress, idle, minRate);
     }
 
     /**

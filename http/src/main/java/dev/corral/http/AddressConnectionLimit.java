@@ -15,14 +15,16 @@ import org.slf4j.LoggerFactory;
  * every client shares the proxy's address, so the cap must then be set for the proxy.
  *
  * <p>Threading: Jetty calls the listener on its selector and I/O threads, for many connections at once; the
- * counts are in a concurrent map, changed with atomic {@code compute}s, and an address is forgotten when its
- * last connection closes, so the map holds only addresses that have a connection open.
+ * counts are in concurrent maps, changed with atomic {@code merge}s, and an address is forgotten when its last
+ * connection closes, so the maps hold only connections that are open and their addresses.
  */
 final class AddressConnectionLimit implements Connection.Listener {
     private static final Logger LOG = LoggerFactory.getLogger(AddressConnectionLimit.class);
 
     private final int maxPerAddress;
     private final ConcurrentHashMap<InetAddress, Integer> open = new ConcurrentHashMap<>();
+    /** Each counted connection's address, kept from its opening: a closed socket no longer tells its peer. */
+    private final ConcurrentHashMap<Connection, InetAddress> counted = new ConcurrentHashMap<>();
 
     AddressConnectionLimit(int maxPerAddress) {
         this.maxPerAddress = maxPerAddress;
@@ -31,7 +33,7 @@ final class AddressConnectionLimit implements Connection.Listener {
     @Override
     public void onOpened(Connection connection) {
         InetAddress address = addressOf(connection);
-        if (address == null) {
+        if (address == null || counted.putIfAbsent(connection, address) != null) {
             return;
         }
         int count = open.merge(address, 1, Integer::sum);
@@ -46,7 +48,7 @@ final class AddressConnectionLimit implements Connection.Listener {
 
     @Override
     public void onClosed(Connection connection) {
-        InetAddress address = addressOf(connection);
+        InetAddress address = counted.remove(connection);
         if (address != null) {
             open.computeIfPresent(address, (key, count) -> count <= 1 ? null : count - 1);
         }
