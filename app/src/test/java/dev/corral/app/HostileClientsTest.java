@@ -6,6 +6,8 @@ import dev.corral.http.HttpServer.Route;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>Pass: no 5xx, no hang (every request answered within its timeout), and every answer from 400 up in the error
  * envelope with the request id of its {@code X-Request-Id}; a WebSocket upgrade that succeeds (101) and the answer
  * to a HEAD (which has no body) are the only answers without one. The run is bounded: the attempts are counted and made on a few threads, and a
- * closing line sums them up by family and status ({@code HOSTILE-CLIENTS ...}), for docs/SECURITY.md.
+ * closing line sums them up by family and status ({@code HOSTILE-CLIENTS ...}, printed and written to
+ * {@code app/target/hostile-clients.txt}), for docs/SECURITY.md.
  */
 class HostileClientsTest {
     /** Rate limits far above what the suite sends: a 429 would hide what the route does with the input. */
@@ -130,7 +133,9 @@ class HostileClientsTest {
         runAll(attempts);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        System.out.println(summary(attempts.size(), took));
+        String summary = summary(attempts.size(), took);
+        System.out.println(summary);
+        Files.writeString(Path.of("target", "hostile-clients.txt"), summary + "\n");
         assertThat(failures).as("requests answered with a 5xx, not at all, or outside the envelope").isEmpty();
         assertThat(corral.admin.get("v1/workspaces/" + workspace).status()).as("the workspace outlived it all")
                 .isEqualTo(200);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.corral.testkit.ApiClient;
 import dev.corral.testkit.ApiResponse;
 import java.io.IOException;
-import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -200,15 +199,5 @@ class HostileRequestsTest {
                     .isEqualTo(404);
             assertThat(other.patch(missing, patch.getValue()).status()).as(missing).isEqualTo(404);
         }
-    }
-
-    @Test
-    void answers_setNoCookie() {
-        ApiResponse response = admin.send(admin.authorizedRequest("v1/sandboxes/sandbox-000000000000/logs")
-                .header("Upgrade-Insecure-Requests", "1").GET());
-
-        assertThat(response.headers().allValues("Set-Cookie")).isEmpty();
-        assertThat(admin.send(admin.authorizedRequest("v1/me").method("GET", HttpRequest.BodyPublishers.noBody()))
-                .headers().allValues("Set-Cookie")).isEmpty();
     }
 }
