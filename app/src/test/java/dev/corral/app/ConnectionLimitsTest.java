@@ -22,7 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * after the idle timeout, and {@code /health} keeps answering other addresses (127.0.0.2, another loopback address
  * of this machine) meanwhile. The caps are set low here so that the test opens tens of connections, not thousands.
  * The idle timeout is set to 1 s and waited for up to 10 s (generous for a loaded machine), well under Jetty's
- * own 30 s, so the tests see the configured timeout at work.
+ * own 30 s, so the tests see the configured timeout at work. At the total cap a new connection is not served (2 s
+ * without an answer: a slow machine could only make a missing cap look present, never the reverse) until the idle
+ * ones close.
  */
 class ConnectionLimitsTest {
     private static final int PER_ADDRESS = 20;
@@ -32,6 +34,9 @@ class ConnectionLimitsTest {
             Integer.toString(PER_ADDRESS)));
     @RegisterExtension
     static final TestCorral quick = new TestCorral(Map.of("connection-idle-timeout", "1s"));
+    private static final int TOTAL = 30;
+    @RegisterExtension
+    static final TestCorral full = new TestCorral(Map.of("max-connections", Integer.toString(TOTAL)));
 
     @Test
     void idleConnections_pastThePerAddressCap_areClosedWhileOtherAddressesAreServed() throws IOException {
@@ -53,6 +58,36 @@ class ConnectionLimitsTest {
         }
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(health("127.0.0.1", port)).startsWith("HTTP/1.1 200"));
+    }
+
+    @Test
+    void idleConnections_atTheTotalCap_holdNewOnesBackUntilTheyClose() throws Exception {
+        int port = full.server.port();
+        List<Socket> idle = new ArrayList<>();
+        try {
+            for (int i = 0; i < TOTAL; i++) {
+                idle.add(connect("127.0.0.1", port));
+            }
+            await().atMost(Duration.ofSeconds(20)).until(() -> !answersWithin(Duration.ofSeconds(2)));
+        } finally {
+            for (Socket socket : idle) {
+                socket.close();
+            }
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(health("127.0.0.2", port)).startsWith("HTTP/1.1 200"));
+    }
+
+    /** Whether a new connection (from 127.0.0.2) gets its {@code /health} answered within {@code wait}. */
+    private static boolean answersWithin(Duration wait) throws IOException {
+        try (Socket socket = connect("127.0.0.2", full.server.port())) {
+            socket.setSoTimeout((int) wait.toMillis());
+            socket.getOutputStream().write("GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            return socket.getInputStream().read() >= 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
     }
 
     @Test

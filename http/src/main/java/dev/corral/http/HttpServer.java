@@ -54,8 +54,10 @@ public final class HttpServer implements AutoCloseable {
      * What a client may hold open: connections in total and per client address (past either, new ones wait or
      * are closed), how long a connection may stay silent, and the slowest a request body may arrive.
      *
-     * @param idleTimeout            a connection with nothing read or written for this long is closed
-     * @param minRequestBytesPerSecond a request whose body arrives slower than this (after its first second) fails
+     * @param idleTimeout              a connection with nothing read or written for this long is closed
+     * @param minRequestBytesPerSecond a request whose body arrives slower than this fails; Jetty's
+     *                                 {@link MinimumDataRateHandler} counts the bytes the whole server read, so
+     *                                 it bites on a quiet server only, and the other bounds are what always hold
      */
     public record Connections(int maxTotal, int maxPerAddress, Duration idleTimeout, long minRequestBytesPerSecond) {
         public static final Connections DEFAULTS = new Connections(10_000, 512, Duration.ofSeconds(30), 1024);
@@ -138,8 +140,7 @@ public final class HttpServer implements AutoCloseable {
 
     /**
      * The one connector: the Javalin default's HTTP/1.1, with the idle timeout and the per-address cap. The cap in
-     * total is the server's {@link NetworkConnectionLimit}, which stops accepting at it and shortens the idle
-     * timeout of the connections already open.
+     * total is the server's {@link NetworkConnectionLimit}, which stops accepting at it until connections close.
      */
     private static ServerConnector connector(Server server, HttpConfiguration http, Settings settings) {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
