@@ -3,6 +3,7 @@ package dev.corral.app;
 import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.plan.EnterpriseLimits;
 import dev.corral.runtime.oci.bundle.KernelLimits;
+import dev.corral.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -22,6 +23,7 @@ import java.util.Optional;
  * @param guestAgent         whether commands and files go through the agent in each sandbox ({@code guest: agent})
  *                           rather than a {@code runc exec} each ({@code guest: runc})
  * @param guestBinary        the agent's binary; empty to look for it where the build or an install puts it
+ * @param connections        what HTTP clients may hold open (in total, per address), and how long and how slowly
  * @param ssh                the SSH gateway; empty when it is off
  * @param secretKey          the base64 key that seals secrets in the store; empty for the data directory's own
  *                           {@code secret.key}
@@ -49,6 +51,7 @@ public record Config(
         int maxConcurrentExecs,
         int processIoThreads,
         Duration execDefaultTimeout,
+        HttpServer.Connections connections,
         Optional<SshConfig> ssh,
         Optional<String> secretKey) {
 
@@ -75,6 +78,7 @@ public record Config(
                 + " reaperInterval=" + reaperInterval
                 + " hibernateAfter=" + hibernateAfter + " maxConcurrentExecs=" + maxConcurrentExecs
                 + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout
+                + " connections=" + connections
                 + " ssh=" + ssh.map(SshConfig::toString).orElse("off")
                 + secretKey.map(k -> " secretKey=***").orElse("");
     }

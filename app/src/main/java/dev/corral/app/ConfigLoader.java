@@ -4,6 +4,7 @@ import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.io.DataSize;
 import dev.corral.core.plan.EnterpriseLimits;
 import dev.corral.runtime.oci.bundle.KernelLimits;
+import dev.corral.http.HttpServer;
 import java.io.IOException;
 import java.io.Reader;
 import java.lang.management.ManagementFactory;
@@ -68,6 +69,11 @@ public final class ConfigLoader {
         defaults.put("sandbox-inotify-watches", Integer.toString(kernel.inotifyWatches()));
         defaults.put("sandbox-inotify-instances", Integer.toString(kernel.inotifyInstances()));
         defaults.put("shutdown-grace", "10s");
+        HttpServer.Connections connections = HttpServer.Connections.DEFAULTS;
+        defaults.put("max-connections", Integer.toString(connections.maxTotal()));
+        defaults.put("max-connections-per-address", Integer.toString(connections.maxPerAddress()));
+        defaults.put("connection-idle-timeout", format(connections.idleTimeout()));
+        defaults.put("min-request-rate", new DataSize(connections.minRequestBytesPerSecond()).toString());
         defaults.put("log-format", "text");
         defaults.put("runtime", "runc");
         defaults.put("guest", "agent");
@@ -147,6 +153,7 @@ public final class ConfigLoader {
                 intIn(v, "sandbox-inotify-watches", 1, Integer.MAX_VALUE, problems),
                 intIn(v, "sandbox-inotify-instances", 1, Integer.MAX_VALUE, problems));
         Duration grace = duration(v, "shutdown-grace", problems);
+        HttpServer.Connections connections = connections(v, problems);
         String host = v.get("host").strip();
         if (host.isEmpty()) {
             problems.add("host: must not be empty");
@@ -208,7 +215,19 @@ public final class ConfigLoader {
                 optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, kernelLimits, grace,
                 logFormat, runtime, guest.equals("agent"),
                 optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
-                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, ssh, secretKey);
+                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, connections, ssh, secretKey);
+    }
+
+    /** What HTTP clients may hold open, and how long and how slowly. */
+    private static HttpServer.Connections connections(Map<String, String> v, List<String> problems) {
+        int total = intIn(v, "max-connections", 1, MAX_COUNT, problems);
+        int perAddress = intIn(v, "max-connections-per-address", 1, MAX_COUNT, problems);
+        Duration idle = duration(v, "connection-idle-timeout", problems);
+        if (idle.isZero() || idle.isNegative()) {
+            problems.add("connection-idle-timeout: must be positive");
+        }
+        long minRate = size(v, "min-request-rate", problems);
+        return new HttpServer.Connections(total, perAddress, idle, minRate);
     }
 
     /**

@@ -162,7 +162,7 @@ public final class CorralServer implements AutoCloseable {
         var concurrency = new RequestConcurrency(plans);
         this.http = new HttpServer(
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.shutdownGrace(),
-                        plans.maxMultipartParts()),
+                        plans.maxMultipartParts(), config.connections()),
                 new Authenticator(keyService), new RateLimiter(plans, clock), concurrency, metrics,
                 List.of(new SystemRoutes(Version.current(), Map.of("database", database::isHealthy), metrics),
                         new ApiKeyRoutes(keyService, bodies, clock),

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * permission check fails here: with a key holding every scope but those of the route's area it must be
  * {@code forbidden}, and with a key holding only read scopes every route that changes something must be
  * {@code forbidden} while every read is not. Path parameters name nothing that exists, and the check comes before
- * the lookup, so a forgotten check shows as a 404 instead of the 403. Bodies and queries carry every field the
+ * the lookup, so a forgotten check shows as a 404 instead of the 403 (organizations are the caller's own, since
+ * another's is a 404 first). Bodies and queries carry every field the
  * routes read, so that no route stops at its input first.
  */
 class PermissionsTest {
@@ -174,6 +175,7 @@ class PermissionsTest {
     /** Calls the route on resources that do not exist; {@code forbidden}, or what it answered instead. */
     private static String call(ApiClient caller, Route route) {
         String path = route.path().substring(1)
+                .replace("/organizations/{id}", "/organizations/" + ownOrganization(caller))
                 .replace("{id}", UUID.randomUUID().toString())
                 .replace("{processId}", "proc_000000000000")
                 .replace("<path>", "a.txt")
@@ -192,6 +194,14 @@ class PermissionsTest {
         String code = response.error() == null ? "" : response.error().path("code").asText();
         return code.equals("forbidden") && response.status() == 403 ? "forbidden"
                 : response.status() + " " + code;
+    }
+
+    /**
+     * The caller's own organization: another's is {@code not_found} before any permission is asked, so that an
+     * organization's existence shows to nobody outside it.
+     */
+    private static String ownOrganization(ApiClient caller) {
+        return caller.get("v1/organizations/current").data().path("id").asText();
     }
 
     /** Opens the socket and reports how the server closed it: a refusal names the missing scope. */

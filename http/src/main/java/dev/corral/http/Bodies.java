@@ -1,17 +1,19 @@
 package dev.corral.http;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
  * Reads JSON request bodies into request records. A body must say it is JSON, fit the configured size, and parse
- * into the record; each failure has its own error code. An empty body reads as {@code {}} so that endpoints whose
+ * into the record, with its required fields present and not {@code null}; each failure has its own error code. An empty body reads as {@code {}} so that endpoints whose
  * fields are all optional accept a bodiless POST.
  */
 public final class Bodies {
@@ -33,11 +35,36 @@ public final class Bodies {
             if (value == null) {
                 throw CorralException.invalid("body", "must be a JSON object");
             }
+            requirePresent(value);
             return value;
         } catch (JsonProcessingException e) {
             throw JsonProblems.toCorral(e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Jackson checks that a {@code required} field is there, not that it is more than {@code null}; {@code
+     * {"name": null}} reached the services as a missing name, a 500.
+     */
+    private static void requirePresent(Object value) {
+        if (!value.getClass().isRecord()) {
+            return;
+        }
+        for (RecordComponent component : value.getClass().getRecordComponents()) {
+            JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
+            if (property == null || !property.required()) {
+                continue;
+            }
+            try {
+                component.getAccessor().trySetAccessible();
+                if (component.getAccessor().invoke(value) == null) {
+                    throw JsonProblems.required(property.value().isEmpty() ? component.getName() : property.value());
+                }
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("a request record's field could not be read", e);
+            }
         }
     }
 

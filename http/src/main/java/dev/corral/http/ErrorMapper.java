@@ -6,7 +6,10 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
+import io.javalin.http.servlet.JavalinWsServletContext;
+import java.io.IOException;
 import java.util.Map;
+import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one place where failures become HTTP answers: each {@link ErrorCode} has its status here, JSON problems
  * (see {@link JsonProblems}) name the field, Javalin's own 404/405/413 speak the envelope too, and anything
- * unexpected is logged with its request id and answered {@code internal_error} without a stack trace. A failure
+ * unexpected is logged with its request id and answered {@code internal_error} without a stack trace; a client
+ * error Jetty throws from inside Javalin (a WebSocket upgrade without its key) keeps its 4xx. A failure
  * after a streamed answer has begun (a file download whose sandbox stopped) can no longer be told in the envelope:
  * the connection is cut instead, so the client sees a broken transfer, never a complete-looking one.
  */
@@ -28,6 +32,10 @@ public final class ErrorMapper {
         routes.exception(CorralException.class, (e, ctx) -> respond(ctx, e));
         routes.exception(HttpResponseException.class, (e, ctx) -> respond(ctx, fromJavalin(e)));
         routes.exception(Exception.class, (e, ctx) -> {
+            if (e instanceof HttpException jetty && jetty.getCode() < 500) {
+                respond(ctx, JettyErrors.failure(jetty.getCode()));
+                return;
+            }
             LOG.error("Unexpected failure on {} {}", ctx.method(), ctx.path(), e);
             if (ctx.res().isCommitted()) {
                 cut(ctx, e);
@@ -77,6 +85,23 @@ public final class ErrorMapper {
         }
         var error = new Envelope.Error(e.code().wire(), e.getMessage(), RequestIds.of(ctx), details);
         ctx.status(status(e.code())).json(new Envelope.Failure(error));
+        if (ctx instanceof JavalinWsServletContext) {
+            writeRefusedUpgrade(ctx, error);
+        }
+    }
+
+    /**
+     * Javalin never writes the result of a WebSocket upgrade it refused: the status and headers went out with an
+     * empty body. The envelope is written here instead.
+     */
+    private static void writeRefusedUpgrade(Context ctx, Envelope.Error error) {
+        try {
+            byte[] body = Json.mapper().writeValueAsBytes(new Envelope.Failure(error));
+            ctx.res().setContentLength(body.length);
+            ctx.res().getOutputStream().write(body);
+        } catch (IOException e) {
+            LOG.debug("The refusal of a WebSocket upgrade could not be written: {}", e.toString());
+        }
     }
 
     /** Aborts the exchange: the connection closes without ending the answer properly. */

@@ -7,10 +7,22 @@ import io.javalin.http.Context;
 import io.javalin.json.JavalinJackson;
 import io.javalin.websocket.WsContext;
 import io.javalin.websocket.WsHandlerType;
+import jakarta.servlet.DispatcherType;
 import java.time.Duration;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.jetty.ee10.servlet.FilterHolder;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.MinimumDataRateHandler;
+import org.eclipse.jetty.session.NullSessionCache;
+import org.eclipse.jetty.session.NullSessionDataStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -20,7 +32,9 @@ import org.slf4j.MDC;
  * {@code /v1} request is authenticated (by its API key, or for a WebSocket of {@link SocketTickets} by its
  * ticket), rate limited and counted against its key's concurrent requests before its
  * route runs, every WebSocket is closed when its key is revoked or expires ({@link KeyStreams}), every answer is
- * counted in the metrics and written to the access log, and every failure goes through {@link ErrorMapper}.
+ * counted in the metrics and written to the access log, and every failure goes through {@link ErrorMapper}. What a
+ * client may hold is bounded ({@link Connections}); method-override headers are ignored ({@link MethodOverrides});
+ * no session is kept and no cookie set.
  */
 public final class HttpServer implements AutoCloseable {
     private static final Logger ACCESS = LoggerFactory.getLogger("corral.access");
@@ -32,7 +46,24 @@ public final class HttpServer implements AutoCloseable {
      * @param maxMultipartParts the most files any plan's multipart upload may carry; the body parser stops at
      *                          once past them (and a few form fields), before a plan's own limit is checked
      */
-    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, int maxMultipartParts) {
+    public record Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, int maxMultipartParts,
+                           Connections connections) {
+        public Settings(String host, int port, long maxBodyBytes, Duration shutdownGrace, int maxMultipartParts) {
+            this(host, port, maxBodyBytes, shutdownGrace, maxMultipartParts, Connections.DEFAULTS);
+        }
+    }
+
+    /**
+     * What a client may hold open: connections in total and per client address (past either, new ones wait or
+     * are closed), how long a connection may stay silent, and the slowest a request body may arrive.
+     *
+     * @param idleTimeout              a connection with nothing read or written for this long is closed
+     * @param minRequestBytesPerSecond a request whose body arrives slower than this fails; Jetty's
+     *                                 {@link MinimumDataRateHandler} counts the bytes the whole server read, so
+     *                                 it bites on a quiet server only, and the other bounds are what always hold
+     */
+    public record Connections(int maxTotal, int maxPerAddress, Duration idleTimeout, long minRequestBytesPerSecond) {
+        public static final Connections DEFAULTS = new Connections(10_000, 512, Duration.ofSeconds(30), 1024);
     }
 
     /** A registered endpoint: its HTTP method, or {@code WS} for a WebSocket, and its path pattern. */
@@ -57,9 +88,17 @@ public final class HttpServer implements AutoCloseable {
             config.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownGrace().toMillis());
                 server.setErrorHandler(new JettyErrors());
+                Connections connections = settings.connections();
+                server.addBean(new NetworkConnectionLimit(connections.maxTotal(), server));
+                server.setHandler(new MinimumDataRateHandler(connections.minRequestBytesPerSecond(), 0));
             });
-            config.jetty.modifyServletContextHandler(context -> context.setMaxFormKeys(
-                    MultipartUploads.maxParts(settings.maxMultipartParts())));
+            config.jetty.addConnector((server, http) -> connector(server, http, settings));
+            config.jetty.modifyServletContextHandler(context -> {
+                context.setMaxFormKeys(MultipartUploads.maxParts(settings.maxMultipartParts()));
+                context.setErrorHandler(new JettyErrors());
+                context.addFilter(new FilterHolder(new MethodOverrides()), "/*", EnumSet.allOf(DispatcherType.class));
+                withoutSessions(context.getSessionHandler());
+            });
             config.requestLogger.http((ctx, millis) -> {
                 concurrency.release(ctx);
                 concurrency.releaseUnusedSocket(ctx);
@@ -69,6 +108,7 @@ public final class HttpServer implements AutoCloseable {
                 MDC.remove("requestId");
             });
             config.routes.before(RequestIds::assign);
+            config.routes.before(ReadableRequests::require);
             config.routes.before(QueryParams::requireDecodable);
             config.routes.before("/v1/*", ctx -> {
                 var principal = authenticator.authenticate(ctx);
@@ -77,6 +117,7 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.wsBeforeUpgrade("/v1/*", ctx -> {
                 RequestIds.assign(ctx);
+                ReadableRequests.require(ctx);
                 var principal = redeemTicket(tickets, ctx).orElseGet(() -> authenticator.authenticate(ctx));
                 rateLimiter.consume(ctx, principal);
                 concurrency.acquireSocket(ctx, principal);
@@ -135,6 +176,34 @@ public final class HttpServer implements AutoCloseable {
     static String tenths(double millis) {
         long tenths = Math.round(millis * 10);
         return tenths / 10 + "." + tenths % 10;
+    }
+
+    /**
+     * The one connector: the Javalin default's HTTP/1.1, with the idle timeout and the per-address cap. The cap in
+     * total is the server's {@link NetworkConnectionLimit}, which stops accepting at it until connections close.
+     */
+    private static ServerConnector connector(Server server, HttpConfiguration http, Settings settings) {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(settings.host());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.connections().idleTimeout().toMillis());
+        connector.addEventListener(new AddressConnectionLimit(settings.connections().maxPerAddress()));
+        return connector;
+    }
+
+    /**
+     * The API keeps no server session: Javalin asks for one on every WebSocket upgrade, which set a
+     * {@code JSESSIONID} cookie and kept a session in memory per attempt. Sessions are neither stored nor sent.
+     */
+    private static void withoutSessions(SessionHandler sessions) {
+        if (sessions == null) {
+            return;
+        }
+        var cache = new NullSessionCache(sessions);
+        cache.setSessionDataStore(new NullSessionDataStore());
+        sessions.setSessionCache(cache);
+        sessions.setUsingCookies(false);
+        sessions.setUsingUriParameters(false);
     }
 
     /** The caller of a WebSocket whose ticket is its credential ({@link SocketTickets}), remembered as a key's is. */

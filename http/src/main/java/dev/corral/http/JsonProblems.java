@@ -1,8 +1,11 @@
 package dev.corral.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.corral.core.error.CorralException;
 import java.util.List;
@@ -21,10 +24,28 @@ final class JsonProblems {
             String field = fieldPath(mapping.getPath());
             return CorralException.invalid(field, problemOf(mapping));
         }
-        return CorralException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());
+        if (e instanceof StreamConstraintsException) {
+            return CorralException.invalid("body", "is nested too deeply, or holds a string or number too long");
+        }
+        if (e instanceof JsonParseException) {
+            return CorralException.invalid("body", "is not valid JSON: " + e.getOriginalMessage());
+        }
+        // A body of the wrong shape as a whole (an array, a string); Jackson's own words name our classes.
+        return CorralException.invalid("body", "must be a JSON object");
+    }
+
+    /** {@code validation_failed} for a required field that is missing or {@code null}. */
+    static CorralException required(String field) {
+        return CorralException.invalid(field, "is required");
     }
 
     private static String problemOf(JsonMappingException e) {
+        if (e instanceof InvalidNullException) {
+            return "must not hold null";
+        }
+        if (e instanceof InvalidFormatException format && format.getTargetType() == String.class) {
+            return "must be valid Unicode text: " + e.getOriginalMessage();
+        }
         if (e instanceof InvalidFormatException format && format.getTargetType() != null
                 && format.getTargetType().isEnum()) {
             return "must be one of " + List.of(format.getTargetType().getEnumConstants());

@@ -45,13 +45,14 @@ public final class AccessPolicy {
 
     /**
      * As {@link #require(Principal, Action)}, on organization {@code target}: another organization than the
-     * caller's is {@code not_found} unless the caller is an operator admin.
+     * caller's is {@code not_found} unless the caller is an operator admin, whatever the action, so that no
+     * answer tells another organization that exists (a 403 on PATCH) from one that does not.
      */
     public static void require(Principal caller, Action action, OrganizationId target) {
-        require(caller, action);
         if (!caller.organizationId().equals(target) && !isOperatorAdmin(caller)) {
             throw CorralException.notFound("organization", target.toString());
         }
+        require(caller, action);
     }
 
     /** Whether {@code caller} may take {@code action}, as {@link #require(Principal, Action)} decides. */

@@ -153,8 +153,14 @@ class AccessPolicyTest {
     }
 
     @Test
-    void requireOnOrganization_missingPermission_isForbiddenBeforeNotFound() {
+    void requireOnOrganization_operatorActionOnAnotherOrganization_isNotFoundAsForOneThatDoesNotExist() {
         assertRefused(() -> AccessPolicy.require(principal(team, "*"), Action.ORGANIZATION_WRITE, operator.id()),
+                ErrorCode.NOT_FOUND, "not found");
+    }
+
+    @Test
+    void requireOnOrganization_operatorActionOnItsOwnOrganization_isForbidden() {
+        assertRefused(() -> AccessPolicy.require(principal(team, "*"), Action.ORGANIZATION_WRITE, team.id()),
                 ErrorCode.FORBIDDEN, "operator organization");
     }
 

@@ -1,0 +1,42 @@
+package dev.corral.http;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.error.ErrorCode;
+import io.javalin.http.Context;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Refuses, before any route runs, the parts of a request that Javalin and Jetty would only fail to read deep
+ * inside it, as a 500: a path whose {@code %} escapes do not decode ({@code %u0041}, which Jetty lets through and
+ * Javalin's path parameters choke on), and a {@code Content-Type} naming a charset the JVM does not know
+ * ({@code application/json; charset=nonsense}, which Jetty throws on when the type is asked for).
+ */
+final class ReadableRequests {
+    private ReadableRequests() {
+    }
+
+    static void require(Context ctx) {
+        requireDecodablePath(ctx);
+        requireKnownCharset(ctx);
+    }
+
+    private static void requireDecodablePath(Context ctx) {
+        try {
+            URLDecoder.decode(ctx.req().getRequestURI(), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw CorralException.badRequest("The path has a '%' that is not followed by two hex digits; "
+                    + "write a literal % as %25");
+        }
+    }
+
+    private static void requireKnownCharset(Context ctx) {
+        try {
+            ctx.req().getContentType();
+            ctx.req().getCharacterEncoding();
+        } catch (IllegalArgumentException e) {
+            throw new CorralException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "The Content-Type names a charset this "
+                    + "server does not know; JSON bodies are UTF-8");
+        }
+    }
+}
