@@ -45,6 +45,15 @@ int client_frame_type(unsigned char type);
 /* Writes a frame header into out[FRAME_HEADER]. */
 void frame_header(unsigned char *out, unsigned char type, uint32_t len);
 
+/* A pretend descriptor for the send_* helpers below: frames sent to it are appended to a buffer in memory, at
+ * most FRAME_CAPTURE_MAX bytes, so that an operation written for a blocking socket can be answered by the agent's
+ * own loop without blocking on the client. A frame past the limit fails the send, as a closed socket would. */
+#define FRAME_CAPTURE (-100)
+#define FRAME_CAPTURE_MAX (80u << 10)
+/* Takes what was captured since the last take: a malloc'd buffer of whole frames and its length, or NULL when it
+ * overflowed (or ran out of memory, or nothing was captured). */
+unsigned char *frame_capture_take(size_t *len);
+
 /* Blocking I/O; all return 0 on success, -1 on error or end of stream. */
 int read_full(int fd, void *buf, size_t len);
 int write_full(int fd, const void *buf, size_t len);

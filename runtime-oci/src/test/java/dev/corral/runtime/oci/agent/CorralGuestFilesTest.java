@@ -77,6 +77,26 @@ class CorralGuestFilesTest {
     }
 
     @Test
+    void readAndStat_answeredInTheAgentItself_leaveNoDescriptorOpenThere() throws IOException {
+        Path small = Files.writeString(dir.resolve("small"), "small enough to be answered without a child");
+        Path agentFds = Path.of("/proc", Long.toString(guest.pid()), "fd");
+        long before;
+        try (Stream<Path> fds = Files.list(agentFds)) {
+            before = fds.count();
+        }
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(guest.failure("read", "path=" + dir)).isEqualTo("EISDIR");
+            assertThat(bytes(guest.call("read", "path=" + small))).isEqualTo(Files.readAllBytes(small));
+            assertThat(last(guest.call("stat", "path=" + small)).field("type")).isEqualTo("file");
+        }
+
+        try (Stream<Path> fds = Files.list(agentFds)) {
+            assertThat(fds.count()).isEqualTo(before);
+        }
+    }
+
+    @Test
     void read_directory_failsWithEisdirBeforeAnyByte() throws IOException {
         // failure() also holds that the f frame is the only one: no entry, no byte before it.
         assertThat(guest.failure("read", "path=" + dir)).isEqualTo("EISDIR");
