@@ -69,6 +69,35 @@ struct session {
 };
 
 static struct session *live;
+/* Ended sessions kept, with their output buffers, for the next execs: allocating a buffer that size and freeing it
+ * again cost an mmap, an munmap and its page faults per exec. Idle, they hold the pages a few frames touched. */
+#define SPARES_MAX 4
+static struct session *spares[SPARES_MAX];
+static int spare_count;
+
+static struct session *new_session(void) {
+    struct session *s = spare_count > 0 ? spares[--spare_count] : calloc(1, sizeof *s);
+    if (s == NULL) return NULL;
+    unsigned char *out = s->out != NULL ? s->out : malloc(FRAME_HEADER + OUTPUT_CHUNK);
+    if (out == NULL) {
+        free(s);
+        return NULL;
+    }
+    memset(s, 0, sizeof *s);
+    s->out = out;
+    return s;
+}
+
+static void free_session(struct session *s) {
+    free(s->in);
+    s->in = NULL;
+    if (spare_count < SPARES_MAX) {
+        spares[spare_count++] = s;
+        return;
+    }
+    free(s->out);
+    free(s);
+}
 
 static void kill_group(struct session *s, int sig) {
     kill(-s->cmd.pid, sig);
@@ -294,20 +323,17 @@ struct session *exec_start(int conn, const struct fields *request, const char **
         snprintf(message, message_len, "%s", problem);
         return NULL;
     }
-    struct session *s = calloc(1, sizeof *s);
-    unsigned char *out = malloc(FRAME_HEADER + OUTPUT_CHUNK);
+    struct session *s = new_session();
     int err = ENOMEM;
     char what[128] = "exec";
-    if (s == NULL || out == NULL || spawn_command(&req, &s->cmd, &err, what, sizeof what) < 0) {
+    if (s == NULL || spawn_command(&req, &s->cmd, &err, what, sizeof what) < 0) {
         exec_request_free(&req);
-        free(s);
-        free(out);
+        if (s != NULL) free_session(s);
         *code = errno_name(err);
         snprintf(message, message_len, "%s: %s", what, strerror(err));
         return NULL;
     }
     s->conn = conn;
-    s->out = out;
     s->pty = req.pty;
     s->max_output = req.max_output;
     s->deadline_ms = req.timeout_ms > 0 ? monotonic_ms() + req.timeout_ms : 0;
@@ -397,7 +423,5 @@ void exec_end(struct session *s) {
     close_fd(&s->cmd.in_fd);
     close_fd(&s->cmd.out_fd);
     close_fd(&s->cmd.err_fd);
-    free(s->out);
-    free(s->in);
-    free(s);
+    free_session(s);
 }
