@@ -220,7 +220,7 @@ static void start_foreground(struct connection *c, const struct fields *request)
     else c->state = EXECUTING;
 }
 
-/* Answers a stat, or a read whose frames fit in FRAME_CAPTURE_MAX (a file of up to about 64 KiB), here instead of
+/* Answers a stat, or a read whose frames fit in FRAME_CAPTURE_MAX (a file of up to 16 KiB), here instead of
  * in a child: a fork costs more than the whole operation. Reading a local file that small does not stall the loop
  * for long; anything longer is answered again, from the start, by a child. Returns 1 when answered. */
 static int answered_here(struct connection *c, const char *op, const struct fields *request) {

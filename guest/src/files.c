@@ -19,9 +19,10 @@
 #define LIST_DEPTH_MAX 64
 #define LIST_MAX 1000000
 #define IO_CHUNK (64u << 10)
+#define CAPTURED_READ_CHUNK (16u << 10)
 
 /* The transfer buffer: a child only ever runs one operation; in the agent itself only a read answered there
- * (FRAME_CAPTURE) touches it, as far as that file goes. */
+ * (FRAME_CAPTURE) touches it, its first CAPTURED_READ_CHUNK bytes at most. */
 static char io_buffer[IO_CHUNK];
 
 static const char *type_name(mode_t mode) {
@@ -166,8 +167,10 @@ static int send_content(int conn, int fd, const char *path, long long offset, lo
     add_entry(&b, path, &st);
     if (send_fields(conn, 'n', &b) < 0) return -1;
     long long left = length == -2 ? LLONG_MAX : length;
+    /* In the agent itself, reads are small: the capture holds 20 KiB, and the agent's pages of io_buffer stay. */
+    size_t most = conn == FRAME_CAPTURE ? CAPTURED_READ_CHUNK : IO_CHUNK;
     while (left > 0) {
-        size_t chunk = left < (long long)IO_CHUNK ? (size_t)left : IO_CHUNK;
+        size_t chunk = left < (long long)most ? (size_t)left : most;
         ssize_t n = pread(fd, io_buffer, chunk, offset);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return send_errno(conn, errno, path);

@@ -49,7 +49,7 @@ void frame_header(unsigned char *out, unsigned char type, uint32_t len);
  * most FRAME_CAPTURE_MAX bytes, so that an operation written for a blocking socket can be answered by the agent's
  * own loop without blocking on the client. A frame past the limit fails the send, as a closed socket would. */
 #define FRAME_CAPTURE (-100)
-#define FRAME_CAPTURE_MAX (80u << 10)
+#define FRAME_CAPTURE_MAX (20u << 10)
 /* Takes what was captured since the last take: a malloc'd buffer of whole frames and its length, or NULL when it
  * overflowed (or ran out of memory, or nothing was captured). */
 unsigned char *frame_capture_take(size_t *len);
