@@ -1,6 +1,7 @@
 /* Framing and fields of the guest protocol (docs/GUEST-PROTOCOL.md): a frame is a type byte, a big-endian
  * uint32 length and the payload; control payloads are NUL-terminated key=value fields. The blocking helpers
- * here are used by the per-connection children, where blocking on one socket stalls nobody else. */
+ * here are used by the per-connection children, where blocking on one socket stalls nobody else (and, through
+ * FRAME_CAPTURE, by the agent itself, which then blocks on nothing). */
 #ifndef CORRAL_GUEST_FRAME_H
 #define CORRAL_GUEST_FRAME_H
 
