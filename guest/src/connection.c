@@ -1,5 +1,6 @@
 /* The connections the agent serves itself (see connection.h): each one's request read without blocking, then
- * dispatched to a child of its own or served here, with one frame at a time on its way out. */
+ * dispatched to a child of its own or served here (a foreground exec by exec.c), with one frame at a time on its
+ * way out. */
 #include "connection.h"
 
 #include <errno.h>
@@ -25,7 +26,7 @@
 /* After accept(2) failed for want of descriptors, how long the agent leaves new connections in the backlog. */
 #define ACCEPT_PAUSE_MS 100
 
-enum state { READING, LISTING, ATTACHED, CLOSING };
+enum state { READING, LISTING, ATTACHED, EXECUTING, CLOSING };
 
 struct connection {
     int fd;
@@ -40,6 +41,7 @@ struct connection {
     int next_process;         /* LISTING: the next table slot to send */
     struct background *proc;  /* ATTACHED */
     uint64_t cursor;
+    struct session *exec; /* EXECUTING */
 };
 
 static struct connection *connections[CONNECTIONS_MAX];
@@ -47,6 +49,7 @@ static long long accept_paused_until;
 
 static void close_connection(int i) {
     struct connection *c = connections[i];
+    if (c->exec != NULL) exec_end(c->exec);
     close(c->fd);
     free(c->payload);
     free(c->out);
@@ -164,8 +167,7 @@ static _Noreturn void serve_in_child(int fd, const char *op, const struct fields
         for (int other = 4; other < 1024; other++) close(other);
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     int status;
-    if (strcmp(op, "exec") == 0) status = exec_foreground(fd, request);
-    else if (strcmp(op, "stat") == 0) status = file_stat(fd, request);
+    if (strcmp(op, "stat") == 0) status = file_stat(fd, request);
     else if (strcmp(op, "list") == 0) status = file_list(fd, request);
     else if (strcmp(op, "read") == 0) status = file_read(fd, request);
     else if (strcmp(op, "write") == 0) status = file_write(fd, request);
@@ -176,9 +178,8 @@ static _Noreturn void serve_in_child(int fd, const char *op, const struct fields
     _exit(status);
 }
 
-static int child_operation(const char *op, const struct fields *request) {
+static int child_operation(const char *op) {
     static const char *const ops[] = {"stat", "list", "read", "write", "mkdir", "move", "delete", "watch", NULL};
-    if (strcmp(op, "exec") == 0) return field_number(request, "background", 0, 1) != 1;
     for (int i = 0; ops[i] != NULL; i++)
         if (strcmp(op, ops[i]) == 0) return 1;
     return 0;
@@ -211,6 +212,31 @@ static void start_background(struct connection *c, const struct fields *request)
     c->cursor = 0;
 }
 
+static void start_foreground(struct connection *c, const struct fields *request) {
+    const char *code;
+    char message[256];
+    c->exec = exec_start(c->fd, request, &code, message, sizeof message);
+    if (c->exec == NULL) fail(c, code, message);
+    else c->state = EXECUTING;
+}
+
+/* Answers a stat, or a read whose frames fit in FRAME_CAPTURE_MAX (a file of up to 16 KiB), here instead of
+ * in a child: a fork costs more than the whole operation. Reading a local file that small does not stall the loop
+ * for long; anything longer is answered again, from the start, by a child. Returns 1 when answered. */
+static int answered_here(struct connection *c, const char *op, const struct fields *request) {
+    if (strcmp(op, "stat") == 0) file_stat(FRAME_CAPTURE, request);
+    else if (strcmp(op, "read") == 0) file_read(FRAME_CAPTURE, request);
+    else return 0;
+    size_t len;
+    unsigned char *answer = frame_capture_take(&len);
+    if (answer == NULL) return 0;
+    c->out = answer;
+    c->out_len = len;
+    c->out_off = 0;
+    c->state = CLOSING;
+    return 1;
+}
+
 /* Serves the request of connection i, whose Q frame has arrived whole. */
 static void dispatch(int i) {
     struct connection *c = connections[i];
@@ -220,7 +246,12 @@ static void dispatch(int i) {
         return;
     }
     const char *op = request.data + 3;
-    if (child_operation(op, &request)) {
+    if (answered_here(c, op, &request)) {
+        free(c->payload);
+        c->payload = NULL;
+        return;
+    }
+    if (child_operation(op)) {
         pid_t pid = fork();
         if (pid == 0) serve_in_child(c->fd, op, &request);
         if (pid < 0) fail_errno(c, errno, "fork");
@@ -233,8 +264,10 @@ static void dispatch(int i) {
         fb_addf(&b, "version", "%d", PROTOCOL_VERSION);
         fb_addf(&b, "pid", "%d", (int)getpid());
         finish(c, 'r', &b);
-    } else if (strcmp(op, "exec") == 0) {
+    } else if (strcmp(op, "exec") == 0 && field_number(&request, "background", 0, 1) == 1) {
         start_background(c, &request);
+    } else if (strcmp(op, "exec") == 0) {
+        start_foreground(c, &request);
     } else if (strcmp(op, "processes") == 0) {
         c->state = LISTING;
         c->next_process = 0;
@@ -322,31 +355,39 @@ long long connections_accept_paused_until(void) {
     return accept_paused_until;
 }
 
-short connection_events(int i, long long now, long long *next) {
+int connection_pollfds(int i, struct pollfd *p, long long now, long long *next) {
     struct connection *c = connections[i];
-    if (c == NULL) return -1;
+    if (c == NULL) return 0;
+    if (c->state == EXECUTING) return exec_pollfds(c->exec, p, now, next);
     if (c->state == READING && now >= c->deadline_ms) {
         close_connection(i);
-        return -1;
+        return 0;
     }
     if (c->state == READING && (*next == 0 || c->deadline_ms < *next)) *next = c->deadline_ms;
     if (c->state != READING) next_frame(c);
     if (c->state == CLOSING && c->out_len == 0) { /* said all it will say */
         close_connection(i);
-        return -1;
+        return 0;
     }
     short events = c->state == READING || c->state == ATTACHED ? POLLIN : 0;
     if (c->out_len > 0) events |= POLLOUT;
-    return events;
+    p[0] = (struct pollfd){c->fd, events, 0};
+    return 1;
 }
 
 int connection_fd(int i) {
     return connections[i] == NULL ? -1 : connections[i]->fd;
 }
 
-void connection_ready(int i, short revents) {
+void connection_ready(int i, const struct pollfd *p) {
     struct connection *c = connections[i];
+    if (c->state == EXECUTING) {
+        if (exec_ready(c->exec, p)) close_connection(i);
+        return;
+    }
+    short revents = p[0].revents;
     int drop = 0;
+    if (revents == 0) return;
     if (c->state == READING && (revents & (POLLIN | POLLHUP | POLLERR))) {
         drop = read_request(i) < 0;
     } else if (c->state == ATTACHED && (revents & POLLIN)) {
@@ -358,6 +399,7 @@ void connection_ready(int i, short revents) {
         drop = 1;
     }
     c = connections[i]; /* a request served in a child is closed here */
-    if (!drop && c != NULL && c->state != READING && (revents & POLLOUT || c->out_len > 0)) drop = write_out(c) < 0;
+    if (!drop && c != NULL && c->state != READING && c->state != EXECUTING && (revents & POLLOUT || c->out_len > 0))
+        drop = write_out(c) < 0;
     if (drop && connections[i] != NULL) close_connection(i);
 }

@@ -19,8 +19,10 @@
 #define LIST_DEPTH_MAX 64
 #define LIST_MAX 1000000
 #define IO_CHUNK (64u << 10)
+#define CAPTURED_READ_CHUNK (16u << 10)
 
-/* The transfer buffer: a child only ever runs one operation, and the agent itself never touches it. */
+/* The transfer buffer: a child only ever runs one operation; in the agent itself only a read answered there
+ * (FRAME_CAPTURE) touches it, its first CAPTURED_READ_CHUNK bytes at most. */
 static char io_buffer[IO_CHUNK];
 
 static const char *type_name(mode_t mode) {
@@ -154,6 +156,33 @@ int file_list(int conn, const struct fields *request) {
     return 0;
 }
 
+/* Sends the entry and the bytes of the opened file fd; returns 0, or -1 once the client is gone. */
+static int send_content(int conn, int fd, const char *path, long long offset, long long length) {
+    struct stat st;
+    if (fstat(fd, &st) < 0) return send_errno(conn, errno, path);
+    if (S_ISDIR(st.st_mode)) return send_errno(conn, EISDIR, path);
+    if (!S_ISREG(st.st_mode)) return send_errno(conn, EINVAL, path);
+    struct fieldbuf b;
+    fb_init(&b);
+    add_entry(&b, path, &st);
+    if (send_fields(conn, 'n', &b) < 0) return -1;
+    long long left = length == -2 ? LLONG_MAX : length;
+    /* In the agent itself, reads are small: the capture holds 20 KiB, and the agent's pages of io_buffer stay. */
+    size_t most = conn == FRAME_CAPTURE ? CAPTURED_READ_CHUNK : IO_CHUNK;
+    while (left > 0) {
+        size_t chunk = left < (long long)most ? (size_t)left : most;
+        ssize_t n = pread(fd, io_buffer, chunk, offset);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return send_errno(conn, errno, path);
+        if (n == 0) break;
+        if (send_frame(conn, 'd', io_buffer, (size_t)n) < 0) return -1;
+        offset += n;
+        left -= n;
+    }
+    fb_init(&b);
+    return send_fields(conn, 'r', &b);
+}
+
 int file_read(int conn, const struct fields *request) {
     const char *path = required_path(conn, request, "path");
     if (path == NULL) return 0;
@@ -163,28 +192,8 @@ int file_read(int conn, const struct fields *request) {
     /* O_NONBLOCK: opening a FIFO must not wait for a writer; it is refused below anyway. */
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0) return send_errno(conn, errno, path), 0;
-    struct stat st;
-    if (fstat(fd, &st) < 0) return send_errno(conn, errno, path), 0;
-    if (S_ISDIR(st.st_mode)) return send_errno(conn, EISDIR, path), 0;
-    if (!S_ISREG(st.st_mode)) return send_errno(conn, EINVAL, path), 0;
-    struct fieldbuf b;
-    fb_init(&b);
-    add_entry(&b, path, &st);
-    if (send_fields(conn, 'n', &b) < 0) return 0;
-    long long left = length == -2 ? LLONG_MAX : length;
-    while (left > 0) {
-        size_t chunk = left < (long long)IO_CHUNK ? (size_t)left : IO_CHUNK;
-        ssize_t n = pread(fd, io_buffer, chunk, offset);
-        if (n < 0 && errno == EINTR) continue;
-        if (n < 0) return send_errno(conn, errno, path), 0;
-        if (n == 0) break;
-        if (send_frame(conn, 'd', io_buffer, (size_t)n) < 0) return 0;
-        offset += n;
-        left -= n;
-    }
-    fb_init(&b);
-    send_fields(conn, 'r', &b);
-    close(fd);
+    send_content(conn, fd, path, offset, length);
+    close(fd); /* also when answered in the agent's own loop, which lives on */
     return 0;
 }
 

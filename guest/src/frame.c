@@ -113,7 +113,48 @@ int write_full(int fd, const void *buf, size_t len) {
     return 0;
 }
 
+static struct {
+    unsigned char *data;
+    size_t len, cap;
+    int overflow;
+} capture;
+
+static int capture_frame(unsigned char type, const void *payload, size_t len) {
+    size_t need = capture.len + FRAME_HEADER + len;
+    if (need > FRAME_CAPTURE_MAX) capture.overflow = 1;
+    if (capture.overflow) return -1;
+    if (need > capture.cap) {
+        size_t cap = capture.cap == 0 ? 4096 : capture.cap;
+        while (cap < need) cap *= 2;
+        unsigned char *grown = realloc(capture.data, cap);
+        if (grown == NULL) {
+            capture.overflow = 1;
+            return -1;
+        }
+        capture.data = grown;
+        capture.cap = cap;
+    }
+    frame_header(capture.data + capture.len, type, (uint32_t)len);
+    if (len > 0) memcpy(capture.data + capture.len + FRAME_HEADER, payload, len);
+    capture.len = need;
+    return 0;
+}
+
+unsigned char *frame_capture_take(size_t *len) {
+    unsigned char *data = capture.data;
+    *len = capture.len;
+    if (capture.overflow || capture.len == 0) {
+        free(data);
+        data = NULL;
+    }
+    capture.data = NULL;
+    capture.len = capture.cap = 0;
+    capture.overflow = 0;
+    return data;
+}
+
 int send_frame(int fd, unsigned char type, const void *payload, size_t len) {
+    if (fd == FRAME_CAPTURE) return capture_frame(type, payload, len);
     unsigned char header[FRAME_HEADER];
     frame_header(header, type, (uint32_t)len);
     struct iovec iov[2] = {{header, FRAME_HEADER}, {(void *)payload, len}};

@@ -1,6 +1,7 @@
 /* Framing and fields of the guest protocol (docs/GUEST-PROTOCOL.md): a frame is a type byte, a big-endian
  * uint32 length and the payload; control payloads are NUL-terminated key=value fields. The blocking helpers
- * here are used by the per-connection children, where blocking on one socket stalls nobody else. */
+ * here are used by the per-connection children, where blocking on one socket stalls nobody else (and, through
+ * FRAME_CAPTURE, by the agent itself, which then blocks on nothing). */
 #ifndef CORRAL_GUEST_FRAME_H
 #define CORRAL_GUEST_FRAME_H
 
@@ -44,6 +45,15 @@ void fb_addf(struct fieldbuf *b, const char *key, const char *format, ...)
 int client_frame_type(unsigned char type);
 /* Writes a frame header into out[FRAME_HEADER]. */
 void frame_header(unsigned char *out, unsigned char type, uint32_t len);
+
+/* A pretend descriptor for the send_* helpers below: frames sent to it are appended to a buffer in memory, at
+ * most FRAME_CAPTURE_MAX bytes, so that an operation written for a blocking socket can be answered by the agent's
+ * own loop without blocking on the client. A frame past the limit fails the send, as a closed socket would. */
+#define FRAME_CAPTURE (-100)
+#define FRAME_CAPTURE_MAX (20u << 10)
+/* Takes what was captured since the last take: a malloc'd buffer of whole frames and its length, or NULL when it
+ * overflowed (or ran out of memory, or nothing was captured). */
+unsigned char *frame_capture_take(size_t *len);
 
 /* Blocking I/O; all return 0 on success, -1 on error or end of stream. */
 int read_full(int fd, void *buf, size_t len);

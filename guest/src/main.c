@@ -4,15 +4,16 @@
  * Design: one single-threaded poll() loop in the agent accepts connections and reads each one's `Q` frame
  * without blocking. What needs the agent's own state is served right there, without blocking either: `hello`,
  * background commands (`exec background=1`, `processes`, `attach`, `signal`), whose table must outlive any
- * connection. Every other operation (foreground exec, the file operations, watch) gets a child process of its
- * own, forked with the request already parsed: there it can block on its socket, its file and its command
- * without stalling anyone, back-pressure is simply a blocking write, a crash takes one operation down and not
- * the agent, and its memory is returned whole when it ends. A fork of a process this small costs tens of
- * microseconds, less than the client's own connect.
+ * connection. So is a foreground `exec` (exec.c), the most frequent operation: in the VMs sandboxes run in, a fork
+ * and the copy-on-write faults that follow it cost about a millisecond, more than all the rest of an exec. Every
+ * other operation (the file operations, watch) gets a child process of its own, forked with the request already
+ * parsed: there it can block on its socket and its file without stalling anyone, back-pressure is simply a
+ * blocking write, a crash takes one operation down and not the agent, and its memory is returned whole when it
+ * ends.
  *
  * Reaping: SIGCHLD arrives on a signalfd in the loop; waitpid(-1) collects connection children (nothing to
- * record) and background commands (their status goes into the table). Foreground commands are children of
- * their connection's child, which reaps them itself. */
+ * record), foreground commands (their session sends `x`) and background commands (their status goes into the
+ * table). */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -41,7 +42,8 @@ static void reap_children(void) {
     }
     int status;
     pid_t pid;
-    while ((pid = waitpid(-1, &status, WNOHANG)) > 0) background_reaped(pid, status);
+    while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+        if (!exec_reaped(pid, status)) background_reaped(pid, status);
 }
 
 static int open_socket(const char *path) {
@@ -142,9 +144,10 @@ int main(int argc, char **argv) {
     if (chdir("/") < 0) return 1;
     background_forgetting = connections_detach;
 
-    /* Which connection or command each pollfd belongs to. */
-    static struct pollfd fds[2 + CONNECTIONS_MAX + 2 * BACKGROUND_MAX];
-    static short owner[2 + CONNECTIONS_MAX + 2 * BACKGROUND_MAX];
+    /* Which background command each pollfd belongs to (-1: none), and where each connection's pollfds start. */
+    static struct pollfd fds[2 + CONNECTION_POLLFDS * CONNECTIONS_MAX + 2 * BACKGROUND_MAX];
+    static short owner[2 + CONNECTION_POLLFDS * CONNECTIONS_MAX + 2 * BACKGROUND_MAX];
+    static int first[CONNECTIONS_MAX];
     for (;;) {
         long long now = monotonic_ms();
         long long next = background_timeouts(now);
@@ -152,13 +155,10 @@ int main(int argc, char **argv) {
         fds[n] = (struct pollfd){signal_fd, POLLIN, 0};
         owner[n++] = -1;
         for (int i = 0; i < CONNECTIONS_MAX; i++) {
-            short events = connection_events(i, now, &next);
-            if (events < 0) {
-                free_slots++;
-                continue;
-            }
-            fds[n] = (struct pollfd){connection_fd(i), events, 0};
-            owner[n++] = (short)i;
+            int m = connection_pollfds(i, fds + n, now, &next);
+            first[i] = m == 0 ? -1 : n;
+            if (m == 0) free_slots++;
+            for (; m > 0; m--) owner[n++] = -1;
         }
         for (int i = 0; i < BACKGROUND_MAX; i++) {
             struct background *b = backgrounds[i];
@@ -191,16 +191,13 @@ int main(int argc, char **argv) {
             perror("corral-guest: poll");
             return 1;
         }
+        for (int i = 0; i < CONNECTIONS_MAX; i++)
+            if (first[i] >= 0 && connection_fd(i) == fds[first[i]].fd) /* not closed earlier in this round */
+                connection_ready(i, fds + first[i]);
         for (int k = 0; k < n; k++) {
-            short revents = fds[k].revents;
-            if (revents == 0 || owner[k] < 0) continue;
-            if (owner[k] >= CONNECTIONS_MAX) {
-                struct background *b = backgrounds[owner[k] - CONNECTIONS_MAX];
-                if (b != NULL) background_read(b, fds[k].fd);
-                continue;
-            }
-            if (connection_fd(owner[k]) != fds[k].fd) continue; /* closed earlier in this round */
-            connection_ready(owner[k], revents);
+            if (fds[k].revents == 0 || owner[k] < 0) continue;
+            struct background *b = backgrounds[owner[k] - CONNECTIONS_MAX];
+            if (b != NULL) background_read(b, fds[k].fd);
         }
         if (fds[0].revents & POLLIN) reap_children();
         if (listen_index >= 0 && (fds[listen_index].revents & POLLIN)) connections_accept(listen_fd);

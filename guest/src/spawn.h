@@ -1,6 +1,6 @@
 /* Starting a command as the protocol's `exec` asks: a new session and process group, numeric uid/gid, the
  * environment replaced whole, cwd made if missing, argv[0] looked up in the given PATH, and pipes or a pty.
- * Shared by foreground execs (in a connection's child) and background ones (in the agent itself). */
+ * Shared by foreground and background execs, both in the agent itself. */
 #ifndef CORRAL_GUEST_SPAWN_H
 #define CORRAL_GUEST_SPAWN_H
 

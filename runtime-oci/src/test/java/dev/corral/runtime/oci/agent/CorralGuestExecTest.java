@@ -66,6 +66,22 @@ class CorralGuestExecTest {
     }
 
     @Test
+    void exec_pathWithAProgramThatMayNotRun_goesOnToTheNextDirectoryAndElseFailsWithEacces() throws IOException {
+        Path refused = Files.createDirectories(dir.resolve("refused"));
+        Path allowed = Files.createDirectories(dir.resolve("allowed"));
+        Files.writeString(refused.resolve("tool"), "#!/bin/sh\necho refused\n");
+        Path tool = Files.writeString(allowed.resolve("tool"), "#!/bin/sh\necho allowed\n");
+        tool.toFile().setExecutable(true);
+
+        ExecOutcome found = guest.exec("arg=tool", "env=PATH=" + refused + ":" + allowed);
+        ExecOutcome notFound = guest.exec("arg=tool", "env=PATH=" + refused + ":" + dir.resolve("missing"));
+
+        assertThat(found.stdout()).isEqualTo("allowed\n");
+        assertThat(notFound.started()).isNull();
+        assertThat(notFound.last().field("code")).isEqualTo("EACCES");
+    }
+
+    @Test
     void exec_missingProgram_failsWithEnoentBeforeStarting() throws IOException {
         ExecOutcome outcome = guest.exec("arg=no-such-program-here", PATH);
 

@@ -77,6 +77,27 @@ class CorralGuestFilesTest {
     }
 
     @Test
+    void readAndStat_answeredInTheAgentItself_leaveNoDescriptorOpenThere() throws IOException {
+        Path small = Files.writeString(dir.resolve("small"), "small enough to be answered without a child");
+        long before = openInAgent();
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(guest.failure("read", "path=" + dir)).isEqualTo("EISDIR");
+            assertThat(bytes(guest.call("read", "path=" + small))).isEqualTo(Files.readAllBytes(small));
+            assertThat(last(guest.call("stat", "path=" + small)).field("type")).isEqualTo("file");
+        }
+
+        // The agent closes the last connection just after its last frame has reached the client.
+        await().atMost(Duration.ofSeconds(5)).until(this::openInAgent, open -> open == before);
+    }
+
+    private long openInAgent() throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(guest.pid()), "fd"))) {
+            return fds.count();
+        }
+    }
+
+    @Test
     void read_directory_failsWithEisdirBeforeAnyByte() throws IOException {
         // failure() also holds that the f frame is the only one: no entry, no byte before it.
         assertThat(guest.failure("read", "path=" + dir)).isEqualTo("EISDIR");
