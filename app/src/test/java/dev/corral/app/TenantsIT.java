@@ -114,7 +114,7 @@ class TenantsIT {
 
     @AfterAll
     static void writeResults() {
-        results.write("tenants-" + TestCorral.GUEST + ".json");
+        results.write();
     }
 
     @Test
