@@ -413,8 +413,8 @@ class HostileClientsIT {
                     .collect(Collectors.joining(", "));
             var wrong = failures.getOrDefault(family, new ConcurrentLinkedQueue<>());
             String tried = Objects.requireNonNull(FAMILIES.get(family), "no description of " + family);
-            results.record(new SecurityResults.Attempt(family, "hostile requests", requests + " requests to every"
-                    + " route: " + tried, EXPECTED, statuses + (wrong.isEmpty() ? "" : "; " + wrong.size()
+            results.record(new SecurityResults.Attempt(family, "hostile requests", requests + " requests: " + tried,
+                    EXPECTED, statuses + (wrong.isEmpty() ? "" : "; " + wrong.size()
                     + " wrong, first: " + wrong.peek()), wrong.isEmpty()));
         });
     }
