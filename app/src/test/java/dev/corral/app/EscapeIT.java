@@ -78,7 +78,7 @@ class EscapeIT {
 
     @AfterAll
     static void writeResults() throws IOException {
-        results.write("escape-" + TestCorral.GUEST + ".json");
+        results.write();
         if (hostMarker != null) {
             Files.deleteIfExists(hostMarker);
         }

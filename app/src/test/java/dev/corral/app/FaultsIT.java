@@ -38,7 +38,10 @@ import org.junit.jupiter.api.Test;
  * <p>The sandbox {@code keeper} lives through every kill of the class. Each test leaves a running server.
  */
 class FaultsIT {
-    private static final SuiteResults RESULTS = new SuiteResults("faults");
+    private static final SecurityResults RESULTS = new SecurityResults("faults");
+    /** What every kill must leave after the restart ({@link #killRestartAndCheck()}). */
+    private static final String RESTARTED = "no sandbox creating, every status what runc says, nothing of a gone"
+            + " sandbox on the host, the background process still listed";
     private static final Duration SETTLED = Duration.ofSeconds(60);
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private static final String OLD_CONTENT = "the content before the upload\n";
@@ -79,8 +82,8 @@ class FaultsIT {
 
     /** Creates a sandbox without waiting, and kills the server once {@code file} of it exists. */
     private static void killDuringCreate(String phase, String when, String file) throws Exception {
-        RESULTS.check("kill -9 during create (" + phase + ")", "SIGKILL once a new sandbox's " + when
-                + ", then restart", () -> {
+        RESULTS.check("kill -9 during create (" + phase + ")", "kill", "SIGKILL once a new sandbox's " + when
+                + ", then restart", RESTARTED + "; the new sandbox settled", () -> {
             String id = createWithoutWaiting();
             await().atMost(SETTLED).until(() -> Files.exists(runtimeDir(id).resolve(file)));
             return killRestartAndCheck() + "; new sandbox " + status(id);
@@ -89,7 +92,8 @@ class FaultsIT {
 
     @Test
     void killDuringExec_restartKeepsTheSandboxAndEndsTheCommand() throws Exception {
-        RESULTS.check("kill -9 during exec", "SIGKILL while a 60 s command runs, then restart", () -> {
+        RESULTS.check("kill -9 during exec", "kill", "SIGKILL while a 60 s command runs, then restart",
+                RESTARTED + "; the cut-off command ended", () -> {
             Path started = upper(keeper).resolve("tmp/exec-started");
             Files.deleteIfExists(started);
             CompletableFuture<ApiResponse> command = CompletableFuture.supplyAsync(() -> server.admin.post(
@@ -107,8 +111,8 @@ class FaultsIT {
 
     @Test
     void killDuringUpload_restartLeavesTheOldFileWholeAndNoTemporaryFile() throws Exception {
-        RESULTS.check("kill -9 during upload", "SIGKILL after 4 MB of an upload over an existing file, then restart",
-                () -> {
+        RESULTS.check("kill -9 during upload", "kill", "SIGKILL after 4 MB of an upload over an existing file,"
+                + " then restart", RESTARTED + "; the old file whole, no temporary file", () -> {
             var release = new CountDownLatch(1);
             ApiClient admin = server.admin;
             CompletableFuture<HttpResponse<String>> upload = HTTP.sendAsync(
@@ -129,7 +133,8 @@ class FaultsIT {
 
     @Test
     void killDuringPause_restartAgreesWithRuncAndResumes() throws Exception {
-        RESULTS.check("kill -9 during pause", "SIGKILL as a pause request is sent, then restart", () -> {
+        RESULTS.check("kill -9 during pause", "kill", "SIGKILL as a pause request is sent, then restart",
+                RESTARTED + "; the sandbox resumes", () -> {
             CompletableFuture<HttpResponse<String>> pause = HTTP.sendAsync(
                     server.admin.authorizedRequest(sandbox(keeper) + "/pause").POST(HttpRequest.BodyPublishers.ofString("{}"))
                             .header("Content-Type", "application/json").build(),
@@ -146,8 +151,9 @@ class FaultsIT {
 
     @Test
     void killDuringDelete_restartLeavesTheSandboxWholeOrGone() throws Exception {
-        RESULTS.check("kill -9 during delete", "SIGKILL once a deleted sandbox's container is gone, before its"
-                + " files are, then restart", () -> {
+        RESULTS.check("kill -9 during delete", "kill", "SIGKILL once a deleted sandbox's container is gone,"
+                + " before its files are, then restart", RESTARTED + "; the sandbox whole or gone, deleted again",
+                () -> {
             String id = create(server.admin);
             made.add(id);
             CompletableFuture<ApiResponse> delete = CompletableFuture.supplyAsync(
@@ -171,7 +177,8 @@ class FaultsIT {
 
     @Test
     void runtimeBinaryMissing_sandboxCallsAnswer503AndTheRestServes() throws Exception {
-        RESULTS.check("runtime binary missing", "start the server with no runc on its PATH, create a sandbox", () -> {
+        RESULTS.check("runtime binary missing", "host", "start the server with no runc on its PATH, create a"
+                + " sandbox", "503 runtime_unavailable; /health and listing still 200", () -> {
             Path dir = TestCorral.searchableTempDir();
             Path bin = commandsWithout("runc", dir.resolve("bin"));
             try (var noRunc = ServedCorral.start(dir.resolve("data"), Map.of("PATH", bin.toString()))) {
@@ -188,8 +195,8 @@ class FaultsIT {
 
     @Test
     void dataDiskFull_createAnswersClearlyAndWorksAgainOnceSpaceReturns() throws Exception {
-        RESULTS.check("data disk full", "fill a 96 MB data disk, create a sandbox, free the space, create again",
-                () -> {
+        RESULTS.check("data disk full", "host", "fill a 96 MB data disk, create a sandbox, free the space, create"
+                + " again", "503 runtime_unavailable naming the space; 201 once freed", () -> {
             Path disk = TestCorral.searchableTempDir();
             run("mount", "-t", "tmpfs", "-o", "size=96m,mode=0711", "tmpfs", disk.toString());
             try (var full = ServedCorral.start(disk.resolve("data"), Map.of())) {

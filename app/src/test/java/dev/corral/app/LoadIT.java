@@ -43,7 +43,7 @@ class LoadIT {
     private static final int OPERATIONS_PER_SANDBOX = 6;
     private static final int KEPT_SURPRISES = 20;
 
-    private static final SuiteResults RESULTS = new SuiteResults("load");
+    private static final SecurityResults RESULTS = new SecurityResults("load");
     private static final Path dataDir = TestCorral.searchableTempDir().resolve("data");
     private static ServedCorral server;
 
@@ -90,22 +90,24 @@ class LoadIT {
         String summary = summary();
         System.out.printf("LoadIT: %d clients, %d s, %d operations, %d unexpected; %s; surprises %s%n", CLIENTS,
                 LOAD.toSeconds(), operations, unexpected(), summary, surprises);
-        answers.forEach((operation, outcomes) -> RESULTS.add(operation,
+        answers.forEach((operation, outcomes) -> RESULTS.record(new SecurityResults.Attempt(operation, "answers",
                 CLIENTS + " clients for " + LOAD.toSeconds() + " s: " + operation,
+                "its success, 429 rate_limited with Retry-After or 403 quota_exceeded",
                 outcomes.entrySet().stream().map(e -> e.getKey() + "×" + e.getValue().sum())
                         .collect(Collectors.joining(", ")),
-                !unexpected.containsKey(operation)));
+                !unexpected.containsKey(operation))));
 
-        RESULTS.check("nothing left", "after the load, every sandbox deleted: containers, mounts, loop devices,"
-                + " cgroups and processes of the " + made.size() + " sandboxes made", () -> {
+        RESULTS.check("nothing left", "leaks", "after the load, every sandbox deleted: containers, mounts, loop"
+                + " devices, cgroups and processes of the " + made.size() + " sandboxes made",
+                "no sandbox live, nothing on the host", () -> {
             ApiResponse live = admin.get("v1/sandboxes?status=creating,running,paused&limit=100");
             assertThat(live.data()).as(live.toString()).isEmpty();
             HostLeaks leaks = HostLeaks.except(dataDir, made, Set.of());
             assertThat(leaks.none()).as("left on the host: %s", leaks).isTrue();
             return "none of " + made.size() + " sandboxes left anything";
         });
-        RESULTS.check("every answer expected", CLIENTS + " clients for " + LOAD.toSeconds() + " s of"
-                + " create/exec/files/delete", () -> {
+        RESULTS.check("every answer expected", "answers", CLIENTS + " clients for " + LOAD.toSeconds() + " s of"
+                + " create/exec/files/delete", "0 unexpected answers", () -> {
             assertThat(unexpected()).as("unexpected answers: %s; all: %s", surprises, summary).isZero();
             assertThat(operations).isGreaterThan(CLIENTS);
             return operations + " operations, 0 unexpected";

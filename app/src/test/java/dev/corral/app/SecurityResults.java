@@ -13,9 +13,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The attempts of one security suite run and how each ended, written as JSON to {@code target/security/<file>}
- * for {@code scripts/security-report}, which turns every such file into the results table of docs/SECURITY.md.
- * Thread-safe: attempts may be recorded from several threads.
+ * The attempts of one security suite run and how each ended, written as JSON to
+ * {@code target/security/<suite>-<guest>.json} for {@code scripts/security-report}, which turns every such file
+ * into the results table of docs/SECURITY.md. Every suite whose results belong in that table records through this
+ * class. Thread-safe: attempts may be recorded from several threads.
  */
 final class SecurityResults {
     /** Where the suites write, relative to the module the tests run in (Failsafe's working directory). */
@@ -40,6 +41,26 @@ final class SecurityResults {
         return attempt;
     }
 
+    /**
+     * Runs {@code check}, recorded as passed with what it answers, or as failed with the first line of its message
+     * when it throws; what it threw is rethrown, so the test fails too.
+     */
+    void check(String name, String category, String tried, String expected, Check check) throws Exception {
+        try {
+            record(new Attempt(name, category, tried, expected, check.run(), true));
+        } catch (Exception | AssertionError e) {
+            record(new Attempt(name, category, tried, expected,
+                    String.valueOf(e.getMessage()).lines().findFirst().orElse("failed"), false));
+            throw e;
+        }
+    }
+
+    /** A checked attempt: answers what happened, in a few words, and throws when it went wrong. */
+    @FunctionalInterface
+    interface Check {
+        String run() throws Exception;
+    }
+
     /** The attempts that did not end as expected, one line each, for an assertion's message. */
     synchronized List<String> failures() {
         return failures(attempt -> true);
@@ -57,19 +78,36 @@ final class SecurityResults {
                 .toList();
     }
 
-    /** Writes {@code target/security/<file>}: the suite, the guest mode, when, and every attempt. */
-    synchronized void write(String file) {
+    /** Closes {@code server} (when there is one), then {@link #write()}s, even when closing fails. */
+    void writeAfterClosing(AutoCloseable server) throws Exception {
+        try {
+            if (server != null) {
+                server.close();
+            }
+        } finally {
+            write();
+        }
+    }
+
+    /**
+     * Writes {@code target/security/<suite>-<guest>.json}: the suite, the guest mode, when, and every attempt; and
+     * prints one line that sums it up, for the build log.
+     */
+    synchronized void write() {
+        long passed = attempts.stream().filter(Attempt::passed).count();
+        System.out.printf("%s (guest %s): %d attempts, %d passed, %d failed%n", suite, TestCorral.GUEST,
+                attempts.size(), passed, attempts.size() - passed);
         var document = new LinkedHashMap<String, Object>();
         document.put("suite", suite);
         document.put("guest", TestCorral.GUEST);
         document.put("finishedAt", Instant.now().toString());
         document.put("attempts", attempts.size());
-        document.put("passed", attempts.stream().filter(Attempt::passed).count());
+        document.put("passed", passed);
         document.put("results", attempts.stream().map(SecurityResults::entry).toList());
         try {
             Files.createDirectories(DIRECTORY);
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValue(DIRECTORY.resolve(file).toFile(), document);
+                    .writeValue(DIRECTORY.resolve(suite + "-" + TestCorral.GUEST + ".json").toFile(), document);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -114,7 +114,7 @@ class TenantsIT {
 
     @AfterAll
     static void writeResults() {
-        results.write("tenants-" + TestCorral.GUEST + ".json");
+        results.write();
     }
 
     @Test
@@ -203,6 +203,12 @@ class TenantsIT {
             Predicate<String> refused) {
         for (Route route : keyedRoutes()) {
             String outcome = call(caller, route, victim);
+            if (outcome.startsWith("429 rate_limited")) {
+                // The failed-authentication throttle (20 a minute per address) answers before the key is read; a
+                // minute later the bucket is full again, and the route's own answer to the dead key is checked.
+                corral.clock.advance(Duration.ofMinutes(1));
+                outcome = call(caller, route, victim);
+            }
             record(route, category, tried + " on another organization's ids", expected, outcome,
                     refused.test(outcome));
         }

@@ -6,12 +6,11 @@ import dev.corral.http.HttpServer.Route;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,11 +33,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>Pass: no 5xx, no hang (every request answered within its timeout), and every answer from 400 up in the error
  * envelope with the request id of its {@code X-Request-Id}; a WebSocket upgrade that succeeds (101) and the answer
- * to a HEAD (which has no body) are the only answers without one. The run is bounded: the attempts are counted and made on a few threads, and a
- * closing line sums them up by family and status ({@code HOSTILE-CLIENTS ...}, printed and written to
- * {@code app/target/hostile-clients.txt}), for docs/SECURITY.md.
+ * to a HEAD (which has no body) are the only answers without one. The run is bounded: the attempts are counted and
+ * made on a few threads. Each family of attempts becomes one entry of {@code target/security/hostile-clients-<guest>.json}
+ * (its requests, the statuses they got, and whether all of them passed) for {@code scripts/security-report}: thousands
+ * of requests, one row each, would bury the table. An IT, not a unit test: it takes a minute or more, though it
+ * starts no sandbox.
  */
-class HostileClientsTest {
+class HostileClientsIT {
     /** Rate limits far above what the suite sends: a 429 would hide what the route does with the input. */
     @RegisterExtension
     static final TestCorral corral = new TestCorral(Map.of("max-body-size", "64KB",
@@ -45,6 +47,29 @@ class HostileClientsTest {
             "connection-idle-timeout", "10s"));
 
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(20);
+    private static final String EXPECTED = "no 5xx; an answer within " + ANSWER_TIMEOUT.toSeconds() + " s; from 400"
+            + " up the error envelope; an X-Request-Id; no class named";
+
+    /** What each family of attempts sends, for the results table. */
+    private static final Map<String, String> FAMILIES = Map.ofEntries(
+            Map.entry("malformed-json", "bodies that are not a JSON object: truncated, trailing, NaN, duplicates"),
+            Map.entry("wrongly-typed-json", "every field a route reads, as every JSON type and its edges"),
+            Map.entry("deeply-nested-json", "JSON nested 3000 and 5000 levels deep"),
+            Map.entry("oversized-json", "bodies past max-body-size, a 5000-digit number, a 30000-item list"),
+            Map.entry("broken-utf8", "bodies with bytes that are not UTF-8"),
+            Map.entry("content-type", "wrong and broken content types"),
+            Map.entry("slow-body", "bodies that stop half way, plain and chunked"),
+            Map.entry("framing", "a bad chunk, two Content-Lengths, a length past 2^64"),
+            Map.entry("path-trick", "encoded, traversing, NUL and overlong path parameters and suffixes"),
+            Map.entry("query-trick", "negative, huge, repeated, broken and traversing query parameters"),
+            Map.entry("header-trick", "huge, many, broken and folded headers, bad credentials, Range, Expect,"
+                    + " method overrides"),
+            Map.entry("method-trick", "unknown, TRACE, OPTIONS, HEAD and lower-case methods"),
+            Map.entry("websocket", "handshakes without a key or credentials, of other versions, with bad"
+                    + " parameters"),
+            Map.entry("request-line", "broken request lines, HTTP versions and Host headers"));
+
+    private static final SecurityResults results = new SecurityResults("hostile-clients");
     private static final String AUTH = "Authorization: Bearer " + TestCorral.ADMIN_KEY + "\r\n";
 
     /** Every field name a route body reads, so that each is sent wrongly typed. */
@@ -96,7 +121,8 @@ class HostileClientsTest {
     private static final int SLOW_BODY_ROUTES = 4;
 
     private final ConcurrentHashMap<String, AtomicLong> counts = new ConcurrentHashMap<>();
-    private final ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
+    /** What went wrong, by family. */
+    private final ConcurrentHashMap<String, ConcurrentLinkedQueue<String>> failures = new ConcurrentHashMap<>();
     private final RawHttp raw = new RawHttp(corral.server.port(), ANSWER_TIMEOUT);
 
     private record Attempt(String family, String name, byte[] request) {
@@ -133,9 +159,9 @@ class HostileClientsTest {
         runAll(attempts);
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
-        String summary = summary(attempts.size(), took);
-        System.out.println(summary);
-        Files.writeString(Path.of("target", "hostile-clients.txt"), summary + "\n");
+        System.out.printf("HostileClientsIT: %d requests in %d s%n", attempts.size(), took.toSeconds());
+        record(attempts);
+        results.write();
         assertThat(failures).as("requests answered with a 5xx, not at all, or outside the envelope").isEmpty();
         assertThat(corral.admin.get("v1/workspaces/" + workspace).status()).as("the workspace outlived it all")
                 .isEqualTo(200);
@@ -343,25 +369,30 @@ class HostileClientsTest {
             answer = raw.send(attempt.request());
         } catch (RawHttp.NoAnswer e) {
             count(attempt.family(), "no-answer");
-            failures.add(attempt.family() + " " + attempt.name() + ": " + e.getMessage());
+            fail(attempt, e.getMessage());
             return;
         } catch (IOException e) {
             count(attempt.family(), "no-answer");
-            failures.add(attempt.family() + " " + attempt.name() + ": " + e);
+            fail(attempt, e.toString());
             return;
         }
         count(attempt.family(), Integer.toString(answer.status()));
         boolean head = attempt.name().startsWith("HEAD ");
         if (answer.status() >= 500) {
-            failures.add(attempt.family() + " " + attempt.name() + ": " + answer.status() + " " + answer.body());
+            fail(attempt, answer.status() + " " + answer.body());
         } else if (answer.status() >= 400 && !head && !answer.isErrorEnvelope()) {
-            failures.add(attempt.family() + " " + attempt.name() + ": outside the envelope: " + answer.status()
+            fail(attempt, "outside the envelope: " + answer.status()
                     + " " + answer.headers() + " " + abbreviate(answer.body()));
         } else if (answer.status() != 101 && answer.header("X-Request-Id") == null) {
-            failures.add(attempt.family() + " " + attempt.name() + ": no X-Request-Id: " + answer.status());
+            fail(attempt, "no X-Request-Id: " + answer.status());
         } else if (answer.body().contains("dev.corral") || answer.body().contains("Exception")) {
-            failures.add(attempt.family() + " " + attempt.name() + ": names a class: " + answer.body());
+            fail(attempt, "names a class: " + answer.body());
         }
+    }
+
+    private void fail(Attempt attempt, String what) {
+        failures.computeIfAbsent(attempt.family(), family -> new ConcurrentLinkedQueue<>())
+                .add(attempt.name() + ": " + what);
     }
 
     private void count(String family, String outcome) {
@@ -369,15 +400,22 @@ class HostileClientsTest {
     }
 
     /**
-     * One line a script can read: {@code HOSTILE-CLIENTS attempts=N seconds=S failures=F}, then per family and
-     * outcome {@code family:status=count}.
+     * One entry per family: how many requests it sent, the statuses they got ({@code 400×120, 413×3}), and the
+     * first thing that went wrong, if anything did.
      */
-    private String summary(int attempts, Duration took) {
-        var byFamily = new TreeMap<String, Long>();
-        counts.forEach((key, count) -> byFamily.put(key.replace(' ', ':'), count.get()));
-        var line = new StringBuilder("HOSTILE-CLIENTS attempts=" + attempts + " seconds=" + took.toSeconds()
-                + " failures=" + failures.size());
-        byFamily.forEach((key, count) -> line.append(' ').append(key).append('=').append(count));
-        return line.toString();
+    private void record(List<Attempt> attempts) {
+        var sent = attempts.stream().collect(Collectors.groupingBy(Attempt::family, TreeMap::new,
+                Collectors.counting()));
+        sent.forEach((family, requests) -> {
+            String statuses = new TreeMap<>(counts).entrySet().stream()
+                    .filter(count -> count.getKey().startsWith(family + " "))
+                    .map(count -> count.getKey().substring(family.length() + 1) + "×" + count.getValue().get())
+                    .collect(Collectors.joining(", "));
+            var wrong = failures.getOrDefault(family, new ConcurrentLinkedQueue<>());
+            String tried = Objects.requireNonNull(FAMILIES.get(family), "no description of " + family);
+            results.record(new SecurityResults.Attempt(family, "hostile requests", requests + " requests: " + tried,
+                    EXPECTED, statuses + (wrong.isEmpty() ? "" : "; " + wrong.size()
+                    + " wrong, first: " + wrong.peek()), wrong.isEmpty()));
+        });
     }
 }
