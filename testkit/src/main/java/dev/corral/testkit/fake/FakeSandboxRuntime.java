@@ -45,8 +45,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * (as killed) when their sandbox stops.
  *
  * <p>Hooks for tests: {@link #holdCreates()} keeps creates waiting (to see a sandbox {@code creating}),
- * {@link #failNextCreate} and {@link #failNextStart} make the runtime fail, and {@code simulate...} change what
- * the runtime holds behind the server's back, as a crash or a reboot would.
+ * {@link #failNextCreate}, {@link #failNextStart} and {@link #failNextDestroy} make the runtime fail, and
+ * {@code simulate...} change what the runtime holds behind the server's back, as a crash or a reboot would.
  *
  * <p>Threading: safe for any number of threads. Transitions of one sandbox hold its lock from
  * {@link SandboxLocks}; commands take none.
@@ -63,6 +63,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private final List<Executed> executed = new CopyOnWriteArrayList<>();
     private final AtomicReference<String> createFailure = new AtomicReference<>();
     private final AtomicReference<String> startFailure = new AtomicReference<>();
+    private final AtomicReference<String> destroyFailure = new AtomicReference<>();
     private volatile CountDownLatch createGate = new CountDownLatch(0);
 
     /** What a scripted command writes and how it exits. */
@@ -212,6 +213,10 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     @Override
     public void destroy(SandboxId id) {
         transition(id, () -> {
+            String failure = destroyFailure.getAndSet(null);
+            if (failure != null) {
+                throw CorralException.runtimeUnavailable("Cannot destroy sandbox " + id + ": " + failure, null);
+            }
             endCommands(id);
             states.remove(id);
             specs.remove(id);
@@ -285,6 +290,11 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     /** Makes the next start of a stopped sandbox fail with {@code runtime_unavailable} saying {@code reason}. */
     public void failNextStart(String reason) {
         startFailure.set(reason);
+    }
+
+    /** Makes the next destroy fail with {@code runtime_unavailable} saying {@code reason}, changing nothing. */
+    public void failNextDestroy(String reason) {
+        destroyFailure.set(reason);
     }
 
     /** The sandbox's init died (or the host rebooted): stopped as by {@link #stop}, behind the server's back. */

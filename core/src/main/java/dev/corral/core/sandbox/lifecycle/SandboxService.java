@@ -238,9 +238,16 @@ public final class SandboxService implements AutoCloseable {
             if (current.status() == SandboxStatus.STOPPED) {
                 return current;
             }
-            runtime.destroy(current.id());
+            // The row says stopped before the runtime is torn down: a crash in between leaves a container that the
+            // reconcile at start removes (it keeps only active sandboxes), never a deleted sandbox brought back.
             Sandbox stopped = current.stopped(clock.instant());
             store.update(stopped);
+            try {
+                runtime.destroy(current.id());
+            } catch (RuntimeException e) {
+                store.update(current); // not torn down: it is what it was, and the delete may be asked again
+                throw e;
+            }
             logs.publish(LogEntry.status(stopped.id(), stopped.status().wire(), clock.instant()));
             return stopped;
         });

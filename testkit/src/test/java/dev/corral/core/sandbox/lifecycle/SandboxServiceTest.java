@@ -278,6 +278,18 @@ class SandboxServiceTest {
     }
 
     @Test
+    void delete_runtimeFailsToDestroy_keepsTheSandboxAsItWasForAnotherTry() {
+        Sandbox sandbox = bed.running(caller);
+        bed.runtime.failNextDestroy("runc is gone");
+
+        assertCode(() -> service.delete(caller, sandbox.id().value()), ErrorCode.RUNTIME_UNAVAILABLE);
+
+        assertThat(bed.stored(sandbox).status()).isEqualTo(SandboxStatus.RUNNING);
+        assertThat(service.delete(caller, sandbox.id().value()).status()).isEqualTo(SandboxStatus.STOPPED);
+        assertThat(bed.runtime.state(sandbox.id())).isEqualTo(SandboxState.ABSENT);
+    }
+
+    @Test
     void delete_pausedSandbox_destroysIt() {
         Sandbox sandbox = bed.running(caller);
         service.pause(caller, sandbox.id().value());
