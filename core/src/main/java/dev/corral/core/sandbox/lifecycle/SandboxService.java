@@ -56,6 +56,12 @@ public final class SandboxService implements AutoCloseable {
     private static final int MAX_ERROR_LENGTH = 1000;
     /** What a create past the host's limit is told to wait: sandboxes end often, but not in a second. */
     private static final Duration HOST_FULL_RETRY = Duration.ofSeconds(10);
+    /**
+     * A sandbox's activity is written at most this often: an exec records it at its start and its end, and a busy
+     * sandbox would otherwise send two writes per command through the store's one SQLite connection, for idle
+     * timeouts that count in seconds.
+     */
+    private static final Duration ACTIVITY_RESOLUTION = Duration.ofMillis(250);
 
     private final SandboxStore store;
     private final SandboxRuntime runtime;
@@ -68,6 +74,8 @@ public final class SandboxService implements AutoCloseable {
     private final SandboxLocks locks = new SandboxLocks();
     private final ReentrantLock admission = new ReentrantLock();
     private final ConcurrentHashMap<SandboxId, CompletableFuture<Sandbox>> starts = new ConcurrentHashMap<>();
+    /** When each sandbox's activity was last written; an entry lives as long as its sandbox (see forget). */
+    private final ConcurrentHashMap<SandboxId, Instant> activityWritten = new ConcurrentHashMap<>();
     private final java.util.List<java.util.function.Consumer<SandboxId>> deletionListeners =
             new java.util.concurrent.CopyOnWriteArrayList<>();
     private final ExecutorService starter = Executors.newThreadPerTaskExecutor(
@@ -261,6 +269,7 @@ public final class SandboxService implements AutoCloseable {
     }
 
     private void forget(SandboxId id) {
+        activityWritten.remove(id);
         logs.forget(id);
         deletionListeners.forEach(listener -> listener.accept(id));
     }
@@ -390,7 +399,13 @@ public final class SandboxService implements AutoCloseable {
     }
 
     public void recordActivity(SandboxId id) {
-        store.recordActivity(id, clock.instant());
+        Instant now = clock.instant();
+        Instant written = activityWritten.get(id);
+        if (written != null && now.isBefore(written.plus(ACTIVITY_RESOLUTION))) {
+            return;
+        }
+        activityWritten.put(id, now);
+        store.recordActivity(id, now);
     }
 
     /**

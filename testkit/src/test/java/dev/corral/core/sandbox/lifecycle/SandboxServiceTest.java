@@ -22,6 +22,7 @@ import dev.corral.core.sandbox.SandboxTestBed;
 import dev.corral.core.sandbox.WorkspaceMount;
 import dev.corral.core.workspace.Workspace;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -310,6 +311,22 @@ class SandboxServiceTest {
 
         assertThat(running.status()).isEqualTo(SandboxStatus.RUNNING);
         assertThat(bed.runtime.state(sandbox.id())).isEqualTo(SandboxState.RUNNING);
+        assertThat(bed.stored(sandbox).lastActivity()).isEqualTo(bed.clock.instant());
+    }
+
+    @Test
+    void recordActivity_againWithinAQuarterSecond_isNotWrittenAgain() {
+        Sandbox sandbox = bed.running(caller);
+        service.recordActivity(sandbox.id());
+        Instant first = bed.clock.instant();
+
+        bed.clock.advance(Duration.ofMillis(200));
+        service.recordActivity(sandbox.id());
+        Instant kept = bed.stored(sandbox).lastActivity();
+        bed.clock.advance(Duration.ofMillis(50));
+        service.recordActivity(sandbox.id());
+
+        assertThat(kept).isEqualTo(first);
         assertThat(bed.stored(sandbox).lastActivity()).isEqualTo(bed.clock.instant());
     }
 
