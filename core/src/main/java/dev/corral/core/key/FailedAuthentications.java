@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The failed authentications of each client address, as a token bucket of {@link #BURST} failures refilled at
- * {@link #PER_MINUTE} a minute (kept as the time the bucket is full again, as in GCRA): past it, a wrong key from that address is {@code rate_limited} rather than
- * {@code invalid_token}, with the time until the next failure is allowed.
+ * {@link #PER_MINUTE} a minute (kept as the time the bucket is full again, as in GCRA): past it, a wrong key from
+ * that address is {@code rate_limited} rather than {@code invalid_token}, with the time until the next failure is
+ * allowed.
  *
  * <p>Implementation notes. Only failures take tokens, so a valid key is authenticated as always, whatever its
  * address did before (a client behind the same address as a scanner keeps working). Keys are random 32-character
