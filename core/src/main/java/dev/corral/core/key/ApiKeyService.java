@@ -123,7 +123,7 @@ public final class ApiKeyService {
         Instant now = clock.instant();
         Principal principal = principals.find(hash, now).orElseGet(() -> read(hash, now));
         if (principal.key().isExpired(now)) {
-            throw new CorralException(ErrorCode.TOKEN_EXPIRED, "The API key has expired");
+            throw KeyErrors.expired();
         }
         usage.record(principal.key().id(), now);
         return principal;
@@ -156,10 +156,7 @@ public final class ApiKeyService {
         ApiKey key = keys.findByHash(hash)
                 .orElseThrow(() -> new CorralException(ErrorCode.INVALID_TOKEN, "The API key is not valid"));
         if (key.isRevoked()) {
-            throw new CorralException(ErrorCode.INVALID_TOKEN, "The API key has been revoked");
-        }
-        if (key.isExpired(now)) {
-            throw new CorralException(ErrorCode.TOKEN_EXPIRED, "The API key has expired");
+            throw KeyErrors.revoked();
         }
         Organization organization = organizations.find(key.organizationId())
                 .orElseThrow(() -> new CorralException(ErrorCode.INVALID_TOKEN, "The API key is not valid"));

@@ -1,7 +1,6 @@
 package dev.corral.core.key;
 
 import dev.corral.core.error.CorralException;
-import dev.corral.core.error.ErrorCode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -90,7 +89,7 @@ public final class KeyStreams {
 
     /** Ends every stream of the key, which was just revoked. */
     public void keyRevoked(ApiKeyId id) {
-        endAll(id, revoked());
+        endAll(id, KeyErrors.revoked());
     }
 
     /**
@@ -107,14 +106,14 @@ public final class KeyStreams {
             }
             ApiKey key = any.caller.key();
             if (key.isExpired(now)) {
-                endAll(entry.getKey(), new CorralException(ErrorCode.TOKEN_EXPIRED, "The API key has expired"));
+                endAll(entry.getKey(), KeyErrors.expired());
                 continue;
             }
             Optional<ApiKey> stored = keys.find(key.organizationId(), key.id());
             if (stored.isEmpty() || stored.get().isRevoked()) {
-                endAll(entry.getKey(), revoked());
+                endAll(entry.getKey(), KeyErrors.revoked());
             } else if (stored.get().isExpired(now)) {
-                endAll(entry.getKey(), new CorralException(ErrorCode.TOKEN_EXPIRED, "The API key has expired"));
+                endAll(entry.getKey(), KeyErrors.expired());
             }
         }
     }
@@ -130,9 +129,5 @@ public final class KeyStreams {
         if (open != null) {
             Set.copyOf(open).forEach(opened -> opened.end(why));
         }
-    }
-
-    private static CorralException revoked() {
-        return new CorralException(ErrorCode.INVALID_TOKEN, "The API key has been revoked");
     }
 }

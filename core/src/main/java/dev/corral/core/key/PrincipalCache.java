@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@link #TIME_TO_LIVE} from when it was read: the short life is what bounds how long another server on the same
  * database takes to see a key revoked, changed or its organization's tier changed there. Changes made through
  * this process are seen at once: {@link ApiKeyService} and the organization service drop the entries they touch.
- * Only keys that authenticated are held (a wrong key is never cached), and expiry is checked on every hit, since
- * a key may expire while its entry lives.
+ * Only keys the store holds unrevoked are held (a wrong key is never cached); {@link ApiKeyService} checks expiry
+ * on every request, held or read, since a key may expire while its entry lives.
  *
  * <p>Threading: any number of request threads at once; the map is concurrent and entries are immutable. A reader
  * takes the {@link #generation()} before it reads the store and hands it to {@link #put}, which holds nothing when
