@@ -399,9 +399,12 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         Files.setAttribute(dir, "unix:mode", 01733, LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** Whether the sandbox's init starts its first agent itself (see {@link ContainerConfig}). */
+    /**
+     * Whether the sandbox's init starts its first agent itself (see {@link ContainerConfig}); reads the process its
+     * commands will start from, which is then kept for them.
+     */
     private boolean initStartsAgent(SandboxPaths paths) throws IOException {
-        for (JsonNode arg : json.readTree(Files.readAllBytes(paths.config())).path("process").path("args")) {
+        for (JsonNode arg : configProcesses.of(paths.config()).path("process").path("args")) {
             if (arg.asText().equals(GuestLauncher.BINARY)) {
                 return true;
             }
