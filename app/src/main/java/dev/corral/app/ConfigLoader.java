@@ -222,10 +222,7 @@ public final class ConfigLoader {
     private static HttpServer.Connections connections(Map<String, String> v, List<String> problems) {
         int total = intIn(v, "max-connections", 1, MAX_COUNT, problems);
         int perAddress = intIn(v, "max-connections-per-address", 1, MAX_COUNT, problems);
-        Duration idle = duration(v, "connection-idle-timeout", problems);
-        if (idle.isZero() || idle.isNegative()) {
-            problems.add("connection-idle-timeout: must be positive");
-        }
+        Duration idle = positiveDuration(v, "connection-idle-timeout", problems);
         long minRate = size(v, "min-request-rate", problems);
         return new HttpServer.Connections(total, perAddress, idle, minRate);
     }

@@ -264,10 +264,6 @@ public final class CorralServer implements AutoCloseable {
     }
 
     /**
-     * Creates the data directory, searchable but not readable by others: runc prepares each sandbox's root
-     * filesystem below it as the sandbox's unprivileged host user, which must be able to pass through.
-     */
-    /**
      * Creates the data directory, or closes an existing one (older versions left it searchable by every host
      * user), to the host's root alone before the database opens in it. The runtime then lets the sandboxes' host
      * user alone pass through, on the way to their bundles (see {@code SandboxPassage}).
