@@ -109,7 +109,6 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.before(RequestIds::assign);
             config.routes.before(ReadableRequests::require);
-            config.routes.before(QueryParams::requireDecodable);
             config.routes.before("/v1/*", ctx -> {
                 var principal = authenticator.authenticate(ctx);
                 rateLimiter.consume(ctx, principal);
@@ -124,14 +123,8 @@ public final class HttpServer implements AutoCloseable {
             });
             config.routes.wsAfter("/v1/*", ws -> {
                 ws.onConnect(ctx -> endWithKey(authenticator.streams(), ctx));
-                ws.onClose(ctx -> {
-                    concurrency.releaseSocket(ctx);
-                    forgetKey(ctx);
-                });
-                ws.onError(ctx -> {
-                    concurrency.releaseSocket(ctx);
-                    forgetKey(ctx);
-                });
+                ws.onClose(ctx -> release(concurrency, ctx));
+                ws.onError(ctx -> release(concurrency, ctx));
             });
             config.events.handlerAdded(added -> {
                 if (added.getHttpMethod().isHttpMethod()) {
@@ -158,11 +151,17 @@ public final class HttpServer implements AutoCloseable {
             return;
         }
         KeyStreams.Opened opened = streams.open(caller,
-                e -> SocketCloses.close(ctx, SocketCloses.refusal(e), e.getMessage()));
+                e -> SocketCloses.refuse(ctx, e));
         ctx.attribute(KEY_STREAM_ATTRIBUTE, opened);
         if (!ctx.session.isOpen()) {
             opened.close();
         }
+    }
+
+    /** What a socket held, given back once it closes or fails: its place among its key's sockets, its key's watch. */
+    private static void release(RequestConcurrency concurrency, WsContext ctx) {
+        concurrency.releaseSocket(ctx);
+        forgetKey(ctx);
     }
 
     private static void forgetKey(WsContext ctx) {

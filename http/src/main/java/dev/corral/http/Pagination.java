@@ -31,7 +31,7 @@ public final class Pagination {
                 throw CorralException.invalid("limit", "must be a whole number from 1 to " + maxLimit);
             }
         }
-        // A cursor whose % escapes do not decode never gets here: QueryParams.requireDecodable refused it.
+        // A cursor whose % escapes do not decode never gets here: ReadableRequests refused it.
         String cursor = ctx.queryParam("cursor");
         Optional<Cursor> after = cursor == null || cursor.isEmpty() ? Optional.empty()
                 : Optional.of(Cursor.decode(cursor));

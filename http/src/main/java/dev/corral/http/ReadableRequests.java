@@ -7,9 +7,11 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Refuses, before any route runs, the parts of a request that Javalin and Jetty would only fail to read deep
- * inside it, as a 500: a path whose {@code %} escapes do not decode ({@code %u0041}, which Jetty lets through and
- * Javalin's path parameters choke on), and a {@code Content-Type} naming a charset the JVM does not know
+ * Refuses, before any route runs (and before a WebSocket upgrade), the parts of a request that Javalin and Jetty
+ * would misread: a path whose {@code %} escapes do not decode ({@code %u0041}, which Jetty lets through and
+ * Javalin's path parameters choke on, as a 500); a query string with such an escape ({@code ?cursor=%%%}, as a
+ * hand-typed curl sends it), whose parameter Javalin would drop silently, so that a bad cursor answered the first
+ * page and a bad filter the unfiltered list; and a {@code Content-Type} naming a charset the JVM does not know
  * ({@code application/json; charset=nonsense}, which Jetty throws on when the type is asked for).
  */
 final class ReadableRequests {
@@ -17,15 +19,19 @@ final class ReadableRequests {
     }
 
     static void require(Context ctx) {
-        requireDecodablePath(ctx);
+        requireDecodable(ctx.req().getRequestURI(), "path");
+        requireDecodable(ctx.queryString(), "query string");
         requireKnownCharset(ctx);
     }
 
-    private static void requireDecodablePath(Context ctx) {
+    private static void requireDecodable(String part, String name) {
+        if (part == null) {
+            return;
+        }
         try {
-            URLDecoder.decode(ctx.req().getRequestURI(), StandardCharsets.UTF_8);
+            URLDecoder.decode(part, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw CorralException.badRequest("The path has a '%' that is not followed by two hex digits; "
+            throw CorralException.badRequest("The " + name + " has a '%' that is not followed by two hex digits; "
                     + "write a literal % as %25");
         }
     }

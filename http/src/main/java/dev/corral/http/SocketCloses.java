@@ -26,6 +26,11 @@ public final class SocketCloses {
         }
     }
 
+    /** Closes {@code ctx}'s socket as refused for {@code e}: its refusal code, its message as the reason. */
+    public static void refuse(WsContext ctx, CorralException e) {
+        close(ctx, refusal(e), e.getMessage());
+    }
+
     /** The close code that refuses a socket for {@code e}. */
     public static int refusal(CorralException e) {
         return REFUSAL_BASE + ErrorMapper.status(e.code());

@@ -97,7 +97,7 @@ public final class FileWatchSocket implements RouteGroup {
                 }
             }
         } catch (CorralException e) {
-            SocketCloses.close(ctx, SocketCloses.refusal(e), e.getMessage());
+            SocketCloses.refuse(ctx, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {

@@ -63,7 +63,7 @@ public final class LogsSocket implements RouteGroup {
             Principal caller = ctx.attribute(Authenticator.PRINCIPAL_ATTRIBUTE);
             sandbox = sandboxes.get(caller, ctx.pathParam("id"));
         } catch (CorralException e) {
-            SocketCloses.close(ctx, SocketCloses.refusal(e), e.getMessage());
+            SocketCloses.refuse(ctx, e);
             return;
         }
         sandboxes.recordActivity(sandbox.id());
