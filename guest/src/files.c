@@ -162,6 +162,11 @@ static int send_content(int conn, int fd, const char *path, long long offset, lo
     if (fstat(fd, &st) < 0) return send_errno(conn, errno, path);
     if (S_ISDIR(st.st_mode)) return send_errno(conn, EISDIR, path);
     if (!S_ISREG(st.st_mode)) return send_errno(conn, EINVAL, path);
+    /* The agent's own loop answers reads of at most CAPTURED_READ_CHUNK: a longer one is left to a child before
+     * anything is read (an empty capture says so), rather than read in part here and again there. */
+    long long wanted = st.st_size - offset;
+    if (length != -2 && length < wanted) wanted = length;
+    if (conn == FRAME_CAPTURE && wanted > (long long)CAPTURED_READ_CHUNK) return 0;
     struct fieldbuf b;
     fb_init(&b);
     add_entry(&b, path, &st);

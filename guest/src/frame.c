@@ -126,6 +126,7 @@ static int capture_frame(unsigned char type, const void *payload, size_t len) {
     if (need > capture.cap) {
         size_t cap = capture.cap == 0 ? 4096 : capture.cap;
         while (cap < need) cap *= 2;
+        if (cap > FRAME_CAPTURE_MAX) cap = FRAME_CAPTURE_MAX; /* need fits: checked above */
         unsigned char *grown = realloc(capture.data, cap);
         if (grown == NULL) {
             capture.overflow = 1;
