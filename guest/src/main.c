@@ -104,19 +104,9 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: corral-guest --socket PATH [--detach] [--nice N] [--then COMMAND...]\n");
         return 2;
     }
-    /* Started by `runc exec`, the agent's parent is a host process; when that exits, the agent is left to the host's
-     * init, which must reap it before the sandbox's pid namespace can end (a slow reaper there held every sandbox
-     * deletion for a second). Forked away from its starter, the agent is the sandbox's own orphan instead, and the
-     * sandbox's init (tini) reaps it. */
-    if (detach) {
-        pid_t child = fork();
-        if (child < 0) return 1;
-        if (child > 0) _exit(0);
-        setsid();
-    }
     /* Started as the sandbox's main command under tini: the agent goes off as an orphan for tini to adopt (a
-     * child that forks it and exits at once), and this process becomes COMMAND, the sandbox's own. So the first
-     * agent needs no `runc exec` at all, and its death leaves the sandbox running. */
+     * child that detaches it, below, and exits at once), and this process becomes COMMAND, the sandbox's own. So
+     * the first agent needs no `runc exec` at all, and its death leaves the sandbox running. */
     if (then != NULL) {
         pid_t middle = fork();
         if (middle < 0) return 1;
@@ -126,8 +116,16 @@ int main(int argc, char **argv) {
             perror(then[0]);
             return 127;
         }
-        pid_t agent = fork();
-        if (agent != 0) _exit(agent < 0 ? 1 : 0);
+        detach = 1;
+    }
+    /* Started by `runc exec`, the agent's parent is a host process; when that exits, the agent is left to the host's
+     * init, which must reap it before the sandbox's pid namespace can end (a slow reaper there held every sandbox
+     * deletion for a second). Forked away from its starter, the agent is the sandbox's own orphan instead, and the
+     * sandbox's init (tini) reaps it. */
+    if (detach) {
+        pid_t child = fork();
+        if (child < 0) return 1;
+        if (child > 0) _exit(0);
         setsid();
     }
     /* Below the server: every command the agent starts inherits it, so a burst of them leaves the host's CPU to
