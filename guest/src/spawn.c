@@ -3,7 +3,7 @@
  * or exited. A fork would copy the caller's page tables and then take a copy-on-write fault for every page either
  * side touches until the exec, which in the VMs sandboxes run in costs about a millisecond per command; this costs
  * neither. Sharing memory, the child must not change anything the caller relies on: it calls system calls (setuid
- * and friends directly, not musl's wrappers, which coordinate threads), never environ or malloc, and writes only
+ * and friends directly, not musl's wrappers, which coordinate threads), never malloc, and writes only
  * its failure, which is how the caller learns "no such program" as an error before any `s` frame is sent,
  * instead of a mysterious exit 127. */
 #include "spawn.h"
@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <limits.h>
 #include <pty.h>
 #include <sched.h>
 #include <signal.h>
@@ -129,43 +128,6 @@ static _Noreturn void fail(struct failure *f, const char *step, const char *arg)
     _exit(127);
 }
 
-/* execvp with the request's own environment, whose PATH (or musl's default) is searched the way musl's execvp
- * does: an empty element is the current directory, EACCES is reported when no candidate ran and one was refused. */
-static void exec_in_path(char **argv, char **envp) {
-    const char *file = argv[0], *path = "/usr/local/bin:/bin:/usr/bin";
-    if (strchr(file, '/') != NULL) {
-        execve(file, argv, envp);
-        return;
-    }
-    for (char **e = envp; *e != NULL; e++)
-        if (strncmp(*e, "PATH=", 5) == 0) {
-            path = *e + 5;
-            break;
-        }
-    size_t k = strnlen(file, NAME_MAX + 1);
-    if (k > NAME_MAX) {
-        errno = ENAMETOOLONG;
-        return;
-    }
-    char candidate[PATH_MAX + NAME_MAX + 2];
-    int refused = 0;
-    for (const char *p = path;; p++) {
-        const char *z = strchrnul(p, ':');
-        size_t l = (size_t)(z - p);
-        if (l < PATH_MAX) {
-            memcpy(candidate, p, l);
-            candidate[l] = '/';
-            memcpy(candidate + l + (l > 0), file, k + 1);
-            execve(candidate, argv, envp);
-            if (errno == EACCES) refused = 1;
-            else if (errno != ENOENT && errno != ENOTDIR) return;
-        }
-        if (*z == '\0') break;
-        p = z;
-    }
-    errno = refused ? EACCES : ENOENT;
-}
-
 /* Runs in the cloned child, in the caller's memory: never returns. */
 static int become_command(void *arg) {
     const struct start *st = arg;
@@ -194,7 +156,7 @@ static int become_command(void *arg) {
         if (make_directories(req->cwd) < 0) fail(st->failure, "mkdir", req->cwd);
         if (chdir(req->cwd) < 0) fail(st->failure, "chdir", req->cwd);
     }
-    exec_in_path(req->argv, req->envp);
+    execvp(req->argv[0], req->argv); /* environ is the request's: see spawn_command */
     fail(st->failure, "exec", req->argv[0]);
 }
 
@@ -251,7 +213,12 @@ int spawn_command(const struct exec_request *req, struct spawned *out, int *err,
     }
     struct failure f = {0, ""};
     struct start st = {req, x.null_fd >= 0 ? x.null_fd : x.in[0], x.out[1], x.err[1], x.tty, &f};
+    /* The command's environment, and the PATH execvp searches, are the request's: environ is swapped only while
+     * the caller sleeps (CLONE_VFORK) and the child runs in its memory, then given back. */
+    char **own = environ;
+    environ = req->envp;
     pid_t pid = clone(become_command, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &st);
+    environ = own;
     if (pid < 0) goto failed;
     close_command_ends(&x);
     if (f.err != 0) {
