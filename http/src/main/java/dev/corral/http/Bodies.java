@@ -7,14 +7,17 @@ import dev.corral.core.error.ErrorCode;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /**
  * Reads JSON request bodies into request records. A body must say it is JSON, fit the configured size, and parse
- * into the record, with its required fields present and not {@code null}; each failure has its own error code. An empty body reads as {@code {}} so that endpoints whose
- * fields are all optional accept a bodiless POST.
+ * into the record, with its required fields present and not {@code null}; each failure has its own error code. An
+ * empty body reads as {@code {}} so that endpoints whose fields are all optional accept a bodiless POST.
  */
 public final class Bodies {
     private final long maxBytes;
@@ -44,23 +47,39 @@ public final class Bodies {
         }
     }
 
+    /** A required field of a request record: its name on the wire, and the accessor that reads it. */
+    private record RequiredField(String name, Method accessor) {
+    }
+
+    /** The required fields of each request record, found by reflection once per record type. */
+    private static final ClassValue<List<RequiredField>> REQUIRED = new ClassValue<>() {
+        @Override
+        protected List<RequiredField> computeValue(Class<?> type) {
+            if (!type.isRecord()) {
+                return List.of();
+            }
+            var required = new ArrayList<RequiredField>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
+                if (property != null && property.required()) {
+                    component.getAccessor().trySetAccessible();
+                    required.add(new RequiredField(property.value().isEmpty() ? component.getName()
+                            : property.value(), component.getAccessor()));
+                }
+            }
+            return List.copyOf(required);
+        }
+    };
+
     /**
      * Jackson checks that a {@code required} field is there, not that it is more than {@code null}; {@code
      * {"name": null}} reached the services as a missing name, a 500.
      */
     private static void requirePresent(Object value) {
-        if (!value.getClass().isRecord()) {
-            return;
-        }
-        for (RecordComponent component : value.getClass().getRecordComponents()) {
-            JsonProperty property = component.getAccessor().getAnnotation(JsonProperty.class);
-            if (property == null || !property.required()) {
-                continue;
-            }
+        for (RequiredField field : REQUIRED.get(value.getClass())) {
             try {
-                component.getAccessor().trySetAccessible();
-                if (component.getAccessor().invoke(value) == null) {
-                    throw JsonProblems.required(property.value().isEmpty() ? component.getName() : property.value());
+                if (field.accessor().invoke(value) == null) {
+                    throw JsonProblems.required(field.name());
                 }
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("a request record's field could not be read", e);

@@ -74,20 +74,26 @@ public final class ErrorMapper {
             cut(ctx, e);
             return;
         }
-        Object details = !e.details().isEmpty() ? e.details() : !e.facts().isEmpty() ? e.facts() : null;
-        if (e.retryAfter().isPresent()) {
-            long millis = e.retryAfter().get().toMillis();
-            ctx.header("Retry-After", Long.toString(Math.max(1, (millis + 999) / 1000)));
-            details = Map.of("retryAfterMs", millis);
-        }
+        e.retryAfter().ifPresent(wait -> ctx.header("Retry-After",
+                Long.toString(Math.max(1, (wait.toMillis() + 999) / 1000))));
         if (e.code() == ErrorCode.INTERNAL_ERROR || e.code() == ErrorCode.RUNTIME_UNAVAILABLE) {
             LOG.warn("Answering {}: {}", e.code().wire(), e.getMessage());
         }
-        var error = new Envelope.Error(e.code().wire(), e.getMessage(), RequestIds.of(ctx), details);
-        ctx.status(status(e.code())).json(new Envelope.Failure(error));
+        Envelope.Failure failure = envelope(ctx, e);
+        ctx.status(status(e.code())).json(failure);
         if (ctx instanceof JavalinWsServletContext) {
-            writeRefusedUpgrade(ctx, error);
+            writeRefusedUpgrade(ctx, failure.error());
         }
+    }
+
+    /**
+     * {@code e} as the error envelope of {@code ctx}'s request, as an answer or as a stream's last event carries
+     * it: its code, message, request id, and its details (the wait, in milliseconds, of one to retry later).
+     */
+    public static Envelope.Failure envelope(Context ctx, CorralException e) {
+        Object details = e.retryAfter().<Object>map(wait -> Map.of("retryAfterMs", wait.toMillis()))
+                .orElse(!e.details().isEmpty() ? e.details() : !e.facts().isEmpty() ? e.facts() : null);
+        return new Envelope.Failure(new Envelope.Error(e.code().wire(), e.getMessage(), RequestIds.of(ctx), details));
     }
 
     /**

@@ -10,10 +10,9 @@ import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.exec.Utf8Chunks;
 import dev.corral.http.Authenticator;
 import dev.corral.http.Bodies;
-import dev.corral.http.Envelope;
+import dev.corral.http.ErrorMapper;
 import dev.corral.http.Json;
 import dev.corral.http.RequestConcurrency;
-import dev.corral.http.RequestIds;
 import dev.corral.http.Responses;
 import dev.corral.http.RouteGroup;
 import dev.corral.http.ServerSentEvents;
@@ -100,9 +99,7 @@ public final class ExecRoutes implements RouteGroup {
             while (true) {
                 Optional<CorralException> keyError = opened.endedBy();
                 if (keyError.isPresent()) {
-                    CorralException e = keyError.get();
-                    events.event("error", new Envelope.Failure(new Envelope.Error(e.code().wire(), e.getMessage(),
-                            RequestIds.of(ctx), null)));
+                    events.event("error", ErrorMapper.envelope(ctx, keyError.get()));
                     return;
                 }
                 if (next.isEmpty()) {
