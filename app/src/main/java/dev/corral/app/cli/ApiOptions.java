@@ -20,6 +20,9 @@ final class ApiOptions {
     @Option(names = "--json", description = "Print the API's JSON instead of a table.")
     boolean json;
 
+    /** The command's connection, made at its first {@link #connect()} and closed when the command has run. */
+    private RemoteApi connection;
+
     /** Prints {@code json} with {@code --json}, {@code text} otherwise, and flushes. */
     void report(CommandSpec spec, String json, String text) {
         PrintWriter out = spec.commandLine().getOut();
@@ -27,7 +30,22 @@ final class ApiOptions {
         out.flush();
     }
 
+    /** The command's connection to the server, the same one each time it is asked for. */
     RemoteApi connect() {
+        if (connection == null) {
+            connection = open();
+        }
+        return connection;
+    }
+
+    /** Closes the connection, if the command made one; {@link CorralCommand} calls it after the command ran. */
+    void close() {
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    private RemoteApi open() {
         Map<String, String> env = System.getenv();
         String baseUrl = firstOf(url, env.get("CORRAL_API_URL"), env.get("RUNTOOLS_API_URL"), "http://127.0.0.1:8080");
         String key = firstOf(apiKey, env.get("CORRAL_API_KEY"), env.get("RUNTOOLS_API_KEY"), localAdminKey());

@@ -36,7 +36,23 @@ public final class CorralCommand {
         var commandLine = new CommandLine(new CorralCommand(input));
         commandLine.setParameterExceptionHandler(CorralCommand::usageError);
         commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> failure(e, cmd));
+        commandLine.setExecutionStrategy(CorralCommand::executeThenDisconnect);
         return commandLine;
+    }
+
+    /** Runs the command, then closes the connection it made, so the process can end without waiting on it. */
+    private static int executeThenDisconnect(CommandLine.ParseResult parseResult) {
+        try {
+            return new CommandLine.RunLast().execute(parseResult);
+        } finally {
+            for (CommandLine command : parseResult.asCommandLineList()) {
+                for (CommandSpec mixin : command.getCommandSpec().mixins().values()) {
+                    if (mixin.userObject() instanceof ApiOptions api) {
+                        api.close();
+                    }
+                }
+            }
+        }
     }
 
     private static int usageError(CommandLine.ParameterException e, String[] args) {

@@ -20,11 +20,17 @@ import java.util.function.Supplier;
  * line and an exit code each (1 for an error the API answered, 3 when the server cannot be reached, 130 when
  * interrupted).
  */
-final class RemoteApi {
+final class RemoteApi implements AutoCloseable {
     private final CorralClient client;
 
     RemoteApi(String baseUrl, String apiKey) {
         this.client = new CorralClient(baseUrl, apiKey);
+    }
+
+    /** Closes the connection (see {@link CorralClient#close()}). */
+    @Override
+    public void close() {
+        client.close();
     }
 
     URI base() {
