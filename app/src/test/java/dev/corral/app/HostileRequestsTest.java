@@ -116,6 +116,7 @@ class HostileRequestsTest {
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n");
 
         assertClientError(answer, "a socket without a key");
+        assertThat(answer.header("Content-Type")).startsWith("application/json");
         assertThat(answer.header("Set-Cookie")).isNull();
     }
 

@@ -80,9 +80,11 @@ public final class ErrorMapper {
             LOG.warn("Answering {}: {}", e.code().wire(), e.getMessage());
         }
         Envelope.Failure failure = envelope(ctx, e);
-        ctx.status(status(e.code())).json(failure);
+        ctx.status(status(e.code()));
         if (ctx instanceof JavalinWsServletContext) {
-            writeRefusedUpgrade(ctx, failure.error());
+            writeRefusedUpgrade(ctx, failure);
+        } else {
+            ctx.json(failure);
         }
     }
 
@@ -100,9 +102,10 @@ public final class ErrorMapper {
      * Javalin never writes the result of a WebSocket upgrade it refused: the status and headers went out with an
      * empty body. The envelope is written here instead.
      */
-    private static void writeRefusedUpgrade(Context ctx, Envelope.Error error) {
+    private static void writeRefusedUpgrade(Context ctx, Envelope.Failure failure) {
         try {
-            byte[] body = Json.mapper().writeValueAsBytes(new Envelope.Failure(error));
+            byte[] body = Json.mapper().writeValueAsBytes(failure);
+            ctx.res().setContentType("application/json");
             ctx.res().setContentLength(body.length);
             ctx.res().getOutputStream().write(body);
         } catch (IOException e) {
