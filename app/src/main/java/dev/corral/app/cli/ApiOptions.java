@@ -18,6 +18,11 @@ final class ApiOptions {
             Command.Option.value("api-key", "KEY", "API key (env CORRAL_API_KEY or RUNTOOLS_API_KEY)."),
             Command.Option.flag("json", "Print the API's JSON instead of a table."));
 
+    /** A command that calls the server: it takes {@link #OPTIONS}, and {@link Invocation#api()} reads them. */
+    static Command leaf(String name, String description, Command.Action action) {
+        return Command.leaf(name, description, action).withOptions(OPTIONS);
+    }
+
     private final String url;
     private final String apiKey;
     final boolean json;

@@ -57,7 +57,7 @@ final class FilesCommand {
     }
 
     private static Command list() {
-        return Command.leaf("ls", "List a directory (SANDBOX alone lists /workspace).", call -> {
+        return ApiOptions.leaf("ls", "List a directory (SANDBOX alone lists /workspace).", call -> {
             ApiOptions api = call.api();
             JsonNode listing = api.connect().call("GET", Location.parse(call.positional("SANDBOX[:PATH]"), true)
                     .url("/list", call.flag("recursive") ? "&recursive=true" : ""), null).path("data");
@@ -68,26 +68,25 @@ final class FilesCommand {
                 call.err().flush();
             }
             return 0;
-        }).withOptions(ApiOptions.OPTIONS).withPositionals(Positional.one("SANDBOX[:PATH]", null))
+        }).withPositionals(Positional.one("SANDBOX[:PATH]", null))
                 .withOptions(recursive("Go down into subdirectories (10 levels at most)."));
     }
 
     private static Command cat() {
-        return Command.leaf("cat", "Write a file's bytes to standard output.", call -> {
+        return ApiOptions.leaf("cat", "Write a file's bytes to standard output.", call -> {
             try (InputStream content = call.api().connect().stream("GET", Location.parse(
                     call.positional("SANDBOX:PATH"), false).url("", ""), HttpRequest.BodyPublishers.noBody())) {
                 LocalTransfer.toStandardOutput(content);
             }
             return 0;
-        }).withOptions(ApiOptions.OPTIONS).withPositionals(REMOTE);
+        }).withPositionals(REMOTE);
     }
 
     private static Command put() {
-        return Command.leaf("put", "Upload a local file to SANDBOX:PATH, making its directories; replaces a file "
+        return ApiOptions.leaf("put", "Upload a local file to SANDBOX:PATH, making its directories; replaces a file "
                 + "there. A PATH ending in / gets the file's own name.", FilesCommand::put)
                 .withParagraph("With -r, a directory: its contents go into PATH (PATH/ puts the directory itself in "
                         + "it), as a tar archive (needs tar here and in the sandbox).")
-                .withOptions(ApiOptions.OPTIONS)
                 .withPositionals(Positional.one("LOCAL", null), REMOTE)
                 .withOptions(Option.value("mode", "MODE", "Octal permissions such as 0755 (default: those of the "
                         + "file it replaces, or 0644)."), recursive("Upload a directory and everything in it."))
@@ -120,11 +119,10 @@ final class FilesCommand {
     }
 
     private static Command get() {
-        return Command.leaf("get", "Download SANDBOX:PATH to LOCAL (default: its name, here; a directory or a "
+        return ApiOptions.leaf("get", "Download SANDBOX:PATH to LOCAL (default: its name, here; a directory or a "
                 + "LOCAL ending in / gets it under its own name). A local file is replaced only once the download "
                 + "is complete.", FilesCommand::get)
                 .withParagraph("With -r, a directory and everything in it, as a tar archive.")
-                .withOptions(ApiOptions.OPTIONS)
                 .withPositionals(REMOTE, Positional.optional("LOCAL", null))
                 .withOptions(recursive("Download a directory and everything in it."))
                 .withExamples("  corral files get demo:/workspace/out.csv results/",
@@ -150,13 +148,13 @@ final class FilesCommand {
     }
 
     private static Command remove() {
-        return Command.leaf("rm", "Delete a file or an empty directory.", call -> {
+        return ApiOptions.leaf("rm", "Delete a file or an empty directory.", call -> {
             Location target = Location.parse(call.positional("SANDBOX:PATH"), false);
             call.api().connect().call("DELETE", target.url("", call.flag("recursive") ? "&recursive=true" : ""),
                     null);
             call.api().report("{\"deleted\": true}", "Deleted " + target.path() + ".");
             return 0;
-        }).withOptions(ApiOptions.OPTIONS).withPositionals(REMOTE)
+        }).withPositionals(REMOTE)
                 .withOptions(recursive("Delete a directory and everything in it."));
     }
 

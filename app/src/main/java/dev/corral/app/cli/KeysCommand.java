@@ -15,8 +15,7 @@ final class KeysCommand {
     }
 
     private static Command create() {
-        return Command.leaf("create", "Create a key; its secret is shown once.", KeysCommand::create)
-                .withOptions(ApiOptions.OPTIONS)
+        return ApiOptions.leaf("create", "Create a key; its secret is shown once.", KeysCommand::create)
                 .withOptions(Option.value("name", "NAME", "A name to tell the key apart.").asRequired(),
                         Option.value("scope", "SCOPE", "A scope the key gets, e.g. sandbox:* (repeatable; "
                                 + "default *).").asRepeatable(),
@@ -47,22 +46,21 @@ final class KeysCommand {
     }
 
     private static Command list() {
-        return Command.leaf("list", "List keys, revoked ones included.", call -> {
+        return ApiOptions.leaf("list", "List keys, revoked ones included.", call -> {
             ApiOptions api = call.api();
             JsonNode all = api.connect().listAll("v1/api-keys?limit=100");
             api.print(all, out -> Table.print(out, all, "id", "name", "keyPrefix", "scopes", "status",
                     "lastUsedAt", "expiresAt"));
             return 0;
-        }).withOptions(ApiOptions.OPTIONS);
+        });
     }
 
     private static Command revoke() {
-        return Command.leaf("revoke", "Revoke a key; it stops working at once.", call -> {
+        return ApiOptions.leaf("revoke", "Revoke a key; it stops working at once.", call -> {
             ApiOptions api = call.api();
             JsonNode key = api.connect().call("DELETE", "v1/api-keys/" + call.positional("ID"), null).path("data");
             api.report(key.toPrettyString(), "Revoked key " + key.path("id").asText() + ".");
             return 0;
-        }).withOptions(ApiOptions.OPTIONS)
-                .withPositionals(Positional.one("ID", "The key's id (from 'corral keys list')."));
+        }).withPositionals(Positional.one("ID", "The key's id (from 'corral keys list')."));
     }
 }

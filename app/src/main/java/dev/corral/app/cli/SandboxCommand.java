@@ -40,8 +40,8 @@ final class SandboxCommand {
     }
 
     private static Command create() {
-        return Command.leaf("create", "Create a sandbox and wait until it runs (the first one builds the template).",
-                SandboxCommand::create).withOptions(ApiOptions.OPTIONS).withOptions(
+        return ApiOptions.leaf("create", "Create a sandbox and wait until it runs (the first one builds the "
+                + "template).", SandboxCommand::create).withOptions(
                 Option.value("template", "TEMPLATE", "Template (default: base)."),
                 Option.value("name", "NAME", "A name, unique among your live sandboxes."),
                 Option.value("tag", "TAG", "A tag (repeatable).").asRepeatable(),
@@ -92,7 +92,7 @@ final class SandboxCommand {
     }
 
     private static Command list() {
-        return Command.leaf("list", "List sandboxes (stopped ones only with --status stopped).", call -> {
+        return ApiOptions.leaf("list", "List sandboxes (stopped ones only with --status stopped).", call -> {
             var query = new StringBuilder("limit=100");
             if (call.value("status") != null) {
                 query.append("&status=").append(encode(call.value("status")));
@@ -101,18 +101,18 @@ final class SandboxCommand {
             JsonNode all = call.api().connect().listAll("v1/sandboxes?" + query);
             call.api().print(all, out -> Table.print(out, all, COLUMNS));
             return 0;
-        }).withOptions(ApiOptions.OPTIONS).withOptions(
+        }).withOptions(
                 Option.value("status", "STATUS", "creating, running, paused, stopped or failed."),
                 Option.value("tag", "TAG", "Only sandboxes with this tag (repeatable: all of them).").asRepeatable());
     }
 
     /** A command on one sandbox that answers the sandbox: shows it, or changes its state and shows it. */
     private static Command onSandbox(String name, String description, String method, String action) {
-        return Command.leaf(name, description, call -> {
+        return ApiOptions.leaf(name, description, call -> {
             print(call, call.api().connect().call(method, "v1/sandboxes/" + encode(call.positional("SANDBOX"))
                     + action, null).path("data"));
             return 0;
-        }).withOptions(ApiOptions.OPTIONS).withPositionals(SANDBOX);
+        }).withPositionals(SANDBOX);
     }
 
     private static Command get() {
@@ -128,19 +128,8 @@ final class SandboxCommand {
     }
 
     private static Command update() {
-        return Command.leaf("update", "Change a sandbox's name, tags, metadata, idle timeout or maximum runtime; "
-                + "what is not given stays.", call -> {
-            var body = new LinkedHashMap<String, Object>();
-            body.put("name", call.value("name"));
-            body.put("tags", call.flag("tag") ? call.values("tag") : null);
-            body.put("metadata", call.flag("metadata") ? call.pairs("metadata") : null);
-            body.put("idleTimeout", call.value("idle-timeout", Long::valueOf));
-            body.put("maxRuntime", call.value("max-runtime", Long::valueOf));
-            body.values().removeIf(java.util.Objects::isNull);
-            print(call, call.api().connect().call("PATCH", "v1/sandboxes/" + encode(call.positional("SANDBOX")),
-                    body).path("data"));
-            return 0;
-        }).withOptions(ApiOptions.OPTIONS).withPositionals(SANDBOX).withOptions(
+        return ApiOptions.leaf("update", "Change a sandbox's name, tags, metadata, idle timeout or maximum runtime; "
+                + "what is not given stays.", SandboxCommand::update).withPositionals(SANDBOX).withOptions(
                 Option.value("name", "NAME", "A new name, unique among your live sandboxes."),
                 Option.value("tag", "TAG", "A tag (repeatable); the tags given replace all the old ones.")
                         .asRepeatable(),
@@ -151,14 +140,27 @@ final class SandboxCommand {
                         + "plan's maximum."));
     }
 
+    private static int update(Invocation call) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("name", call.value("name"));
+        body.put("tags", call.flag("tag") ? call.values("tag") : null);
+        body.put("metadata", call.flag("metadata") ? call.pairs("metadata") : null);
+        body.put("idleTimeout", call.value("idle-timeout", Long::valueOf));
+        body.put("maxRuntime", call.value("max-runtime", Long::valueOf));
+        body.values().removeIf(java.util.Objects::isNull);
+        print(call, call.api().connect().call("PATCH", "v1/sandboxes/" + encode(call.positional("SANDBOX")), body)
+                .path("data"));
+        return 0;
+    }
+
     private static Command remove() {
-        return Command.leaf("rm", "Delete a sandbox and its disk.", call -> {
+        return ApiOptions.leaf("rm", "Delete a sandbox and its disk.", call -> {
             ApiOptions api = call.api();
             JsonNode deleted = api.connect().call("DELETE", "v1/sandboxes/" + encode(call.positional("SANDBOX")),
                     null).path("data");
             api.report(deleted.toPrettyString(), "Deleted sandbox " + deleted.path("id").asText() + ".");
             return 0;
-        }).withOptions(ApiOptions.OPTIONS).withPositionals(SANDBOX);
+        }).withPositionals(SANDBOX);
     }
 
     /** {@code corral sandbox exec}: a command, its output printed as it comes, its exit code corral's. */
@@ -172,11 +174,10 @@ final class SandboxCommand {
         }
 
         static Command command() {
-            return Command.leaf("exec", "Run a command with /bin/sh -c in a sandbox. Its output is printed as it "
+            return ApiOptions.leaf("exec", "Run a command with /bin/sh -c in a sandbox. Its output is printed as it "
                     + "comes and its exit code is corral's (124 when it timed out, as with timeout(1)).", Exec::run)
                     .withParagraph("Standard input, when it is not a terminal, is the command's (</dev/null for "
                             + "none).")
-                    .withOptions(ApiOptions.OPTIONS)
                     .withPositionals(SANDBOX, Positional.oneOrMore("COMMAND", "The command (quote it, or put it "
                             + "after --)."))
                     .withOptions(Option.value("env", "KEY=VALUE", "A variable for the command (repeatable).")
@@ -293,8 +294,8 @@ final class SandboxCommand {
         }
 
         static Command command() {
-            return Command.leaf("logs", "Follow a sandbox's logs (command output and status changes) until Ctrl-C.",
-                    Logs::follow).withOptions(ApiOptions.OPTIONS).withPositionals(SANDBOX)
+            return ApiOptions.leaf("logs", "Follow a sandbox's logs (command output and status changes) until Ctrl-C.",
+                    Logs::follow).withPositionals(SANDBOX)
                     .withOptions(Option.value("since", "SECONDS", "Replay from this many seconds ago (what the "
                             + "buffer still holds)."));
         }

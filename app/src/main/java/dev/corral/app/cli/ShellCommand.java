@@ -30,11 +30,10 @@ final class ShellCommand {
     }
 
     static Command command() {
-        return Command.leaf("shell", "Open a terminal in a sandbox: its login shell, or a command, on a real pty. "
+        return ApiOptions.leaf("shell", "Open a terminal in a sandbox: its login shell, or a command, on a real pty. "
                 + "Keystrokes (Ctrl-C too) go to the sandbox; exit the shell (or Ctrl-D) to leave.",
                 ShellCommand::open)
                 .withParagraph("The exit code is the remote command's.")
-                .withOptions(ApiOptions.OPTIONS)
                 .withPositionals(SandboxCommand.SANDBOX)
                 .withOptions(Command.Option.value("command", "CMD", "Run this with /bin/sh -c instead of the login "
                         + "shell."))

@@ -57,9 +57,8 @@ final class WorkspaceCommand {
     }
 
     private static Command create() {
-        return Command.leaf("create", "Create a workspace: an empty volume of --quota bytes (1GB by default).",
+        return ApiOptions.leaf("create", "Create a workspace: an empty volume of --quota bytes (1GB by default).",
                 WorkspaceCommand::create)
-                .withOptions(ApiOptions.OPTIONS)
                 .withPositionals(Positional.one("NAME", "A name for people."))
                 .withOptions(Option.value("slug", "SLUG", "The short name to use in place of its id (default: made "
                                 + "from NAME)."),
@@ -89,17 +88,16 @@ final class WorkspaceCommand {
     }
 
     private static Command list() {
-        return Command.leaf("list", "List every workspace.", call -> {
+        return ApiOptions.leaf("list", "List every workspace.", call -> {
             ArrayNode all = call.api().connect().listAll("v1/workspaces?limit=100");
             print(call.api(), all, all);
             return 0;
-        }).withOptions(ApiOptions.OPTIONS).withExamples("  corral workspace list --json");
+        }).withExamples("  corral workspace list --json");
     }
 
     private static Command remove() {
-        return Command.leaf("rm", "Delete a workspace and every file in it; refused while a sandbox mounts it, "
+        return ApiOptions.leaf("rm", "Delete a workspace and every file in it; refused while a sandbox mounts it, "
                 + "unless --force.", WorkspaceCommand::remove)
-                .withOptions(ApiOptions.OPTIONS)
                 .withPositionals(Positional.one("WORKSPACE", "The workspace's id or slug."))
                 .withOptions(Option.flag("force", "Delete it even while sandboxes mount it (they keep what they "
                         + "have until they stop)."))

@@ -68,14 +68,14 @@ final class WorkspaceFileCommands {
     }
 
     static Command list() {
-        return Command.leaf("ls", "List a folder of a workspace (WORKSPACE alone lists its root).", call -> {
+        return ApiOptions.leaf("ls", "List a folder of a workspace (WORKSPACE alone lists its root).", call -> {
             Location folder = Location.parse(call.positional("WORKSPACE[:PATH]"), true);
             ApiOptions api = call.api();
             JsonNode entries = api.connect().call("GET", folder.filesUrl()
                     + (call.flag("all") ? "?showHidden=true" : ""), null).path("data");
             api.print(entries, out -> Table.print(out, rows(entries), "type", "size", "modified", "path"));
             return 0;
-        }).withOptions(ApiOptions.OPTIONS).withPositionals(Positional.one("WORKSPACE[:PATH]", null))
+        }).withPositionals(Positional.one("WORKSPACE[:PATH]", null))
                 .withOptions(Option.flag("a", "all", "Show hidden files (names starting with '.') too."))
                 .withExamples("  corral workspace ls my-data:/src --all");
     }
@@ -93,9 +93,8 @@ final class WorkspaceFileCommands {
     }
 
     static Command put() {
-        return Command.leaf("put", "Upload a local file (or standard input: -) to WORKSPACE:PATH, making missing "
+        return ApiOptions.leaf("put", "Upload a local file (or standard input: -) to WORKSPACE:PATH, making missing "
                 + "folders; a PATH ending in / gets the file's own name.", WorkspaceFileCommands::put)
-                .withOptions(ApiOptions.OPTIONS)
                 .withPositionals(Positional.one("LOCAL_FILE|-", null), Positional.one("WORKSPACE:PATH", null))
                 .withExamples("  corral workspace put model.bin my-data:/models/",
                         "  tar c src | corral workspace put - my-data:/backups/src.tar");
@@ -138,10 +137,9 @@ final class WorkspaceFileCommands {
     }
 
     static Command get() {
-        return Command.leaf("get", "Download WORKSPACE:PATH to LOCAL_FILE (default: its name, here; a directory or "
+        return ApiOptions.leaf("get", "Download WORKSPACE:PATH to LOCAL_FILE (default: its name, here; a directory or "
                 + "a path ending in / gets it under its own name) or to standard output (-); a local file is "
                 + "replaced only once the download is complete.", WorkspaceFileCommands::get)
-                .withOptions(ApiOptions.OPTIONS)
                 .withPositionals(Positional.one("WORKSPACE:PATH", null), Positional.optional("LOCAL_FILE|-", null))
                 .withExamples("  corral workspace get my-data:/models/model.bin ./model.bin",
                         "  corral workspace get my-data:/notes.txt - | less");
