@@ -1,9 +1,10 @@
 package dev.corral.app.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Map;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
+import java.util.function.Consumer;
 
 /**
  * Where the CLI finds the server and which key it uses: {@code --url}/{@code --api-key}, else
@@ -11,22 +12,46 @@ import picocli.CommandLine.Option;
  * else {@code http://127.0.0.1:8080} and the key a local server saved in {@code ./corral-data/admin.key}.
  */
 final class ApiOptions {
-    @Option(names = "--url", description = "Corral's base URL (env CORRAL_API_URL or RUNTOOLS_API_URL).")
-    private String url;
+    /** The options of every command that calls the server. */
+    static final List<Command.Option> OPTIONS = List.of(
+            Command.Option.value("url", "URL", "Corral's base URL (env CORRAL_API_URL or RUNTOOLS_API_URL)."),
+            Command.Option.value("api-key", "KEY", "API key (env CORRAL_API_KEY or RUNTOOLS_API_KEY)."),
+            Command.Option.flag("json", "Print the API's JSON instead of a table."));
 
-    @Option(names = "--api-key", description = "API key (env CORRAL_API_KEY or RUNTOOLS_API_KEY).")
-    private String apiKey;
+    /** A command that calls the server: it takes {@link #OPTIONS}, and {@link Invocation#api()} reads them. */
+    static Command leaf(String name, String description, Command.Action action) {
+        return Command.leaf(name, description, action).withOptions(OPTIONS);
+    }
 
-    @Option(names = "--json", description = "Print the API's JSON instead of a table.")
-    boolean json;
+    private final String url;
+    private final String apiKey;
+    final boolean json;
+    private final PrintWriter out;
 
     /** The command's connection, made at its first {@link #connect()} and closed when the command has run. */
     private RemoteApi connection;
 
+    /** The options given ({@code null} when not), printing to {@code out}. */
+    ApiOptions(String url, String apiKey, boolean json, PrintWriter out) {
+        this.url = url;
+        this.apiKey = apiKey;
+        this.json = json;
+        this.out = out;
+    }
+
     /** Prints {@code json} with {@code --json}, {@code text} otherwise, and flushes. */
-    void report(CommandSpec spec, String json, String text) {
-        PrintWriter out = spec.commandLine().getOut();
+    void report(String json, String text) {
         out.println(this.json ? json : text);
+        out.flush();
+    }
+
+    /** Prints {@code json} with {@code --json}, otherwise what {@code text} prints (such as a table), and flushes. */
+    void print(JsonNode json, Consumer<PrintWriter> text) {
+        if (this.json) {
+            out.println(json.toPrettyString());
+        } else {
+            text.accept(out);
+        }
         out.flush();
     }
 
@@ -38,7 +63,7 @@ final class ApiOptions {
         return connection;
     }
 
-    /** Closes the connection, if the command made one; {@link CorralCommand} calls it after the command ran. */
+    /** Closes the connection, if the command made one (see {@link Invocation#disconnect()}). */
     void close() {
         if (connection != null) {
             connection.close();

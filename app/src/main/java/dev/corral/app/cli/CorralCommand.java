@@ -1,118 +1,39 @@
 package dev.corral.app.cli;
 
-import dev.corral.app.ConfigException;
 import dev.corral.app.Version;
-import dev.corral.core.error.CorralException;
 import java.io.PrintWriter;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** The top of the {@code corral} command tree. */
-@Command(name = "corral", mixinStandardHelpOptions = true, versionProvider = CorralCommand.VersionProvider.class,
-        description = "Corral: self-hosted sandboxes for AI agents, speaking the RunTools API.",
-        subcommands = {ServeCommand.class, KeysCommand.class, SandboxCommand.class, FilesCommand.class,
-                TemplatesCommand.class, WorkspaceCommand.class, CommandLine.HelpCommand.class})
+/**
+ * The {@code corral} command tree and its entry point. What each command does lives in its own class
+ * ({@link SandboxCommand}, {@link FilesCommand}, ...); how a command line is read, and how errors are printed and
+ * exit codes chosen, in {@link CommandRunner}.
+ */
 public final class CorralCommand {
-    private final StandardInput input;
-
-    private CorralCommand(StandardInput input) {
-        this.input = input;
-    }
-
-    /** The command line of this process, reading its standard input where a command passes input on. */
-    public static CommandLine commandLine() {
-        return commandLine(StandardInput.ofProcess());
+    private CorralCommand() {
     }
 
     /**
-     * The command line with Corral's error handling, which never prints a stack trace: bad usage is the problem,
-     * the command's usage line and exit code 2; a failure is one line and its exit code (1 for an error the API
-     * or Corral answered, with its code).
+     * Runs the command {@code args} name and answers its exit code: 0, the command's own (such as a remote
+     * command's for {@code sandbox exec}), 1 for an error the API or Corral answered, 2 for bad usage, 3 when the
+     * server cannot be reached, 130 when interrupted. Output and errors are flushed when it returns.
      *
      * @param input what commands that pass input on (such as {@code sandbox exec}) read
      */
-    public static CommandLine commandLine(StandardInput input) {
-        var commandLine = new CommandLine(new CorralCommand(input));
-        commandLine.setParameterExceptionHandler(CorralCommand::usageError);
-        commandLine.setExecutionExceptionHandler((e, cmd, parseResult) -> failure(e, cmd));
-        commandLine.setExecutionStrategy(CorralCommand::executeThenDisconnect);
-        return commandLine;
+    public static int run(StandardInput input, PrintWriter out, PrintWriter err, String... args) {
+        return new CommandRunner(tree(), "corral " + Version.current(), out, err, input).run(args);
     }
 
-    /** Runs the command, then closes the connection it made, so the process can end without waiting on it. */
-    private static int executeThenDisconnect(CommandLine.ParseResult parseResult) {
-        try {
-            return new CommandLine.RunLast().execute(parseResult);
-        } finally {
-            for (CommandLine command : parseResult.asCommandLineList()) {
-                for (CommandSpec mixin : command.getCommandSpec().mixins().values()) {
-                    if (mixin.userObject() instanceof ApiOptions api) {
-                        api.close();
-                    }
-                }
-            }
-        }
+    /** Every command, as {@code corral --help} and each command's {@code --help} list them. */
+    static Command tree() {
+        return Command.group("corral", "Corral: self-hosted sandboxes for AI agents, speaking the RunTools API.",
+                ServeCommand.command(), KeysCommand.command(), SandboxCommand.command(), FilesCommand.command(),
+                TemplatesCommand.command(), WorkspaceCommand.command(), help());
     }
 
-    private static int usageError(CommandLine.ParameterException e, String[] args) {
-        CommandLine cmd = e.getCommandLine();
-        PrintWriter err = cmd.getErr();
-        err.println("corral: " + e.getMessage());
-        if (!CommandLine.UnmatchedArgumentException.printSuggestions(e, err)) {
-            CommandLine.Help help = cmd.getHelp();
-            err.print(help.synopsisHeading() + help.synopsis(help.synopsisHeadingLength()));
-        }
-        err.println(tryHelp(cmd));
-        err.flush();
-        return cmd.getCommandSpec().exitCodeOnInvalidInput();
-    }
-
-    private static String tryHelp(CommandLine cmd) {
-        return "Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more.";
-    }
-
-    private static int failure(Exception e, CommandLine cmd) {
-        PrintWriter err = cmd.getErr();
-        int exitCode;
-        switch (e) {
-            case CliException cli -> {
-                err.println("corral: " + cli.getMessage());
-                exitCode = cli.exitCode();
-                if (exitCode == cmd.getCommandSpec().exitCodeOnInvalidInput()) {
-                    err.println(tryHelp(cmd));
-                }
-            }
-            case ConfigException config -> {
-                err.println("corral: " + config.getMessage());
-                exitCode = 2;
-            }
-            case CorralException corral -> {
-                err.println("corral: " + corral.code().wire() + ": " + corral.getMessage());
-                exitCode = 1;
-            }
-            default -> {
-                err.println("corral: " + (e.getMessage() == null ? "unexpected error" : e.getMessage())
-                        + (System.getenv("CORRAL_DEBUG") == null ? " (CORRAL_DEBUG=1 shows where)" : ""));
-                if (System.getenv("CORRAL_DEBUG") != null) {
-                    e.printStackTrace(err);
-                }
-                exitCode = 1;
-            }
-        }
-        err.flush();
-        return exitCode;
-    }
-
-    /** The standard input of the command line {@code spec} belongs to. */
-    static StandardInput input(CommandSpec spec) {
-        return ((CorralCommand) spec.root().userObject()).input;
-    }
-
-    static final class VersionProvider implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"corral " + Version.current()};
-        }
+    /** {@code corral help [COMMAND...]}: the help of the command named, or of {@code corral}. */
+    private static Command help() {
+        return Command.leaf("help", "Display help information about the specified command.",
+                call -> call.help(call.positionals("COMMAND")))
+                .withPositionals(Command.Positional.any("COMMAND", "The command to show the help of."));
     }
 }

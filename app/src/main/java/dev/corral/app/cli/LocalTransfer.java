@@ -12,7 +12,7 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * The local end of a file transfer: a file, standard input or standard output, streamed so that no file is ever
- * held in memory whole. Contents are raw bytes, never text: picocli's writers would re-encode them.
+ * held in memory whole. Contents are raw bytes, never text: the CLI's writers would re-encode them.
  */
 final class LocalTransfer {
     private LocalTransfer() {

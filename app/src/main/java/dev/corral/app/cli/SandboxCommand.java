@@ -3,6 +3,8 @@ package dev.corral.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.corral.app.cli.Command.Option;
+import dev.corral.app.cli.Command.Positional;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.net.http.WebSocket;
@@ -14,255 +16,216 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code corral sandbox}: create sandboxes, run commands in them, pause, resume, remove, follow their logs. */
-@Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Work with sandboxes.",
-        subcommands = {SandboxCommand.Create.class, SandboxCommand.ListSandboxes.class, SandboxCommand.Get.class,
-                SandboxCommand.Update.class, SandboxCommand.Exec.class, SandboxCommand.Pause.class,
-                SandboxCommand.Resume.class, SandboxCommand.Remove.class, SandboxCommand.Logs.class,
-                ShellCommand.class, FilesCommand.class})
 final class SandboxCommand {
     private static final String[] COLUMNS = {"id", "name", "status", "template", "createdAt"};
+    static final Positional SANDBOX = Positional.one("SANDBOX", "The sandbox's id or name.");
 
-    private static void print(CommandSpec spec, ApiOptions api, JsonNode sandbox) {
-        var out = spec.commandLine().getOut();
-        if (api.json) {
-            out.println(sandbox.toPrettyString());
-            out.flush();
-        } else {
-            Table.print(out, JsonNodeFactory.instance.arrayNode().add(sandbox), COLUMNS);
-        }
+    private SandboxCommand() {
     }
 
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = "Create a sandbox and wait until it runs (the first one builds the template).")
-    static final class Create implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Option(names = "--template", defaultValue = "base", description = "Template (default: base).")
-        String template;
-        @Option(names = "--name", description = "A name, unique among your live sandboxes.")
-        String name;
-        @Option(names = "--tag", description = "A tag (repeatable).")
-        List<String> tags = List.of();
-        @Option(names = "--env", description = "KEY=VALUE for every process (repeatable).")
-        Map<String, String> env = Map.of();
-        @Option(names = "--vcpus", description = "CPUs (default 2).")
-        Integer vcpus;
-        @Option(names = "--memory", description = "Memory such as 512MB (default 1GB).")
-        String memory;
-        @Option(names = "--disk", description = "Disk such as 5GB (default 2GB).")
-        String disk;
-        @Option(names = "--idle-timeout", description = "Seconds idle before it is paused; 0 never (default 600).")
-        Long idleTimeout;
-        @Option(names = "--max-runtime", description = "Seconds from creation before it is stopped; 0 for the "
-                + "plan's maximum (default).")
-        Long maxRuntime;
-        @Option(names = "--mount", paramLabel = "WORKSPACE:PATH[:ro]", description = "Mount a workspace (id, slug, "
-                + "or a new free-form slug) at PATH, read-only with :ro (repeatable).")
-        List<String> mounts = List.of();
-        @Option(names = "--no-wait", description = "Answer at once, while it is still creating.")
-        boolean noWait;
-
-        @Override
-        public Integer call() {
-            var body = new LinkedHashMap<String, Object>();
-            body.put("mounts", mounts.stream().map(Create::mount).toList());
-            body.put("template", template);
-            body.put("name", name);
-            body.put("tags", tags);
-            body.put("env", env);
-            var resources = new LinkedHashMap<String, Object>();
-            resources.put("vcpus", vcpus);
-            resources.put("memory", memory);
-            resources.put("disk", disk);
-            resources.values().removeIf(java.util.Objects::isNull);
-            body.put("resources", resources);
-            body.put("idleTimeout", idleTimeout);
-            body.put("maxRuntime", maxRuntime);
-            body.values().removeIf(java.util.Objects::isNull);
-            JsonNode sandbox = api.connect().call("POST", "v1/sandboxes" + (noWait ? "" : "?wait=true"), body)
-                    .path("data");
-            print(spec, api, sandbox);
-            return "failed".equals(sandbox.path("status").asText()) ? 1 : 0;
-        }
-
-        /** {@code data:/data} or {@code data:/data:ro} as the API's mount object. */
-        private static Map<String, Object> mount(String text) {
-            boolean readOnly = text.endsWith(":ro");
-            String spec = readOnly ? text.substring(0, text.length() - 3) : text;
-            int colon = spec.indexOf(':');
-            if (colon <= 0 || colon == spec.length() - 1) {
-                throw new CliException("--mount takes WORKSPACE:PATH or WORKSPACE:PATH:ro, not " + text, 2);
-            }
-            return Map.of("workspaceId", spec.substring(0, colon), "path", spec.substring(colon + 1),
-                    "readOnly", readOnly);
-        }
+    static Command command() {
+        return Command.group("sandbox", "Work with sandboxes.", create(), list(), get(), update(), Exec.command(),
+                pause(), resume(), remove(), Logs.command(), ShellCommand.command(), FilesCommand.command());
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "List sandboxes (stopped ones only "
-            + "with --status stopped).")
-    static final class ListSandboxes implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Option(names = "--status", description = "creating, running, paused, stopped or failed.")
-        String status;
-        @Option(names = "--tag", description = "Only sandboxes with this tag (repeatable: all of them).")
-        List<String> tags = List.of();
+    private static void print(Invocation call, JsonNode sandbox) {
+        call.api().print(sandbox, out -> Table.print(out, JsonNodeFactory.instance.arrayNode().add(sandbox),
+                COLUMNS));
+    }
 
-        @Override
-        public Integer call() {
+    private static Command create() {
+        return ApiOptions.leaf("create", "Create a sandbox and wait until it runs (the first one builds the "
+                + "template).", SandboxCommand::create).withOptions(
+                Option.value("template", "TEMPLATE", "Template (default: base)."),
+                Option.value("name", "NAME", "A name, unique among your live sandboxes."),
+                Option.value("tag", "TAG", "A tag (repeatable).").asRepeatable(),
+                Option.value("env", "KEY=VALUE", "KEY=VALUE for every process (repeatable).").asRepeatable(),
+                Option.value("vcpus", "N", "CPUs (default 2)."),
+                Option.value("memory", "SIZE", "Memory such as 512MB (default 1GB)."),
+                Option.value("disk", "SIZE", "Disk such as 5GB (default 2GB)."),
+                Option.value("idle-timeout", "SECONDS", "Seconds idle before it is paused; 0 never (default 600)."),
+                Option.value("max-runtime", "SECONDS", "Seconds from creation before it is stopped; 0 for the "
+                        + "plan's maximum (default)."),
+                Option.value("mount", "WORKSPACE:PATH[:ro]", "Mount a workspace (id, slug, or a new free-form "
+                        + "slug) at PATH, read-only with :ro (repeatable).").asRepeatable(),
+                Option.flag("no-wait", "Answer at once, while it is still creating."));
+    }
+
+    private static int create(Invocation call) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("mounts", call.values("mount").stream().map(SandboxCommand::mount).toList());
+        body.put("template", call.value("template") == null ? "base" : call.value("template"));
+        body.put("name", call.value("name"));
+        body.put("tags", call.values("tag"));
+        body.put("env", call.pairs("env"));
+        var resources = new LinkedHashMap<String, Object>();
+        resources.put("vcpus", call.value("vcpus", Integer::valueOf));
+        resources.put("memory", call.value("memory"));
+        resources.put("disk", call.value("disk"));
+        resources.values().removeIf(java.util.Objects::isNull);
+        body.put("resources", resources);
+        body.put("idleTimeout", call.value("idle-timeout", Long::valueOf));
+        body.put("maxRuntime", call.value("max-runtime", Long::valueOf));
+        body.values().removeIf(java.util.Objects::isNull);
+        JsonNode sandbox = call.api().connect().call("POST", "v1/sandboxes" + (call.flag("no-wait") ? ""
+                : "?wait=true"), body).path("data");
+        print(call, sandbox);
+        return "failed".equals(sandbox.path("status").asText()) ? 1 : 0;
+    }
+
+    /** {@code data:/data} or {@code data:/data:ro} as the API's mount object. */
+    private static Map<String, Object> mount(String text) {
+        boolean readOnly = text.endsWith(":ro");
+        String spec = readOnly ? text.substring(0, text.length() - 3) : text;
+        int colon = spec.indexOf(':');
+        if (colon <= 0 || colon == spec.length() - 1) {
+            throw new CliException("--mount takes WORKSPACE:PATH or WORKSPACE:PATH:ro, not " + text, 2);
+        }
+        return Map.of("workspaceId", spec.substring(0, colon), "path", spec.substring(colon + 1),
+                "readOnly", readOnly);
+    }
+
+    private static Command list() {
+        return ApiOptions.leaf("list", "List sandboxes (stopped ones only with --status stopped).", call -> {
             var query = new StringBuilder("limit=100");
-            if (status != null) {
-                query.append("&status=").append(encode(status));
+            if (call.value("status") != null) {
+                query.append("&status=").append(encode(call.value("status")));
             }
-            tags.forEach(tag -> query.append("&tag=").append(encode(tag)));
-            JsonNode all = api.connect().listAll("v1/sandboxes?" + query);
-            if (api.json) {
-                spec.commandLine().getOut().println(all.toPrettyString());
-                spec.commandLine().getOut().flush();
-            } else {
-                Table.print(spec.commandLine().getOut(), all, COLUMNS);
-            }
+            call.values("tag").forEach(tag -> query.append("&tag=").append(encode(tag)));
+            JsonNode all = call.api().connect().listAll("v1/sandboxes?" + query);
+            call.api().print(all, out -> Table.print(out, all, COLUMNS));
             return 0;
-        }
+        }).withOptions(
+                Option.value("status", "STATUS", "creating, running, paused, stopped or failed."),
+                Option.value("tag", "TAG", "Only sandboxes with this tag (repeatable: all of them).").asRepeatable());
     }
 
     /** A command on one sandbox that answers the sandbox: shows it, or changes its state and shows it. */
-    abstract static class OnSandbox implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Parameters(paramLabel = "SANDBOX", description = "The sandbox's id or name.")
-        String sandbox;
-
-        int show(String method, String action) {
-            print(spec, api, api.connect().call(method, "v1/sandboxes/" + encode(sandbox) + action, null)
-                    .path("data"));
+    private static Command onSandbox(String name, String description, String method, String action) {
+        return ApiOptions.leaf(name, description, call -> {
+            print(call, call.api().connect().call(method, "v1/sandboxes/" + encode(call.positional("SANDBOX"))
+                    + action, null).path("data"));
             return 0;
-        }
+        }).withPositionals(SANDBOX);
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Show one sandbox, by id or name.")
-    static final class Get extends OnSandbox {
-        @Override
-        public Integer call() {
-            return show("GET", "");
-        }
+    private static Command get() {
+        return onSandbox("get", "Show one sandbox, by id or name.", "GET", "");
     }
 
-    @Command(name = "update", mixinStandardHelpOptions = true, description = "Change a sandbox's name, tags, "
-            + "metadata, idle timeout or maximum runtime; what is not given stays.")
-    static final class Update extends OnSandbox {
-        @Option(names = "--name", description = "A new name, unique among your live sandboxes.")
-        String name;
-        @Option(names = "--tag", description = "A tag (repeatable); the tags given replace all the old ones.")
-        List<String> tags;
-        @Option(names = "--metadata", paramLabel = "KEY=VALUE", description = "A metadata pair (repeatable); the "
-                + "pairs given replace all the old ones.")
-        Map<String, String> metadata;
-        @Option(names = "--idle-timeout", description = "Seconds idle before it is paused; 0 never.")
-        Long idleTimeout;
-        @Option(names = "--max-runtime", description = "Seconds from creation before it is stopped; 0 for the "
-                + "plan's maximum.")
-        Long maxRuntime;
+    private static Command pause() {
+        return onSandbox("pause", "Freeze every process of a sandbox.", "POST", "/pause");
+    }
 
-        @Override
-        public Integer call() {
-            var body = new LinkedHashMap<String, Object>();
-            body.put("name", name);
-            body.put("tags", tags);
-            body.put("metadata", metadata);
-            body.put("idleTimeout", idleTimeout);
-            body.put("maxRuntime", maxRuntime);
-            body.values().removeIf(java.util.Objects::isNull);
-            print(spec, api, api.connect().call("PATCH", "v1/sandboxes/" + encode(sandbox), body).path("data"));
+    private static Command resume() {
+        return onSandbox("resume", "Thaw a paused sandbox.", "POST", "/resume");
+    }
+
+    private static Command update() {
+        return ApiOptions.leaf("update", "Change a sandbox's name, tags, metadata, idle timeout or maximum runtime; "
+                + "what is not given stays.", SandboxCommand::update).withPositionals(SANDBOX).withOptions(
+                Option.value("name", "NAME", "A new name, unique among your live sandboxes."),
+                Option.value("tag", "TAG", "A tag (repeatable); the tags given replace all the old ones.")
+                        .asRepeatable(),
+                Option.value("metadata", "KEY=VALUE", "A metadata pair (repeatable); the pairs given replace all "
+                        + "the old ones.").asRepeatable(),
+                Option.value("idle-timeout", "SECONDS", "Seconds idle before it is paused; 0 never."),
+                Option.value("max-runtime", "SECONDS", "Seconds from creation before it is stopped; 0 for the "
+                        + "plan's maximum."));
+    }
+
+    private static int update(Invocation call) {
+        var body = new LinkedHashMap<String, Object>();
+        body.put("name", call.value("name"));
+        body.put("tags", call.flag("tag") ? call.values("tag") : null);
+        body.put("metadata", call.flag("metadata") ? call.pairs("metadata") : null);
+        body.put("idleTimeout", call.value("idle-timeout", Long::valueOf));
+        body.put("maxRuntime", call.value("max-runtime", Long::valueOf));
+        body.values().removeIf(java.util.Objects::isNull);
+        print(call, call.api().connect().call("PATCH", "v1/sandboxes/" + encode(call.positional("SANDBOX")), body)
+                .path("data"));
+        return 0;
+    }
+
+    private static Command remove() {
+        return ApiOptions.leaf("rm", "Delete a sandbox and its disk.", call -> {
+            ApiOptions api = call.api();
+            JsonNode deleted = api.connect().call("DELETE", "v1/sandboxes/" + encode(call.positional("SANDBOX")),
+                    null).path("data");
+            api.report(deleted.toPrettyString(), "Deleted sandbox " + deleted.path("id").asText() + ".");
             return 0;
-        }
+        }).withPositionals(SANDBOX);
     }
 
-    @Command(name = "exec", mixinStandardHelpOptions = true,
-            description = {"Run a command with /bin/sh -c in a sandbox. Its output is printed as it comes and its "
-                    + "exit code is corral's (124 when it timed out, as with timeout(1)).",
-                    "Standard input, when it is not a terminal, is the command's (</dev/null for none)."},
-            footerHeading = "%nExamples:%n", footer = {"  corral sandbox exec demo -- 'ls -l /workspace'",
-                    "  corral sandbox exec demo --env NAME=world --timeout 5m -- 'echo hello $NAME'",
-                    "  echo 'print(6 * 7)' | corral sandbox exec demo -- python3",
-                    "  corral sandbox exec demo --background -- 'python3 -m http.server 8000'"})
-    static final class Exec implements Callable<Integer> {
+    /** {@code corral sandbox exec}: a command, its output printed as it comes, its exit code corral's. */
+    static final class Exec {
         /** What {@code timeout(1)} answers for a command it stopped. */
         static final int TIMED_OUT = 124;
         /** The most standard input passed on; larger inputs belong in a file ({@code corral files put}). */
         private static final int MAX_STDIN_BYTES = 64 << 20;
 
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Parameters(index = "0", paramLabel = "SANDBOX", description = "The sandbox's id or name.")
-        String sandbox;
-        @Parameters(index = "1..*", arity = "1..*", paramLabel = "COMMAND",
-                description = "The command (quote it, or put it after --).")
-        List<String> command;
-        @Option(names = "--env", paramLabel = "KEY=VALUE", description = "A variable for the command (repeatable).")
-        Map<String, String> env = new LinkedHashMap<>();
-        @Option(names = "--cwd", description = "Directory to run in (default /workspace).")
-        String cwd;
-        @Option(names = "--timeout", paramLabel = "DURATION", converter = Durations.class,
-                description = "How long before the command is killed: 30s, 5m, 1h or milliseconds (default 30s).")
-        Long timeoutMillis;
-        @Option(names = "--background", description = "Start it and print its process id at once; its output "
-                + "goes to the sandbox's logs.")
-        boolean background;
+        private Exec() {
+        }
 
-        @Override
-        public Integer call() {
+        static Command command() {
+            return ApiOptions.leaf("exec", "Run a command with /bin/sh -c in a sandbox. Its output is printed as it "
+                    + "comes and its exit code is corral's (124 when it timed out, as with timeout(1)).", Exec::run)
+                    .withParagraph("Standard input, when it is not a terminal, is the command's (</dev/null for "
+                            + "none).")
+                    .withPositionals(SANDBOX, Positional.oneOrMore("COMMAND", "The command (quote it, or put it "
+                            + "after --)."))
+                    .withOptions(Option.value("env", "KEY=VALUE", "A variable for the command (repeatable).")
+                                    .asRepeatable(),
+                            Option.value("cwd", "DIR", "Directory to run in (default /workspace)."),
+                            Option.value("timeout", "DURATION", "How long before the command is killed: 30s, 5m, "
+                                    + "1h or milliseconds (default 30s)."),
+                            Option.flag("background", "Start it and print its process id at once; its output "
+                                    + "goes to the sandbox's logs."))
+                    .withExamples("  corral sandbox exec demo -- 'ls -l /workspace'",
+                            "  corral sandbox exec demo --env NAME=world --timeout 5m -- 'echo hello $NAME'",
+                            "  echo 'print(6 * 7)' | corral sandbox exec demo -- python3",
+                            "  corral sandbox exec demo --background -- 'python3 -m http.server 8000'");
+        }
+
+        private static int run(Invocation call) {
+            Long timeoutMillis = call.value("timeout", new Durations()::convert);
+            Map<String, String> env = call.pairs("env");
             var body = new LinkedHashMap<String, Object>();
-            body.put("command", String.join(" ", command));
+            body.put("command", String.join(" ", call.positionals("COMMAND")));
             body.put("timeout", timeoutMillis);
-            body.put("cwd", cwd);
+            body.put("cwd", call.value("cwd"));
             body.put("env", env.isEmpty() ? null : env);
-            putStdin(body, CorralCommand.input(spec).readUpTo(MAX_STDIN_BYTES,
+            putStdin(body, call.input().readUpTo(MAX_STDIN_BYTES,
                     "upload it with 'corral files put' and read the file instead"));
             body.values().removeIf(java.util.Objects::isNull);
-            String path = "v1/sandboxes/" + encode(sandbox) + "/exec";
+            String path = "v1/sandboxes/" + encode(call.positional("SANDBOX")) + "/exec";
+            ApiOptions api = call.api();
             RemoteApi remote = api.connect();
             // The answer begins only with the first output, so the wait is bounded by the command's own timeout.
             Duration wait = Duration.ofMillis(timeoutMillis == null ? 30_000 : timeoutMillis).plusMinutes(1);
-            if (background) {
+            if (call.flag("background")) {
                 body.put("background", true);
                 JsonNode process = remote.call("POST", path, body).path("data");
-                api.report(spec, process.toPrettyString(), process.path("processId").asText());
+                api.report(process.toPrettyString(), process.path("processId").asText());
                 return 0;
             }
             if (api.json) {
                 JsonNode result = remote.call("POST", path, body, wait).path("data");
-                spec.commandLine().getOut().println(result.toPrettyString());
-                spec.commandLine().getOut().flush();
+                call.out().println(result.toPrettyString());
+                call.out().flush();
                 return exitCode(result);
             }
             var exit = new JsonNode[1];
             remote.events(path, body, wait, (event, data) -> {
                 switch (event) {
-                    case "stdout" -> print(spec.commandLine().getOut(), data);
-                    case "stderr" -> print(spec.commandLine().getErr(), data);
+                    case "stdout" -> print(call.out(), data);
+                    case "stderr" -> print(call.err(), data);
                     case "exit" -> exit[0] = data;
                     default -> { }
                 }
@@ -271,12 +234,12 @@ final class SandboxCommand {
                 throw new CliException("the connection closed before the command ended", 3);
             }
             if (exit[0].path("truncated").asBoolean()) {
-                spec.commandLine().getErr().println("corral: output beyond the plan's limit was dropped");
+                call.err().println("corral: output beyond the plan's limit was dropped");
             }
             if (exit[0].path("timedOut").asBoolean()) {
-                spec.commandLine().getErr().println("corral: the command timed out and was killed");
+                call.err().println("corral: the command timed out and was killed");
             }
-            spec.commandLine().getErr().flush();
+            call.err().flush();
             return exitCode(exit[0]);
         }
 
@@ -304,14 +267,14 @@ final class SandboxCommand {
     }
 
     /** {@code 30s}, {@code 5m}, {@code 1h}, {@code 250ms} or a bare number of milliseconds, as milliseconds. */
-    static final class Durations implements CommandLine.ITypeConverter<Long> {
+    static final class Durations {
         private static final Pattern DURATION = Pattern.compile("(\\d{1,12})(ms|s|m|h)?");
 
-        @Override
-        public Long convert(String text) {
+        /** The duration {@code text} names; {@link IllegalArgumentException} saying what it takes otherwise. */
+        Long convert(String text) {
             Matcher matcher = DURATION.matcher(text.strip());
             if (!matcher.matches()) {
-                throw new CommandLine.TypeConversionException(
+                throw new IllegalArgumentException(
                         "'" + text + "' is not a duration such as 30s, 5m, 1h or 1500 (milliseconds)");
             }
             long amount = Long.parseLong(matcher.group(1));
@@ -325,45 +288,27 @@ final class SandboxCommand {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Freeze every process of a sandbox.")
-    static final class Pause extends OnSandbox {
-        @Override
-        public Integer call() {
-            return show("POST", "/pause");
+    /** {@code corral sandbox logs}: the sandbox's log frames over its WebSocket, printed as they come. */
+    static final class Logs {
+        private Logs() {
         }
-    }
 
-    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Thaw a paused sandbox.")
-    static final class Resume extends OnSandbox {
-        @Override
-        public Integer call() {
-            return show("POST", "/resume");
+        static Command command() {
+            return ApiOptions.leaf("logs", "Follow a sandbox's logs (command output and status changes) until Ctrl-C.",
+                    Logs::follow).withPositionals(SANDBOX)
+                    .withOptions(Option.value("since", "SECONDS", "Replay from this many seconds ago (what the "
+                            + "buffer still holds)."));
         }
-    }
 
-    @Command(name = "rm", mixinStandardHelpOptions = true, description = "Delete a sandbox and its disk.")
-    static final class Remove extends OnSandbox {
-        @Override
-        public Integer call() {
-            JsonNode deleted = api.connect().call("DELETE", "v1/sandboxes/" + encode(sandbox), null).path("data");
-            api.report(spec, deleted.toPrettyString(), "Deleted sandbox " + deleted.path("id").asText() + ".");
-            return 0;
-        }
-    }
-
-    @Command(name = "logs", mixinStandardHelpOptions = true,
-            description = "Follow a sandbox's logs (command output and status changes) until Ctrl-C.")
-    static final class Logs extends OnSandbox {        @Option(names = "--since", description = "Replay from this many seconds ago (what the buffer still holds).")
-        Long sinceSeconds;
-
-        @Override
-        public Integer call() {
+        private static int follow(Invocation call) {
+            Long sinceSeconds = call.value("since", Long::valueOf);
+            ApiOptions api = call.api();
             RemoteApi remote = api.connect();
-            String url = remote.base().toString().replaceFirst("^http", "ws") + "v1/sandboxes/" + encode(sandbox)
-                    + "/logs" + (sinceSeconds == null ? ""
+            String url = remote.base().toString().replaceFirst("^http", "ws") + "v1/sandboxes/"
+                    + encode(call.positional("SANDBOX")) + "/logs" + (sinceSeconds == null ? ""
                     : "?since=" + (System.currentTimeMillis() - sinceSeconds * 1000));
             var closed = new CompletableFuture<Integer>();
-            var out = spec.commandLine().getOut();
+            var out = call.out();
             var mapper = new ObjectMapper();
             remote.http().newWebSocketBuilder()
                     .header("Authorization", "Bearer " + remote.apiKey())
@@ -385,7 +330,7 @@ final class SandboxCommand {
                         @Override
                         public CompletionStage<?> onClose(WebSocket socket, int status, String reason) {
                             if (status != WebSocket.NORMAL_CLOSURE) {
-                                spec.commandLine().getErr().println("corral: logs closed: " + reason);
+                                call.err().println("corral: logs closed: " + reason);
                             }
                             closed.complete(status == WebSocket.NORMAL_CLOSURE ? 0 : 1);
                             return null;

@@ -10,52 +10,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Model.OptionSpec;
 
 /** {@code corral serve}: runs the server until SIGTERM or Ctrl-C, then shuts down gracefully. */
-@Command(name = "serve", mixinStandardHelpOptions = true,
-        description = "Start the Corral server (embedded SQLite unless --database-url is given).")
-final class ServeCommand implements Callable<Integer> {
-    @Spec
-    private CommandSpec spec;
+final class ServeCommand {
+    /** Every option is named {@code --<key>} after the configuration key it sets: see {@link #flags}. */
+    private static final List<Command.Option> OPTIONS = List.of(
+            Command.Option.value("host", "HOST", "Address to listen on (default 127.0.0.1; env CORRAL_HOST)."),
+            Command.Option.value("port", "PORT", "Port to listen on, 0 for any free one (default 8080; env "
+                    + "CORRAL_PORT)."),
+            Command.Option.value("data-dir", "DIR", "Where Corral keeps its data (default ./corral-data; env "
+                    + "CORRAL_DATA_DIR)."),
+            Command.Option.value("database-url", "URL", "jdbc:postgresql://host/db to use PostgreSQL instead of "
+                    + "SQLite."),
+            Command.Option.value("database-user", "USER", "PostgreSQL user."),
+            Command.Option.value("database-password", "PASSWORD", "PostgreSQL password (prefer env "
+                    + "CORRAL_DATABASE_PASSWORD)."),
+            Command.Option.value("config", "FILE", "A properties file of configuration keys (see "
+                    + "docs/configuration.md)."),
+            Command.Option.value("log-format", "FORMAT", "text (default) or json."),
+            Command.Option.value("runtime", "RUNTIME", "The OCI runtime: runc (default) or crun (env "
+                    + "CORRAL_RUNTIME)."));
 
-    @Option(names = "--host", description = "Address to listen on (default 127.0.0.1; env CORRAL_HOST).")
-    private String host;
+    private ServeCommand() {
+    }
 
-    @Option(names = "--port", description = "Port to listen on, 0 for any free one (default 8080; env CORRAL_PORT).")
-    private String port;
+    static Command command() {
+        return Command.leaf("serve", "Start the Corral server (embedded SQLite unless --database-url is given).",
+                ServeCommand::serve).withOptions(OPTIONS);
+    }
 
-    @Option(names = "--data-dir", description = "Where Corral keeps its data (default ./corral-data; env CORRAL_DATA_DIR).")
-    private String dataDir;
-
-    @Option(names = "--database-url", description = "jdbc:postgresql://host/db to use PostgreSQL instead of SQLite.")
-    private String databaseUrl;
-
-    @Option(names = "--database-user", description = "PostgreSQL user.")
-    private String databaseUser;
-
-    @Option(names = "--database-password", description = "PostgreSQL password (prefer env CORRAL_DATABASE_PASSWORD).")
-    private String databasePassword;
-
-    @Option(names = "--config", description = "A properties file of configuration keys (see docs/configuration.md).")
-    private String configFile;
-
-    @Option(names = "--log-format", description = "text (default) or json.")
-    private String logFormat;
-
-    @Option(names = "--runtime", description = "The OCI runtime: runc (default) or crun (env CORRAL_RUNTIME).")
-    private String runtime;
-
-    @Override
-    public Integer call() throws Exception {
-        Config config = ConfigLoader.load(System.getenv(), flags());
+    private static int serve(Invocation call) throws Exception {
+        Config config = ConfigLoader.load(System.getenv(), flags(call));
         System.setProperty("corral.logFormat", config.logFormat());
         var stopped = new CountDownLatch(1);
         CorralServer server = CorralServer.start(config);
@@ -63,28 +51,28 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }));
-        server.bootstrapKey().ifPresent(key -> announce(config, server.port(), key));
+        server.bootstrapKey().ifPresent(key -> announce(call, config, server.port(), key));
         stopped.await();
         return 0;
     }
 
     /**
      * The flags given, by configuration key: every option of this command is named {@code --<key>} after the key
-     * it sets (the fields above only declare them), so ConfigLoader validates them with the other layers.
+     * it sets, so ConfigLoader validates them with the other layers.
      */
-    private Map<String, String> flags() {
+    private static Map<String, String> flags(Invocation call) {
         var flags = new LinkedHashMap<String, String>();
-        for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
-            String name = option.longestName();
-            if (name.startsWith("--") && option.getValue() instanceof String value) {
-                flags.put(name.substring(2), value);
+        for (Command.Option option : OPTIONS) {
+            String value = call.value(option.longName());
+            if (value != null) {
+                flags.put(option.longName(), value);
             }
         }
         return flags;
     }
 
     /** Shows the new admin key once and saves it, readable by the owner only, for scripts. */
-    private void announce(Config config, int boundPort, IssuedKey key) {
+    private static void announce(Invocation call, Config config, int boundPort, IssuedKey key) {
         Path file = config.adminKeyFile();
         String secret = key.secret().reveal();
         try {
@@ -92,10 +80,10 @@ final class ServeCommand implements Callable<Integer> {
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(file, secret + "\n");
         } catch (IOException e) {
-            spec.commandLine().getErr().println("corral: could not write " + file + ": " + e.getMessage());
+            call.err().println("corral: could not write " + file + ": " + e.getMessage());
         }
         String url = "http://" + config.host() + ":" + boundPort;
-        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter out = call.out();
         out.println();
         out.println("Corral is ready at " + url);
         if (config.bootstrapKey().isPresent()) {

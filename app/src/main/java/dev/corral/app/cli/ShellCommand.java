@@ -11,13 +11,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 
@@ -29,38 +22,37 @@ import sun.misc.SignalHandler;
  * <p>Threading: a platform thread reads standard input (a blocking read) and sends it; the HTTP client's thread
  * prints the output; the signal thread sends resizes; this thread waits for the end.
  */
-@Command(name = "shell", mixinStandardHelpOptions = true,
-        description = {"Open a terminal in a sandbox: its login shell, or a command, on a real pty. Keystrokes "
-                + "(Ctrl-C too) go to the sandbox; exit the shell (or Ctrl-D) to leave.",
-                "The exit code is the remote command's."},
-        footerHeading = "%nExamples:%n", footer = {"  corral sandbox shell demo",
-                "  corral sandbox shell demo --command 'python3'",
-                "  corral sandbox shell demo --command 'top -d 1'",
-                "  printf 'ls /\\nexit\\n' | corral sandbox shell demo"})
-final class ShellCommand implements Callable<Integer> {
+final class ShellCommand {
     private static final int DEFAULT_COLS = 80;
     private static final int DEFAULT_ROWS = 24;
 
-    @Spec
-    CommandSpec spec;
-    @Mixin
-    ApiOptions api;
-    @Parameters(paramLabel = "SANDBOX", description = "The sandbox's id or name.")
-    String sandbox;
-    @Option(names = "--command", paramLabel = "CMD", description = "Run this with /bin/sh -c instead of the "
-            + "login shell.")
-    String command;
+    private ShellCommand() {
+    }
 
-    @Override
-    public Integer call() throws InterruptedException {
-        StandardInput input = CorralCommand.input(spec);
+    static Command command() {
+        return ApiOptions.leaf("shell", "Open a terminal in a sandbox: its login shell, or a command, on a real pty. "
+                + "Keystrokes (Ctrl-C too) go to the sandbox; exit the shell (or Ctrl-D) to leave.",
+                ShellCommand::open)
+                .withParagraph("The exit code is the remote command's.")
+                .withPositionals(SandboxCommand.SANDBOX)
+                .withOptions(Command.Option.value("command", "CMD", "Run this with /bin/sh -c instead of the login "
+                        + "shell."))
+                .withExamples("  corral sandbox shell demo",
+                        "  corral sandbox shell demo --command 'python3'",
+                        "  corral sandbox shell demo --command 'top -d 1'",
+                        "  printf 'ls /\\nexit\\n' | corral sandbox shell demo");
+    }
+
+    private static int open(Invocation call) throws InterruptedException {
+        StandardInput input = call.input();
         // Only this process's own terminal is put in raw mode, never one a caller handed in.
         boolean atTerminal = input.terminal() && input.stream() == System.in;
         int[] size = atTerminal ? LocalTerminal.size().orElse(new int[] {DEFAULT_COLS, DEFAULT_ROWS})
                 : new int[] {DEFAULT_COLS, DEFAULT_ROWS};
-        RemoteApi remote = api.connect();
-        var output = new Output(spec.commandLine().getOut());
-        TerminalConnection terminal = open(remote, size, output);
+        RemoteApi remote = call.api().connect();
+        var output = new Output(call.out());
+        TerminalConnection terminal = connect(remote, call.positional("SANDBOX"), call.value("command"), size,
+                output);
         TerminalConnection.Ended ended;
         Optional<LocalTerminal> raw = atTerminal ? LocalTerminal.enterRaw() : Optional.empty();
         SignalHandler previous = atTerminal ? followResizes(terminal) : null;
@@ -82,7 +74,8 @@ final class ShellCommand implements Callable<Integer> {
                 : "the terminal ended without an exit code (" + ended.closeCode() + " " + ended.reason() + ")", 1);
     }
 
-    private TerminalConnection open(RemoteApi remote, int[] size, Output output) {
+    private static TerminalConnection connect(RemoteApi remote, String sandbox, String command, int[] size,
+            Output output) {
         try {
             return TerminalConnection.open(remote.client(), sandbox, Optional.ofNullable(command), size[0],
                     size[1], output::write);

@@ -3,6 +3,8 @@ package dev.corral.app.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.corral.app.cli.Command.Option;
+import dev.corral.app.cli.Command.Positional;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.http.HttpRequest;
@@ -10,13 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * The file commands of {@code corral workspace}: {@code ls}, {@code put} and {@code get} on files named
@@ -72,123 +67,98 @@ final class WorkspaceFileCommands {
         }
     }
 
-    @Command(name = "ls", mixinStandardHelpOptions = true,
-            description = "List a folder of a workspace (WORKSPACE alone lists its root).",
-            footerHeading = "%nExample:%n", footer = "  corral workspace ls my-data:/src --all")
-    static final class ListFiles implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Parameters(paramLabel = "WORKSPACE[:PATH]")
-        String location;
-        @Option(names = {"-a", "--all"}, description = "Show hidden files (names starting with '.') too.")
-        boolean all;
-
-        @Override
-        public Integer call() {
-            Location folder = Location.parse(location, true);
-            JsonNode entries = api.connect().call("GET", folder.filesUrl() + (all ? "?showHidden=true" : ""), null)
-                    .path("data");
-            var out = spec.commandLine().getOut();
-            if (api.json) {
-                out.println(entries.toPrettyString());
-                out.flush();
-                return 0;
-            }
-            ArrayNode rows = JsonNodeFactory.instance.arrayNode();
-            for (JsonNode entry : entries) {
-                boolean isFolder = entry.path("type").asText().equals("folder");
-                rows.addObject().put("type", entry.path("type").asText())
-                        .put("size", isFolder ? "-" : entry.path("size").asText())
-                        .put("modified", entry.path("date").asText())
-                        .put("path", entry.path("id").asText() + (isFolder ? "/" : ""));
-            }
-            Table.print(out, rows, "type", "size", "modified", "path");
+    static Command list() {
+        return ApiOptions.leaf("ls", "List a folder of a workspace (WORKSPACE alone lists its root).", call -> {
+            Location folder = Location.parse(call.positional("WORKSPACE[:PATH]"), true);
+            ApiOptions api = call.api();
+            JsonNode entries = api.connect().call("GET", folder.filesUrl()
+                    + (call.flag("all") ? "?showHidden=true" : ""), null).path("data");
+            api.print(entries, out -> Table.print(out, rows(entries), "type", "size", "modified", "path"));
             return 0;
+        }).withPositionals(Positional.one("WORKSPACE[:PATH]", null))
+                .withOptions(Option.flag("a", "all", "Show hidden files (names starting with '.') too."))
+                .withExamples("  corral workspace ls my-data:/src --all");
+    }
+
+    private static ArrayNode rows(JsonNode entries) {
+        ArrayNode rows = JsonNodeFactory.instance.arrayNode();
+        for (JsonNode entry : entries) {
+            boolean isFolder = entry.path("type").asText().equals("folder");
+            rows.addObject().put("type", entry.path("type").asText())
+                    .put("size", isFolder ? "-" : entry.path("size").asText())
+                    .put("modified", entry.path("date").asText())
+                    .put("path", entry.path("id").asText() + (isFolder ? "/" : ""));
+        }
+        return rows;
+    }
+
+    static Command put() {
+        return ApiOptions.leaf("put", "Upload a local file (or standard input: -) to WORKSPACE:PATH, making missing "
+                + "folders; a PATH ending in / gets the file's own name.", WorkspaceFileCommands::put)
+                .withPositionals(Positional.one("LOCAL_FILE|-", null), Positional.one("WORKSPACE:PATH", null))
+                .withExamples("  corral workspace put model.bin my-data:/models/",
+                        "  tar c src | corral workspace put - my-data:/backups/src.tar");
+    }
+
+    private static int put(Invocation call) throws IOException {
+        String local = call.positional("LOCAL_FILE|-");
+        boolean standardInput = local.equals("-");
+        Location target = Location.parse(call.positional("WORKSPACE:PATH"), false);
+        if (target.folder()) {
+            if (standardInput) {
+                throw new CliException("put - needs a file name: end WORKSPACE:PATH with one, not '/'", 2);
+            }
+            target = target.child(Path.of(local).getFileName().toString());
+        }
+        HttpRequest.BodyPublisher body = standardInput ? LocalTransfer.standardInputBody()
+                : LocalTransfer.fileBody(Path.of(local));
+        ApiOptions api = call.api();
+        RemoteApi remote = api.connect();
+        makeFolders(remote, target.parent());
+        JsonNode entry = remote.upload("PUT", target.filesUrl(), body);
+        api.report(entry.toPrettyString(), "Wrote " + entry.path("size").asLong() + " bytes to "
+                + target.workspace() + ":" + entry.path("id").asText() + ".");
+        return 0;
+    }
+
+    /** Makes {@code folder} and the folders above it, one level at a time; those that exist are kept. */
+    private static void makeFolders(RemoteApi remote, Location folder) {
+        Location at = new Location(folder.workspace(), List.of(), true);
+        for (String name : folder.names()) {
+            try {
+                remote.call("POST", at.filesUrl(), Map.of("name", name, "type", "folder"));
+            } catch (CliException e) {
+                if (e.apiCode().filter("conflict"::equals).isEmpty()) {
+                    throw e;
+                }
+            }
+            at = at.child(name);
         }
     }
 
-    @Command(name = "put", mixinStandardHelpOptions = true,
-            description = "Upload a local file (or standard input: -) to WORKSPACE:PATH, making missing folders; "
-                    + "a PATH ending in / gets the file's own name.",
-            footerHeading = "%nExamples:%n", footer = {"  corral workspace put model.bin my-data:/models/",
-                    "  tar c src | corral workspace put - my-data:/backups/src.tar"})
-    static final class Put implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-        @Mixin
-        ApiOptions api;
-        @Parameters(index = "0", paramLabel = "LOCAL_FILE|-")
-        String local;
-        @Parameters(index = "1", paramLabel = "WORKSPACE:PATH")
-        String location;
-
-        @Override
-        public Integer call() throws IOException {
-            boolean standardInput = local.equals("-");
-            Location target = Location.parse(location, false);
-            if (target.folder()) {
-                if (standardInput) {
-                    throw new CliException("put - needs a file name: end WORKSPACE:PATH with one, not '/'", 2);
-                }
-                target = target.child(Path.of(local).getFileName().toString());
-            }
-            HttpRequest.BodyPublisher body = standardInput ? LocalTransfer.standardInputBody()
-                    : LocalTransfer.fileBody(Path.of(local));
-            RemoteApi remote = api.connect();
-            makeFolders(remote, target.parent());
-            JsonNode entry = remote.upload("PUT", target.filesUrl(), body);
-            api.report(spec, entry.toPrettyString(), "Wrote " + entry.path("size").asLong() + " bytes to "
-                    + target.workspace() + ":" + entry.path("id").asText() + ".");
-            return 0;
-        }
-
-        /** Makes {@code folder} and the folders above it, one level at a time; those that exist are kept. */
-        private static void makeFolders(RemoteApi remote, Location folder) {
-            Location at = new Location(folder.workspace(), List.of(), true);
-            for (String name : folder.names()) {
-                try {
-                    remote.call("POST", at.filesUrl(), Map.of("name", name, "type", "folder"));
-                } catch (CliException e) {
-                    if (e.apiCode().filter("conflict"::equals).isEmpty()) {
-                        throw e;
-                    }
-                }
-                at = at.child(name);
-            }
-        }
+    static Command get() {
+        return ApiOptions.leaf("get", "Download WORKSPACE:PATH to LOCAL_FILE (default: its name, here; a directory or "
+                + "a path ending in / gets it under its own name) or to standard output (-); a local file is "
+                + "replaced only once the download is complete.", WorkspaceFileCommands::get)
+                .withPositionals(Positional.one("WORKSPACE:PATH", null), Positional.optional("LOCAL_FILE|-", null))
+                .withExamples("  corral workspace get my-data:/models/model.bin ./model.bin",
+                        "  corral workspace get my-data:/notes.txt - | less");
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true,
-            description = "Download WORKSPACE:PATH to LOCAL_FILE (default: its name, here; a directory or a path "
-                    + "ending in / gets it under its own name) or to standard output (-); a local file is replaced "
-                    + "only once the download is complete.",
-            footerHeading = "%nExamples:%n", footer = {"  corral workspace get my-data:/models/model.bin ./model.bin",
-                    "  corral workspace get my-data:/notes.txt - | less"})
-    static final class Get implements Callable<Integer> {
-        @Mixin
-        ApiOptions api;
-        @Parameters(index = "0", paramLabel = "WORKSPACE:PATH")
-        String location;
-        @Parameters(index = "1", arity = "0..1", paramLabel = "LOCAL_FILE|-")
-        String local;
-
-        @Override
-        public Integer call() throws IOException {
-            Location source = Location.parse(location, false);
-            if (source.names().isEmpty()) {
-                throw new CliException("expected " + USAGE + ": the root of a workspace is a folder", 2);
-            }
-            try (InputStream content = api.connect().stream("GET", source.directUrl(),
-                    HttpRequest.BodyPublishers.noBody())) {
-                if ("-".equals(local)) {
-                    LocalTransfer.toStandardOutput(content);
-                } else {
-                    LocalTransfer.save(content, LocalTransfer.downloadTarget(local, source.names().getLast()));
-                }
-            }
-            return 0;
+    private static int get(Invocation call) throws IOException {
+        Location source = Location.parse(call.positional("WORKSPACE:PATH"), false);
+        if (source.names().isEmpty()) {
+            throw new CliException("expected " + USAGE + ": the root of a workspace is a folder", 2);
         }
+        String local = call.positional("LOCAL_FILE|-");
+        try (InputStream content = call.api().connect().stream("GET", source.directUrl(),
+                HttpRequest.BodyPublishers.noBody())) {
+            if ("-".equals(local)) {
+                LocalTransfer.toStandardOutput(content);
+            } else {
+                LocalTransfer.save(content, LocalTransfer.downloadTarget(local, source.names().getLast()));
+            }
+        }
+        return 0;
     }
 }

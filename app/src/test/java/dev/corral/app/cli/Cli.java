@@ -35,10 +35,7 @@ final class Cli {
     private static Run run(StandardInput input, String... args) {
         var out = new StringWriter();
         var err = new StringWriter();
-        var commandLine = CorralCommand.commandLine(input);
-        commandLine.setOut(new PrintWriter(out));
-        commandLine.setErr(new PrintWriter(err));
-        int exit = commandLine.execute(args);
+        int exit = CorralCommand.run(input, new PrintWriter(out), new PrintWriter(err), args);
         return new Run(exit, out.toString(), err.toString());
     }
 }

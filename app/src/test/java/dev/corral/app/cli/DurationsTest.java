@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class DurationsTest {
     private final SandboxCommand.Durations durations = new SandboxCommand.Durations();
@@ -20,8 +19,8 @@ class DurationsTest {
 
     @Test
     void convert_notADuration_isAConversionErrorNamingTheForms() {
-        assertThatThrownBy(() -> durations.convert("soon")).isInstanceOf(CommandLine.TypeConversionException.class)
+        assertThatThrownBy(() -> durations.convert("soon")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("30s, 5m");
-        assertThatThrownBy(() -> durations.convert("-5s")).isInstanceOf(CommandLine.TypeConversionException.class);
+        assertThatThrownBy(() -> durations.convert("-5s")).isInstanceOf(IllegalArgumentException.class);
     }
 }
