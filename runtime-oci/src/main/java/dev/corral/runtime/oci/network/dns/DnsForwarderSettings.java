@@ -91,6 +91,12 @@ public record DnsForwarderSettings(
                 maxUdpAnswerBytes, minPinTtl, maxPinTtl);
     }
 
+    public DnsForwarderSettings withTcpLimits(int maxConnections, Duration idleTimeout) {
+        return new DnsForwarderSettings(upstreams, upstreamTimeout, maxInFlight, maxInFlightPerClient, maxPendingUdp,
+                maxConnections, idleTimeout, queriesPerSecond, queryBurst, maxTrackedClients, maxQueryBytes,
+                maxUdpAnswerBytes, minPinTtl, maxPinTtl);
+    }
+
     /** The pin duration of an answer whose smallest TTL is {@code ttl}. */
     Duration pinFor(Duration ttl) {
         return ttl.compareTo(minPinTtl) < 0 ? minPinTtl : ttl.compareTo(maxPinTtl) > 0 ? maxPinTtl : ttl;

@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.runtime.oci.network.dns.DomainPolicy.Egress;
 import dev.corral.testkit.ManualClock;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -209,7 +213,7 @@ class DnsForwarderTest {
 
     @Test
     void resolve_upstreamSilent_servfailWithinTheTimeout() throws Exception {
-        try (var silent = java.nio.channels.DatagramChannel.open().bind(new InetSocketAddress(CLIENT, 0))) {
+        try (var silent = DatagramChannel.open().bind(new InetSocketAddress(CLIENT, 0))) {
             InetSocketAddress silentAddress = (InetSocketAddress) silent.getLocalAddress();
             startForwarder(DnsForwarderSettings.defaults(List.of(silentAddress))
                     .withUpstreamTimeout(Duration.ofMillis(300)));
@@ -228,7 +232,7 @@ class DnsForwarderTest {
 
     @Test
     void resolve_firstUpstreamSilent_secondAnswersWithinTheBudget() throws Exception {
-        try (var silent = java.nio.channels.DatagramChannel.open().bind(new InetSocketAddress(CLIENT, 0))) {
+        try (var silent = DatagramChannel.open().bind(new InetSocketAddress(CLIENT, 0))) {
             startForwarder(DnsForwarderSettings.defaults(List.of((InetSocketAddress) silent.getLocalAddress(),
                     upstream.address())).withUpstreamTimeout(Duration.ofSeconds(2)));
 
@@ -281,6 +285,43 @@ class DnsForwarderTest {
         clock.advance(Duration.ofSeconds(1));
         assertThat(ask("www.example.org").getRcode()).isEqualTo(Rcode.NOERROR);
         assertThat(upstream.questions()).hasSize(4);
+    }
+
+    @Test
+    void connect_pastTheTcpConnectionLimit_closedAtOnce() throws IOException {
+        startForwarder(settings().withTcpLimits(1, Duration.ofSeconds(30)));
+
+        try (Socket first = connect(); Socket second = connect()) {
+            assertThat(second.getInputStream().read()).isEqualTo(-1);
+            assertThat(addresses(queryOver(first, "www.example.org"))).containsExactly("192.0.2.10");
+        }
+    }
+
+    @Test
+    void connect_idleTcpConnection_closedByTheServer() throws IOException {
+        startForwarder(settings().withTcpLimits(4, Duration.ofMillis(200)));
+
+        try (Socket idle = connect()) {
+            assertThat(idle.getInputStream().read()).isEqualTo(-1);
+        }
+    }
+
+    private Socket connect() throws IOException {
+        Socket socket = new Socket(forwarder.address().getAddress(), forwarder.address().getPort());
+        socket.setSoTimeout(10_000);
+        return socket;
+    }
+
+    private static Message queryOver(Socket socket, String name) throws IOException {
+        byte[] query = question(name, Type.A).toWire();
+        DataOutputStream out = new DataOutputStream(socket.getOutputStream());
+        out.writeShort(query.length);
+        out.write(query);
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] reply = new byte[in.readUnsignedShort()];
+        in.readFully(reply);
+        return new Message(reply);
     }
 
     @Test
