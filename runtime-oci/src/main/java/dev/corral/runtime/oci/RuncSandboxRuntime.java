@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.SandboxState;
@@ -29,6 +30,7 @@ import dev.corral.runtime.oci.cgroup.SandboxFreezer;
 import dev.corral.runtime.oci.disk.LoopDevices;
 import dev.corral.runtime.oci.disk.MountTable;
 import dev.corral.runtime.oci.exec.SandboxExecs;
+import dev.corral.runtime.oci.network.SandboxNetworks;
 import dev.corral.runtime.oci.process.OciRuntimeCli;
 import dev.corral.runtime.oci.process.ProcessRunner;
 import dev.corral.runtime.oci.process.UserNamespaceLimits;
@@ -83,6 +85,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     private final Optional<AgentExecs> agentExecs;
     private final Optional<AgentProcesses> agentProcesses;
     private final GuestClients guests;
+    /** Present when sandboxes may have a network of their own; without it they have loopback only. */
+    private final Optional<SandboxNetworks> networks;
     private final MountTable mounts = MountTable.ofThisProcess();
     private final SandboxLocks locks = new SandboxLocks();
     private final ObjectMapper json = new ObjectMapper();
@@ -110,6 +114,17 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 this::neverStarted));
         this.agentProcesses = agentExecs.map(AgentProcesses::new);
         this.guests = new GuestClients(this::launchAgent);
+        this.networks = settings.network().map(network -> new SandboxNetworks(network, directories, runner));
+    }
+
+    /**
+     * Makes the host ready for the sandboxes' networks (see {@link SandboxNetworks#prepareHost()}), when this
+     * runtime gives sandboxes networks; called once at server start.
+     *
+     * @throws IllegalStateException when the configured subnet overlaps a route of the host
+     */
+    public void prepareNetwork() {
+        networks.ifPresent(SandboxNetworks::prepareHost);
     }
 
     /**
@@ -179,10 +194,12 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 filesystem.createDisk(paths, spec.resources().diskBytes());
                 filesystem.mount(paths, templateRootfs);
                 filesystem.seed(paths);
+                Optional<Path> network = spec.network() == SandboxNetwork.NONE ? Optional.empty()
+                        : Optional.of(networks().connect(paths));
                 configProcesses.forget(paths.config());
                 Files.createFile(paths.config(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
                 json.writerWithDefaultPrettyPrinter().writeValue(paths.config().toFile(),
-                        containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir()));
+                        containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir(), network));
                 startContainer(paths);
             } catch (IOException | RuntimeException e) {
                 try {
@@ -320,6 +337,10 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             }
             SandboxPaths paths = paths(id);
             endContainer(id);
+            if (Files.exists(paths.networkAddress())) {
+                networks().reconnect(paths);
+                networks().applyRules();
+            }
             String template = read(paths.templateName());
             filesystem.mount(paths, templates.rootfs(template, line -> log.info("template {}: {}", template, line)));
             startContainer(paths);
@@ -363,7 +384,28 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 removed.add(id);
             }
         }
+        networks.ifPresent(this::reconcileNetworks);
         return removed;
+    }
+
+    /**
+     * Makes the network of every running sandbox that has one whole again (after a host's network was changed
+     * under a stopped server) and writes the rules of all of them: what a restarted server finds is enforced.
+     */
+    private void reconcileNetworks(SandboxNetworks networks) {
+        for (var entry : list().entrySet()) {
+            SandboxPaths paths = paths(entry.getKey());
+            if (entry.getValue() != SandboxState.STOPPED && networks.hasNetwork(paths)) {
+                transition(entry.getKey(), () -> networks.reconnect(paths));
+            }
+        }
+        networks.applyRules();
+    }
+
+    /** The sandboxes' networks, which a sandbox asking for one needs. */
+    private SandboxNetworks networks() {
+        return networks.orElseThrow(() -> CorralException.runtimeUnavailable("This server gives sandboxes no "
+                + "network of their own (no network-subnet is configured); create it with network \"none\"", null));
     }
 
     private void startContainer(SandboxPaths paths) throws IOException {
@@ -440,6 +482,9 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         guests.forget(id);
         configProcesses.forget(paths.config());
         endContainer(id);
+        if (networks.isPresent()) {
+            networks.get().disconnect(paths);
+        }
         filesystem.unmount(paths);
         cgroups.remove(id);
         List<Path> stillMounted = mounts.mountPointsUnder(paths.dir());

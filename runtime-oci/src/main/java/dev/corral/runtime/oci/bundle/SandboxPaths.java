@@ -59,6 +59,11 @@ public record SandboxPaths(SandboxId id, Path dir) {
         return dir.resolve("template");
     }
 
+    /** The sandbox's address in the sandbox subnet while it has a network (see {@code SandboxNetworks}). */
+    public Path networkAddress() {
+        return dir.resolve("address");
+    }
+
     public Path initPidFile() {
         return dir.resolve("init.pid");
     }
