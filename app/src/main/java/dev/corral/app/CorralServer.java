@@ -135,6 +135,8 @@ public final class CorralServer implements AutoCloseable {
                 config.hibernateAfter());
         // Before the sandboxes: those that start again bind their workspaces' files.
         workspaces.attachAll().forEach(problem -> LOG.error("Workspace not attached: {}", problem));
+        // Refuses to start on a subnet the host routes elsewhere: sandboxes would reach into that network.
+        local.runtime().prepareNetwork();
         reconcile();
         Thread.ofVirtual().name("corral-adopt-processes").start(() -> adoptProcesses(executions));
 

@@ -18,7 +18,8 @@ public record CreateSandboxRequest(
         Long idleTimeout,
         Long maxRuntime,
         List<MountRequest> mounts,
-        Boolean waitForReady) {
+        Boolean waitForReady,
+        String network) {
 
     /** Requested resources; each absent one takes its default. */
     public record ResourcesRequest(Integer vcpus, String memory, String disk) {
@@ -35,6 +36,6 @@ public record CreateSandboxRequest(
                 Optional.ofNullable(idleTimeout), Optional.ofNullable(maxRuntime), mounts == null ? List.of() : mounts.stream()
                         .map(mount -> mount == null ? null : new RequestedMount(mount.workspaceId(), mount.path(),
                                 Boolean.TRUE.equals(mount.readOnly())))
-                        .toList());
+                        .toList(), Optional.ofNullable(network));
     }
 }

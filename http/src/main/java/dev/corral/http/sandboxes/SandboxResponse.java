@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * A sandbox as the API shows it: the DEV fields ({@code id, status, template, resources, createdAt, metadata}),
- * the NEW ones Corral has ({@code name, tags, mounts, sshReady, vncReady}), and {@code error} when it failed.
+ * the NEW ones Corral has ({@code name, tags, mounts, sshReady, vncReady, network}), and {@code error} when it
+ * failed.
  */
 public record SandboxResponse(
         String id,
@@ -27,6 +28,7 @@ public record SandboxResponse(
         boolean hibernated,
         boolean sshReady,
         boolean vncReady,
+        String network,
         String error,
         Instant createdAt,
         Instant lastActivityAt,
@@ -64,7 +66,8 @@ public record SandboxResponse(
                 sandbox.idleTimeout().toSeconds(), sandbox.maxRuntime().toSeconds(),
                 sandbox.mounts().stream().map(mount -> new MountResponse(mount.reference(),
                         mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
-                sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), sshReady, false, sandbox.error().orElse(null),
+                sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), sshReady, false,
+                sandbox.network().wireName(), sandbox.error().orElse(null),
                 sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),
                 sandbox.stoppedAt().orElse(null));
     }

@@ -9,6 +9,7 @@ import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -51,7 +52,7 @@ public final class SandboxRules {
     /** A sandbox request checked and completed with defaults. */
     record Checked(Optional<String> name, String template, List<String> tags, Map<String, String> metadata,
                    Map<String, String> env, List<RequestedMount> mounts, Resources resources,
-                   Duration idleTimeout, Duration maxRuntime) {
+                   Duration idleTimeout, Duration maxRuntime, SandboxNetwork network) {
     }
 
     static Checked check(CreateSandbox request, Set<String> templates, PlanLimits plan) {
@@ -77,6 +78,7 @@ public final class SandboxRules {
         Duration idleTimeout = idleTimeout(request.idleTimeoutSeconds().orElse(DEFAULT_IDLE_TIMEOUT_SECONDS),
                 problems);
         Duration maxRuntime = maxRuntime(request.maxRuntimeSeconds().orElse(0L), problems);
+        SandboxNetwork network = network(request.network(), problems);
         if (!problems.isEmpty()) {
             throw CorralException.invalid(problems);
         }
@@ -86,7 +88,20 @@ public final class SandboxRules {
         checkMaxRuntimeCap(maxRuntime, plan);
         return new Checked(request.name(), request.template(), List.copyOf(request.tags()),
                 Map.copyOf(request.metadata()), Map.copyOf(request.env()), mounts, resources, idleTimeout,
-                maxRuntime);
+                maxRuntime, network);
+    }
+
+    /** The network the request names: absent is the default one. */
+    private static SandboxNetwork network(Optional<String> requested, List<FieldProblem> problems) {
+        if (requested.isEmpty()) {
+            return SandboxNetwork.DEFAULT;
+        }
+        return SandboxNetwork.ofWireName(requested.get()).orElseGet(() -> {
+            problems.add(new FieldProblem("network", "must be \"none\" (loopback only) or \"default\" (its own "
+                    + "network: the internet, never the host or private addresses); egress policies are not "
+                    + "supported yet"));
+            return SandboxNetwork.DEFAULT;
+        });
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxStatus;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,41 @@ class SandboxRulesTest {
     private static CreateSandbox request(Optional<Integer> vcpus, Optional<String> memory, Optional<Long> idle) {
         return new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), vcpus, memory,
                 Optional.empty(), idle, Optional.empty(), List.of());
+    }
+
+    private static CreateSandbox withNetwork(String network) {
+        return new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.of(network));
+    }
+
+    @Test
+    void check_noNetwork_isTheDefaultNetwork() {
+        var checked = SandboxRules.check(request(Optional.empty(), Optional.empty(), Optional.empty()), TEMPLATES,
+                FREE);
+
+        assertThat(checked.network()).isEqualTo(SandboxNetwork.DEFAULT);
+    }
+
+    @Test
+    void check_networkNoneOrDefault_isTaken() {
+        assertThat(SandboxRules.check(withNetwork("none"), TEMPLATES, FREE).network()).isEqualTo(SandboxNetwork.NONE);
+        assertThat(SandboxRules.check(withNetwork("default"), TEMPLATES, FREE).network())
+                .isEqualTo(SandboxNetwork.DEFAULT);
+    }
+
+    @Test
+    void check_anyOtherNetwork_isValidationFailedNamingWhatIsAccepted() {
+        for (String network : List.of("host", "", "None", "bridge")) {
+            assertThatThrownBy(() -> SandboxRules.check(withNetwork(network), TEMPLATES, FREE)).as(network)
+                    .isInstanceOfSatisfying(CorralException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+                        assertThat(e.details()).singleElement().satisfies(problem -> {
+                            assertThat(problem.field()).isEqualTo("network");
+                            assertThat(problem.problem()).contains("\"none\"", "\"default\"");
+                        });
+                    });
+        }
     }
 
     private static CreateSandbox mounting(RequestedMount... mounts) {
