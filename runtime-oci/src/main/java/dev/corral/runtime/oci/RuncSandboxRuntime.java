@@ -51,6 +51,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -191,15 +193,26 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             try {
                 directories.createSandboxDir(paths);
                 Files.writeString(paths.templateName(), spec.template());
-                filesystem.createDisk(paths, spec.resources().diskBytes());
-                filesystem.mount(paths, templateRootfs);
-                filesystem.seed(paths);
-                Optional<Path> network = spec.network() == SandboxNetwork.NONE ? Optional.empty()
-                        : Optional.of(networks().connect(paths));
+                // Its host commands overlap the disk's: most of their time is process start-up, not work.
+                FutureTask<Optional<Path>> network = connect(spec, paths);
+                try {
+                    filesystem.createDisk(paths, spec.resources().diskBytes());
+                    filesystem.mount(paths, templateRootfs);
+                    filesystem.seed(paths);
+                } catch (RuntimeException e) {
+                    try {
+                        finish(network);
+                    } catch (RuntimeException alsoFailed) {
+                        e.addSuppressed(alsoFailed);
+                    }
+                    throw e;
+                }
+                Optional<Path> networkNamespace = finish(network);
                 configProcesses.forget(paths.config());
                 Files.createFile(paths.config(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
                 json.writerWithDefaultPrettyPrinter().writeValue(paths.config().toFile(),
-                        containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir(), network));
+                        containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir(),
+                                networkNamespace));
                 startContainer(paths);
             } catch (IOException | RuntimeException e) {
                 try {
@@ -212,6 +225,47 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Gives the new sandbox its network on a virtual thread of its own, when it asks for one.
+     *
+     * @return the path of its network namespace, or empty for loopback only, once {@link #finish finished}
+     */
+    private FutureTask<Optional<Path>> connect(SandboxSpec spec, SandboxPaths paths) {
+        var task = new FutureTask<>(() -> spec.network() == SandboxNetwork.NONE ? Optional.<Path>empty()
+                : Optional.of(networks().connect(paths)));
+        if (spec.network() == SandboxNetwork.NONE) {
+            task.run();
+        } else {
+            Thread.ofVirtual().name("corral-network-" + spec.id()).start(task);
+        }
+        return task;
+    }
+
+    /**
+     * Waits for {@link #connect} to end, even when interrupted (the interrupt is kept): the clean-up of a failed
+     * create must not race it. Its failure is thrown as it was.
+     */
+    private static Optional<Path> finish(FutureTask<Optional<Path>> network) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return network.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException failure ? failure
+                            : CorralException.runtimeUnavailable("Cannot make the sandbox's network: "
+                            + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.corral.runtime.oci;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.corral.core.error.CorralException;
+import dev.corral.core.error.ErrorCode;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxSpec;
@@ -182,6 +185,40 @@ class NetworkIT {
         assertThat(Path.of("/sys/class/net", "cr" + suffix(doomed))).doesNotExist();
         assertThat(nftSandboxes()).doesNotContain(address);
         sandboxes.assertNothingLeftOf(doomed);
+    }
+
+    @Test
+    void create_whenTheRulesCannotBeApplied_failsClosedAndLeavesNothing() throws Exception {
+        // Its own bridge and table, held by another nft process with the owner flag: nobody else may change it.
+        var held = new NetworkSettings("cf" + tag, Ipv4Subnet.parse("10.232." + octet + ".0/24"), "cf" + tag);
+        TestRuntime other = TestRuntime.start(settings -> settings.withNetwork(Optional.of(held)));
+        try {
+            Process owner = new ProcessBuilder("nft", "-i").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectErrorStream(true).start();
+            try {
+                owner.getOutputStream().write(("add table inet " + held.table() + " { flags owner; }\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                owner.getOutputStream().flush();
+                await().atMost(Duration.ofSeconds(10)).until(() -> sandboxes.runner.check(List.of("nft", "list",
+                        "tables")).stdoutText().contains("table inet " + held.table()));
+                SandboxId refused = SandboxId.random();
+
+                assertThatThrownBy(() -> other.runtime.create(new SandboxSpec(refused, MmdebstrapTemplateBuilder.BASE,
+                        Map.of(), List.of(), TestRuntime.SMALL, SandboxNetwork.DEFAULT)))
+                        .isInstanceOfSatisfying(CorralException.class, e ->
+                                assertThat(e.code()).isEqualTo(ErrorCode.RUNTIME_UNAVAILABLE))
+                        .hasMessageContaining("nft");
+                other.assertNothingLeftOf(refused);
+                assertThat(Path.of("/run/netns", held.bridge() + "-" + suffix(refused))).doesNotExist();
+                assertThat(Path.of("/sys/class/net", "cr" + suffix(refused))).doesNotExist();
+            } finally {
+                owner.destroyForcibly().waitFor();
+            }
+        } finally {
+            other.close();
+            run("ip", "link", "del", held.bridge());
+            run("nft", "delete", "table", "inet", held.table());
+        }
     }
 
     @Test
