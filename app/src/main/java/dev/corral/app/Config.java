@@ -3,7 +3,7 @@ package dev.corral.app;
 import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.plan.EnterpriseLimits;
 import dev.corral.runtime.oci.bundle.KernelLimits;
-import dev.corral.runtime.oci.network.Ipv4Subnet;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.io.DataSize;
 import dev.corral.core.plan.EnterpriseLimits;
 import dev.corral.runtime.oci.bundle.KernelLimits;
-import dev.corral.runtime.oci.network.Ipv4Subnet;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.runtime.oci.network.NetworkSettings;
 import dev.corral.http.HttpServer;
 import java.io.IOException;

@@ -82,6 +82,27 @@ class SandboxApiIT {
     }
 
     @Test
+    void create_anEgressPolicy_isKeptAndShown() {
+        JsonNode made = create(Map.of("template", "base", "resources", Map.of("memory", "128MB", "disk", "128MB"),
+                "network", Map.of("egress", "deny", "allow", List.of("198.51.100.0/24", "203.0.113.7"))));
+
+        JsonNode shown = admin.get("v1/sandboxes/" + made.path("id").asText()).data().path("network");
+
+        assertThat(shown.toString()).isEqualTo("{\"egress\":\"deny\",\"allow\":[\"198.51.100.0/24\","
+                + "\"203.0.113.7/32\"],\"deny\":[]}");
+        admin.delete("v1/sandboxes/" + made.path("id").asText());
+    }
+
+    @Test
+    void create_aDomainRule_isRefusedUntilTheDnsForwarderExists() {
+        ApiResponse response = admin.post("v1/sandboxes", Map.of("template", "base",
+                "network", Map.of("egress", "deny", "allow", List.of("*.example.org"))));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.toString()).contains("validation_failed", "network.allow[0]", "DNS forwarder");
+    }
+
+    @Test
     void create_unknownNetwork_isValidationFailedNamingWhatIsAccepted() {
         ApiResponse response = admin.post("v1/sandboxes", Map.of("template", "base", "network", "host"));
 

@@ -89,7 +89,7 @@ public final class JdbiSandboxStore implements SandboxStore {
                     .bind("pausedAt", EpochMillis.orNull(sandbox.pausedAt()))
                     .bind("stoppedAt", EpochMillis.orNull(sandbox.stoppedAt()))
                     .bind("hibernated", sandbox.hibernated())
-                    .bind("network", sandbox.network().wireName())
+                    .bind("network", sandbox.network().toText())
                     .execute();
             SandboxChildTables.insert(handle, sandbox, secrets);
         }), () -> nameTaken(sandbox));
@@ -240,8 +240,11 @@ public final class JdbiSandboxStore implements SandboxStore {
                 network(row.getString("id"), row.getString("network")));
     }
 
-    private static SandboxNetwork network(String id, String wireName) {
-        return SandboxNetwork.ofWireName(wireName).orElseThrow(() -> new IllegalStateException("sandbox " + id
-                + " has an unknown network: " + wireName));
+    private static SandboxNetwork network(String id, String text) {
+        try {
+            return SandboxNetwork.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("sandbox " + id + " has an unknown network: " + text, e);
+        }
     }
 }

@@ -1,30 +1,51 @@
 package dev.corral.core.sandbox;
 
-import java.util.Arrays;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What network a sandbox has, chosen at create ({@code network} on the API).
+ * What network a sandbox has, chosen at create ({@code network} on the API): loopback only, or its own network
+ * under an egress policy.
+ *
+ * @param egress where it may send packets; empty for loopback only
  */
-public enum SandboxNetwork {
-    /** Its own network with the default egress policy: the public internet, never the host or private ranges. */
-    DEFAULT("default"),
+public record SandboxNetwork(Optional<EgressPolicy> egress) {
     /** Loopback only, nothing on the host made for it (what code execution uses). */
-    NONE("none");
+    public static final SandboxNetwork NONE = new SandboxNetwork(Optional.empty());
+    /** Its own network with the default egress policy: the public internet, never the host or private ranges. */
+    public static final SandboxNetwork DEFAULT = new SandboxNetwork(Optional.of(EgressPolicy.DEFAULT));
 
-    private final String wireName;
-
-    SandboxNetwork(String wireName) {
-        this.wireName = wireName;
+    public SandboxNetwork {
+        Objects.requireNonNull(egress, "egress");
     }
 
-    /** The name on the API and in the store. */
-    public String wireName() {
-        return wireName;
+    /** Its own network under {@code policy}. */
+    public static SandboxNetwork withPolicy(EgressPolicy policy) {
+        return new SandboxNetwork(Optional.of(policy));
     }
 
-    /** The network of {@code wireName}, if it names one. */
-    public static Optional<SandboxNetwork> ofWireName(String wireName) {
-        return Arrays.stream(values()).filter(network -> network.wireName.equals(wireName)).findFirst();
+    public boolean loopbackOnly() {
+        return egress.isEmpty();
+    }
+
+    /** As the store keeps it: {@code none}, {@code default}, or the policy's {@link EgressPolicy#toText() text}. */
+    public String toText() {
+        if (equals(NONE)) {
+            return "none";
+        }
+        return equals(DEFAULT) ? "default" : egress.get().toText();
+    }
+
+    /**
+     * Reads {@link #toText()}.
+     *
+     * @throws IllegalArgumentException when {@code text} is none of its forms
+     */
+    public static SandboxNetwork parse(String text) {
+        return switch (text) {
+            case "none" -> NONE;
+            case "default" -> DEFAULT;
+            default -> withPolicy(EgressPolicy.parse(text));
+        };
     }
 }

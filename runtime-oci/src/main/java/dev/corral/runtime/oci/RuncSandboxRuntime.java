@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.SandboxId;
-import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.SandboxState;
@@ -234,9 +233,9 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
      * @return the path of its network namespace, or empty for loopback only, once {@link #finish finished}
      */
     private FutureTask<Optional<Path>> connect(SandboxSpec spec, SandboxPaths paths) {
-        var task = new FutureTask<>(() -> spec.network() == SandboxNetwork.NONE ? Optional.<Path>empty()
-                : Optional.of(networks().connect(paths)));
-        if (spec.network() == SandboxNetwork.NONE) {
+        var task = new FutureTask<>(() -> spec.network().egress().map(policy -> networks().connect(paths,
+                policy)));
+        if (spec.network().loopbackOnly()) {
             task.run();
         } else {
             Thread.ofVirtual().name("corral-network-" + spec.id()).start(task);

@@ -6,13 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
+import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
-import dev.corral.runtime.oci.network.Ipv4Subnet;
 import dev.corral.runtime.oci.network.NetworkSettings;
 import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
 import java.io.IOException;
@@ -147,6 +148,38 @@ class NetworkIT {
     }
 
     @Test
+    void sandboxes_withPoliciesOfTheirOwn_reachWhatTheyAllowAndNeverTheHost() throws Exception {
+        String bridge = Ipv4Subnet.text(network.bridgeAddress());
+        // Everything denied but TEST-NET-2, and the sandbox subnet, which opens neither the host nor a sandbox.
+        SandboxId onlyPublic = create(SandboxNetwork.withPolicy(new EgressPolicy(false, List.of(
+                Ipv4Subnet.parse("198.51.100.0/24"), network.subnet()), List.of())));
+        // The internet but the public peer, and the private peer besides.
+        SandboxId privateToo = create(SandboxNetwork.withPolicy(new EgressPolicy(true, List.of(
+                Ipv4Subnet.parse(privatePeer + "/32")), List.of(Ipv4Subnet.parse(PUBLIC_PEER + "/32")))));
+
+        String first = sandboxes.run(onlyPublic, String.join("\n",
+                probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
+                probe("public-udp", "udp", PUBLIC_PEER, UDP_PORT),
+                probe("private-tcp", "tcp", privatePeer, HTTP_PORT),
+                probe("bridge-tcp", "tcp", bridge, hostTcp.getLocalPort()),
+                "wait")).stdoutText();
+        String second = sandboxes.run(privateToo, String.join("\n",
+                probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
+                probe("private-tcp", "tcp", privatePeer, HTTP_PORT),
+                probe("private-udp", "udp", privatePeer, UDP_PORT),
+                probe("metadata-tcp", "tcp", METADATA, HTTP_PORT),
+                "wait")).stdoutText();
+
+        assertThat(first.lines().sorted()).containsExactly("bridge-tcp closed", "private-tcp closed",
+                "public-tcp open", "public-udp open");
+        assertThat(second.lines().sorted()).containsExactly("metadata-tcp closed", "private-tcp open",
+                "private-udp open", "public-tcp closed");
+        sandboxes.runtime.destroy(onlyPublic);
+        sandboxes.runtime.destroy(privateToo);
+        assertThat(nftTable()).doesNotContain("jump sandbox_");
+    }
+
+    @Test
     void root_inTheSandbox_cannotAddAnAddressOrARoute() throws Exception {
         // SIOCSIFADDR and SIOCADDRT: the kernel asks for CAP_NET_ADMIN over the namespace's owner, the host's
         // user namespace, before it reads the request.
@@ -254,6 +287,10 @@ class NetworkIT {
 
     private static String addressOf(SandboxId id) throws IOException {
         return Files.readString(sandboxes.paths(id).networkAddress()).strip();
+    }
+
+    private static String nftTable() {
+        return sandboxes.runner.check(List.of("nft", "list", "table", "inet", network.table())).stdoutText();
     }
 
     private static String nftSandboxes() {

@@ -15,14 +15,14 @@ import java.util.Optional;
  * @param disk               e.g. {@code 10GB}; absent for the default
  * @param idleTimeoutSeconds 0 for never; absent for the default (600)
  * @param maxRuntimeSeconds  0 or absent for no limit of its own (the plan's maximum still applies)
- * @param network            {@code none} for loopback only, {@code default} for its own network with the default
- *                           egress policy; absent for {@code default}
+ * @param network            {@code none} for loopback only, {@code default} or an egress policy for its own
+ *                           network; absent for {@code default}
  */
 public record CreateSandbox(String template, Optional<String> name, List<String> tags, Map<String, String> metadata,
                             Map<String, String> env, Optional<Integer> vcpus, Optional<String> memory,
                             Optional<String> disk, Optional<Long> idleTimeoutSeconds,
                             Optional<Long> maxRuntimeSeconds, List<RequestedMount> mounts,
-                            Optional<String> network) {
+                            Optional<RequestedNetwork> network) {
     public CreateSandbox {
         Objects.requireNonNull(name, "name");
         tags = tags == null ? List.of() : tags;

@@ -64,6 +64,11 @@ public record SandboxPaths(SandboxId id, Path dir) {
         return dir.resolve("address");
     }
 
+    /** The sandbox's egress policy when it is not the default one (see {@code SandboxNetworks}). */
+    public Path egressPolicy() {
+        return dir.resolve("egress");
+    }
+
     public Path initPidFile() {
         return dir.resolve("init.pid");
     }

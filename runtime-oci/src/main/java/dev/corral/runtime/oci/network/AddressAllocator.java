@@ -1,6 +1,7 @@
 package dev.corral.runtime.oci.network;
 
 import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import java.util.Set;
 
 /**

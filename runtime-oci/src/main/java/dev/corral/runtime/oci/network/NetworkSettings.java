@@ -1,5 +1,6 @@
 package dev.corral.runtime.oci.network;
 
+import dev.corral.core.sandbox.Ipv4Subnet;
 import java.util.Objects;
 import java.util.regex.Pattern;
 

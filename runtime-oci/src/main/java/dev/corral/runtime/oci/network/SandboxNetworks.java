@@ -1,6 +1,8 @@
 package dev.corral.runtime.oci.network;
 
 import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.runtime.oci.bundle.RuntimeDirectories;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
@@ -10,10 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,7 +27,8 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>A sandbox's address is kept in its directory ({@link SandboxPaths#networkAddress()}) from before its
  * namespace is made until after it is removed, so the runtime's directories name every network it made, a
- * restarted server finds them again, and an address is never given twice while its sandbox exists.
+ * restarted server finds them again, and an address is never given twice while its sandbox exists. Its egress
+ * policy, when not the default, is kept beside it ({@link SandboxPaths#egressPolicy()}).
  *
  * <p>Fails closed: a network that cannot be made whole, or rules that cannot be applied, are a
  * {@code runtime_unavailable} and the sandbox does not start; what was made is taken back first.
@@ -84,18 +87,22 @@ public final class SandboxNetworks {
     }
 
     /**
-     * Gives a new sandbox its network: an address, the namespace and veth pair, and rules that let it out.
+     * Gives a new sandbox its network: an address, the namespace and veth pair, and rules that let it out as
+     * {@code policy} says.
      *
      * @return the namespace's path for runc
      * @throws CorralException {@code runtime_unavailable} naming what failed; nothing of it is left
      */
-    public Path connect(SandboxPaths paths) {
+    public Path connect(SandboxPaths paths, EgressPolicy policy) {
         try {
+            if (!policy.equals(EgressPolicy.DEFAULT)) {
+                Files.writeString(paths.egressPolicy(), policy.toText() + "\n", StandardCharsets.UTF_8);
+            }
             int address = allocate(paths);
             plumb(paths.id(), address);
             applyRules();
             return namespacePath(paths.id());
-        } catch (RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             try {
                 disconnect(paths);
             } catch (RuntimeException cleanup) {
@@ -127,7 +134,9 @@ public final class SandboxNetworks {
         unplumb(paths.id());
         lock.lock();
         try {
-            if (Files.deleteIfExists(paths.networkAddress())) {
+            boolean had = Files.deleteIfExists(paths.networkAddress());
+            Files.deleteIfExists(paths.egressPolicy());
+            if (had) {
                 applyRules();
             }
         } catch (IOException e) {
@@ -170,7 +179,7 @@ public final class SandboxNetworks {
     private int allocate(SandboxPaths paths) {
         lock.lock();
         try {
-            int address = allocator.allocate(held());
+            int address = allocator.allocate(held().keySet());
             Files.writeString(paths.networkAddress(), Ipv4Subnet.text(address) + "\n", StandardCharsets.UTF_8);
             return address;
         } catch (IOException e) {
@@ -181,13 +190,27 @@ public final class SandboxNetworks {
         }
     }
 
-    /** The addresses of every sandbox of this runtime that has one. */
-    private Set<Integer> held() {
-        var addresses = new HashSet<Integer>();
+    /** The address and egress policy of every sandbox of this runtime that has an address. */
+    private Map<Integer, EgressPolicy> held() {
+        var held = new HashMap<Integer, EgressPolicy>();
         for (SandboxId id : directories.sandboxes()) {
-            address(directories.of(id)).ifPresent(addresses::add);
+            SandboxPaths paths = directories.of(id);
+            address(paths).ifPresent(address -> held.put(address, policy(paths)));
         }
-        return addresses;
+        return held;
+    }
+
+    /** The sandbox's egress policy: the default unless it keeps another. */
+    private static EgressPolicy policy(SandboxPaths paths) {
+        try {
+            return EgressPolicy.parse(Files.readString(paths.egressPolicy()));
+        } catch (NoSuchFileException e) {
+            return EgressPolicy.DEFAULT;
+        } catch (IOException | IllegalArgumentException e) {
+            // Never a wider policy than the one it was made with: its rules cannot be written, so none are.
+            throw CorralException.runtimeUnavailable("Cannot read the egress policy of sandbox " + paths.id() + ": "
+                    + e, e);
+        }
     }
 
     /** Makes the namespace and veth pair with two {@code ip -batch} runs: the host's side, then the sandbox's. */
@@ -272,7 +295,7 @@ public final class SandboxNetworks {
         return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static CorralException failure(String what, RuntimeException cause) {
+    private static CorralException failure(String what, Exception cause) {
         return CorralException.runtimeUnavailable(what + ": " + cause.getMessage(), cause);
     }
 }

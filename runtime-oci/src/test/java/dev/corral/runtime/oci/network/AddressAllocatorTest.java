@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 

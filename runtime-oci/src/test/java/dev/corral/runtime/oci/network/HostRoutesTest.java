@@ -2,6 +2,7 @@ package dev.corral.runtime.oci.network;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.core.sandbox.Ipv4Subnet;
 import org.junit.jupiter.api.Test;
 
 class HostRoutesTest {

@@ -1,4 +1,4 @@
-package dev.corral.runtime.oci.network;
+package dev.corral.core.sandbox;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
