@@ -282,7 +282,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         if (hasAgent(id)) {
             return agentExecs.get().start(guest(id), paths(id).config(), spec, stdin, false);
         }
-        return execs.start(paths(id), spec, stdin);
+        return execs.start(paths(id), spec, stdin, networkNamespace(paths(id)));
     }
 
     @Override
@@ -444,15 +444,39 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     /**
      * Makes the network of every running sandbox that has one whole again (after a host's network was changed
      * under a stopped server) and writes the rules of all of them: what a restarted server finds is enforced.
+     * A network or rules that cannot be made are logged, not thrown: the rest of the reconciliation goes on, the
+     * rules the kernel holds stay as they were, and creating a sandbox with a network fails until it works.
      */
     private void reconcileNetworks(SandboxNetworks networks) {
         for (var entry : list().entrySet()) {
             SandboxPaths paths = paths(entry.getKey());
             if (entry.getValue() != SandboxState.STOPPED && networks.hasNetwork(paths)) {
-                transition(entry.getKey(), () -> networks.reconnect(paths));
+                try {
+                    transition(entry.getKey(), () -> networks.reconnect(paths));
+                } catch (CorralException e) {
+                    log.error("the network of sandbox {} could not be restored: {}", entry.getKey(), e.getMessage());
+                }
             }
         }
-        networks.applyRules();
+        try {
+            networks.applyRules();
+        } catch (CorralException e) {
+            log.error("the sandboxes' network rules could not be written: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The network namespace Corral made for the sandbox, which every runc that starts a process in it must be
+     * started in (see {@link OciRuntimeCli#run}); empty for a sandbox with loopback only.
+     *
+     * @throws CorralException {@code runtime_unavailable} for a sandbox with a network on a server that gives none:
+     *                         its processes would start in the host's network
+     */
+    private Optional<Path> networkNamespace(SandboxPaths paths) {
+        if (!Files.exists(paths.networkAddress())) {
+            return Optional.empty();
+        }
+        return Optional.of(networks().namespacePath(paths.id()));
     }
 
     /** The sandboxes' networks, which a sandbox asking for one needs. */
@@ -472,7 +496,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             // What the last run kept in the background ended with it.
             directories.deleteTree(paths.processesDir());
         }
-        cli.run(paths.id().value(), paths.bundle(), paths.initPidFile(), paths.runcLog());
+        cli.run(paths.id().value(), paths.bundle(), paths.initPidFile(), paths.runcLog(), networkNamespace(paths));
         // Before any command of the sandbox's runs: so far only its init and agent do.
         namespaceLimits.applyTo(initPid(paths).orElseThrow(() -> CorralException.runtimeUnavailable(
                 "Sandbox " + paths.id() + " started without writing its init's pid", null)));
@@ -517,7 +541,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                     List.of(binary, "--socket", GuestLauncher.RUN_DIR + "/" + socketName, "--detach"), Map.of());
             Files.createFile(processFile, PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
             json.writeValue(processFile.toFile(), process);
-            cli.execDetached(id.value(), processFile);
+            cli.execDetached(id.value(), processFile, networkNamespace(paths));
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot start the guest agent of sandbox " + id + ": " + e, e);
         } finally {

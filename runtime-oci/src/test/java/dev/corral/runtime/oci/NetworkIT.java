@@ -127,7 +127,7 @@ class NetworkIT {
     }
 
     private static void assertDefaultPolicy(String bridge) throws Exception {
-        String results = sandboxes.run(sandbox, String.join("\n",
+        List<String> results = outcomes(sandboxes.runtime, sandbox,
                 probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
                 probe("public-udp", "udp", PUBLIC_PEER, UDP_PORT),
                 probe("bridge-tcp", "tcp", bridge, hostTcp.getLocalPort()),
@@ -138,10 +138,9 @@ class NetworkIT {
                 probe("private-tcp", "tcp", privatePeer, HTTP_PORT),
                 probe("private-udp", "udp", privatePeer, UDP_PORT),
                 probe("metadata-tcp", "tcp", METADATA, HTTP_PORT),
-                probe("metadata-udp", "udp", METADATA, UDP_PORT),
-                "wait")).stdoutText();
+                probe("metadata-udp", "udp", METADATA, UDP_PORT));
 
-        assertThat(results.lines().sorted()).containsExactly("bridge-tcp closed", "bridge-udp closed",
+        assertThat(results).containsExactly("bridge-tcp closed", "bridge-udp closed",
                 "host-tcp closed", "host-udp closed", "metadata-tcp closed", "metadata-udp closed",
                 "neighbour-tcp closed", "private-tcp closed", "private-udp closed", "public-tcp open",
                 "public-udp open");
@@ -157,22 +156,17 @@ class NetworkIT {
         SandboxId privateToo = create(SandboxNetwork.withPolicy(new EgressPolicy(true, List.of(
                 Ipv4Subnet.parse(privatePeer + "/32")), List.of(Ipv4Subnet.parse(PUBLIC_PEER + "/32")))));
 
-        String first = sandboxes.run(onlyPublic, String.join("\n",
-                probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
-                probe("public-udp", "udp", PUBLIC_PEER, UDP_PORT),
+        List<String> first = outcomes(sandboxes.runtime, onlyPublic,
+                probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT), probe("public-udp", "udp", PUBLIC_PEER, UDP_PORT),
                 probe("private-tcp", "tcp", privatePeer, HTTP_PORT),
-                probe("bridge-tcp", "tcp", bridge, hostTcp.getLocalPort()),
-                "wait")).stdoutText();
-        String second = sandboxes.run(privateToo, String.join("\n",
-                probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
-                probe("private-tcp", "tcp", privatePeer, HTTP_PORT),
-                probe("private-udp", "udp", privatePeer, UDP_PORT),
-                probe("metadata-tcp", "tcp", METADATA, HTTP_PORT),
-                "wait")).stdoutText();
+                probe("bridge-tcp", "tcp", bridge, hostTcp.getLocalPort()));
+        List<String> second = outcomes(sandboxes.runtime, privateToo,
+                probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT), probe("private-tcp", "tcp", privatePeer, HTTP_PORT),
+                probe("private-udp", "udp", privatePeer, UDP_PORT), probe("metadata-tcp", "tcp", METADATA, HTTP_PORT));
 
-        assertThat(first.lines().sorted()).containsExactly("bridge-tcp closed", "private-tcp closed",
+        assertThat(first).containsExactly("bridge-tcp closed", "private-tcp closed",
                 "public-tcp open", "public-udp open");
-        assertThat(second.lines().sorted()).containsExactly("metadata-tcp closed", "private-tcp open",
+        assertThat(second).containsExactly("metadata-tcp closed", "private-tcp open",
                 "private-udp open", "public-tcp closed");
         sandboxes.runtime.destroy(onlyPublic);
         sandboxes.runtime.destroy(privateToo);
@@ -261,11 +255,18 @@ class NetworkIT {
         restarted.prepareNetwork();
         restarted.removeAllExcept(sandboxes.runtime.list().keySet());
 
-        ExecResult reached = restarted.run(sandbox, ExecSpec.of(probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT)
-                + "\n" + probe("private-tcp", "tcp", privatePeer, HTTP_PORT) + "\nwait"));
+        List<String> reached = outcomes(restarted, sandbox, probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
+                probe("private-tcp", "tcp", privatePeer, HTTP_PORT));
 
-        assertThat(reached.stdoutText().lines().sorted()).containsExactly("private-tcp closed", "public-tcp open");
+        assertThat(reached).containsExactly("private-tcp closed", "public-tcp open");
         assertThat(nftSandboxes()).contains(addressOf(sandbox), addressOf(neighbour));
+    }
+
+    /** Runs the probes at once in the sandbox and answers their lines, sorted. */
+    private static List<String> outcomes(RuncSandboxRuntime runtime, SandboxId id, String... probes)
+            throws InterruptedException {
+        return runtime.run(id, ExecSpec.of(String.join("\n", probes) + "\nwait")).stdoutText().lines().sorted()
+                .toList();
     }
 
     /** A shell line that prints "{@code name} open" when a request to host:port is answered, else "closed". */

@@ -102,8 +102,10 @@ public final class ContainerConfig {
     /**
      * As {@link #forSandbox(SandboxSpec, String, Path)}, in the network namespace at {@code networkNamespace} when
      * one is given (made by Corral, owned by the host's user namespace) instead of a new one holding only loopback.
-     * sysfs cannot be mounted from a user namespace that does not own the network namespace, so such a sandbox's
-     * {@code /sys} is an empty read-only tmpfs holding only the cgroup mount.
+     * runc cannot join such a namespace (it enters the sandbox's user namespace first, and is then nobody in the
+     * host's), so the spec names no network namespace and runc is started in that one, which the sandbox shares
+     * (see {@code OciRuntimeCli#run}). sysfs cannot be mounted from a user namespace that does not own the network
+     * namespace, so such a sandbox's {@code /sys} is an empty read-only tmpfs holding only the cgroup mount.
      */
     public ObjectNode forSandbox(SandboxSpec spec, String cgroupsPath, Path guestDir,
                                  Optional<Path> networkNamespace) {
@@ -204,9 +206,8 @@ public final class ContainerConfig {
         ObjectNode linux = json.createObjectNode();
         ArrayNode namespaces = linux.putArray("namespaces");
         for (String type : List.of("pid", "network", "ipc", "uts", "mount", "user", "cgroup")) {
-            ObjectNode namespace = namespaces.addObject().put("type", type);
-            if (type.equals("network")) {
-                networkNamespace.ifPresent(path -> namespace.put("path", path.toString()));
+            if (!type.equals("network") || networkNamespace.isEmpty()) {
+                namespaces.addObject().put("type", type);
             }
         }
         for (String field : List.of("uidMappings", "gidMappings")) {
