@@ -249,6 +249,26 @@ class NetworkIT {
     }
 
     @Test
+    void prepareNetwork_aSubnetTheHostRoutesOrABridgeOfAnotherSubnet_isRefused() throws Exception {
+        var overlapping = new NetworkSettings("co" + tag, Ipv4Subnet.parse("198.51.100.0/25"), "co" + tag);
+        // This run's bridge, but a table of its own: the runtime's close writes its (empty) rules.
+        var otherSubnet = new NetworkSettings(network.bridge(), Ipv4Subnet.parse("10.233." + octet + ".0/24"),
+                "cx" + tag);
+
+        for (NetworkSettings settings : List.of(overlapping, otherSubnet)) {
+            try (TestRuntime refused = TestRuntime.start(s -> s.withNetwork(Optional.of(settings)))) {
+                assertThatThrownBy(refused.runtime::prepareNetwork).as(settings.toString())
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining(settings == overlapping ? "overlaps the host's routes to [198.51.100.0/24"
+                                : "does not hold 10.233." + octet + ".1/24");
+            } finally {
+                run("nft", "delete", "table", "inet", settings.table());
+            }
+        }
+        assertThat(Path.of("/sys/class/net", overlapping.bridge())).doesNotExist();
+    }
+
+    @Test
     void aNewRuntime_overTheSameState_keepsARunningSandboxsNetwork() throws Exception {
         var restarted = new RuncSandboxRuntime(sandboxes.settings, sandboxes.templates, sandboxes.workspaces,
                 sandboxes.runner);

@@ -62,9 +62,10 @@ public final class SandboxNetworks {
 
     /**
      * Makes the host ready: checks that the subnet overlaps none of the host's routes (but the bridge's own),
-     * turns on IPv4 forwarding and makes the bridge. Idempotent.
+     * turns on IPv4 forwarding, makes the bridge and checks that it holds the subnet's first address (a bridge
+     * left by a server with another subnet would not be the sandboxes' gateway). Idempotent.
      *
-     * @throws IllegalStateException when the subnet overlaps a route of the host
+     * @throws IllegalStateException when the subnet overlaps a route of the host, or the bridge has another address
      */
     public void prepareHost() {
         List<Ipv4Subnet> clashes = HostRoutes.overlapping(settings.subnet(), settings.bridge(),
@@ -74,9 +75,17 @@ public final class SandboxNetworks {
                     + clashes + "; choose a subnet the host does not use");
         }
         ensureBridge();
+        String gateway = Ipv4Subnet.text(settings.bridgeAddress()) + "/" + settings.subnet().prefix();
+        String held = runner.check(List.of("ip", "-4", "-o", "addr", "show", "dev", settings.bridge())).stdoutText();
+        if (!held.contains(" " + gateway + " ")) {
+            throw new IllegalStateException("the bridge " + settings.bridge() + " does not hold " + gateway
+                    + ", the first address of network-subnet " + settings.subnet() + " (it was made for another "
+                    + "subnet?): delete it (ip link del " + settings.bridge() + ") with no sandbox running, or set "
+                    + "network-subnet back");
+        }
     }
 
-    /** The path of the sandbox's network namespace, which runc joins. */
+    /** The path of the sandbox's network namespace, in which runc is started. */
     public Path namespacePath(SandboxId id) {
         return NAMESPACES.resolve(namespace(id));
     }
