@@ -136,7 +136,11 @@ public final class CorralServer implements AutoCloseable {
         // Before the sandboxes: those that start again bind their workspaces' files.
         workspaces.attachAll().forEach(problem -> LOG.error("Workspace not attached: {}", problem));
         // Refuses to start on a subnet the host routes elsewhere: sandboxes would reach into that network.
-        local.runtime().prepareNetwork();
+        try {
+            local.runtime().prepareNetwork();
+        } catch (IllegalStateException e) {
+            throw new ConfigException(e.getMessage());
+        }
         reconcile();
         Thread.ofVirtual().name("corral-adopt-processes").start(() -> adoptProcesses(executions));
 
