@@ -3,6 +3,7 @@ package dev.corral.app;
 import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.plan.EnterpriseLimits;
 import dev.corral.runtime.oci.bundle.KernelLimits;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.http.HttpServer;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import java.util.Optional;
  * @param ssh                the SSH gateway; empty when it is off
  * @param secretKey          the base64 key that seals secrets in the store; empty for the data directory's own
  *                           {@code secret.key}
+ * @param networkSubnet      where the sandboxes' bridge and addresses come from
  */
 public record Config(
         String host,
@@ -53,7 +55,8 @@ public record Config(
         Duration execDefaultTimeout,
         HttpServer.Connections connections,
         Optional<SshConfig> ssh,
-        Optional<String> secretKey) {
+        Optional<String> secretKey,
+        Ipv4Subnet networkSubnet) {
 
     public Path sqliteFile() {
         return dataDir.resolve("corral.db");
@@ -80,6 +83,7 @@ public record Config(
                 + " processIoThreads=" + processIoThreads + " execDefaultTimeout=" + execDefaultTimeout
                 + " connections=" + connections
                 + " ssh=" + ssh.map(SshConfig::toString).orElse("off")
-                + secretKey.map(k -> " secretKey=***").orElse("");
+                + secretKey.map(k -> " secretKey=***").orElse("")
+                + " networkSubnet=" + networkSubnet;
     }
 }

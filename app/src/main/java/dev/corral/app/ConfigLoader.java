@@ -4,6 +4,8 @@ import dev.corral.core.key.ApiKeySecret;
 import dev.corral.core.io.DataSize;
 import dev.corral.core.plan.EnterpriseLimits;
 import dev.corral.runtime.oci.bundle.KernelLimits;
+import dev.corral.core.sandbox.Ipv4Subnet;
+import dev.corral.runtime.oci.network.NetworkSettings;
 import dev.corral.http.HttpServer;
 import java.io.IOException;
 import java.io.Reader;
@@ -88,6 +90,7 @@ public final class ConfigLoader {
         defaults.put("ssh-host", "");
         defaults.put("ssh-max-sessions", "64");
         defaults.put("secret-key", "");
+        defaults.put("network-subnet", NetworkSettings.DEFAULT_SUBNET);
         return Map.copyOf(defaults);
     }
 
@@ -201,6 +204,7 @@ public final class ConfigLoader {
             problems.add("log-format: must be text or json");
         }
         Optional<SshConfig> ssh = ssh(v, host, problems);
+        Ipv4Subnet networkSubnet = networkSubnet(v, problems);
         Optional<String> secretKey = optional(v, "secret-key");
         if (secretKey.isPresent() && StoreSecretKey.parse(secretKey.get()).isEmpty()) {
             problems.add("secret-key: must be the base64 of 32 bytes (e.g. from: head -c 32 /dev/urandom | base64)");
@@ -215,7 +219,26 @@ public final class ConfigLoader {
                 optional(v, "database-password"), bootstrapKey, maxBody, enterprise, maxSandboxes, kernelLimits, grace,
                 logFormat, runtime, guest.equals("agent"),
                 optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
-                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, connections, ssh, secretKey);
+                reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, connections, ssh, secretKey,
+                networkSubnet);
+    }
+
+    /**
+     * Where the sandboxes' addresses come from: an IPv4 network in CIDR form, /8 to /30 (the bridge, the network
+     * and broadcast addresses and at least one sandbox). That it overlaps none of the host's routes is checked at
+     * start, on the host.
+     */
+    private static Ipv4Subnet networkSubnet(Map<String, String> v, List<String> problems) {
+        try {
+            Ipv4Subnet subnet = Ipv4Subnet.parse(v.get("network-subnet"));
+            if (subnet.prefix() < 8 || subnet.prefix() > 30) {
+                problems.add("network-subnet: the prefix must be /8 to /30, not /" + subnet.prefix());
+            }
+            return subnet;
+        } catch (IllegalArgumentException e) {
+            problems.add("network-subnet: " + e.getMessage());
+            return Ipv4Subnet.parse(NetworkSettings.DEFAULT_SUBNET);
+        }
     }
 
     /** What HTTP clients may hold open, and how long and how slowly. */

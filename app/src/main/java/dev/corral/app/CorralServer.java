@@ -135,6 +135,12 @@ public final class CorralServer implements AutoCloseable {
                 config.hibernateAfter());
         // Before the sandboxes: those that start again bind their workspaces' files.
         workspaces.attachAll().forEach(problem -> LOG.error("Workspace not attached: {}", problem));
+        // Refuses to start on a subnet the host routes elsewhere: sandboxes would reach into that network.
+        try {
+            local.runtime().prepareNetwork();
+        } catch (IllegalStateException e) {
+            throw new ConfigException(e.getMessage());
+        }
         reconcile();
         Thread.ofVirtual().name("corral-adopt-processes").start(() -> adoptProcesses(executions));
 

@@ -3,6 +3,7 @@ package dev.corral.app;
 import dev.corral.runtime.oci.OciRuntimeSettings;
 import dev.corral.runtime.oci.RuncSandboxRuntime;
 import dev.corral.runtime.oci.agent.GuestBinary;
+import dev.corral.runtime.oci.network.NetworkSettings;
 import dev.corral.runtime.oci.process.ProcessRunner;
 import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
 import dev.corral.runtime.oci.volumes.HostWorkspaceVolumes;
@@ -43,7 +44,8 @@ public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRunti
 
     private static OciRuntimeSettings settings(Config config) {
         return OciRuntimeSettings.defaults(config.dataDir()).withRuntimeBinary(config.runtime())
-                .withAgentBinary(agentBinary(config)).withKernelLimits(config.sandboxKernelLimits());
+                .withAgentBinary(agentBinary(config)).withKernelLimits(config.sandboxKernelLimits())
+                .withNetwork(Optional.of(NetworkSettings.of(config.networkSubnet())));
     }
 
     /** The agent's binary with {@code guest: agent}, which cannot run without it; empty with {@code guest: runc}. */

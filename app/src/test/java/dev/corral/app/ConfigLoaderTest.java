@@ -28,6 +28,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_networkSubnet_defaultsTo10_89AndTakesAnother() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).networkSubnet().toString()).isEqualTo("10.89.0.0/16");
+        assertThat(ConfigLoader.load(Map.of("CORRAL_NETWORK_SUBNET", "172.31.8.0/22"), Map.of()).networkSubnet()
+                .toString()).isEqualTo("172.31.8.0/22");
+    }
+
+    @Test
+    void load_badNetworkSubnets_areRefusedNamingTheKey() {
+        for (String bad : new String[] {"10.89.0.0", "10.89.0.1/16", "10.89.0.0/31", "10.0.0.0/7", "fd00::/64", ""}) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("network-subnet", bad))).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("network-subnet:");
+        }
+    }
+
+    @Test
     void load_noSshPort_gatewayIsOff() {
         assertThat(ConfigLoader.load(Map.of(), Map.of()).ssh()).isEmpty();
     }

@@ -69,7 +69,7 @@ class EscapeIT {
         hostMarker = Files.writeString(Files.createTempFile("corral-escape-marker-", ".txt"), hostSecret);
         background(neighbour, NEIGHBOUR_SLEEP);
         background(neighbour, "python3 -c 'import socket,time; s=socket.socket(socket.AF_UNIX);"
-                + " s.bind(\"\\0corral-neighbour\"); s.listen(); t=socket.create_server((\"127.0.0.1\", "
+                + " s.bind(\"\\0corral-neighbour\"); s.listen(); t=socket.create_server((\"0.0.0.0\", "
                 + NEIGHBOUR_PORT + ")); time.sleep(600)'");
         neighbour.exec("ipcmk -M 4096 && ipcmk -Q");
         await().atMost(Duration.ofSeconds(30)).until(() -> neighbour.execOut(
@@ -120,6 +120,9 @@ class EscapeIT {
         String serverPid = Long.toString(ProcessHandle.current().pid());
         String hostIp = hostAddress();
         String marker = hostMarker.toString();
+        String gateway = attacker.execOut("awk '$2 == \"00000000\" {print $3}' /proc/net/route").strip();
+        gateway = gateway.isEmpty() ? "absent" : hexAddress(gateway);
+        String neighbourAddress = neighbour.execOut("hostname -I").strip();
         String neighbourDir = data + "/runtime/" + neighbour.sandbox();
         var all = new ArrayList<EscapeAttempt>();
 
@@ -233,14 +236,19 @@ class EscapeIT {
         // network
         probe(all, "raw-socket", "network", "socket(AF_INET, SOCK_RAW)", "raw", "EPERM");
         probe(all, "packet-socket", "network", "socket(AF_PACKET)", "packet", "EPERM");
+        // The sandbox has its own network: what the default policy drops answers with silence, not a refusal.
         probe(all, "api-port-host-address", "network", "connect to the API port on the host's address",
-                "connect " + hostIp + " " + port, "ENETUNREACH");
+                "connect " + hostIp + " " + port, "timeout");
+        probe(all, "api-port-bridge-address", "network", "connect to the API port on the bridge's address",
+                "connect " + gateway + " " + port, "timeout");
         probe(all, "api-port-loopback", "network", "connect to the API port on 127.0.0.1",
                 "connect 127.0.0.1 " + port, "ECONNREFUSED");
         shell(all, "api-health-curl", "network", "curl the server's /health on the host's address",
-                "curl -sS -m 3 http://" + hostIp + ":" + port + "/health 2>&1", ".*(Couldn't connect|unreachable).*");
+                "curl -sS -m 3 http://" + hostIp + ":" + port + "/health 2>&1", ".*(timed out|Timeout).*");
         probe(all, "metadata-address", "network", "connect to 169.254.169.254 (cloud metadata)",
-                "connect 169.254.169.254 80", "ENETUNREACH");
+                "connect 169.254.169.254 80", "timeout");
+        probe(all, "neighbour-address", "network", "connect to the neighbour's listening port on its own address",
+                "connect " + neighbourAddress + " " + NEIGHBOUR_PORT, "timeout");
         probe(all, "docker-socket", "network", "connect to /var/run/docker.sock", "unix /var/run/docker.sock",
                 "ENOENT");
 
@@ -385,6 +393,12 @@ class EscapeIT {
 
     private static int count(String output) {
         return Integer.parseInt(output.strip());
+    }
+
+    /** The dotted form of an address as /proc/net/route writes it: 8 hex digits, the lowest byte first. */
+    private static String hexAddress(String hex) {
+        long value = Long.parseLong(hex, 16);
+        return (value & 0xff) + "." + ((value >> 8) & 0xff) + "." + ((value >> 16) & 0xff) + "." + (value >> 24);
     }
 
     /** The host's first non-loopback IPv4 address, where a server listening on every address would answer. */

@@ -60,6 +60,57 @@ class SandboxApiIT {
     }
 
     @Test
+    void create_networkNone_hasOnlyLoopbackAndShowsIt() {
+        JsonNode made = create(Map.of("template", "base", "network", "none",
+                "resources", Map.of("memory", "128MB", "disk", "128MB")));
+        String id = made.path("id").asText();
+
+        JsonNode interfaces = exec(id, "cat /proc/net/dev");
+
+        assertThat(made.path("network").asText()).isEqualTo("none");
+        assertThat(admin.get("v1/sandboxes/" + id).data().path("network").asText()).isEqualTo("none");
+        assertThat(interfaces.path("stdout").asText()).contains("lo:").doesNotContain("eth0");
+        admin.delete("v1/sandboxes/" + id);
+    }
+
+    @Test
+    void create_noNetwork_hasItsOwnWithEth0AndShowsDefault() {
+        JsonNode interfaces = exec(shared, "cat /proc/net/dev; cat /proc/net/route");
+
+        assertThat(admin.get("v1/sandboxes/" + shared).data().path("network").asText()).isEqualTo("default");
+        assertThat(interfaces.path("stdout").asText()).contains("eth0:", "lo:").contains("eth0\t00000000\t");
+    }
+
+    @Test
+    void create_anEgressPolicy_isKeptAndShown() {
+        JsonNode made = create(Map.of("template", "base", "resources", Map.of("memory", "128MB", "disk", "128MB"),
+                "network", Map.of("egress", "deny", "allow", List.of("198.51.100.0/24", "203.0.113.7"))));
+
+        JsonNode shown = admin.get("v1/sandboxes/" + made.path("id").asText()).data().path("network");
+
+        assertThat(shown.toString()).isEqualTo("{\"egress\":\"deny\",\"allow\":[\"198.51.100.0/24\","
+                + "\"203.0.113.7/32\"],\"deny\":[]}");
+        admin.delete("v1/sandboxes/" + made.path("id").asText());
+    }
+
+    @Test
+    void create_aDomainRule_isRefusedUntilTheDnsForwarderExists() {
+        ApiResponse response = admin.post("v1/sandboxes", Map.of("template", "base",
+                "network", Map.of("egress", "deny", "allow", List.of("*.example.org"))));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.toString()).contains("validation_failed", "network.allow[0]", "DNS forwarder");
+    }
+
+    @Test
+    void create_unknownNetwork_isValidationFailedNamingWhatIsAccepted() {
+        ApiResponse response = admin.post("v1/sandboxes", Map.of("template", "base", "network", "host"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.toString()).contains("validation_failed", "network", "none", "default");
+    }
+
+    @Test
     void get_byIdAndByName_showsTheSandbox() {
         JsonNode byId = admin.get("v1/sandboxes/" + shared).data();
         JsonNode byName = admin.get("v1/sandboxes/shared").data();

@@ -46,10 +46,10 @@ def syscall(name, *args):
 def attempt(action):
     try:
         return action()
+    except socket.timeout:  # an OSError without errno since Python 3.10: a dropped packet's silence
+        return "timeout"
     except OSError as e:
         return name_of(e.errno)
-    except socket.timeout:
-        return "timeout"
 
 
 def read(path):

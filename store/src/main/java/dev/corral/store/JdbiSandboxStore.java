@@ -9,6 +9,7 @@ import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.workspace.WorkspaceId;
 import dev.corral.core.sandbox.SandboxFilter;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxStatus;
 import dev.corral.core.sandbox.SandboxStore;
 import java.sql.ResultSet;
@@ -36,7 +37,7 @@ public final class JdbiSandboxStore implements SandboxStore {
     private static final String SELECT = """
             SELECT id, organization_id, name, template, status, vcpus, memory_bytes, disk_bytes, pids,
                    idle_timeout_seconds, max_runtime_seconds, error, created_at, last_activity_at, paused_at,
-                   stopped_at, hibernated
+                   stopped_at, hibernated, network
             FROM sandboxes""";
     private static final String LIVE = "status NOT IN ('stopped', 'failed')";
     private static final String ACTIVE = "status IN ('creating', 'running', 'paused')";
@@ -67,10 +68,10 @@ public final class JdbiSandboxStore implements SandboxStore {
                             INSERT INTO sandboxes (id, organization_id, name, template, status, vcpus, memory_bytes,
                                                    disk_bytes, pids, idle_timeout_seconds, max_runtime_seconds,
                                                    error, created_at, last_activity_at, paused_at, stopped_at,
-                                                   hibernated)
+                                                   hibernated, network)
                             VALUES (:id, :org, :name, :template, :status, :vcpus, :memoryBytes, :diskBytes, :pids,
                                     :idleTimeoutSeconds, :maxRuntimeSeconds, :error, :createdAt, :lastActivityAt,
-                                    :pausedAt, :stoppedAt, :hibernated)""")
+                                    :pausedAt, :stoppedAt, :hibernated, :network)""")
                     .bind("id", sandbox.id().toString())
                     .bind("org", sandbox.organizationId().toString())
                     .bind("name", sandbox.name().orElse(null))
@@ -88,6 +89,7 @@ public final class JdbiSandboxStore implements SandboxStore {
                     .bind("pausedAt", EpochMillis.orNull(sandbox.pausedAt()))
                     .bind("stoppedAt", EpochMillis.orNull(sandbox.stoppedAt()))
                     .bind("hibernated", sandbox.hibernated())
+                    .bind("network", sandbox.network().toText())
                     .execute();
             SandboxChildTables.insert(handle, sandbox, secrets);
         }), () -> nameTaken(sandbox));
@@ -234,6 +236,15 @@ public final class JdbiSandboxStore implements SandboxStore {
                 EpochMillis.read(row, "last_activity_at"),
                 EpochMillis.readOptional(row, "paused_at"),
                 EpochMillis.readOptional(row, "stopped_at"),
-                row.getBoolean("hibernated"));
+                row.getBoolean("hibernated"),
+                network(row.getString("id"), row.getString("network")));
+    }
+
+    private static SandboxNetwork network(String id, String text) {
+        try {
+            return SandboxNetwork.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("sandbox " + id + " has an unknown network: " + text, e);
+        }
     }
 }

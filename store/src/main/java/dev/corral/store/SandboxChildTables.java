@@ -120,7 +120,7 @@ final class SandboxChildTables {
                     sandbox.status(), tags.getOrDefault(id, List.of()), metadata.getOrDefault(id, Map.of()),
                     env.getOrDefault(id, Map.of()), mounts.getOrDefault(id, List.of()), sandbox.resources(),
                     sandbox.idleTimeout(), sandbox.maxRuntime(), sandbox.error(), sandbox.createdAt(), sandbox.lastActivity(),
-                    sandbox.pausedAt(), sandbox.stoppedAt(), sandbox.hibernated());
+                    sandbox.pausedAt(), sandbox.stoppedAt(), sandbox.hibernated(), sandbox.network());
         }).toList();
     }
 

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param mounts       workspaces mounted into it, in the order asked for
  * @param error        why it failed, for {@link SandboxStatus#FAILED}
  * @param hibernated   paused, and its processes stopped to free their memory; its files are kept
+ * @param network      its own network with the default egress policy, or loopback only
  */
 public record Sandbox(
         SandboxId id,
@@ -39,7 +40,8 @@ public record Sandbox(
         Instant lastActivity,
         Optional<Instant> pausedAt,
         Optional<Instant> stoppedAt,
-        boolean hibernated) {
+        boolean hibernated,
+        SandboxNetwork network) {
 
     public Sandbox {
         Objects.requireNonNull(id, "id");
@@ -59,40 +61,51 @@ public record Sandbox(
         Objects.requireNonNull(lastActivity, "lastActivity");
         Objects.requireNonNull(pausedAt, "pausedAt");
         Objects.requireNonNull(stoppedAt, "stoppedAt");
+        Objects.requireNonNull(network, "network");
+    }
+
+    /** A sandbox with loopback only, as every sandbox was before sandboxes had networks. */
+    public Sandbox(SandboxId id, OrganizationId organizationId, Optional<String> name, String template,
+                   SandboxStatus status, List<String> tags, Map<String, String> metadata, Map<String, String> env,
+                   List<WorkspaceMount> mounts, Resources resources, Duration idleTimeout, Duration maxRuntime,
+                   Optional<String> error, Instant createdAt, Instant lastActivity, Optional<Instant> pausedAt,
+                   Optional<Instant> stoppedAt, boolean hibernated) {
+        this(id, organizationId, name, template, status, tags, metadata, env, mounts, resources, idleTimeout,
+                maxRuntime, error, createdAt, lastActivity, pausedAt, stoppedAt, hibernated, SandboxNetwork.NONE);
     }
 
     public Sandbox running(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.RUNNING, tags, metadata, env, mounts, resources,
-                idleTimeout, maxRuntime, Optional.empty(), createdAt, now, Optional.empty(), stoppedAt, false);
+                idleTimeout, maxRuntime, Optional.empty(), createdAt, now, Optional.empty(), stoppedAt, false, network);
     }
 
     public Sandbox paused(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.PAUSED, tags, metadata, env, mounts, resources,
-                idleTimeout, maxRuntime, error, createdAt, lastActivity, Optional.of(now), stoppedAt, false);
+                idleTimeout, maxRuntime, error, createdAt, lastActivity, Optional.of(now), stoppedAt, false, network);
     }
 
     public Sandbox stopped(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, mounts, resources,
-                idleTimeout, maxRuntime, error, createdAt, lastActivity, pausedAt, Optional.of(now), false);
+                idleTimeout, maxRuntime, error, createdAt, lastActivity, pausedAt, Optional.of(now), false, network);
     }
 
     /** Stopped by its maximum runtime or its plan's; the reason is kept as its error. */
     public Sandbox expired(Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.STOPPED, tags, metadata, env, mounts, resources,
                 idleTimeout, maxRuntime, Optional.of("stopped: the maximum runtime was reached"), createdAt,
-                lastActivity, pausedAt, Optional.of(now), false);
+                lastActivity, pausedAt, Optional.of(now), false, network);
     }
 
     public Sandbox failed(String reason, Instant now) {
         return new Sandbox(id, organizationId, name, template, SandboxStatus.FAILED, tags, metadata, env, mounts, resources,
                 idleTimeout, maxRuntime, Optional.of(reason), createdAt, lastActivity, pausedAt, Optional.of(now),
-                false);
+                false, network);
     }
 
     /** Paused still, with its processes stopped: what hibernation leaves. */
     public Sandbox asHibernated() {
         return new Sandbox(id, organizationId, name, template, status, tags, metadata, env, mounts, resources,
-                idleTimeout, maxRuntime, error, createdAt, lastActivity, pausedAt, stoppedAt, true);
+                idleTimeout, maxRuntime, error, createdAt, lastActivity, pausedAt, stoppedAt, true, network);
     }
 
     /** Whether it has been paused for {@code after} at {@code now} and is not hibernated yet; zero never. */
@@ -126,6 +139,6 @@ public record Sandbox(
     public Sandbox withSettings(Optional<String> newName, List<String> newTags, Map<String, String> newMetadata,
                                 Duration newIdleTimeout, Duration newMaxRuntime) {
         return new Sandbox(id, organizationId, newName, template, status, newTags, newMetadata, env, mounts, resources,
-                newIdleTimeout, newMaxRuntime, error, createdAt, lastActivity, pausedAt, stoppedAt, hibernated);
+                newIdleTimeout, newMaxRuntime, error, createdAt, lastActivity, pausedAt, stoppedAt, hibernated, network);
     }
 }

@@ -10,14 +10,22 @@ import java.util.Objects;
  * @param template the name of a template the runtime's {@link TemplateBuilder} can build, e.g. {@code base}
  * @param env      variables every process in the sandbox starts with
  * @param mounts   workspaces to bind into the sandbox
+ * @param network  its own network, or loopback only
  */
 public record SandboxSpec(SandboxId id, String template, Map<String, String> env, List<WorkspaceMount> mounts,
-                          Resources resources) {
+                          Resources resources, SandboxNetwork network) {
     public SandboxSpec {
         Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(network, "network");
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(resources, "resources");
         env = EnvironmentNames.checked(env);
         mounts = List.copyOf(mounts);
+    }
+
+    /** A sandbox with loopback only, as every sandbox was before sandboxes had networks. */
+    public SandboxSpec(SandboxId id, String template, Map<String, String> env, List<WorkspaceMount> mounts,
+                       Resources resources) {
+        this(id, template, env, mounts, resources, SandboxNetwork.NONE);
     }
 }

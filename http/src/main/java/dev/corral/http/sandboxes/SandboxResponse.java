@@ -1,7 +1,10 @@
 package dev.corral.http.sandboxes;
 
 import dev.corral.core.io.DataSize;
+import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.core.sandbox.Sandbox;
+import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxStatus;
 import java.time.Instant;
 import java.util.List;
@@ -9,7 +12,8 @@ import java.util.Map;
 
 /**
  * A sandbox as the API shows it: the DEV fields ({@code id, status, template, resources, createdAt, metadata}),
- * the NEW ones Corral has ({@code name, tags, mounts, sshReady, vncReady}), and {@code error} when it failed.
+ * the NEW ones Corral has ({@code name, tags, mounts, sshReady, vncReady, network}), and {@code error} when it
+ * failed.
  */
 public record SandboxResponse(
         String id,
@@ -27,6 +31,7 @@ public record SandboxResponse(
         boolean hibernated,
         boolean sshReady,
         boolean vncReady,
+        Object network,
         String error,
         Instant createdAt,
         Instant lastActivityAt,
@@ -42,6 +47,21 @@ public record SandboxResponse(
      * free-form id), and the UUID it names as {@code resolvedWorkspaceId}.
      */
     public record MountResponse(String workspaceId, String resolvedWorkspaceId, String path, boolean readOnly) {
+    }
+
+    /** A sandbox's own egress policy, as create takes it. */
+    public record EgressPolicyResponse(String egress, List<String> allow, List<String> deny) {
+    }
+
+    /** {@code "none"}, {@code "default"}, or the sandbox's own policy. */
+    private static Object network(SandboxNetwork network) {
+        if (network.equals(SandboxNetwork.NONE) || network.equals(SandboxNetwork.DEFAULT)) {
+            return network.toText();
+        }
+        EgressPolicy policy = network.egress().orElseThrow();
+        return new EgressPolicyResponse(policy.allowByDefault() ? "allow" : "deny",
+                policy.allow().stream().map(Ipv4Subnet::toString).toList(),
+                policy.deny().stream().map(Ipv4Subnet::toString).toList());
     }
 
     /** The sandbox as a server without an SSH gateway shows it: {@code sshReady} false. */
@@ -64,7 +84,8 @@ public record SandboxResponse(
                 sandbox.idleTimeout().toSeconds(), sandbox.maxRuntime().toSeconds(),
                 sandbox.mounts().stream().map(mount -> new MountResponse(mount.reference(),
                         mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
-                sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), sshReady, false, sandbox.error().orElse(null),
+                sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), sshReady, false,
+                network(sandbox.network()), sandbox.error().orElse(null),
                 sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),
                 sandbox.stoppedAt().orElse(null));
     }

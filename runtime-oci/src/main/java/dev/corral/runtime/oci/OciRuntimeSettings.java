@@ -2,6 +2,7 @@ package dev.corral.runtime.oci;
 
 import dev.corral.runtime.oci.bundle.IdMapping;
 import dev.corral.runtime.oci.bundle.KernelLimits;
+import dev.corral.runtime.oci.network.NetworkSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,10 +24,11 @@ import java.util.regex.Pattern;
  *                       and serves files; empty to run every command with its own {@code runc exec}
  * @param kernelLimits   each sandbox's share of the kernel's host-wide counters: files, signals, queues, ptys,
  *                       inotify
+ * @param network        the host side of the sandboxes' networks; empty when sandboxes can only have loopback
  */
 public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBinary, IdMapping idMapping,
                                  String cgroupParent, Duration commandTimeout, Optional<Path> agentBinary,
-                                 KernelLimits kernelLimits) {
+                                 KernelLimits kernelLimits, Optional<NetworkSettings> network) {
     private static final Pattern CGROUP_NAME = Pattern.compile("[a-z0-9][a-z0-9_.-]*");
     // The overlay's mount options are separated by commas and its lower layers by colons.
     private static final Pattern SAFE_PATH = Pattern.compile("[^,:\\s]+");
@@ -39,6 +41,7 @@ public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBi
         Objects.requireNonNull(commandTimeout, "commandTimeout");
         Objects.requireNonNull(agentBinary, "agentBinary");
         Objects.requireNonNull(kernelLimits, "kernelLimits");
+        Objects.requireNonNull(network, "network");
         if (!dataDir.isAbsolute() || !SAFE_PATH.matcher(dataDir.toString()).matches()) {
             throw new IllegalArgumentException("dataDir must be an absolute path without commas, colons or blanks: "
                     + dataDir);
@@ -59,30 +62,36 @@ public record OciRuntimeSettings(Path dataDir, String runtimeBinary, Path initBi
         Path staticTini = Path.of("/usr/bin/tini-static");
         Path tini = Files.isExecutable(staticTini) ? staticTini : Path.of("/usr/bin/tini");
         return new OciRuntimeSettings(dataDir, "runc", tini, IdMapping.DEFAULT, "corral", Duration.ofSeconds(60),
-                Optional.empty(), KernelLimits.DEFAULTS);
+                Optional.empty(), KernelLimits.DEFAULTS, Optional.empty());
     }
 
     /** The same settings with another OCI runtime, e.g. {@code crun}. */
     public OciRuntimeSettings withRuntimeBinary(String binary) {
         return new OciRuntimeSettings(dataDir, binary, initBinary, idMapping, cgroupParent, commandTimeout,
-                agentBinary, kernelLimits);
+                agentBinary, kernelLimits, network);
     }
 
     public OciRuntimeSettings withInitBinary(Path binary) {
         return new OciRuntimeSettings(dataDir, runtimeBinary, binary, idMapping, cgroupParent, commandTimeout,
-                agentBinary, kernelLimits);
+                agentBinary, kernelLimits, network);
     }
 
     /** The same settings with the agent (a binary) or without it (empty). */
     public OciRuntimeSettings withAgentBinary(Optional<Path> binary) {
         return new OciRuntimeSettings(dataDir, runtimeBinary, initBinary, idMapping, cgroupParent, commandTimeout,
-                binary, kernelLimits);
+                binary, kernelLimits, network);
     }
 
     /** The same settings with other per-sandbox kernel limits. */
     public OciRuntimeSettings withKernelLimits(KernelLimits limits) {
         return new OciRuntimeSettings(dataDir, runtimeBinary, initBinary, idMapping, cgroupParent, commandTimeout,
-                agentBinary, limits);
+                agentBinary, limits, network);
+    }
+
+    /** The same settings with networks for sandboxes that ask for one (empty: loopback only). */
+    public OciRuntimeSettings withNetwork(Optional<NetworkSettings> settings) {
+        return new OciRuntimeSettings(dataDir, runtimeBinary, initBinary, idMapping, cgroupParent, commandTimeout,
+                agentBinary, kernelLimits, settings);
     }
 
     public Path runtimeDir() {

@@ -29,6 +29,7 @@ import dev.corral.runtime.oci.cgroup.SandboxFreezer;
 import dev.corral.runtime.oci.disk.LoopDevices;
 import dev.corral.runtime.oci.disk.MountTable;
 import dev.corral.runtime.oci.exec.SandboxExecs;
+import dev.corral.runtime.oci.network.SandboxNetworks;
 import dev.corral.runtime.oci.process.OciRuntimeCli;
 import dev.corral.runtime.oci.process.ProcessRunner;
 import dev.corral.runtime.oci.process.UserNamespaceLimits;
@@ -49,6 +50,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.BiConsumer;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -83,6 +86,8 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     private final Optional<AgentExecs> agentExecs;
     private final Optional<AgentProcesses> agentProcesses;
     private final GuestClients guests;
+    /** Present when sandboxes may have a network of their own; without it they have loopback only. */
+    private final Optional<SandboxNetworks> networks;
     private final MountTable mounts = MountTable.ofThisProcess();
     private final SandboxLocks locks = new SandboxLocks();
     private final ObjectMapper json = new ObjectMapper();
@@ -110,6 +115,17 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 this::neverStarted));
         this.agentProcesses = agentExecs.map(AgentProcesses::new);
         this.guests = new GuestClients(this::launchAgent);
+        this.networks = settings.network().map(network -> new SandboxNetworks(network, directories, runner));
+    }
+
+    /**
+     * Makes the host ready for the sandboxes' networks (see {@link SandboxNetworks#prepareHost()}), when this
+     * runtime gives sandboxes networks; called once at server start.
+     *
+     * @throws IllegalStateException when the configured subnet overlaps a route of the host
+     */
+    public void prepareNetwork() {
+        networks.ifPresent(SandboxNetworks::prepareHost);
     }
 
     /**
@@ -176,13 +192,26 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             try {
                 directories.createSandboxDir(paths);
                 Files.writeString(paths.templateName(), spec.template());
-                filesystem.createDisk(paths, spec.resources().diskBytes());
-                filesystem.mount(paths, templateRootfs);
-                filesystem.seed(paths);
+                // Its host commands overlap the disk's: most of their time is process start-up, not work.
+                FutureTask<Optional<Path>> network = connect(spec, paths);
+                try {
+                    filesystem.createDisk(paths, spec.resources().diskBytes());
+                    filesystem.mount(paths, templateRootfs);
+                    filesystem.seed(paths);
+                } catch (RuntimeException e) {
+                    try {
+                        finish(network);
+                    } catch (RuntimeException alsoFailed) {
+                        e.addSuppressed(alsoFailed);
+                    }
+                    throw e;
+                }
+                Optional<Path> networkNamespace = finish(network);
                 configProcesses.forget(paths.config());
                 Files.createFile(paths.config(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
                 json.writerWithDefaultPrettyPrinter().writeValue(paths.config().toFile(),
-                        containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir()));
+                        containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir(),
+                                networkNamespace));
                 startContainer(paths);
             } catch (IOException | RuntimeException e) {
                 try {
@@ -195,6 +224,47 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             }
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Gives the new sandbox its network on a virtual thread of its own, when it asks for one.
+     *
+     * @return the path of its network namespace, or empty for loopback only, once {@link #finish finished}
+     */
+    private FutureTask<Optional<Path>> connect(SandboxSpec spec, SandboxPaths paths) {
+        var task = new FutureTask<>(() -> spec.network().egress().map(policy -> networks().connect(paths,
+                policy)));
+        if (spec.network().loopbackOnly()) {
+            task.run();
+        } else {
+            Thread.ofVirtual().name("corral-network-" + spec.id()).start(task);
+        }
+        return task;
+    }
+
+    /**
+     * Waits for {@link #connect} to end, even when interrupted (the interrupt is kept): the clean-up of a failed
+     * create must not race it. Its failure is thrown as it was.
+     */
+    private static Optional<Path> finish(FutureTask<Optional<Path>> network) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return network.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof RuntimeException failure ? failure
+                            : CorralException.runtimeUnavailable("Cannot make the sandbox's network: "
+                            + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -212,7 +282,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         if (hasAgent(id)) {
             return agentExecs.get().start(guest(id), paths(id).config(), spec, stdin, false);
         }
-        return execs.start(paths(id), spec, stdin);
+        return execs.start(paths(id), spec, stdin, networkNamespace(paths(id)));
     }
 
     @Override
@@ -320,6 +390,10 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             }
             SandboxPaths paths = paths(id);
             endContainer(id);
+            if (Files.exists(paths.networkAddress())) {
+                networks().reconnect(paths);
+                networks().applyRules();
+            }
             String template = read(paths.templateName());
             filesystem.mount(paths, templates.rootfs(template, line -> log.info("template {}: {}", template, line)));
             startContainer(paths);
@@ -363,7 +437,52 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 removed.add(id);
             }
         }
+        networks.ifPresent(this::reconcileNetworks);
         return removed;
+    }
+
+    /**
+     * Makes the network of every running sandbox that has one whole again (after a host's network was changed
+     * under a stopped server) and writes the rules of all of them: what a restarted server finds is enforced.
+     * A network or rules that cannot be made are logged, not thrown: the rest of the reconciliation goes on, the
+     * rules the kernel holds stay as they were, and creating a sandbox with a network fails until it works.
+     */
+    private void reconcileNetworks(SandboxNetworks networks) {
+        for (var entry : list().entrySet()) {
+            SandboxPaths paths = paths(entry.getKey());
+            if (entry.getValue() != SandboxState.STOPPED && networks.hasNetwork(paths)) {
+                try {
+                    transition(entry.getKey(), () -> networks.reconnect(paths));
+                } catch (CorralException e) {
+                    log.error("the network of sandbox {} could not be restored: {}", entry.getKey(), e.getMessage());
+                }
+            }
+        }
+        try {
+            networks.applyRules();
+        } catch (CorralException e) {
+            log.error("the sandboxes' network rules could not be written: {}", e.getMessage());
+        }
+    }
+
+    /**
+     * The network namespace Corral made for the sandbox, which every runc that starts a process in it must be
+     * started in (see {@link OciRuntimeCli#run}); empty for a sandbox with loopback only.
+     *
+     * @throws CorralException {@code runtime_unavailable} for a sandbox with a network on a server that gives none:
+     *                         its processes would start in the host's network
+     */
+    private Optional<Path> networkNamespace(SandboxPaths paths) {
+        if (!Files.exists(paths.networkAddress())) {
+            return Optional.empty();
+        }
+        return Optional.of(networks().namespacePath(paths.id()));
+    }
+
+    /** The sandboxes' networks, which a sandbox asking for one needs. */
+    private SandboxNetworks networks() {
+        return networks.orElseThrow(() -> CorralException.runtimeUnavailable("This server gives sandboxes no "
+                + "network of their own (no network-subnet is configured); create it with network \"none\"", null));
     }
 
     private void startContainer(SandboxPaths paths) throws IOException {
@@ -377,7 +496,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
             // What the last run kept in the background ended with it.
             directories.deleteTree(paths.processesDir());
         }
-        cli.run(paths.id().value(), paths.bundle(), paths.initPidFile(), paths.runcLog());
+        cli.run(paths.id().value(), paths.bundle(), paths.initPidFile(), paths.runcLog(), networkNamespace(paths));
         // Before any command of the sandbox's runs: so far only its init and agent do.
         namespaceLimits.applyTo(initPid(paths).orElseThrow(() -> CorralException.runtimeUnavailable(
                 "Sandbox " + paths.id() + " started without writing its init's pid", null)));
@@ -422,7 +541,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                     List.of(binary, "--socket", GuestLauncher.RUN_DIR + "/" + socketName, "--detach"), Map.of());
             Files.createFile(processFile, PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
             json.writeValue(processFile.toFile(), process);
-            cli.execDetached(id.value(), processFile);
+            cli.execDetached(id.value(), processFile, networkNamespace(paths));
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot start the guest agent of sandbox " + id + ": " + e, e);
         } finally {
@@ -440,6 +559,9 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         guests.forget(id);
         configProcesses.forget(paths.config());
         endContainer(id);
+        if (networks.isPresent()) {
+            networks.get().disconnect(paths);
+        }
         filesystem.unmount(paths);
         cgroups.remove(id);
         List<Path> stillMounted = mounts.mountPointsUnder(paths.dir());

@@ -17,6 +17,7 @@ import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxFilter;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxStatus;
 import dev.corral.core.sandbox.WorkspaceMount;
 import dev.corral.core.workspace.WorkspaceId;
@@ -70,7 +71,8 @@ public abstract class SandboxStoreContract {
                         new WorkspaceMount(WorkspaceId.random(), "/workspace", false, "my-data")),
                 new Resources(4, 8L << 30, 20L << 30, 1024), Duration.ofMinutes(15), Duration.ofHours(2),
                 Optional.of("out of disk"),
-                T0, T0.plusMillis(1), Optional.of(T0.plusMillis(2)), Optional.of(T0.plusMillis(3)), true);
+                T0, T0.plusMillis(1), Optional.of(T0.plusMillis(2)), Optional.of(T0.plusMillis(3)), true,
+                SandboxNetwork.DEFAULT);
 
         store.insert(sandbox);
 
@@ -420,7 +422,7 @@ public abstract class SandboxStoreContract {
         var foreign = new Sandbox(stored.id(), newOrganization(), Optional.of("stolen"), stored.template(),
                 stored.status(), List.of("x"), Map.of(), Map.of(), List.of(), stored.resources(), stored.idleTimeout(),
                 stored.maxRuntime(), stored.error(), stored.createdAt(), stored.lastActivity(), stored.pausedAt(),
-                stored.stoppedAt(), stored.hibernated());
+                stored.stoppedAt(), stored.hibernated(), stored.network());
 
         store.updateSettings(foreign);
 
@@ -456,7 +458,7 @@ public abstract class SandboxStoreContract {
                 sandbox.template(), sandbox.status(), sandbox.tags(), sandbox.metadata(), sandbox.env(),
                 sandbox.mounts(), sandbox.resources(), sandbox.idleTimeout(), sandbox.maxRuntime(), sandbox.error(),
                 sandbox.createdAt(), T0.plusSeconds(2),
-                sandbox.pausedAt(), sandbox.stoppedAt(), sandbox.hibernated()));
+                sandbox.pausedAt(), sandbox.stoppedAt(), sandbox.hibernated(), sandbox.network()));
     }
 
     @Test

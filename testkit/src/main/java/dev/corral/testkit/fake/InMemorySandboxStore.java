@@ -100,7 +100,7 @@ public final class InMemorySandboxStore implements SandboxStore {
                     stored.template(), stored.status(), sandbox.tags(), sandbox.metadata(), stored.env(),
                     stored.mounts(), stored.resources(), sandbox.idleTimeout(), sandbox.maxRuntime(), stored.error(),
                     stored.createdAt(), stored.lastActivity(), stored.pausedAt(), stored.stoppedAt(),
-                    stored.hibernated()));
+                    stored.hibernated(), stored.network()));
         });
     }
 
@@ -146,7 +146,7 @@ public final class InMemorySandboxStore implements SandboxStore {
                 stored.tags(), stored.metadata(), stored.env(), stored.mounts(), stored.resources(),
                 stored.idleTimeout(), stored.maxRuntime(), from.error(), stored.createdAt(), lastActivity,
                 from.pausedAt(),
-                from.stoppedAt(), from.hibernated());
+                from.stoppedAt(), from.hibernated(), stored.network());
     }
 
     private static Instant later(Instant a, Instant b) {

@@ -15,11 +15,14 @@ import java.util.Optional;
  * @param disk               e.g. {@code 10GB}; absent for the default
  * @param idleTimeoutSeconds 0 for never; absent for the default (600)
  * @param maxRuntimeSeconds  0 or absent for no limit of its own (the plan's maximum still applies)
+ * @param network            {@code none} for loopback only, {@code default} or an egress policy for its own
+ *                           network; absent for {@code default}
  */
 public record CreateSandbox(String template, Optional<String> name, List<String> tags, Map<String, String> metadata,
                             Map<String, String> env, Optional<Integer> vcpus, Optional<String> memory,
                             Optional<String> disk, Optional<Long> idleTimeoutSeconds,
-                            Optional<Long> maxRuntimeSeconds, List<RequestedMount> mounts) {
+                            Optional<Long> maxRuntimeSeconds, List<RequestedMount> mounts,
+                            Optional<RequestedNetwork> network) {
     public CreateSandbox {
         Objects.requireNonNull(name, "name");
         tags = tags == null ? List.of() : tags;
@@ -31,5 +34,15 @@ public record CreateSandbox(String template, Optional<String> name, List<String>
         Objects.requireNonNull(disk, "disk");
         Objects.requireNonNull(idleTimeoutSeconds, "idleTimeoutSeconds");
         Objects.requireNonNull(maxRuntimeSeconds, "maxRuntimeSeconds");
+        Objects.requireNonNull(network, "network");
+    }
+
+    /** A request that names no network: the default one. */
+    public CreateSandbox(String template, Optional<String> name, List<String> tags, Map<String, String> metadata,
+                         Map<String, String> env, Optional<Integer> vcpus, Optional<String> memory,
+                         Optional<String> disk, Optional<Long> idleTimeoutSeconds,
+                         Optional<Long> maxRuntimeSeconds, List<RequestedMount> mounts) {
+        this(template, name, tags, metadata, env, vcpus, memory, disk, idleTimeoutSeconds, maxRuntimeSeconds, mounts,
+                Optional.empty());
     }
 }

@@ -4,11 +4,14 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.error.FieldProblem;
 import dev.corral.core.io.DataSize;
 import dev.corral.core.plan.PlanLimits;
+import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.EnvironmentNames;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxNetwork;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -31,6 +34,9 @@ public final class SandboxRules {
     /** Linux refuses a single argument longer than this (MAX_ARG_STRLEN) with E2BIG. */
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    /** A domain or a wildcard of one ({@code *.example.org}), with a letter somewhere: not an address. */
+    private static final Pattern DOMAIN = Pattern.compile(
+            "(\\*\\.)?(?=[^/]*[A-Za-z])[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.?");
     private static final int MAX_TAGS = 50;
     private static final int MAX_TAG_LENGTH = 64;
     private static final int MAX_METADATA = 50;
@@ -51,7 +57,7 @@ public final class SandboxRules {
     /** A sandbox request checked and completed with defaults. */
     record Checked(Optional<String> name, String template, List<String> tags, Map<String, String> metadata,
                    Map<String, String> env, List<RequestedMount> mounts, Resources resources,
-                   Duration idleTimeout, Duration maxRuntime) {
+                   Duration idleTimeout, Duration maxRuntime, SandboxNetwork network) {
     }
 
     static Checked check(CreateSandbox request, Set<String> templates, PlanLimits plan) {
@@ -77,6 +83,7 @@ public final class SandboxRules {
         Duration idleTimeout = idleTimeout(request.idleTimeoutSeconds().orElse(DEFAULT_IDLE_TIMEOUT_SECONDS),
                 problems);
         Duration maxRuntime = maxRuntime(request.maxRuntimeSeconds().orElse(0L), problems);
+        SandboxNetwork network = network(request.network(), problems);
         if (!problems.isEmpty()) {
             throw CorralException.invalid(problems);
         }
@@ -86,7 +93,70 @@ public final class SandboxRules {
         checkMaxRuntimeCap(maxRuntime, plan);
         return new Checked(request.name(), request.template(), List.copyOf(request.tags()),
                 Map.copyOf(request.metadata()), Map.copyOf(request.env()), mounts, resources, idleTimeout,
-                maxRuntime);
+                maxRuntime, network);
+    }
+
+    /** The network the request names: absent is the default one. */
+    private static SandboxNetwork network(Optional<RequestedNetwork> requested, List<FieldProblem> problems) {
+        if (requested.isEmpty()) {
+            return SandboxNetwork.DEFAULT;
+        }
+        RequestedNetwork network = requested.get();
+        if (network.name().isPresent()) {
+            switch (network.name().get()) {
+                case "none":
+                    return SandboxNetwork.NONE;
+                case "default":
+                    return SandboxNetwork.DEFAULT;
+                default:
+                    problems.add(new FieldProblem("network", "must be \"none\" (loopback only), \"default\" (its own "
+                            + "network: the internet, never the host or private addresses) or an egress policy "
+                            + "{egress: \"allow\"|\"deny\", allow: [cidr...], deny: [cidr...]}"));
+                    return SandboxNetwork.DEFAULT;
+            }
+        }
+        network.unknownFields().forEach(field -> problems.add(new FieldProblem("network." + field,
+                "is not a field of an egress policy (egress, allow, deny)")));
+        String egress = network.egress().orElse("allow");
+        if (!egress.equals("allow") && !egress.equals("deny")) {
+            problems.add(new FieldProblem("network.egress", "must be \"allow\" (the internet, nothing private) or "
+                    + "\"deny\" (only what allow lists)"));
+        }
+        List<Ipv4Subnet> allow = networks("network.allow", network.allow(), problems);
+        List<Ipv4Subnet> deny = networks("network.deny", network.deny(), problems);
+        if (problems.isEmpty()) {
+            return SandboxNetwork.withPolicy(new EgressPolicy(egress.equals("allow"), allow, deny));
+        }
+        return SandboxNetwork.DEFAULT;
+    }
+
+    /**
+     * The IPv4 networks of a policy's list: CIDRs, or single addresses (a /32). Domain names are refused, not
+     * ignored: they need the DNS forwarder, which this server does not run yet.
+     */
+    private static List<Ipv4Subnet> networks(String field, List<String> entries, List<FieldProblem> problems) {
+        if (entries.size() > EgressPolicy.MAX_ENTRIES) {
+            problems.add(new FieldProblem(field, "at most " + EgressPolicy.MAX_ENTRIES + " entries"));
+            return List.of();
+        }
+        var networks = new ArrayList<Ipv4Subnet>();
+        for (int i = 0; i < entries.size(); i++) {
+            String entry = entries.get(i) == null ? "" : entries.get(i).strip();
+            String at = field + "[" + i + "]";
+            if (entry.indexOf(':') >= 0) {
+                problems.add(new FieldProblem(at, "IPv6 is never routed out of a sandbox; give an IPv4 CIDR"));
+            } else if (DOMAIN.matcher(entry).matches()) {
+                problems.add(new FieldProblem(at, "domain rules need the DNS forwarder, which this server does not "
+                        + "run yet; give an IPv4 CIDR such as 203.0.113.0/24"));
+            } else {
+                try {
+                    networks.add(Ipv4Subnet.parse(entry.contains("/") ? entry : entry + "/32"));
+                } catch (IllegalArgumentException e) {
+                    problems.add(new FieldProblem(at, e.getMessage()));
+                }
+            }
+        }
+        return networks;
     }
 
     /**

@@ -115,7 +115,7 @@ public final class SandboxService implements AutoCloseable {
         var sandbox = new Sandbox(SandboxId.random(), caller.organizationId(), checked.name(), checked.template(),
                 SandboxStatus.CREATING, checked.tags(), checked.metadata(), checked.env(), mounts, checked.resources(),
                 checked.idleTimeout(), checked.maxRuntime(), Optional.empty(), now, now, Optional.empty(),
-                Optional.empty(), false);
+                Optional.empty(), false, checked.network());
         admission.lock();
         try {
             if (store.countActive(caller.organizationId()) >= plan.concurrentSandboxes()) {
@@ -183,7 +183,7 @@ public final class SandboxService implements AutoCloseable {
                 Sandbox result;
                 try {
                     runtime.create(new SandboxSpec(sandbox.id(), sandbox.template(), sandbox.env(),
-                            sandbox.mounts(), sandbox.resources()));
+                            sandbox.mounts(), sandbox.resources(), sandbox.network()));
                     result = sandbox.running(clock.instant());
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "Sandbox {0} failed to start: {1}", sandbox.id(), e.getMessage());

@@ -5,13 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
+import dev.corral.core.error.FieldProblem;
 import dev.corral.core.org.Tier;
 import dev.corral.core.plan.PlanLimits;
 import dev.corral.core.plan.Plans;
+import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxStatus;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +31,80 @@ class SandboxRulesTest {
     private static CreateSandbox request(Optional<Integer> vcpus, Optional<String> memory, Optional<Long> idle) {
         return new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), vcpus, memory,
                 Optional.empty(), idle, Optional.empty(), List.of());
+    }
+
+    private static CreateSandbox withNetwork(String network) {
+        return withNetwork(RequestedNetwork.named(network));
+    }
+
+    private static CreateSandbox withNetwork(RequestedNetwork network) {
+        return new CreateSandbox("base", Optional.empty(), List.of(), Map.of(), Map.of(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of(),
+                Optional.of(network));
+    }
+
+    @Test
+    void check_anEgressPolicy_isTakenWithSingleAddressesAsSlash32() {
+        var checked = SandboxRules.check(withNetwork(RequestedNetwork.policy(Optional.of("deny"),
+                List.of("198.51.100.0/24", "10.1.2.3"), List.of("198.51.100.7"), List.of())), TEMPLATES, FREE);
+
+        assertThat(checked.network()).isEqualTo(SandboxNetwork.withPolicy(new EgressPolicy(false,
+                List.of(Ipv4Subnet.parse("198.51.100.0/24"), Ipv4Subnet.parse("10.1.2.3/32")),
+                List.of(Ipv4Subnet.parse("198.51.100.7/32")))));
+    }
+
+    @Test
+    void check_aPolicyWithoutEgress_allowsByDefault() {
+        var checked = SandboxRules.check(withNetwork(RequestedNetwork.policy(Optional.empty(), List.of(),
+                List.of("203.0.113.0/24"), List.of())), TEMPLATES, FREE);
+
+        assertThat(checked.network().egress().orElseThrow().allowByDefault()).isTrue();
+    }
+
+    @Test
+    void check_domainsIpv6BadCidrsAndUnknownFields_areEachRefusedByPlace() {
+        var bad = RequestedNetwork.policy(Optional.of("maybe"), List.of("example.org", "*.example.org", "fd00::/8"),
+                List.of("10.0.0.1/8", "300.1.1.1"), List.of("egres"));
+
+        assertThatThrownBy(() -> SandboxRules.check(withNetwork(bad), TEMPLATES, FREE))
+                .isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+                    assertThat(e.details()).extracting(FieldProblem::field).containsExactly("network.egres",
+                            "network.egress", "network.allow[0]", "network.allow[1]", "network.allow[2]",
+                            "network.deny[0]", "network.deny[1]");
+                    assertThat(e.details().get(2).problem()).contains("DNS forwarder");
+                    assertThat(e.details().get(3).problem()).contains("DNS forwarder");
+                    assertThat(e.details().get(5).problem()).contains("10.0.0.0/8");
+                });
+    }
+
+    @Test
+    void check_noNetwork_isTheDefaultNetwork() {
+        var checked = SandboxRules.check(request(Optional.empty(), Optional.empty(), Optional.empty()), TEMPLATES,
+                FREE);
+
+        assertThat(checked.network()).isEqualTo(SandboxNetwork.DEFAULT);
+    }
+
+    @Test
+    void check_networkNoneOrDefault_isTaken() {
+        assertThat(SandboxRules.check(withNetwork("none"), TEMPLATES, FREE).network()).isEqualTo(SandboxNetwork.NONE);
+        assertThat(SandboxRules.check(withNetwork("default"), TEMPLATES, FREE).network())
+                .isEqualTo(SandboxNetwork.DEFAULT);
+    }
+
+    @Test
+    void check_anyOtherNetwork_isValidationFailedNamingWhatIsAccepted() {
+        for (String network : List.of("host", "", "None", "bridge")) {
+            assertThatThrownBy(() -> SandboxRules.check(withNetwork(network), TEMPLATES, FREE)).as(network)
+                    .isInstanceOfSatisfying(CorralException.class, e -> {
+                        assertThat(e.code()).isEqualTo(ErrorCode.VALIDATION_FAILED);
+                        assertThat(e.details()).singleElement().satisfies(problem -> {
+                            assertThat(problem.field()).isEqualTo("network");
+                            assertThat(problem.problem()).contains("\"none\"", "\"default\"");
+                        });
+                    });
+        }
     }
 
     private static CreateSandbox mounting(RequestedMount... mounts) {

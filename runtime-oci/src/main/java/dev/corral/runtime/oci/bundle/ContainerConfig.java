@@ -22,8 +22,9 @@ import java.util.function.Function;
  *   <li>PID 1 is tini, bind-mounted read-only from the host, reaping orphans and keeping the sandbox alive with
  *       {@code sleep infinity} as its only child; with an agent, that child starts as the agent, which forks
  *       itself off (tini adopts it) and becomes {@code sleep infinity};</li>
- *   <li>own pid, mount, ipc, uts, cgroup and network namespaces (the network one holds only loopback), and a user
- *       namespace mapping the sandbox's ids onto the shared unprivileged host range;</li>
+ *   <li>own pid, mount, ipc, uts and cgroup namespaces, a network namespace (Corral's, with the sandbox's
+ *       {@code eth0}, or a new one holding only loopback), and a user namespace mapping the sandbox's ids onto the
+ *       shared unprivileged host range;</li>
  *   <li>no new privileges, a small capability set (Docker's default without MKNOD, NET_RAW, AUDIT_WRITE and
  *       SETFCAP), the default-deny {@link SeccompProfile}, Docker's masked and read-only {@code /proc} paths;</li>
  *   <li>workspaces bind-mounted where the sandbox asked, read-only when it asked;</li>
@@ -95,13 +96,26 @@ public final class ContainerConfig {
      * {@code /.corral/bin/corral-guest}.
      */
     public ObjectNode forSandbox(SandboxSpec spec, String cgroupsPath, Path guestDir) {
+        return forSandbox(spec, cgroupsPath, guestDir, Optional.empty());
+    }
+
+    /**
+     * As {@link #forSandbox(SandboxSpec, String, Path)}, in the network namespace at {@code networkNamespace} when
+     * one is given (made by Corral, owned by the host's user namespace) instead of a new one holding only loopback.
+     * runc cannot join such a namespace (it enters the sandbox's user namespace first, and is then nobody in the
+     * host's), so the spec names no network namespace and runc is started in that one, which the sandbox shares
+     * (see {@code OciRuntimeCli#run}). sysfs cannot be mounted from a user namespace that does not own the network
+     * namespace, so such a sandbox's {@code /sys} is an empty read-only tmpfs holding only the cgroup mount.
+     */
+    public ObjectNode forSandbox(SandboxSpec spec, String cgroupsPath, Path guestDir,
+                                 Optional<Path> networkNamespace) {
         ObjectNode config = json.createObjectNode();
         config.put("ociVersion", "1.0.2");
         config.set("process", process(spec));
         config.putObject("root").put("path", "rootfs").put("readonly", false);
         config.put("hostname", spec.id().value());
-        config.set("mounts", mounts(spec.mounts(), guestDir));
-        config.set("linux", linux(spec, cgroupsPath));
+        config.set("mounts", mounts(spec.mounts(), guestDir, networkNamespace.isPresent()));
+        config.set("linux", linux(spec, cgroupsPath, networkNamespace));
         return config;
     }
 
@@ -153,7 +167,7 @@ public final class ContainerConfig {
         return process;
     }
 
-    private ArrayNode mounts(List<WorkspaceMount> workspaces, Path guestDir) {
+    private ArrayNode mounts(List<WorkspaceMount> workspaces, Path guestDir, boolean hostNetworkNamespace) {
         ArrayNode mounts = json.createArrayNode();
         mount(mounts, "/proc", "proc", "proc", List.of("nosuid", "noexec", "nodev"));
         mount(mounts, "/dev", "tmpfs", "tmpfs", List.of("nosuid", "strictatime", "mode=755", "size=65536k"));
@@ -163,7 +177,13 @@ public final class ContainerConfig {
                 "mode=0620", "gid=5", "max=" + kernelLimits.ptys()));
         mount(mounts, "/dev/shm", "tmpfs", "shm", List.of("nosuid", "noexec", "nodev", "mode=1777", "size=65536k"));
         mount(mounts, "/dev/mqueue", "mqueue", "mqueue", List.of("nosuid", "noexec", "nodev"));
-        mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        if (hostNetworkNamespace) {
+            // runc makes a read-only tmpfs read-only only after the mounts below it are made.
+            mount(mounts, "/sys", "tmpfs", "tmpfs", List.of("nosuid", "noexec", "nodev", "ro", "mode=755",
+                    "size=64k"));
+        } else {
+            mount(mounts, "/sys", "sysfs", "sysfs", List.of("nosuid", "noexec", "nodev", "ro"));
+        }
         // Read-only and, with the cgroup namespace, showing only the sandbox's own limits: runtimes such as the
         // JVM size themselves from them.
         mount(mounts, "/sys/fs/cgroup", "cgroup", "cgroup", List.of("nosuid", "noexec", "nodev", "relatime", "ro"));
@@ -182,11 +202,13 @@ public final class ContainerConfig {
         return mounts;
     }
 
-    private ObjectNode linux(SandboxSpec spec, String cgroupsPath) {
+    private ObjectNode linux(SandboxSpec spec, String cgroupsPath, Optional<Path> networkNamespace) {
         ObjectNode linux = json.createObjectNode();
         ArrayNode namespaces = linux.putArray("namespaces");
         for (String type : List.of("pid", "network", "ipc", "uts", "mount", "user", "cgroup")) {
-            namespaces.addObject().put("type", type);
+            if (!type.equals("network") || networkNamespace.isEmpty()) {
+                namespaces.addObject().put("type", type);
+            }
         }
         for (String field : List.of("uidMappings", "gidMappings")) {
             linux.putArray(field).addObject()

@@ -59,6 +59,16 @@ public record SandboxPaths(SandboxId id, Path dir) {
         return dir.resolve("template");
     }
 
+    /** The sandbox's address in the sandbox subnet while it has a network (see {@code SandboxNetworks}). */
+    public Path networkAddress() {
+        return dir.resolve("address");
+    }
+
+    /** The sandbox's egress policy when it is not the default one (see {@code SandboxNetworks}). */
+    public Path egressPolicy() {
+        return dir.resolve("egress");
+    }
+
     public Path initPidFile() {
         return dir.resolve("init.pid");
     }

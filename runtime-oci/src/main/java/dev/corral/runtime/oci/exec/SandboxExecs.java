@@ -63,8 +63,11 @@ public final class SandboxExecs {
     /**
      * Starts {@code spec} in the sandbox; {@code stdin}, when not null, is copied into the command's standard input
      * (see {@link RuncExecStream}), which is {@code /dev/null} otherwise.
+     *
+     * @param network the network namespace Corral made for the sandbox, which runc must be started in; empty for a
+     *                sandbox with a namespace of its own (loopback only)
      */
-    public RuncExecStream start(SandboxPaths paths, ExecSpec spec, InputStream stdin) {
+    public RuncExecStream start(SandboxPaths paths, ExecSpec spec, InputStream stdin, Optional<Path> network) {
         SandboxId id = paths.id();
         String name = UUID.randomUUID().toString();
         Path processFile = paths.execDir().resolve(name + ".json");
@@ -82,7 +85,7 @@ public final class SandboxExecs {
             throw CorralException.runtimeUnavailable("Cannot prepare a command for sandbox " + id + ": " + e, e);
         }
         Optional<ExecGroup> group = cgroups.newExecGroup(id);
-        List<String> command = cli.execCommand(id.value(), pidFile, processFile, group);
+        List<String> command = cli.execCommand(id.value(), pidFile, processFile, group, network);
         long startNanos = System.nanoTime();
         Process runc;
         try {

@@ -66,15 +66,18 @@ public final class OciRuntimeCli {
     /**
      * Creates and starts container {@code id} from {@code bundle}, detached. Its init inherits this command's
      * standard streams, so they go to {@code /dev/null} and the runtime's own errors are read from {@code log}.
+     *
+     * @param network the network namespace the runtime runs in, which a container whose spec names none shares
+     *                (see {@link #inNetwork}); empty for this process's own
      */
-    public void run(String id, Path bundle, Path pidFile, Path log) {
+    public void run(String id, Path bundle, Path pidFile, Path log, Optional<Path> network) {
         try {
             Files.deleteIfExists(log);
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot reset " + log + ": " + e, e);
         }
-        List<String> command = List.of(binary, "--root", stateRoot.toString(), "--log", log.toString(),
-                "run", "--detach", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id);
+        List<String> command = inNetwork(network, List.of(binary, "--root", stateRoot.toString(), "--log",
+                log.toString(), "run", "--detach", "--bundle", bundle.toString(), "--pid-file", pidFile.toString(), id));
         int exitCode = runner.runDetached(command, timeout);
         if (exitCode != 0) {
             throw CorralException.runtimeUnavailable(ProcessRunner.describe(command) + " exited with " + exitCode
@@ -88,7 +91,8 @@ public final class OciRuntimeCli {
      * owns it. The process goes by file rather than by arguments so that its command line and environment, which
      * may hold secrets, never show in the host's process list.
      */
-    public List<String> execCommand(String id, Path pidFile, Path processFile, Optional<ExecGroup> group) {
+    public List<String> execCommand(String id, Path pidFile, Path processFile, Optional<ExecGroup> group,
+                                    Optional<Path> network) {
         // Niced: runc's own start and its copying of output run on the host beside the server, and a burst of
         // commands must not take the CPU from requests; the command inherits it (its sandbox's CPU limit applies
         // either way).
@@ -96,7 +100,22 @@ public final class OciRuntimeCli {
                 stateRoot.toString(), "exec", "--process", processFile.toString(), "--pid-file", pidFile.toString()));
         group.ifPresent(g -> command.addAll(List.of("--cgroup", g.runcArgument())));
         command.add(id);
-        return command;
+        return inNetwork(network, command);
+    }
+
+    /**
+     * {@code command} run in the network namespace at {@code network}, when there is one: a sandbox in a network
+     * namespace Corral made (owned by the host's user namespace) cannot have runc join it, as runc joins the
+     * sandbox's user namespace first and is then nobody in the host's; its spec names no network namespace, and
+     * runc, entered into Corral's, hands it on to what it starts.
+     */
+    static List<String> inNetwork(Optional<Path> network, List<String> command) {
+        if (network.isEmpty()) {
+            return command;
+        }
+        var entered = new ArrayList<>(List.of("nsenter", "--net=" + network.get(), "--"));
+        entered.addAll(command);
+        return entered;
     }
 
     /**
@@ -105,9 +124,9 @@ public final class OciRuntimeCli {
      * {@link #execCommand} is: every command the agent starts inherits it, so a burst of them does not take the
      * CPU from the server's requests either.
      */
-    public void execDetached(String id, Path processFile) {
-        List<String> command = List.of("nice", "-n", Integer.toString(EXEC_NICENESS), binary, "--root",
-                stateRoot.toString(), "exec", "--detach", "--process", processFile.toString(), id);
+    public void execDetached(String id, Path processFile, Optional<Path> network) {
+        List<String> command = inNetwork(network, List.of("nice", "-n", Integer.toString(EXEC_NICENESS), binary,
+                "--root", stateRoot.toString(), "exec", "--detach", "--process", processFile.toString(), id));
         int exitCode = runner.runDetached(command, timeout);
         if (exitCode != 0) {
             throw CorralException.runtimeUnavailable(ProcessRunner.describe(command) + " exited with " + exitCode,

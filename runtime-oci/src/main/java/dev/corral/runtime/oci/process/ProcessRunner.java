@@ -66,7 +66,29 @@ public final class ProcessRunner implements AutoCloseable {
     }
 
     public CommandResult run(List<String> command, Duration timeout) {
-        Process process = start(new ProcessBuilder(command).redirectInput(DEV_NULL), command);
+        return collect(start(new ProcessBuilder(command).redirectInput(DEV_NULL), command), command, timeout);
+    }
+
+    /**
+     * Runs {@code command} with {@code input} as its standard input (small: a script for {@code ip -batch} or
+     * {@code nft -f -}, written before the output is read); anything but exit status 0 is
+     * {@code runtime_unavailable}.
+     */
+    public CommandResult check(List<String> command, byte[] input) {
+        Process process = start(new ProcessBuilder(command), command);
+        try (var stdin = process.getOutputStream()) {
+            stdin.write(input);
+        } catch (IOException e) {
+            // It exited before reading all of it: its exit status and standard error tell why.
+        }
+        CommandResult result = collect(process, command, defaultTimeout);
+        if (!result.succeeded()) {
+            throw failed(result.command(), result.exitCode(), result.stderrTail());
+        }
+        return result;
+    }
+
+    private CommandResult collect(Process process, List<String> command, Duration timeout) {
         var stdout = new ByteArrayOutputStream();
         var stderr = new ByteTail(STDERR_TAIL_BYTES);
         Future<?> out;

@@ -91,6 +91,29 @@ class ContainerConfigTest {
     }
 
     @Test
+    void forSandbox_withCorralsNetworkNamespace_namesNoneAndHasAnEmptyReadOnlySys() {
+        JsonNode spec = config.forSandbox(new SandboxSpec(ID, "base", Map.of(), List.of(), ANY), "/corral/x",
+                Path.of("/nonexistent"), Optional.of(Path.of("/run/netns/corral0-x")));
+
+        var namespaces = new ArrayList<String>();
+        spec.path("linux").path("namespaces").forEach(ns -> namespaces.add(ns.path("type").asText()));
+        assertThat(namespaces).containsExactlyInAnyOrder("pid", "ipc", "uts", "mount", "user", "cgroup");
+        JsonNode sys = find(spec.path("mounts"), "destination", "/sys");
+        assertThat(sys.path("type").asText()).isEqualTo("tmpfs");
+        assertThat(texts(sys.path("options"))).contains("ro", "nosuid", "noexec", "nodev");
+        assertThat(find(spec.path("mounts"), "destination", "/sys/fs/cgroup").path("type").asText())
+                .isEqualTo("cgroup");
+    }
+
+    @Test
+    void forSandbox_withoutANetworkNamespace_getsANewOneAndSysfs() {
+        JsonNode spec = generate(ANY, Map.of());
+
+        assertThat(find(spec.path("linux").path("namespaces"), "type", "network").has("path")).isFalse();
+        assertThat(find(spec.path("mounts"), "destination", "/sys").path("type").asText()).isEqualTo("sysfs");
+    }
+
+    @Test
     void forSandbox_env_comesAfterTheBaseEnvironmentAndOverridesIt() {
         JsonNode env = generate(ANY, Map.of("HOME", "/home/agent", "TOKEN", "x=y"))
                 .path("process").path("env");

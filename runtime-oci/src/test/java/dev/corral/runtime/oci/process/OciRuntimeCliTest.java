@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,5 +36,21 @@ class OciRuntimeCliTest {
         assertThat(cli("/bin/sh").installed()).isTrue();
         assertThat(cli(dir.resolve("missing").toString()).installed()).isFalse();
         assertThat(cli(plain.toString()).installed()).isFalse();
+    }
+
+    @Test
+    void execCommand_inCorralsNetworkNamespace_isEnteredThereByNsenter() {
+        List<String> command = cli("runc").execCommand("sandbox-x", Path.of("/x/pid"), Path.of("/x/process.json"),
+                Optional.empty(), Optional.of(Path.of("/run/netns/corral0-x")));
+
+        assertThat(command.subList(0, 3)).containsExactly("nsenter", "--net=/run/netns/corral0-x", "--");
+        assertThat(command.subList(3, command.size())).containsSequence("runc", "--root", "/nonexistent/runc-state",
+                "exec").endsWith("sandbox-x");
+    }
+
+    @Test
+    void execCommand_withoutOne_isRuncAsItWas() {
+        assertThat(cli("runc").execCommand("sandbox-x", Path.of("/x/pid"), Path.of("/x/process.json"),
+                Optional.empty(), Optional.empty())).doesNotContain("nsenter").first().isEqualTo("nice");
     }
 }

@@ -31,6 +31,19 @@ class ProcessRunnerTest {
     }
 
     @Test
+    void check_withInput_feedsItToTheCommand() {
+        CommandResult result = runner.check(List.of("tr", "a-z", "A-Z"), "batch\n".getBytes());
+
+        assertThat(result.stdoutText()).isEqualTo("BATCH\n");
+    }
+
+    @Test
+    void check_withInputAndAFailingCommand_throwsRuntimeUnavailable() {
+        assertThatThrownBy(() -> runner.check(List.of("sh", "-c", "cat >/dev/null; echo refused >&2; exit 1"),
+                "x".getBytes())).isInstanceOf(CorralException.class).hasMessageContaining("refused");
+    }
+
+    @Test
     void run_commandReadingStdin_readsNothing() {
         assertThat(runner.run(List.of("cat")).stdoutText()).isEmpty();
     }

@@ -1,0 +1,123 @@
+package dev.corral.runtime.oci.network;
+
+import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.Ipv4Subnet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The nftables rule set of the sandboxes' network, one {@code inet} table written whole: a script for
+ * {@code nft -f -} that replaces the table in one transaction, so no packet ever meets half a rule set.
+ *
+ * <p>The default policy, the same for every protocol (rules on addresses, never ports):
+ * <ul>
+ *   <li>packets from the bridge go through {@code egress} on every packet, not only a connection's first, so a
+ *       rule set written later cuts connections already open: a source that is no known sandbox's address, any
+ *       IPv6, another sandbox (routed back out of the bridge), and the denied ranges are dropped; the rest is
+ *       accepted and masqueraded out of any interface but the bridge;</li>
+ *   <li>a sandbox with an {@link EgressPolicy} of its own has a chain of its own, jumped to by source address
+ *       after the checks above (which no policy opens): its denied networks dropped, its allowed ones accepted,
+ *       then the default ranges or everything dropped;</li>
+ *   <li>towards the bridge only replies ({@code established,related}) pass: nothing outside opens a connection
+ *       into a sandbox;</li>
+ *   <li>the host itself takes nothing from the bridge (its input chain): not its API port, not any of its
+ *       addresses, whatever the destination.</li>
+ * </ul>
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class EgressRules {
+    /**
+     * Never reachable from a sandbox: "this" network, private ranges, shared address space (carrier NAT), loopback,
+     * link-local (with the metadata address 169.254.169.254), IETF protocol assignments, benchmarking, multicast
+     * and the reserved range with broadcast.
+     */
+    static final List<String> DENIED = List.of("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
+            "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4",
+            "240.0.0.0/4");
+
+    private final NetworkSettings settings;
+
+    public EgressRules(NetworkSettings settings) {
+        this.settings = settings;
+    }
+
+    /** The script that makes the table hold exactly the rules for the sandboxes at these addresses. */
+    public String render(Map<Integer, EgressPolicy> policies) {
+        String bridge = quoted(settings.bridge());
+        String table = settings.table();
+        List<Integer> addresses = policies.keySet().stream().sorted(Integer::compareUnsigned).toList();
+        String sandboxes = addresses.stream().map(Ipv4Subnet::text).collect(Collectors.joining(", "));
+        List<Integer> ownPolicies = addresses.stream()
+                .filter(address -> !policies.get(address).equals(EgressPolicy.DEFAULT)).toList();
+        var script = new StringBuilder();
+        // Made first so that the delete never fails, then replaced whole: one transaction.
+        script.append("table inet ").append(table).append('\n');
+        script.append("delete table inet ").append(table).append('\n');
+        script.append("table inet ").append(table).append(" {\n");
+        script.append("  set sandboxes {\n    type ipv4_addr\n");
+        if (!sandboxes.isEmpty()) {
+            script.append("    elements = { ").append(sandboxes).append(" }\n");
+        }
+        script.append("  }\n");
+        script.append("  set denied {\n    type ipv4_addr\n    flags interval\n    elements = { ")
+                .append(String.join(", ", DENIED)).append(" }\n  }\n");
+        script.append("  chain forward {\n    type filter hook forward priority filter; policy accept;\n");
+        script.append("    iifname ").append(bridge).append(" jump egress\n");
+        script.append("    oifname ").append(bridge).append(" ct state established,related accept\n");
+        script.append("    oifname ").append(bridge).append(" drop\n  }\n");
+        script.append("  chain egress {\n");
+        script.append("    meta nfproto != ipv4 drop\n");
+        script.append("    ip saddr != @sandboxes drop\n");
+        script.append("    oifname ").append(bridge).append(" drop\n");
+        if (!ownPolicies.isEmpty()) {
+            script.append("    ip saddr vmap { ").append(ownPolicies.stream()
+                    .map(address -> Ipv4Subnet.text(address) + " : jump " + chain(address))
+                    .collect(Collectors.joining(", "))).append(" }\n");
+        }
+        script.append("    ip daddr @denied drop\n");
+        script.append("    accept\n  }\n");
+        for (int address : ownPolicies) {
+            EgressPolicy policy = policies.get(address);
+            script.append("  chain ").append(chain(address)).append(" {\n");
+            networks(policy.deny()).ifPresent(deny -> script.append("    ip daddr ").append(deny).append(" drop\n"));
+            networks(policy.allow()).ifPresent(allow -> script.append("    ip daddr ").append(allow)
+                    .append(" accept\n"));
+            if (policy.allowByDefault()) {
+                script.append("    ip daddr @denied drop\n    accept\n  }\n");
+            } else {
+                script.append("    drop\n  }\n");
+            }
+        }
+        script.append("  chain input {\n    type filter hook input priority filter; policy accept;\n");
+        script.append("    iifname ").append(bridge).append(" drop\n  }\n");
+        script.append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
+        script.append("    ip saddr ").append(settings.subnet()).append(" oifname != ").append(bridge)
+                .append(" masquerade\n  }\n");
+        script.append("}\n");
+        return script.toString();
+    }
+
+    /** The chain of the sandbox at {@code address}, named by it. */
+    private static String chain(int address) {
+        return "sandbox_" + Ipv4Subnet.text(address).replace('.', '_');
+    }
+
+    /**
+     * An anonymous set of the networks, those inside another left out (nft refuses overlapping intervals; two
+     * networks either nest or are apart); empty for none.
+     */
+    private static Optional<String> networks(List<Ipv4Subnet> networks) {
+        List<String> outermost = networks.stream().distinct()
+                .filter(network -> networks.stream().noneMatch(other -> !other.equals(network)
+                        && other.prefix() < network.prefix() && other.overlaps(network)))
+                .map(Ipv4Subnet::toString).toList();
+        return outermost.isEmpty() ? Optional.empty() : Optional.of("{ " + String.join(", ", outermost) + " }");
+    }
+
+    private static String quoted(String name) {
+        return "\"" + name + "\"";
+    }
+}

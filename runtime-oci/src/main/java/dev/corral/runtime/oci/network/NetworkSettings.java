@@ -1,0 +1,41 @@
+package dev.corral.runtime.oci.network;
+
+import dev.corral.core.sandbox.Ipv4Subnet;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The host side of the sandboxes' network: a bridge holding the subnet's first address, each sandbox's address
+ * from the rest of the subnet, and one nftables table of their rules. Two Corral servers (or test runs) on one host
+ * need their own bridge, subnet and table.
+ *
+ * @param bridge the bridge's interface name; also begins the names of the sandboxes' network namespaces
+ * @param subnet where the bridge's and the sandboxes' addresses come from: at least 4 addresses
+ * @param table  the name of the {@code inet} table holding every rule of this server
+ */
+public record NetworkSettings(String bridge, Ipv4Subnet subnet, String table) {
+    public static final String DEFAULT_SUBNET = "10.89.0.0/16";
+    /** Short enough to leave room in an interface name (15 characters) and plain enough for nft and ip. */
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,7}");
+
+    public NetworkSettings {
+        Objects.requireNonNull(subnet, "subnet");
+        if (!NAME.matcher(bridge).matches() || !NAME.matcher(table).matches()) {
+            throw new IllegalArgumentException("bridge and table must be a lowercase letter and up to 7 letters or "
+                    + "digits: " + bridge + ", " + table);
+        }
+        if (subnet.prefix() > 30) {
+            throw new IllegalArgumentException("the sandbox subnet must hold at least 4 addresses: " + subnet);
+        }
+    }
+
+    /** Bridge {@code corral0} and table {@code corral} over {@code subnet}. */
+    public static NetworkSettings of(Ipv4Subnet subnet) {
+        return new NetworkSettings("corral0", subnet, "corral");
+    }
+
+    /** The subnet's first host address, the sandboxes' gateway. */
+    public int bridgeAddress() {
+        return subnet.address(1);
+    }
+}

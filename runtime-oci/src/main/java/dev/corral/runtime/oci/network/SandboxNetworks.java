@@ -1,0 +1,310 @@
+package dev.corral.runtime.oci.network;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.Ipv4Subnet;
+import dev.corral.core.sandbox.SandboxId;
+import dev.corral.runtime.oci.bundle.RuntimeDirectories;
+import dev.corral.runtime.oci.bundle.SandboxPaths;
+import dev.corral.runtime.oci.process.ProcessRunner;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * Gives sandboxes a network of their own on this host and takes it back: a network namespace made by Corral
+ * ({@code ip netns add}, so it belongs to the host's user namespace and root in the sandbox cannot change its
+ * addresses, routes or rules), a veth pair whose host end is an isolated port of the bridge (sandboxes cannot reach
+ * each other at layer 2) and whose other end is the sandbox's {@code eth0}, an address from the subnet with the
+ * bridge as default route, and the {@link EgressRules} of every sandbox rewritten whole on each change.
+ *
+ * <p>A sandbox's address is kept in its directory ({@link SandboxPaths#networkAddress()}) from before its
+ * namespace is made until after it is removed, so the runtime's directories name every network it made, a
+ * restarted server finds them again, and an address is never given twice while its sandbox exists. Its egress
+ * policy, when not the default, is kept beside it ({@link SandboxPaths#egressPolicy()}).
+ *
+ * <p>Fails closed: a network that cannot be made whole, or rules that cannot be applied, are a
+ * {@code runtime_unavailable} and the sandbox does not start; what was made is taken back first.
+ *
+ * <p>Threading: safe for any number of threads. Callers hold the sandbox's own lock; one lock here orders the
+ * allocation of addresses and the writing of the rules, so the rules written last hold every address.
+ */
+public final class SandboxNetworks {
+    private static final Path NAMESPACES = Path.of("/run/netns");
+    private static final Path INTERFACES = Path.of("/sys/class/net");
+    private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
+
+    private final NetworkSettings settings;
+    private final RuntimeDirectories directories;
+    private final ProcessRunner runner;
+    private final AddressAllocator allocator;
+    private final EgressRules rules;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    public SandboxNetworks(NetworkSettings settings, RuntimeDirectories directories, ProcessRunner runner) {
+        this.settings = settings;
+        this.directories = directories;
+        this.runner = runner;
+        this.allocator = new AddressAllocator(settings.subnet());
+        this.rules = new EgressRules(settings);
+    }
+
+    public NetworkSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Makes the host ready: checks that the subnet overlaps none of the host's routes (but the bridge's own),
+     * turns on IPv4 forwarding, makes the bridge and checks that it holds the subnet's first address (a bridge
+     * left by a server with another subnet would not be the sandboxes' gateway). Idempotent.
+     *
+     * @throws IllegalStateException when the subnet overlaps a route of the host, or the bridge has another address
+     */
+    public void prepareHost() {
+        List<Ipv4Subnet> clashes = HostRoutes.overlapping(settings.subnet(), settings.bridge(),
+                runner.check(List.of("ip", "-4", "-o", "route", "show", "table", "all")).stdoutText());
+        if (!clashes.isEmpty()) {
+            throw new IllegalStateException("network-subnet " + settings.subnet() + " overlaps the host's routes to "
+                    + clashes + "; choose a subnet the host does not use");
+        }
+        ensureBridge();
+        String gateway = Ipv4Subnet.text(settings.bridgeAddress()) + "/" + settings.subnet().prefix();
+        String held = runner.check(List.of("ip", "-4", "-o", "addr", "show", "dev", settings.bridge())).stdoutText();
+        if (!held.contains(" " + gateway + " ")) {
+            throw new IllegalStateException("the bridge " + settings.bridge() + " does not hold " + gateway
+                    + ", the first address of network-subnet " + settings.subnet() + " (it was made for another "
+                    + "subnet?): delete it (ip link del " + settings.bridge() + ") with no sandbox running, or set "
+                    + "network-subnet back");
+        }
+    }
+
+    /** The path of the sandbox's network namespace, in which runc is started. */
+    public Path namespacePath(SandboxId id) {
+        return NAMESPACES.resolve(namespace(id));
+    }
+
+    /** Whether the sandbox was made with a network (it keeps an address). */
+    public boolean hasNetwork(SandboxPaths paths) {
+        return Files.exists(paths.networkAddress());
+    }
+
+    /**
+     * Gives a new sandbox its network: an address, the namespace and veth pair, and rules that let it out as
+     * {@code policy} says.
+     *
+     * @return the namespace's path for runc
+     * @throws CorralException {@code runtime_unavailable} naming what failed; nothing of it is left
+     */
+    public Path connect(SandboxPaths paths, EgressPolicy policy) {
+        try {
+            if (!policy.equals(EgressPolicy.DEFAULT)) {
+                Files.writeString(paths.egressPolicy(), policy.toText() + "\n", StandardCharsets.UTF_8);
+            }
+            int address = allocate(paths);
+            plumb(paths.id(), address);
+            applyRules();
+            return namespacePath(paths.id());
+        } catch (IOException | RuntimeException e) {
+            try {
+                disconnect(paths);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw failure("Cannot give sandbox " + paths.id() + " its network", e);
+        }
+    }
+
+    /**
+     * Makes the network of a sandbox that has one whole again, as at its start after a stop or a host reboot;
+     * leaves a whole one as it is. The rules are written by the caller ({@link #applyRules()}).
+     */
+    public void reconnect(SandboxPaths paths) {
+        int address = address(paths).orElseThrow(() -> CorralException.runtimeUnavailable(
+                "Sandbox " + paths.id() + " has no network address", null));
+        try {
+            if (!whole(paths.id(), address)) {
+                unplumb(paths.id());
+                plumb(paths.id(), address);
+            }
+        } catch (RuntimeException e) {
+            throw failure("Cannot restore the network of sandbox " + paths.id(), e);
+        }
+    }
+
+    /** Takes the sandbox's network back: namespace, veth pair, address and its place in the rules. Idempotent. */
+    public void disconnect(SandboxPaths paths) {
+        unplumb(paths.id());
+        lock.lock();
+        try {
+            boolean had = Files.deleteIfExists(paths.networkAddress());
+            Files.deleteIfExists(paths.egressPolicy());
+            if (had) {
+                applyRules();
+            }
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot release the address of sandbox " + paths.id() + ": "
+                    + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Rewrites the rules from the addresses the runtime's sandboxes hold now.
+     *
+     * @throws CorralException {@code runtime_unavailable} when nft is missing or refuses them
+     */
+    public void applyRules() {
+        lock.lock();
+        try {
+            String script = rules.render(held());
+            runner.check(List.of("nft", "-f", "-"), script.getBytes(StandardCharsets.UTF_8));
+        } catch (CorralException e) {
+            throw failure("Cannot apply the sandboxes' network rules with nft (nftables)", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The sandbox's address, while it has one. */
+    public Optional<Integer> address(SandboxPaths paths) {
+        try {
+            return Optional.of(Ipv4Subnet.parse(Files.readString(paths.networkAddress()).strip() + "/32").network());
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
+            throw CorralException.runtimeUnavailable("Cannot read the address of sandbox " + paths.id() + ": " + e,
+                    e);
+        }
+    }
+
+    private int allocate(SandboxPaths paths) {
+        lock.lock();
+        try {
+            int address = allocator.allocate(held().keySet());
+            Files.writeString(paths.networkAddress(), Ipv4Subnet.text(address) + "\n", StandardCharsets.UTF_8);
+            return address;
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot keep the address of sandbox " + paths.id() + ": " + e,
+                    e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The address and egress policy of every sandbox of this runtime that has an address. */
+    private Map<Integer, EgressPolicy> held() {
+        var held = new HashMap<Integer, EgressPolicy>();
+        for (SandboxId id : directories.sandboxes()) {
+            SandboxPaths paths = directories.of(id);
+            address(paths).ifPresent(address -> held.put(address, policy(paths)));
+        }
+        return held;
+    }
+
+    /** The sandbox's egress policy: the default unless it keeps another. */
+    private static EgressPolicy policy(SandboxPaths paths) {
+        try {
+            return EgressPolicy.parse(Files.readString(paths.egressPolicy()));
+        } catch (NoSuchFileException e) {
+            return EgressPolicy.DEFAULT;
+        } catch (IOException | IllegalArgumentException e) {
+            // Never a wider policy than the one it was made with: its rules cannot be written, so none are.
+            throw CorralException.runtimeUnavailable("Cannot read the egress policy of sandbox " + paths.id() + ": "
+                    + e, e);
+        }
+    }
+
+    /** Makes the namespace and veth pair with two {@code ip -batch} runs: the host's side, then the sandbox's. */
+    private void plumb(SandboxId id, int address) {
+        ensureBridge();
+        String namespace = namespace(id);
+        String veth = veth(id);
+        runner.check(List.of("ip", "-batch", "-"), lines(
+                "netns add " + namespace,
+                "link add " + veth + " type veth peer name eth0 netns " + namespace,
+                "link set " + veth + " master " + settings.bridge(),
+                "link set " + veth + " type bridge_slave isolated on",
+                "link set " + veth + " up"));
+        runner.check(List.of("ip", "-n", namespace, "-batch", "-"), lines(
+                "link set lo up",
+                "addr add " + Ipv4Subnet.text(address) + "/" + settings.subnet().prefix() + " dev eth0",
+                "link set eth0 up",
+                "route add default via " + Ipv4Subnet.text(settings.bridgeAddress())));
+    }
+
+    /** Removes the veth pair and the namespace, whichever of them exists. */
+    private void unplumb(SandboxId id) {
+        if (Files.exists(INTERFACES.resolve(veth(id)))) {
+            runner.check(List.of("ip", "link", "del", veth(id)));
+        }
+        if (Files.exists(namespacePath(id))) {
+            runner.check(List.of("ip", "netns", "del", namespace(id)));
+        }
+    }
+
+    /** Whether the namespace, the bridge port and {@code eth0} with its address are all there. */
+    private boolean whole(SandboxId id, int address) {
+        if (!Files.exists(namespacePath(id)) || !Files.exists(INTERFACES.resolve(settings.bridge()).resolve("brif")
+                .resolve(veth(id)))) {
+            return false;
+        }
+        var shown = runner.run(List.of("ip", "-n", namespace(id), "-4", "-o", "addr", "show", "dev", "eth0"));
+        return shown.exitCode() == 0 && shown.stdoutText().contains(" " + Ipv4Subnet.text(address) + "/");
+    }
+
+    private void ensureBridge() {
+        try {
+            if (!Files.readString(IP_FORWARD).strip().equals("1")) {
+                Files.writeString(IP_FORWARD, "1\n");
+            }
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot turn on IPv4 forwarding: " + e, e);
+        }
+        if (Files.exists(INTERFACES.resolve(settings.bridge()))) {
+            return;
+        }
+        String bridge = settings.bridge();
+        lock.lock();
+        try {
+            if (!Files.exists(INTERFACES.resolve(bridge))) {
+                runner.check(List.of("ip", "-batch", "-"), lines(
+                        "link add " + bridge + " type bridge",
+                        "addr add " + Ipv4Subnet.text(settings.bridgeAddress()) + "/" + settings.subnet().prefix()
+                                + " dev " + bridge,
+                        "link set " + bridge + " up"));
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The namespace's name: the bridge's, so that servers with their own bridges never share names. */
+    private String namespace(SandboxId id) {
+        return settings.bridge() + "-" + suffix(id);
+    }
+
+    /** The host end of the veth pair: 14 characters, within the kernel's 15. */
+    static String veth(SandboxId id) {
+        return "cr" + suffix(id);
+    }
+
+    private static String suffix(SandboxId id) {
+        return id.value().substring(id.value().indexOf('-') + 1);
+    }
+
+    private static byte[] lines(String... lines) {
+        return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static CorralException failure(String what, Exception cause) {
+        return CorralException.runtimeUnavailable(what + ": " + cause.getMessage(), cause);
+    }
+}

@@ -1,0 +1,415 @@
+package dev.corral.runtime.oci;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.error.ErrorCode;
+import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.Ipv4Subnet;
+import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxNetwork;
+import dev.corral.core.sandbox.SandboxSpec;
+import dev.corral.core.sandbox.exec.ExecResult;
+import dev.corral.core.sandbox.exec.ExecSpec;
+import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.runtime.oci.network.NetworkSettings;
+import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sandboxes with a network of their own, against peers this test builds on the host: a "public" one in
+ * 198.51.100.0/24 (TEST-NET-2, which the default policy allows) and a "private" one at a 10.x address that also
+ * holds the metadata address 169.254.169.254, each in its own network namespace behind a veth routed by the host,
+ * serving HTTP and UDP echo; plus a TCP and a UDP listener of the host itself on every host address (standing for
+ * the API port: the policy drops everything from the bridge to the host, whatever the port). The base template
+ * has no ping and sandboxes lack CAP_NET_RAW, so ICMP is not probed here.
+ */
+class NetworkIT {
+    private static final String PUBLIC_PEER = "198.51.100.2";
+    private static final String METADATA = "169.254.169.254";
+    private static final int HTTP_PORT = 8000;
+    private static final int UDP_PORT = 9000;
+    private static final String UDP_ECHO = "import socket\n"
+            + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', 9000))\n"
+            + "while True:\n    d, a = s.recvfrom(100); s.sendto(d, a)\n";
+
+    private static final String tag = randomName(5);
+    private static final int octet = ThreadLocalRandom.current().nextInt(1, 250);
+    /** A bridge, table and subnet of this run's own, apart from any server on the host. */
+    private static final NetworkSettings network = new NetworkSettings("ct" + tag, Ipv4Subnet.parse(
+            "10.231." + octet + ".0/24"), "ct" + tag);
+    private static final String privatePeer = "10.77." + octet + ".2";
+    private static final List<Process> servers = new ArrayList<>();
+    private static final List<Runnable> cleanups = new ArrayList<>();
+    private static TestRuntime sandboxes;
+    private static ServerSocket hostTcp;
+    private static DatagramSocket hostUdp;
+    private static SandboxId sandbox;
+    private static SandboxId neighbour;
+
+    @BeforeAll
+    static void startPeersAndSandboxes() throws Exception {
+        sandboxes = TestRuntime.start(settings -> settings.withNetwork(Optional.of(network)));
+        cleanups.add(() -> run("ip", "link", "del", network.bridge()));
+        cleanups.add(() -> run("nft", "delete", "table", "inet", network.table()));
+        peer("p" + tag, "198.51.100.1/24", PUBLIC_PEER + "/24", List.of());
+        peer("q" + tag, "10.77." + octet + ".1/24", privatePeer + "/24", List.of(METADATA));
+        startHostListeners();
+        sandboxes.runtime.prepareNetwork();
+        sandbox = create(SandboxNetwork.DEFAULT);
+        neighbour = create(SandboxNetwork.DEFAULT);
+        for (String peer : List.of(PUBLIC_PEER, privatePeer, METADATA)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> hostReaches(peer));
+        }
+    }
+
+    @AfterAll
+    static void removeEverything() throws IOException {
+        try {
+            if (sandboxes != null) {
+                sandboxes.close();
+            }
+        } finally {
+            servers.forEach(Process::destroyForcibly);
+            for (Runnable cleanup : cleanups.reversed()) {
+                cleanup.run();
+            }
+            if (hostTcp != null) {
+                hostTcp.close();
+            }
+            if (hostUdp != null) {
+                hostUdp.close();
+            }
+        }
+    }
+
+    @Test
+    void sandbox_withTheDefaultNetwork_hasEth0WithAnAddressFromTheSubnet() throws Exception {
+        String address = addressOf(sandbox);
+
+        ExecResult shown = sandboxes.run(sandbox, "hostname -I; cat /proc/net/dev; cat /proc/net/route");
+
+        assertThat(network.subnet().contains(Ipv4Subnet.parse(address + "/32").network())).isTrue();
+        assertThat(shown.stdoutText()).startsWith(address + " ").contains("eth0:", "lo:");
+        assertThat(addressOf(neighbour)).isNotEqualTo(address);
+    }
+
+    @Test
+    void sandbox_withTheDefaultPolicy_reachesThePublicPeerAndNothingPrivate() throws Exception {
+        String bridge = Ipv4Subnet.text(network.bridgeAddress());
+        try (ExecStream server = sandboxes.runtime.exec(neighbour, new ExecSpec("exec python3 -m http.server "
+                + HTTP_PORT + " >/dev/null 2>&1", "/", Map.of(), ExecSpec.UNTIL_KILLED, 1024))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> sandboxes.run(neighbour,
+                    probe("self", "tcp", "127.0.0.1", HTTP_PORT) + "\nwait").stdoutText().contains("self open"));
+            assertDefaultPolicy(bridge);
+        }
+    }
+
+    private static void assertDefaultPolicy(String bridge) throws Exception {
+        List<String> results = outcomes(sandboxes.runtime, sandbox,
+                probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
+                probe("public-udp", "udp", PUBLIC_PEER, UDP_PORT),
+                probe("bridge-tcp", "tcp", bridge, hostTcp.getLocalPort()),
+                probe("bridge-udp", "udp", bridge, hostUdp.getLocalPort()),
+                probe("host-tcp", "tcp", hostAddress(), hostTcp.getLocalPort()),
+                probe("host-udp", "udp", hostAddress(), hostUdp.getLocalPort()),
+                probe("neighbour-tcp", "tcp", addressOf(neighbour), HTTP_PORT),
+                probe("private-tcp", "tcp", privatePeer, HTTP_PORT),
+                probe("private-udp", "udp", privatePeer, UDP_PORT),
+                probe("metadata-tcp", "tcp", METADATA, HTTP_PORT),
+                probe("metadata-udp", "udp", METADATA, UDP_PORT));
+
+        assertThat(results).containsExactly("bridge-tcp closed", "bridge-udp closed",
+                "host-tcp closed", "host-udp closed", "metadata-tcp closed", "metadata-udp closed",
+                "neighbour-tcp closed", "private-tcp closed", "private-udp closed", "public-tcp open",
+                "public-udp open");
+    }
+
+    @Test
+    void sandboxes_withPoliciesOfTheirOwn_reachWhatTheyAllowAndNeverTheHost() throws Exception {
+        String bridge = Ipv4Subnet.text(network.bridgeAddress());
+        // Everything denied but TEST-NET-2, and the sandbox subnet, which opens neither the host nor a sandbox.
+        SandboxId onlyPublic = create(SandboxNetwork.withPolicy(new EgressPolicy(false, List.of(
+                Ipv4Subnet.parse("198.51.100.0/24"), network.subnet()), List.of())));
+        // The internet but the public peer, and the private peer besides.
+        SandboxId privateToo = create(SandboxNetwork.withPolicy(new EgressPolicy(true, List.of(
+                Ipv4Subnet.parse(privatePeer + "/32")), List.of(Ipv4Subnet.parse(PUBLIC_PEER + "/32")))));
+
+        List<String> first = outcomes(sandboxes.runtime, onlyPublic,
+                probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT), probe("public-udp", "udp", PUBLIC_PEER, UDP_PORT),
+                probe("private-tcp", "tcp", privatePeer, HTTP_PORT),
+                probe("bridge-tcp", "tcp", bridge, hostTcp.getLocalPort()));
+        List<String> second = outcomes(sandboxes.runtime, privateToo,
+                probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT), probe("private-tcp", "tcp", privatePeer, HTTP_PORT),
+                probe("private-udp", "udp", privatePeer, UDP_PORT), probe("metadata-tcp", "tcp", METADATA, HTTP_PORT));
+
+        assertThat(first).containsExactly("bridge-tcp closed", "private-tcp closed",
+                "public-tcp open", "public-udp open");
+        assertThat(second).containsExactly("metadata-tcp closed", "private-tcp open",
+                "private-udp open", "public-tcp closed");
+        sandboxes.runtime.destroy(onlyPublic);
+        sandboxes.runtime.destroy(privateToo);
+        assertThat(nftTable()).doesNotContain("jump sandbox_");
+    }
+
+    @Test
+    void root_inTheSandbox_cannotAddAnAddressOrARoute() throws Exception {
+        // SIOCSIFADDR and SIOCADDRT: the kernel asks for CAP_NET_ADMIN over the namespace's owner, the host's
+        // user namespace, before it reads the request.
+        ExecResult result = sandboxes.run(sandbox, "python3 -c \"import socket, fcntl, struct\n"
+                + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)\n"
+                + "ifreq = struct.pack('16sH2s4s8s', b'eth0', socket.AF_INET, bytes(2), "
+                + "socket.inet_aton('10.1.2.3'), bytes(8))\n"
+                + "for name, request, arg in (('address', 0x8916, ifreq), ('route', 0x890B, bytes(120))):\n"
+                + "    try:\n        fcntl.ioctl(s, request, arg); print(name, 'changed')\n"
+                + "    except PermissionError:\n        print(name, 'refused')\n\"");
+
+        assertThat(result.stdoutText()).isEqualTo("address refused\nroute refused\n");
+    }
+
+    @Test
+    void sandbox_withNetworkNone_hasOnlyLoopbackAndNothingOnTheHost() throws Exception {
+        SandboxId isolated = create(SandboxNetwork.NONE);
+
+        ExecResult interfaces = sandboxes.run(isolated, "ls /sys/class/net");
+
+        assertThat(interfaces.stdoutText()).isEqualTo("lo\n");
+        assertThat(sandboxes.paths(isolated).networkAddress()).doesNotExist();
+        assertThat(Path.of("/run/netns", network.bridge() + "-" + suffix(isolated))).doesNotExist();
+        sandboxes.runtime.destroy(isolated);
+    }
+
+    @Test
+    void destroy_ofANetworkedSandbox_leavesNoNamespaceVethOrRule() throws Exception {
+        SandboxId doomed = create(SandboxNetwork.DEFAULT);
+        String address = addressOf(doomed);
+        assertThat(nftSandboxes()).contains(address);
+
+        sandboxes.runtime.destroy(doomed);
+
+        assertThat(Path.of("/run/netns", network.bridge() + "-" + suffix(doomed))).doesNotExist();
+        assertThat(Path.of("/sys/class/net", "cr" + suffix(doomed))).doesNotExist();
+        assertThat(nftSandboxes()).doesNotContain(address);
+        sandboxes.assertNothingLeftOf(doomed);
+    }
+
+    @Test
+    void create_whenTheRulesCannotBeApplied_failsClosedAndLeavesNothing() throws Exception {
+        // Its own bridge and table, held by another nft process with the owner flag: nobody else may change it.
+        var held = new NetworkSettings("cf" + tag, Ipv4Subnet.parse("10.232." + octet + ".0/24"), "cf" + tag);
+        TestRuntime other = TestRuntime.start(settings -> settings.withNetwork(Optional.of(held)));
+        try {
+            Process owner = new ProcessBuilder("nft", "-i").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectErrorStream(true).start();
+            try {
+                owner.getOutputStream().write(("add table inet " + held.table() + " { flags owner; }\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                owner.getOutputStream().flush();
+                await().atMost(Duration.ofSeconds(10)).until(() -> sandboxes.runner.check(List.of("nft", "list",
+                        "tables")).stdoutText().contains("table inet " + held.table()));
+                SandboxId refused = SandboxId.random();
+
+                assertThatThrownBy(() -> other.runtime.create(new SandboxSpec(refused, MmdebstrapTemplateBuilder.BASE,
+                        Map.of(), List.of(), TestRuntime.SMALL, SandboxNetwork.DEFAULT)))
+                        .isInstanceOfSatisfying(CorralException.class, e ->
+                                assertThat(e.code()).isEqualTo(ErrorCode.RUNTIME_UNAVAILABLE))
+                        .hasMessageContaining("nft");
+                other.assertNothingLeftOf(refused);
+                assertThat(Path.of("/run/netns", held.bridge() + "-" + suffix(refused))).doesNotExist();
+                assertThat(Path.of("/sys/class/net", "cr" + suffix(refused))).doesNotExist();
+            } finally {
+                owner.destroyForcibly().waitFor();
+            }
+        } finally {
+            other.close();
+            run("ip", "link", "del", held.bridge());
+            run("nft", "delete", "table", "inet", held.table());
+        }
+    }
+
+    @Test
+    void prepareNetwork_aSubnetTheHostRoutesOrABridgeOfAnotherSubnet_isRefused() throws Exception {
+        var overlapping = new NetworkSettings("co" + tag, Ipv4Subnet.parse("198.51.100.0/25"), "co" + tag);
+        // This run's bridge, but a table of its own: the runtime's close writes its (empty) rules.
+        var otherSubnet = new NetworkSettings(network.bridge(), Ipv4Subnet.parse("10.233." + octet + ".0/24"),
+                "cx" + tag);
+
+        for (NetworkSettings settings : List.of(overlapping, otherSubnet)) {
+            try (TestRuntime refused = TestRuntime.start(s -> s.withNetwork(Optional.of(settings)))) {
+                assertThatThrownBy(refused.runtime::prepareNetwork).as(settings.toString())
+                        .isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining(settings == overlapping ? "overlaps the host's routes to [198.51.100.0/24"
+                                : "does not hold 10.233." + octet + ".1/24");
+            } finally {
+                run("nft", "delete", "table", "inet", settings.table());
+            }
+        }
+        assertThat(Path.of("/sys/class/net", overlapping.bridge())).doesNotExist();
+    }
+
+    @Test
+    void aNewRuntime_overTheSameState_keepsARunningSandboxsNetwork() throws Exception {
+        var restarted = new RuncSandboxRuntime(sandboxes.settings, sandboxes.templates, sandboxes.workspaces,
+                sandboxes.runner);
+        restarted.prepareNetwork();
+        restarted.removeAllExcept(sandboxes.runtime.list().keySet());
+
+        List<String> reached = outcomes(restarted, sandbox, probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
+                probe("private-tcp", "tcp", privatePeer, HTTP_PORT));
+
+        assertThat(reached).containsExactly("private-tcp closed", "public-tcp open");
+        assertThat(nftSandboxes()).contains(addressOf(sandbox), addressOf(neighbour));
+    }
+
+    /** Runs the probes at once in the sandbox and answers their lines, sorted. */
+    private static List<String> outcomes(RuncSandboxRuntime runtime, SandboxId id, String... probes)
+            throws InterruptedException {
+        return runtime.run(id, ExecSpec.of(String.join("\n", probes) + "\nwait")).stdoutText().lines().sorted()
+                .toList();
+    }
+
+    /** A shell line that prints "{@code name} open" when a request to host:port is answered, else "closed". */
+    private static String probe(String name, String protocol, String host, int port) {
+        String exchange = protocol.equals("tcp")
+                ? "exec 3<>/dev/tcp/" + host + "/" + port + " && printf 'GET / HTTP/1.0\\r\\n\\r\\n' >&3 && "
+                        + "head -c 4 <&3 | grep -q HTTP"
+                : "exec 3<>/dev/udp/" + host + "/" + port + " && printf ping >&3 && head -c 4 <&3 | grep -q ping";
+        return "(timeout 3 bash -c \"" + exchange + "\" >/dev/null 2>&1 && echo '" + name + " open' || echo '"
+                + name + " closed') &";
+    }
+
+    private static SandboxId create(SandboxNetwork kind) {
+        SandboxId id = SandboxId.random();
+        sandboxes.runtime.create(new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(),
+                TestRuntime.SMALL, kind));
+        return id;
+    }
+
+    private static String addressOf(SandboxId id) throws IOException {
+        return Files.readString(sandboxes.paths(id).networkAddress()).strip();
+    }
+
+    private static String nftTable() {
+        return sandboxes.runner.check(List.of("nft", "list", "table", "inet", network.table())).stdoutText();
+    }
+
+    private static String nftSandboxes() {
+        return sandboxes.runner.check(List.of("nft", "list", "set", "inet", network.table(), "sandboxes"))
+                .stdoutText();
+    }
+
+    /** The host's own address on its default route's interface. */
+    private static String hostAddress() {
+        String route = sandboxes.runner.check(List.of("ip", "-4", "-o", "route", "get", "1.1.1.1")).stdoutText();
+        List<String> words = List.of(route.strip().split("\\s+"));
+        return words.get(words.indexOf("src") + 1);
+    }
+
+    /**
+     * A peer in its own network namespace behind a veth whose host end holds {@code hostAddress}, serving HTTP and
+     * UDP echo on every address it has ({@code peerAddress} and {@code extra}, each routed to it by the host).
+     */
+    private static void peer(String name, String hostAddress, String peerAddress, List<String> extra)
+            throws IOException {
+        String namespace = "ct-" + name;
+        cleanups.add(() -> run("ip", "netns", "del", namespace));
+        cleanups.add(() -> run("ip", "link", "del", name));
+        check("ip", "netns", "add", namespace);
+        check("ip", "link", "add", name, "type", "veth", "peer", "name", "eth0", "netns", namespace);
+        check("ip", "addr", "add", hostAddress, "dev", name);
+        check("ip", "link", "set", name, "up");
+        check("ip", "-n", namespace, "link", "set", "lo", "up");
+        check("ip", "-n", namespace, "addr", "add", peerAddress, "dev", "eth0");
+        check("ip", "-n", namespace, "link", "set", "eth0", "up");
+        check("ip", "-n", namespace, "route", "add", "default", "via", hostAddress.substring(0,
+                hostAddress.indexOf('/')));
+        for (String address : extra) {
+            check("ip", "-n", namespace, "addr", "add", address + "/32", "dev", "eth0");
+            check("ip", "route", "add", address + "/32", "dev", name);
+            cleanups.add(() -> run("ip", "route", "del", address + "/32"));
+        }
+        servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-m", "http.server",
+                Integer.toString(HTTP_PORT)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true).start());
+        servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", UDP_ECHO)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start());
+    }
+
+    /** A TCP listener answering like HTTP and a UDP echo, on every address of the host. */
+    private static void startHostListeners() throws IOException {
+        hostTcp = new ServerSocket(0);
+        hostUdp = new DatagramSocket(0);
+        Thread.ofPlatform().daemon().name("host-tcp").start(() -> {
+            while (!hostTcp.isClosed()) {
+                try (Socket client = hostTcp.accept(); OutputStream out = client.getOutputStream()) {
+                    out.write("HTTP/1.0 200 OK\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // closed at the end, or a client gone
+                }
+            }
+        });
+        Thread.ofPlatform().daemon().name("host-udp").start(() -> {
+            var packet = new DatagramPacket(new byte[100], 100);
+            while (!hostUdp.isClosed()) {
+                try {
+                    hostUdp.receive(packet);
+                    hostUdp.send(new DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
+                } catch (IOException e) {
+                    // closed at the end
+                }
+            }
+        });
+    }
+
+    /** Whether the host itself gets an HTTP answer from the peer: its servers are up and routed. */
+    private static boolean hostReaches(String address) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, HTTP_PORT), 1000);
+            socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readNBytes(4), StandardCharsets.US_ASCII).equals("HTTP");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String suffix(SandboxId id) {
+        return id.value().substring(id.value().indexOf('-') + 1);
+    }
+
+    private static String randomName(int length) {
+        var name = new StringBuilder();
+        for (int i = 0; i < length; i++) {
+            name.append((char) ('a' + ThreadLocalRandom.current().nextInt(26)));
+        }
+        return name.toString();
+    }
+
+    private static void check(String... command) {
+        sandboxes.runner.check(List.of(command));
+    }
+
+    private static void run(String... command) {
+        sandboxes.runner.run(List.of(command));
+    }
+}
