@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,8 +49,12 @@ public final class CorralApi {
      * enterprise tier allows by default), and waits until it runs.
      */
     public String createSandbox(SandboxShape shape) {
-        JsonNode sandbox = data("POST", "v1/sandboxes?wait=true", Map.of("template", "base",
-                "resources", shape.toJson(), "idleTimeout", IDLE_TIMEOUT_SECONDS));
+        var body = new HashMap<String, Object>(Map.of("template", "base", "resources", shape.resources(),
+                "idleTimeout", IDLE_TIMEOUT_SECONDS));
+        if (!shape.networked()) {
+            body.put("network", "none");
+        }
+        JsonNode sandbox = data("POST", "v1/sandboxes?wait=true", body);
         String status = sandbox.path("status").asText();
         if (!status.equals("running")) {
             throw new BenchException("sandbox " + sandbox.path("id").asText() + " is " + status + ": "
