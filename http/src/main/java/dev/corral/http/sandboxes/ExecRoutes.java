@@ -4,7 +4,6 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.key.KeyStreams;
 import dev.corral.core.key.Principal;
 import dev.corral.core.sandbox.exec.ExecEvent;
-import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.exec.Utf8Chunks;
@@ -82,7 +81,7 @@ public final class ExecRoutes implements RouteGroup {
                     streamEvents(ctx, stream, opened);
                 }
             } else {
-                Responses.okStreamed(ctx, ExecResponse.of(ExecResult.drain(stream), body.encodingOrDefault()));
+                StreamedExecAnswer.write(ctx, stream, body.encodingOrDefault());
             }
         }
     }
