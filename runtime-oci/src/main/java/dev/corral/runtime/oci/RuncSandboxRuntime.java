@@ -128,6 +128,11 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         networks.ifPresent(SandboxNetworks::prepareHost);
     }
 
+    /** Stops what {@link #prepareNetwork()} started on the host (the sandboxes' DNS forwarder), at shutdown. */
+    public void closeNetwork() {
+        networks.ifPresent(SandboxNetworks::close);
+    }
+
     /**
      * Who hears what the runtime did on its own in a sandbox, such as restarting its agent: the sandbox's logs.
      * Called on whatever thread noticed it.
@@ -211,7 +216,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 Files.createFile(paths.config(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
                 json.writerWithDefaultPrettyPrinter().writeValue(paths.config().toFile(),
                         containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir(),
-                                networkNamespace));
+                                networkNamespace, networkNamespace.map(namespace -> paths.resolvConf())));
                 startContainer(paths);
             } catch (IOException | RuntimeException e) {
                 try {

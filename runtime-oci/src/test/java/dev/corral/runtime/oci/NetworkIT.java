@@ -8,6 +8,7 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
 import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.Ipv4Subnet;
+import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxSpec;
@@ -50,8 +51,11 @@ class NetworkIT {
     private static final String METADATA = "169.254.169.254";
     private static final int HTTP_PORT = 8000;
     private static final int UDP_PORT = 9000;
-    private static final String UDP_ECHO = "import socket\n"
-            + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', 9000))\n"
+    private static final int DNS_PORT = 53;
+    private static final int DNS_OVER_TLS_PORT = 853;
+    /** A UDP echo on the port given as its argument. */
+    private static final String UDP_ECHO = "import socket, sys\n"
+            + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', int(sys.argv[1])))\n"
             + "while True:\n    d, a = s.recvfrom(100); s.sendto(d, a)\n";
 
     private static final String tag = randomName(5);
@@ -174,6 +178,43 @@ class NetworkIT {
     }
 
     @Test
+    void sandbox_withTheDefaultPolicy_resolvesThroughTheForwarderAndReachesNoOtherResolver() throws Exception {
+        String bridge = Ipv4Subnet.text(network.bridgeAddress());
+        await().atMost(Duration.ofSeconds(20)).until(() -> hostReaches(PUBLIC_PEER, DNS_OVER_TLS_PORT));
+
+        ExecResult resolved = sandboxes.run(sandbox, "cat /etc/resolv.conf; timeout 20 getent hosts deb.debian.org");
+        List<String> others = outcomes(sandboxes.runtime, sandbox,
+                probe("peer-dns-udp", "udp", PUBLIC_PEER, DNS_PORT),
+                probe("peer-dns-tcp", "tcp", PUBLIC_PEER, DNS_PORT),
+                probe("peer-dot-tcp", "tcp", PUBLIC_PEER, DNS_OVER_TLS_PORT),
+                probe("peer-http-tcp", "tcp", PUBLIC_PEER, HTTP_PORT));
+        ExecResult rewritten = sandboxes.run(sandbox, "echo 'nameserver " + PUBLIC_PEER + "' > /etc/resolv.conf");
+
+        assertThat(resolved.stdoutText()).startsWith("nameserver " + bridge + "\n").contains(" deb.debian.org");
+        assertThat(others).containsExactly("peer-dns-tcp closed", "peer-dns-udp closed", "peer-dot-tcp closed",
+                "peer-http-tcp open");
+        assertThat(rewritten.exitCode()).isNotZero();
+    }
+
+    @Test
+    void sandbox_withTheDefaultPolicy_installsAPackageWithApt() throws Exception {
+        // The "Done when": Debian's mirror through the forwarder and NAT. Bounded: 5 minutes in all. The
+        // package lists need more disk than the small sandboxes have.
+        SandboxId installer = SandboxId.random();
+        sandboxes.runtime.create(new SandboxSpec(installer, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(),
+                new Resources(1, 512L << 20, 1L << 30, 256), SandboxNetwork.DEFAULT));
+        try {
+            ExecResult installed = sandboxes.runtime.run(installer, new ExecSpec("timeout 300 sh -c 'apt-get -q "
+                    + "update && apt-get -q install -y jq' >/tmp/apt.log 2>&1; echo \"apt $?\"; tail -5 /tmp/apt.log;"
+                    + " echo '{\"a\": 1}' | jq .a", "/", Map.of(), Duration.ofSeconds(330), 1 << 16));
+
+            assertThat(installed.stdoutText()).as(installed.stdoutText()).startsWith("apt 0\n").endsWith("\n1\n");
+        } finally {
+            sandboxes.runtime.destroy(installer);
+        }
+    }
+
+    @Test
     void root_inTheSandbox_cannotAddAnAddressOrARoute() throws Exception {
         // SIOCSIFADDR and SIOCADDRT: the kernel asks for CAP_NET_ADMIN over the namespace's owner, the host's
         // user namespace, before it reads the request.
@@ -195,6 +236,7 @@ class NetworkIT {
         ExecResult interfaces = sandboxes.run(isolated, "ls /sys/class/net");
 
         assertThat(interfaces.stdoutText()).isEqualTo("lo\n");
+        assertThat(sandboxes.run(isolated, "cat /etc/resolv.conf").stdoutText()).doesNotContain("nameserver");
         assertThat(sandboxes.paths(isolated).networkAddress()).doesNotExist();
         assertThat(Path.of("/run/netns", network.bridge() + "-" + suffix(isolated))).doesNotExist();
         sandboxes.runtime.destroy(isolated);
@@ -220,6 +262,7 @@ class NetworkIT {
         var held = new NetworkSettings("cf" + tag, Ipv4Subnet.parse("10.232." + octet + ".0/24"), "cf" + tag);
         TestRuntime other = TestRuntime.start(settings -> settings.withNetwork(Optional.of(held)));
         try {
+            other.runtime.prepareNetwork();
             Process owner = new ProcessBuilder("nft", "-i").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectErrorStream(true).start();
             try {
@@ -349,11 +392,17 @@ class NetworkIT {
             check("ip", "route", "add", address + "/32", "dev", name);
             cleanups.add(() -> run("ip", "route", "del", address + "/32"));
         }
-        servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-m", "http.server",
-                Integer.toString(HTTP_PORT)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectErrorStream(true).start());
-        servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", UDP_ECHO)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start());
+        // HTTP and UDP echo on the ports probed, and on the DNS ports: a resolver there would answer the same way.
+        for (int port : List.of(HTTP_PORT, DNS_PORT, DNS_OVER_TLS_PORT)) {
+            servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-m", "http.server",
+                    Integer.toString(port)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectErrorStream(true).start());
+        }
+        for (int port : List.of(UDP_PORT, DNS_PORT)) {
+            servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", UDP_ECHO,
+                    Integer.toString(port)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectErrorStream(true).start());
+        }
     }
 
     /** A TCP listener answering like HTTP and a UDP echo, on every address of the host. */
@@ -384,8 +433,12 @@ class NetworkIT {
 
     /** Whether the host itself gets an HTTP answer from the peer: its servers are up and routed. */
     private static boolean hostReaches(String address) {
+        return hostReaches(address, HTTP_PORT);
+    }
+
+    private static boolean hostReaches(String address, int port) {
         try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, HTTP_PORT), 1000);
+            socket.connect(new InetSocketAddress(address, port), 1000);
             socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readNBytes(4), StandardCharsets.US_ASCII).equals("HTTP");
         } catch (IOException e) {

@@ -8,10 +8,17 @@ import dev.corral.runtime.oci.bundle.RuntimeDirectories;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
 import dev.corral.runtime.oci.process.ProcessRunner;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +54,10 @@ public final class SandboxNetworks {
     private final AddressAllocator allocator;
     private final EgressRules rules;
     private final ReentrantLock lock = new ReentrantLock();
+    private final InstantSource clock = InstantSource.system();
+    /** Guarded by {@link #lock}. */
+    private final PinnedAddresses pins = new PinnedAddresses();
+    private final SandboxDns dns = new SandboxDns(this::pin);
 
     public SandboxNetworks(NetworkSettings settings, RuntimeDirectories directories, ProcessRunner runner) {
         this.settings = settings;
@@ -83,6 +94,12 @@ public final class SandboxNetworks {
                     + "subnet?): delete it (ip link del " + settings.bridge() + ") with no sandbox running, or set "
                     + "network-subnet back");
         }
+        dns.start(new InetSocketAddress(inet(settings.bridgeAddress()), SandboxDns.PORT), settings.dnsUpstreams());
+    }
+
+    /** Stops the sandboxes' DNS forwarder, at server shutdown; their networks and rules stay as they are. */
+    public void close() {
+        dns.close();
     }
 
     /** The path of the sandbox's network namespace, in which runc is started. */
@@ -103,7 +120,11 @@ public final class SandboxNetworks {
      * @throws CorralException {@code runtime_unavailable} naming what failed; nothing of it is left
      */
     public Path connect(SandboxPaths paths, EgressPolicy policy) {
+        dns.requireServing();
         try {
+            // Read-only in the sandbox (see ContainerConfig); what enforces the forwarder is the firewall.
+            Files.writeString(paths.resolvConf(), "nameserver " + Ipv4Subnet.text(settings.bridgeAddress())
+                    + "\n", StandardCharsets.UTF_8);
             if (!policy.equals(EgressPolicy.DEFAULT)) {
                 Files.writeString(paths.egressPolicy(), policy.toText() + "\n", StandardCharsets.UTF_8);
             }
@@ -143,6 +164,10 @@ public final class SandboxNetworks {
         unplumb(paths.id());
         lock.lock();
         try {
+            address(paths).ifPresent(address -> {
+                pins.clear(address);
+                dns.forget(address);
+            });
             boolean had = Files.deleteIfExists(paths.networkAddress());
             Files.deleteIfExists(paths.egressPolicy());
             if (had) {
@@ -164,10 +189,38 @@ public final class SandboxNetworks {
     public void applyRules() {
         lock.lock();
         try {
-            String script = rules.render(held());
+            Map<Integer, EgressPolicy> held = held();
+            var live = new HashMap<Integer, Map<Integer, Duration>>();
+            Instant now = clock.instant();
+            held.keySet().forEach(address -> live.put(address, pins.live(address, now)));
+            String script = rules.render(held, live);
             runner.check(List.of("nft", "-f", "-"), script.getBytes(StandardCharsets.UTF_8));
+            dns.serve(held);
         } catch (CorralException e) {
             throw failure("Cannot apply the sandboxes' network rules with nft (nftables)", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lets the sandbox at {@code sandbox} out to {@code destinations} for {@code ttl}: kept for the rewrites to come
+     * and added to its set now, under the lock, so a rewrite in between cannot drop them. Called by the forwarder
+     * before it answers.
+     *
+     * @throws IllegalStateException when they cannot be pinned; the forwarder then answers SERVFAIL
+     */
+    private void pin(int sandbox, List<Integer> destinations, Duration ttl) {
+        lock.lock();
+        try {
+            Instant now = clock.instant();
+            pins.pin(sandbox, destinations, now, now.plus(ttl));
+            var added = new HashMap<Integer, Duration>();
+            destinations.forEach(destination -> added.put(destination, ttl));
+            runner.check(List.of("nft", "-f", "-"), rules.pinScript(sandbox, added).getBytes(StandardCharsets.UTF_8));
+        } catch (CorralException e) {
+            throw new IllegalStateException("cannot pin resolved addresses for sandbox " + Ipv4Subnet.text(sandbox)
+                    + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
@@ -298,6 +351,14 @@ public final class SandboxNetworks {
 
     private static String suffix(SandboxId id) {
         return id.value().substring(id.value().indexOf('-') + 1);
+    }
+
+    static InetAddress inet(int address) {
+        try {
+            return InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(address).array());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an address", e);
+        }
     }
 
     private static byte[] lines(String... lines) {
