@@ -94,12 +94,13 @@ class SandboxApiIT {
     }
 
     @Test
-    void create_aDomainRule_isRefusedUntilTheDnsForwarderExists() {
+    void create_anInvalidDomainRule_isValidationFailedWithTheParsersMessage() {
         ApiResponse response = admin.post("v1/sandboxes", Map.of("template", "base",
-                "network", Map.of("egress", "deny", "allow", List.of("*.example.org"))));
+                "network", Map.of("egress", "deny", "allow", List.of("*.example.org", "*"))));
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.toString()).contains("validation_failed", "network.allow[0]", "DNS forwarder");
+        assertThat(response.toString()).contains("validation_failed", "network.allow[1]",
+                "a wildcard needs a domain after '*.'").doesNotContain("network.allow[0]");
     }
 
     @Test

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
+import dev.corral.core.sandbox.DomainRule;
 import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.core.sandbox.Resources;
@@ -16,6 +17,7 @@ import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.runtime.oci.network.NetworkSettings;
+import dev.corral.runtime.oci.network.dns.UpstreamDnsServer;
 import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -48,6 +50,8 @@ import org.junit.jupiter.api.Test;
  */
 class NetworkIT {
     private static final String PUBLIC_PEER = "198.51.100.2";
+    /** A second address of the public peer, which no name in the test's DNS answers. */
+    private static final String UNNAMED_PEER = "198.51.100.3";
     private static final String METADATA = "169.254.169.254";
     private static final int HTTP_PORT = 8000;
     private static final int UDP_PORT = 9000;
@@ -77,13 +81,13 @@ class NetworkIT {
         sandboxes = TestRuntime.start(settings -> settings.withNetwork(Optional.of(network)));
         cleanups.add(() -> run("ip", "link", "del", network.bridge()));
         cleanups.add(() -> run("nft", "delete", "table", "inet", network.table()));
-        peer("p" + tag, "198.51.100.1/24", PUBLIC_PEER + "/24", List.of());
+        peer("p" + tag, "198.51.100.1/24", PUBLIC_PEER + "/24", List.of(UNNAMED_PEER));
         peer("q" + tag, "10.77." + octet + ".1/24", privatePeer + "/24", List.of(METADATA));
         startHostListeners();
         sandboxes.runtime.prepareNetwork();
         sandbox = create(SandboxNetwork.DEFAULT);
         neighbour = create(SandboxNetwork.DEFAULT);
-        for (String peer : List.of(PUBLIC_PEER, privatePeer, METADATA)) {
+        for (String peer : List.of(PUBLIC_PEER, UNNAMED_PEER, privatePeer, METADATA)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> hostReaches(peer));
         }
     }
@@ -211,6 +215,44 @@ class NetworkIT {
             assertThat(installed.stdoutText()).as(installed.stdoutText()).startsWith("apt 0\n").endsWith("\n1\n");
         } finally {
             sandboxes.runtime.destroy(installer);
+        }
+    }
+
+    @Test
+    void domainRules_underEgressDeny_letOutWhatAnAllowedNameResolvedToAndNothingElse() throws Exception {
+        // A server of its own whose forwarder asks the test's DNS: peer.test and other.test name the public peer.
+        var named = new NetworkSettings("cd" + tag, Ipv4Subnet.parse("10.234." + octet + ".0/24"), "cd" + tag);
+        try (var upstream = new UpstreamDnsServer(Map.of("peer.test", PUBLIC_PEER, "other.test", PUBLIC_PEER))) {
+            TestRuntime own = TestRuntime.start(settings -> settings.withNetwork(Optional.of(
+                    named.withDnsUpstreams(List.of(upstream.address())))));
+            try {
+                own.runtime.prepareNetwork();
+                SandboxId id = SandboxId.random();
+                own.runtime.create(new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(),
+                        TestRuntime.SMALL, SandboxNetwork.withPolicy(new EgressPolicy(false, List.of(), List.of(),
+                        List.of(DomainRule.parse("peer.test")), List.of()))));
+
+                List<String> beforeResolving = outcomes(own.runtime, id, probe("literal", "tcp", PUBLIC_PEER,
+                        HTTP_PORT));
+                ExecResult resolved = own.run(id, "getent hosts peer.test; getent hosts other.test; echo \"other $?\"");
+                List<String> after = outcomes(own.runtime, id, probe("by-name", "tcp", "peer.test", HTTP_PORT),
+                        probe("unresolved-literal", "tcp", UNNAMED_PEER, HTTP_PORT));
+                String pinned = own.runner.check(List.of("nft", "list", "table", "inet", named.table()))
+                        .stdoutText();
+
+                assertThat(beforeResolving).containsExactly("literal closed");
+                assertThat(resolved.stdoutText()).matches(PUBLIC_PEER.replace(".", "\\.")
+                        + "\\s+peer\\.test\nother 2\n");
+                assertThat(upstream.questions()).anyMatch(question -> question.startsWith("peer.test "))
+                        .noneMatch(question -> question.startsWith("other.test "));
+                assertThat(after).containsExactly("by-name open", "unresolved-literal closed");
+                assertThat(pinned).containsPattern("set pinned_[0-9_]+ \\{[^}]*elements = \\{ "
+                        + PUBLIC_PEER.replace(".", "\\.") + " timeout");
+            } finally {
+                own.close();
+                run("ip", "link", "del", named.bridge());
+                run("nft", "delete", "table", "inet", named.table());
+            }
         }
     }
 

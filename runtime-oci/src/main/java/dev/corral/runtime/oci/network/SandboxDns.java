@@ -125,7 +125,7 @@ final class SandboxDns implements AutoCloseable {
 
     static DomainPolicy domainPolicy(EgressPolicy policy) {
         return new DomainPolicy(policy.allowByDefault() ? DomainPolicy.Egress.ALLOW : DomainPolicy.Egress.DENY,
-                List.of(), List.of());
+                policy.allowDomains(), policy.denyDomains());
     }
 
     /** An IPv4 address as the rules keep it; none for IPv6, which no sandbox reaches. */
