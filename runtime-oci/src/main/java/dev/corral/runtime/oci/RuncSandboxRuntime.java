@@ -3,6 +3,7 @@ package dev.corral.runtime.oci;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
@@ -126,6 +127,11 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
      */
     public void prepareNetwork() {
         networks.ifPresent(SandboxNetworks::prepareHost);
+    }
+
+    @Override
+    public void changeNetwork(SandboxId id, EgressPolicy policy) {
+        transition(id, () -> networks().change(paths(id), policy));
     }
 
     /** Stops what {@link #prepareNetwork()} started on the host (the sandboxes' DNS forwarder), at shutdown. */

@@ -257,6 +257,43 @@ class NetworkIT {
     }
 
     @Test
+    void changeNetwork_cutsAConnectionOpenedBeforeAndOutlivesARestart() throws Exception {
+        SandboxId changing = create(SandboxNetwork.DEFAULT);
+        // Connects to the peer's HTTP server (which waits for the request), then sends it once /tmp/go exists.
+        String client = "python3 -c \"import socket, os, time\n"
+                + "s = socket.create_connection(('" + PUBLIC_PEER + "', " + HTTP_PORT + "), 3)\n"
+                + "open('/tmp/state', 'w').write('connected')\n"
+                + "while not os.path.exists('/tmp/go'): time.sleep(0.05)\n"
+                + "s.settimeout(3)\n"
+                + "try:\n    s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); r = s.recv(4)\n"
+                + "except OSError:\n    r = b''\n"
+                + "open('/tmp/state', 'w').write('answered' if r == b'HTTP' else 'cut')\n\"";
+        try (ExecStream open = sandboxes.runtime.exec(changing, new ExecSpec(client, "/", Map.of(),
+                Duration.ofSeconds(60), 1024))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> sandboxes.run(changing, "cat /tmp/state 2>/dev/null")
+                    .stdoutText().equals("connected"));
+
+            sandboxes.runtime.changeNetwork(changing, new EgressPolicy(false, List.of(), List.of()));
+            sandboxes.run(changing, "touch /tmp/go");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> !sandboxes.run(changing, "cat /tmp/state")
+                    .stdoutText().equals("connected"));
+            assertThat(sandboxes.run(changing, "cat /tmp/state").stdoutText()).isEqualTo("cut");
+        }
+        var restarted = new RuncSandboxRuntime(sandboxes.settings, sandboxes.templates, sandboxes.workspaces,
+                sandboxes.runner);
+        restarted.removeAllExcept(sandboxes.runtime.list().keySet());
+        assertThat(outcomes(restarted, changing, probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT)))
+                .containsExactly("public-tcp closed");
+
+        sandboxes.runtime.changeNetwork(changing, EgressPolicy.DEFAULT);
+
+        assertThat(outcomes(sandboxes.runtime, changing, probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT)))
+                .containsExactly("public-tcp open");
+        sandboxes.runtime.destroy(changing);
+    }
+
+    @Test
     void root_inTheSandbox_cannotAddAnAddressOrARoute() throws Exception {
         // SIOCSIFADDR and SIOCADDRT: the kernel asks for CAP_NET_ADMIN over the namespace's owner, the host's
         // user namespace, before it reads the request.

@@ -174,15 +174,33 @@ public final class SandboxRules {
         update.metadata().ifPresent(metadata -> checkMetadata(metadata, problems));
         Optional<Duration> idleTimeout = update.idleTimeoutSeconds().map(seconds -> idleTimeout(seconds, problems));
         Optional<Duration> maxRuntime = update.maxRuntimeSeconds().map(seconds -> maxRuntime(seconds, problems));
+        Optional<SandboxNetwork> network = update.network().map(requested -> network(Optional.of(requested),
+                problems));
         if (!problems.isEmpty()) {
             throw CorralException.invalid(problems);
         }
+        network.ifPresent(changed -> checkNetworkChange(current.network(), changed));
         idleTimeout.ifPresent(timeout -> checkIdleTimeoutCap(timeout, plan));
         maxRuntime.ifPresent(runtime -> checkMaxRuntimeCap(runtime, plan));
         return current.withSettings(update.name().or(current::name),
                 update.tags().map(List::copyOf).orElse(current.tags()),
                 update.metadata().map(Map::copyOf).orElse(current.metadata()),
-                idleTimeout.orElse(current.idleTimeout()), maxRuntime.orElse(current.maxRuntime()));
+                idleTimeout.orElse(current.idleTimeout()), maxRuntime.orElse(current.maxRuntime()))
+                .withNetwork(network.orElse(current.network()));
+    }
+
+    /**
+     * A running sandbox's policy may change, but not whether it has a network: its network namespace is made at
+     * create (loopback only, or Corral's with a veth), and its processes live in it.
+     */
+    private static void checkNetworkChange(SandboxNetwork current, SandboxNetwork changed) {
+        if (current.loopbackOnly() != changed.loopbackOnly()) {
+            throw CorralException.conflict(current.loopbackOnly()
+                    ? "The sandbox was created with network \"none\" and cannot get a network: its network namespace "
+                            + "is made at create; create another sandbox with a network"
+                    : "The sandbox was created with a network and cannot change to \"none\": its network namespace "
+                            + "is made at create; use {\"egress\": \"deny\"} to let nothing out");
+        }
     }
 
     /**

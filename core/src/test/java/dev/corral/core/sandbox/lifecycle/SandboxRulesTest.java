@@ -240,6 +240,37 @@ class SandboxRulesTest {
         }
     }
 
+    @Test
+    void applyUpdate_aNetworkPolicy_replacesTheSandboxsPolicy() {
+        Sandbox current = sandbox().withNetwork(SandboxNetwork.DEFAULT);
+
+        Sandbox updated = SandboxRules.applyUpdate(current, networkUpdate(RequestedNetwork.policy(Optional.of("deny"),
+                List.of("*.example.org"), List.of(), List.of())), FREE);
+
+        assertThat(updated.network().egress().orElseThrow().allowByDefault()).isFalse();
+        assertThat(updated.network().egress().orElseThrow().allowDomains()).extracting(Object::toString)
+                .containsExactly("*.example.org");
+        assertThat(updated.withNetwork(current.network())).isEqualTo(current);
+    }
+
+    @Test
+    void applyUpdate_switchingBetweenNoneAndANetwork_isAConflict() {
+        Sandbox networked = sandbox().withNetwork(SandboxNetwork.DEFAULT);
+        Sandbox isolated = sandbox().withNetwork(SandboxNetwork.NONE);
+
+        assertThatThrownBy(() -> SandboxRules.applyUpdate(networked, networkUpdate(RequestedNetwork.named("none")),
+                FREE)).isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.code())
+                .isEqualTo(ErrorCode.CONFLICT)).hasMessageContaining("made at create");
+        assertThatThrownBy(() -> SandboxRules.applyUpdate(isolated, networkUpdate(RequestedNetwork.named("default")),
+                FREE)).isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.code())
+                .isEqualTo(ErrorCode.CONFLICT)).hasMessageContaining("cannot get a network");
+    }
+
+    private static UpdateSandbox networkUpdate(RequestedNetwork network) {
+        return new UpdateSandbox(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(network));
+    }
+
     private static Sandbox sandbox() {
         var checked = SandboxRules.check(request(Optional.empty(), Optional.empty(), Optional.empty()), TEMPLATES,
                 FREE);

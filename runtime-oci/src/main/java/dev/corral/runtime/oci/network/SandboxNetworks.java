@@ -125,9 +125,7 @@ public final class SandboxNetworks {
             // Read-only in the sandbox (see ContainerConfig); what enforces the forwarder is the firewall.
             Files.writeString(paths.resolvConf(), "nameserver " + Ipv4Subnet.text(settings.bridgeAddress())
                     + "\n", StandardCharsets.UTF_8);
-            if (!policy.equals(EgressPolicy.DEFAULT)) {
-                Files.writeString(paths.egressPolicy(), policy.toText() + "\n", StandardCharsets.UTF_8);
-            }
+            writePolicy(paths, policy);
             int address = allocate(paths);
             plumb(paths.id(), address);
             applyRules();
@@ -156,6 +154,44 @@ public final class SandboxNetworks {
             }
         } catch (RuntimeException e) {
             throw failure("Cannot restore the network of sandbox " + paths.id(), e);
+        }
+    }
+
+    /**
+     * Puts the sandbox under another egress policy: the rules are rewritten at once (they are checked on every
+     * packet, so connections already open are held to it too) and the addresses its names resolved to are
+     * forgotten, as they were pinned under the old domain rules.
+     *
+     * @throws CorralException {@code runtime_unavailable} when it has no network or the rules cannot be applied;
+     *     the old policy then stays, in the kernel and in its directory
+     */
+    public void change(SandboxPaths paths, EgressPolicy policy) {
+        int address = address(paths).orElseThrow(() -> CorralException.runtimeUnavailable(
+                "Sandbox " + paths.id() + " has no network address", null));
+        lock.lock();
+        try {
+            EgressPolicy old = policy(paths);
+            writePolicy(paths, policy);
+            try {
+                pins.clear(address);
+                applyRules();
+            } catch (RuntimeException e) {
+                writePolicy(paths, old);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot keep the egress policy of sandbox " + paths.id() + ": "
+                    + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void writePolicy(SandboxPaths paths, EgressPolicy policy) throws IOException {
+        if (policy.equals(EgressPolicy.DEFAULT)) {
+            Files.deleteIfExists(paths.egressPolicy());
+        } else {
+            Files.writeString(paths.egressPolicy(), policy.toText() + "\n", StandardCharsets.UTF_8);
         }
     }
 
