@@ -249,9 +249,7 @@ class NetworkIT {
                 assertThat(pinned).containsPattern("set pinned_[0-9_]+ \\{[^}]*elements = \\{ "
                         + PUBLIC_PEER.replace(".", "\\.") + " timeout");
             } finally {
-                own.close();
-                run("ip", "link", "del", named.bridge());
-                run("nft", "delete", "table", "inet", named.table());
+                closeWithItsNetwork(own, named);
             }
         }
     }
@@ -364,9 +362,7 @@ class NetworkIT {
                 owner.destroyForcibly().waitFor();
             }
         } finally {
-            other.close();
-            run("ip", "link", "del", held.bridge());
-            run("nft", "delete", "table", "inet", held.table());
+            closeWithItsNetwork(other, held);
         }
     }
 
@@ -402,6 +398,13 @@ class NetworkIT {
 
         assertThat(reached).containsExactly("private-tcp closed", "public-tcp open");
         assertThat(nftSandboxes()).contains(addressOf(sandbox), addressOf(neighbour));
+    }
+
+    /** Closes a runtime of a test's own and removes its bridge and table. */
+    private static void closeWithItsNetwork(TestRuntime runtime, NetworkSettings settings) throws IOException {
+        runtime.close();
+        run("ip", "link", "del", settings.bridge());
+        run("nft", "delete", "table", "inet", settings.table());
     }
 
     /** Runs the probes at once in the sandbox and answers their lines, sorted. */
