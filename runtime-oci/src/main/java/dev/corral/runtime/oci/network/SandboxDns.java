@@ -41,7 +41,7 @@ final class SandboxDns implements AutoCloseable {
     /** Lets a sandbox out to the addresses its resolved name answered, for {@code ttl}. */
     @FunctionalInterface
     interface Pinner {
-        void pin(int sandbox, List<Integer> destinations, Duration ttl);
+        void pin(int sandbox, String name, List<Integer> destinations, Duration ttl);
     }
 
     private final Pinner pinner;
@@ -69,7 +69,7 @@ final class SandboxDns implements AutoCloseable {
                         + "(set dns-upstreams)");
             }
             forwarder = Optional.of(DnsForwarder.start(bind, DnsForwarderSettings.defaults(resolvers),
-                    this::policyFor, (client, name, addresses, ttl) -> resolved(client, addresses, ttl),
+                    this::policyFor, this::resolved,
                     InstantSource.system()));
             log.info("Sandboxes' DNS forwarder on {} asks {}", bind, resolvers);
         } catch (IllegalArgumentException | UncheckedIOException e) {
@@ -110,7 +110,17 @@ final class SandboxDns implements AutoCloseable {
         return address(client).map(policies::get).map(SandboxDns::domainPolicy);
     }
 
-    private void resolved(InetAddress client, List<InetAddress> addresses, Duration ttl) {
+    /**
+     * Whether the sandbox at {@code sandbox} is served now under a policy that pins {@code name}'s addresses: its
+     * policy may have changed while the name was resolved under the old one.
+     */
+    boolean pins(int sandbox, String name) {
+        EgressPolicy policy = policies.get(sandbox);
+        return policy != null && !policy.allowByDefault()
+                && domainPolicy(policy).allows(List.of(name.split("\\.", -1)));
+    }
+
+    private void resolved(InetAddress client, String name, List<InetAddress> addresses, Duration ttl) {
         Optional<Integer> sandbox = address(client);
         EgressPolicy policy = sandbox.map(policies::get).orElse(null);
         if (policy == null || policy.allowByDefault()) {
@@ -119,7 +129,7 @@ final class SandboxDns implements AutoCloseable {
         List<Integer> destinations = addresses.stream().map(SandboxDns::address).flatMap(Optional::stream)
                 .toList();
         if (!destinations.isEmpty()) {
-            pinner.pin(sandbox.get(), destinations, ttl);
+            pinner.pin(sandbox.get(), name, destinations, ttl);
         }
     }
 

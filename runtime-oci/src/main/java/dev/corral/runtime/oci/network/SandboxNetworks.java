@@ -240,15 +240,22 @@ public final class SandboxNetworks {
     }
 
     /**
-     * Lets the sandbox at {@code sandbox} out to {@code destinations} for {@code ttl}: kept for the rewrites to come
+     * Lets the sandbox at {@code sandbox} out to {@code destinations}, which {@code name} resolved to, for
+     * {@code ttl}: kept for the rewrites to come
      * and added to its set now, under the lock, so a rewrite in between cannot drop them. Called by the forwarder
      * before it answers.
      *
      * @throws IllegalStateException when they cannot be pinned; the forwarder then answers SERVFAIL
      */
-    private void pin(int sandbox, List<Integer> destinations, Duration ttl) {
+    private void pin(int sandbox, String name, List<Integer> destinations, Duration ttl) {
         lock.lock();
         try {
+            // Under the lock the served policies are those of the rules in force: a change since the name was
+            // resolved has emptied the pins, and must not see them filled again under the old policy.
+            if (!dns.pins(sandbox, name)) {
+                throw new IllegalStateException("the policy of sandbox " + Ipv4Subnet.text(sandbox) + " changed "
+                        + "while " + name + " was resolved");
+            }
             Instant now = clock.instant();
             pins.pin(sandbox, destinations, now, now.plus(ttl));
             var added = new HashMap<Integer, Duration>();
