@@ -5,8 +5,10 @@ import dev.corral.core.plan.EnterpriseLimits;
 import dev.corral.runtime.oci.bundle.KernelLimits;
 import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.http.HttpServer;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,6 +31,7 @@ import java.util.Optional;
  * @param secretKey          the base64 key that seals secrets in the store; empty for the data directory's own
  *                           {@code secret.key}
  * @param networkSubnet      where the sandboxes' bridge and addresses come from
+ * @param dnsUpstreams       the resolvers the sandboxes' DNS forwarder asks; empty for the host's
  */
 public record Config(
         String host,
@@ -56,7 +59,8 @@ public record Config(
         HttpServer.Connections connections,
         Optional<SshConfig> ssh,
         Optional<String> secretKey,
-        Ipv4Subnet networkSubnet) {
+        Ipv4Subnet networkSubnet,
+        List<InetSocketAddress> dnsUpstreams) {
 
     public Path sqliteFile() {
         return dataDir.resolve("corral.db");
@@ -84,6 +88,7 @@ public record Config(
                 + " connections=" + connections
                 + " ssh=" + ssh.map(SshConfig::toString).orElse("off")
                 + secretKey.map(k -> " secretKey=***").orElse("")
-                + " networkSubnet=" + networkSubnet;
+                + " networkSubnet=" + networkSubnet
+                + (dnsUpstreams.isEmpty() ? "" : " dnsUpstreams=" + dnsUpstreams);
     }
 }

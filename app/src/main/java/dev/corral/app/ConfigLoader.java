@@ -9,6 +9,9 @@ import dev.corral.runtime.oci.network.NetworkSettings;
 import dev.corral.http.HttpServer;
 import java.io.IOException;
 import java.io.Reader;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,6 +94,7 @@ public final class ConfigLoader {
         defaults.put("ssh-max-sessions", "64");
         defaults.put("secret-key", "");
         defaults.put("network-subnet", NetworkSettings.DEFAULT_SUBNET);
+        defaults.put("dns-upstreams", "");
         return Map.copyOf(defaults);
     }
 
@@ -205,6 +209,7 @@ public final class ConfigLoader {
         }
         Optional<SshConfig> ssh = ssh(v, host, problems);
         Ipv4Subnet networkSubnet = networkSubnet(v, problems);
+        List<InetSocketAddress> dnsUpstreams = dnsUpstreams(v, problems);
         Optional<String> secretKey = optional(v, "secret-key");
         if (secretKey.isPresent() && StoreSecretKey.parse(secretKey.get()).isEmpty()) {
             problems.add("secret-key: must be the base64 of 32 bytes (e.g. from: head -c 32 /dev/urandom | base64)");
@@ -220,7 +225,33 @@ public final class ConfigLoader {
                 logFormat, runtime, guest.equals("agent"),
                 optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
                 reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, connections, ssh, secretKey,
-                networkSubnet);
+                networkSubnet, dnsUpstreams);
+    }
+
+    /**
+     * The resolvers the sandboxes' DNS forwarder asks: IPv4 addresses, each with an optional {@code :port},
+     * separated by commas; empty for the host's (its /etc/resolv.conf). Literals only: a name would need DNS.
+     */
+    private static List<InetSocketAddress> dnsUpstreams(Map<String, String> v, List<String> problems) {
+        var upstreams = new ArrayList<InetSocketAddress>();
+        for (String entry : v.get("dns-upstreams").split(",")) {
+            String text = entry.strip();
+            if (text.isEmpty()) {
+                continue;
+            }
+            String[] parts = text.split(":", -1);
+            try {
+                int port = parts.length == 2 ? Integer.parseInt(parts[1]) : 53;
+                if (parts.length > 2 || port < 1 || port > 65_535) {
+                    throw new IllegalArgumentException("not address[:port]");
+                }
+                int address = Ipv4Subnet.parse(parts[0] + "/32").network();
+                upstreams.add(new InetSocketAddress(InetAddress.getByName(Ipv4Subnet.text(address)), port));
+            } catch (IllegalArgumentException | UnknownHostException e) {
+                problems.add("dns-upstreams: '" + text + "' is not an IPv4 address with an optional :port");
+            }
+        }
+        return List.copyOf(upstreams);
     }
 
     /**

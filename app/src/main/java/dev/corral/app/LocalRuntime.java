@@ -39,13 +39,15 @@ public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRunti
 
     @Override
     public void close() {
+        runtime.closeNetwork();
         runner.close();
     }
 
     private static OciRuntimeSettings settings(Config config) {
         return OciRuntimeSettings.defaults(config.dataDir()).withRuntimeBinary(config.runtime())
                 .withAgentBinary(agentBinary(config)).withKernelLimits(config.sandboxKernelLimits())
-                .withNetwork(Optional.of(NetworkSettings.of(config.networkSubnet())));
+                .withNetwork(Optional.of(NetworkSettings.of(config.networkSubnet())
+                        .withDnsUpstreams(config.dnsUpstreams())));
     }
 
     /** The agent's binary with {@code guest: agent}, which cannot run without it; empty with {@code guest: runc}. */

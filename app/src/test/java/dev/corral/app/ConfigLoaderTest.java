@@ -8,6 +8,7 @@ import dev.corral.runtime.oci.bundle.KernelLimits;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -39,6 +40,22 @@ class ConfigLoaderTest {
         for (String bad : new String[] {"10.89.0.0", "10.89.0.1/16", "10.89.0.0/31", "10.0.0.0/7", "fd00::/64", ""}) {
             assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("network-subnet", bad))).as(bad)
                     .isInstanceOf(ConfigException.class).hasMessageContaining("network-subnet:");
+        }
+    }
+
+    @Test
+    void load_dnsUpstreams_emptyForTheHostsOrAddressesWithPorts() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).dnsUpstreams()).isEmpty();
+        assertThat(ConfigLoader.load(Map.of("CORRAL_DNS_UPSTREAMS", "192.0.2.1, 127.0.0.1:5353"), Map.of())
+                .dnsUpstreams()).containsExactly(new InetSocketAddress("192.0.2.1", 53),
+                new InetSocketAddress("127.0.0.1", 5353));
+    }
+
+    @Test
+    void load_badDnsUpstreams_areRefusedNamingTheKey() {
+        for (String bad : new String[] {"resolver.example", "192.0.2.1:0", "192.0.2.1:53:1", "2001:db8::1"}) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("dns-upstreams", bad))).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("dns-upstreams:");
         }
     }
 

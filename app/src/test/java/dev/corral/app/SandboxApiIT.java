@@ -94,12 +94,42 @@ class SandboxApiIT {
     }
 
     @Test
-    void create_aDomainRule_isRefusedUntilTheDnsForwarderExists() {
+    void patch_network_changesThePolicyAtOnceButNeverToOrFromNone() {
+        JsonNode made = create(Map.of("template", "base", "resources", Map.of("memory", "128MB", "disk", "128MB")));
+        String id = made.path("id").asText();
+        JsonNode isolated = create(Map.of("template", "base", "network", "none",
+                "resources", Map.of("memory", "128MB", "disk", "128MB")));
+
+        ApiResponse changed = admin.patch("v1/sandboxes/" + id, Map.of("network", Map.of("egress", "deny",
+                "allow", List.of("peer.test", "198.51.100.0/24"), "deny", List.of("*.ads.example"))));
+        ApiResponse toNone = admin.patch("v1/sandboxes/" + id, Map.of("network", "none"));
+        ApiResponse fromNone = admin.patch("v1/sandboxes/" + isolated.path("id").asText(),
+                Map.of("network", "default"));
+        ApiResponse badDomain = admin.patch("v1/sandboxes/" + id, Map.of("network", Map.of("allow",
+                List.of("-bad.example"))));
+
+        assertThat(changed.status()).isEqualTo(200);
+        assertThat(admin.get("v1/sandboxes/" + id).data().path("network").toString()).isEqualTo("{\"egress\":"
+                + "\"deny\",\"allow\":[\"198.51.100.0/24\",\"peer.test\"],\"deny\":[\"*.ads.example\"]}");
+        assertThat(toNone.status()).isEqualTo(409);
+        assertThat(toNone.toString()).contains("made at create");
+        assertThat(fromNone.status()).isEqualTo(409);
+        assertThat(badDomain.status()).isEqualTo(400);
+        assertThat(badDomain.toString()).contains("network.allow[0]", "invalid domain rule");
+        assertThat(exec(id, "timeout 3 bash -c 'exec 3<>/dev/tcp/203.0.113.80/80' && echo open || echo closed")
+                .path("stdout").asText()).isEqualTo("closed\n");
+        admin.delete("v1/sandboxes/" + id);
+        admin.delete("v1/sandboxes/" + isolated.path("id").asText());
+    }
+
+    @Test
+    void create_anInvalidDomainRule_isValidationFailedWithTheParsersMessage() {
         ApiResponse response = admin.post("v1/sandboxes", Map.of("template", "base",
-                "network", Map.of("egress", "deny", "allow", List.of("*.example.org"))));
+                "network", Map.of("egress", "deny", "allow", List.of("*.example.org", "*"))));
 
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.toString()).contains("validation_failed", "network.allow[0]", "DNS forwarder");
+        assertThat(response.toString()).contains("validation_failed", "network.allow[1]",
+                "a wildcard needs a domain after '*.'").doesNotContain("network.allow[0]");
     }
 
     @Test

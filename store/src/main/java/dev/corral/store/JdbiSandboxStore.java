@@ -186,9 +186,10 @@ public final class JdbiSandboxStore implements SandboxStore {
             int changed = handle.createUpdate("""
                             UPDATE sandboxes
                             SET name = :name, idle_timeout_seconds = :idleTimeoutSeconds,
-                                max_runtime_seconds = :maxRuntimeSeconds
+                                max_runtime_seconds = :maxRuntimeSeconds, network = :network
                             WHERE organization_id = :org AND id = :id""")
                     .bind("name", sandbox.name().orElse(null))
+                    .bind("network", sandbox.network().toText())
                     .bind("idleTimeoutSeconds", sandbox.idleTimeout().toSeconds())
                     .bind("maxRuntimeSeconds", sandbox.maxRuntime().toSeconds())
                     .bind("org", sandbox.organizationId().toString())

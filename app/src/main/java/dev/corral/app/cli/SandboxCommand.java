@@ -30,7 +30,8 @@ final class SandboxCommand {
     }
 
     static Command command() {
-        return Command.group("sandbox", "Work with sandboxes.", create(), list(), get(), update(), Exec.command(),
+        return Command.group("sandbox", "Work with sandboxes.", create(), list(), get(), update(), network(),
+                Exec.command(),
                 pause(), resume(), remove(), Logs.command(), ShellCommand.command(), FilesCommand.command());
     }
 
@@ -150,6 +151,32 @@ final class SandboxCommand {
         body.values().removeIf(java.util.Objects::isNull);
         print(call, call.api().connect().call("PATCH", "v1/sandboxes/" + encode(call.positional("SANDBOX")), body)
                 .path("data"));
+        return 0;
+    }
+
+    private static Command network() {
+        return ApiOptions.leaf("network", "Replace a networked sandbox's egress policy, at once (open connections "
+                + "too): --deny-all lets out only what --allow names, otherwise the internet but --deny.",
+                SandboxCommand::network).withPositionals(SANDBOX).withOptions(
+                Option.flag("deny-all", "Let nothing out but what --allow names."),
+                Option.flag("allow-all", "Let the internet out (never private ranges) but what --deny names "
+                        + "(the default)."),
+                Option.value("allow", "CIDR|DOMAIN|*.DOMAIN", "A network or name let out (repeatable).")
+                        .asRepeatable(),
+                Option.value("deny", "CIDR|DOMAIN|*.DOMAIN", "A network or name never let out (repeatable).")
+                        .asRepeatable());
+    }
+
+    private static int network(Invocation call) {
+        if (call.flag("deny-all") && call.flag("allow-all")) {
+            throw new UsageException("Give --deny-all or --allow-all, not both");
+        }
+        var policy = new LinkedHashMap<String, Object>();
+        policy.put("egress", call.flag("deny-all") ? "deny" : "allow");
+        policy.put("allow", call.values("allow"));
+        policy.put("deny", call.values("deny"));
+        print(call, call.api().connect().call("PATCH", "v1/sandboxes/" + encode(call.positional("SANDBOX")),
+                Map.of("network", policy)).path("data"));
         return 0;
     }
 

@@ -72,6 +72,12 @@ class SandboxCommandIT {
         assertThat(renamed.path("tags")).extracting(JsonNode::asText).containsExactly("a", "b");
         assertThat(renamed.path("maxRuntime").asLong()).isEqualTo(3600);
         assertThat(corral("sandbox", "update", "cli-renamed", "--name", "cli-demo").exitCode()).isZero();
+        Cli.Run network = corral("sandbox", "network", "cli-demo", "--deny-all", "--allow", "198.51.100.0/24",
+                "--allow", "*.example.org", "--json");
+        assertThat(network.exitCode()).as(network.err()).isZero();
+        assertThat(new ObjectMapper().readTree(network.out()).path("network").toString()).isEqualTo("{\"egress\":"
+                + "\"deny\",\"allow\":[\"198.51.100.0/24\",\"*.example.org\"],\"deny\":[]}");
+        assertThat(corral("sandbox", "network", "cli-demo", "--deny-all", "--allow-all").err()).contains("not both");
 
         CompletableFuture<Cli.Run> logs = CompletableFuture.supplyAsync(() -> corral("sandbox", "logs", id,
                 "--since", "600"));

@@ -136,6 +136,12 @@ public record Sandbox(
     }
 
     /** The same sandbox with the settings a client may change after creation. */
+    /** The same sandbox with another network (its egress policy changed at runtime). */
+    public Sandbox withNetwork(SandboxNetwork newNetwork) {
+        return new Sandbox(id, organizationId, name, template, status, tags, metadata, env, mounts, resources,
+                idleTimeout, maxRuntime, error, createdAt, lastActivity, pausedAt, stoppedAt, hibernated, newNetwork);
+    }
+
     public Sandbox withSettings(Optional<String> newName, List<String> newTags, Map<String, String> newMetadata,
                                 Duration newIdleTimeout, Duration newMaxRuntime) {
         return new Sandbox(id, organizationId, newName, template, status, newTags, newMetadata, env, mounts, resources,

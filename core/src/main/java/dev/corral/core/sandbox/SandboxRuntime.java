@@ -116,6 +116,16 @@ public interface SandboxRuntime {
     }
 
     /** Freezes every process of a running sandbox, memory kept. Pausing a paused sandbox does nothing. */
+    /**
+     * Applies another egress policy to a sandbox that has a network, at once and to connections already open.
+     * This default cannot: a runtime without networks has nothing to change.
+     *
+     * @throws CorralException {@code runtime_unavailable} when the policy cannot be applied; the old one holds
+     */
+    default void changeNetwork(SandboxId id, EgressPolicy policy) {
+        throw CorralException.runtimeUnavailable("This runtime cannot change a sandbox's network", null);
+    }
+
     void pause(SandboxId id);
 
     /** Thaws a paused sandbox; its processes go on where they were. Resuming a running sandbox does nothing. */

@@ -44,7 +44,7 @@ public interface SandboxStore {
 
     /**
      * Replaces the settings a client may change after creation (name, tags, metadata, idle timeout, maximum
-     * runtime) of the stored sandbox with {@code sandbox}'s, all at once; {@code conflict} when the name is another
+     * runtime, network policy) of the stored sandbox with {@code sandbox}'s, all at once; {@code conflict} when the name is another
      * live sandbox's of the organization, and then nothing changes. Does nothing for an unknown id.
      */
     void updateSettings(Sandbox sandbox);

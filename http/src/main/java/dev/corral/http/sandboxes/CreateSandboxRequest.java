@@ -49,7 +49,7 @@ public record CreateSandboxRequest(
      * {@code network} as written: a name, or a policy object whose lists keep every entry in place (a non-text one
      * as its JSON, which the rules refuse by position) and whose other fields are named for the rules to refuse.
      */
-    private static RequestedNetwork requestedNetwork(JsonNode network) {
+    static RequestedNetwork requestedNetwork(JsonNode network) {
         if (!network.isObject()) {
             return RequestedNetwork.named(network.isTextual() ? network.asText() : network.toString());
         }

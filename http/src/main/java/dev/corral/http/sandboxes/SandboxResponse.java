@@ -2,12 +2,12 @@ package dev.corral.http.sandboxes;
 
 import dev.corral.core.io.DataSize;
 import dev.corral.core.sandbox.EgressPolicy;
-import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 
 /**
@@ -60,8 +60,8 @@ public record SandboxResponse(
         }
         EgressPolicy policy = network.egress().orElseThrow();
         return new EgressPolicyResponse(policy.allowByDefault() ? "allow" : "deny",
-                policy.allow().stream().map(Ipv4Subnet::toString).toList(),
-                policy.deny().stream().map(Ipv4Subnet::toString).toList());
+                Stream.concat(policy.allow().stream(), policy.allowDomains().stream()).map(Object::toString).toList(),
+                Stream.concat(policy.deny().stream(), policy.denyDomains().stream()).map(Object::toString).toList());
     }
 
     /** The sandbox as a server without an SSH gateway shows it: {@code sshReady} false. */

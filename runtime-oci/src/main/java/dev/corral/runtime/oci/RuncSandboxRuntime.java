@@ -3,6 +3,7 @@ package dev.corral.runtime.oci;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
@@ -128,6 +129,16 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         networks.ifPresent(SandboxNetworks::prepareHost);
     }
 
+    @Override
+    public void changeNetwork(SandboxId id, EgressPolicy policy) {
+        transition(id, () -> networks().change(paths(id), policy));
+    }
+
+    /** Stops what {@link #prepareNetwork()} started on the host (the sandboxes' DNS forwarder), at shutdown. */
+    public void closeNetwork() {
+        networks.ifPresent(SandboxNetworks::close);
+    }
+
     /**
      * Who hears what the runtime did on its own in a sandbox, such as restarting its agent: the sandbox's logs.
      * Called on whatever thread noticed it.
@@ -211,7 +222,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
                 Files.createFile(paths.config(), PosixFilePermissions.asFileAttribute(SandboxPaths.PRIVATE_FILE));
                 json.writerWithDefaultPrettyPrinter().writeValue(paths.config().toFile(),
                         containerConfig.forSandbox(spec, cgroups.cgroupsPath(id), paths.guestDir(),
-                                networkNamespace));
+                                networkNamespace, networkNamespace.map(namespace -> paths.resolvConf())));
                 startContainer(paths);
             } catch (IOException | RuntimeException e) {
                 try {

@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
+import dev.corral.core.sandbox.DomainRule;
 import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.Ipv4Subnet;
+import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxSpec;
@@ -15,6 +17,7 @@ import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.runtime.oci.network.NetworkSettings;
+import dev.corral.runtime.oci.network.dns.UpstreamDnsServer;
 import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -47,11 +50,16 @@ import org.junit.jupiter.api.Test;
  */
 class NetworkIT {
     private static final String PUBLIC_PEER = "198.51.100.2";
+    /** A second address of the public peer, which no name in the test's DNS answers. */
+    private static final String UNNAMED_PEER = "198.51.100.3";
     private static final String METADATA = "169.254.169.254";
     private static final int HTTP_PORT = 8000;
     private static final int UDP_PORT = 9000;
-    private static final String UDP_ECHO = "import socket\n"
-            + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', 9000))\n"
+    private static final int DNS_PORT = 53;
+    private static final int DNS_OVER_TLS_PORT = 853;
+    /** A UDP echo on the port given as its argument. */
+    private static final String UDP_ECHO = "import socket, sys\n"
+            + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', int(sys.argv[1])))\n"
             + "while True:\n    d, a = s.recvfrom(100); s.sendto(d, a)\n";
 
     private static final String tag = randomName(5);
@@ -73,13 +81,13 @@ class NetworkIT {
         sandboxes = TestRuntime.start(settings -> settings.withNetwork(Optional.of(network)));
         cleanups.add(() -> run("ip", "link", "del", network.bridge()));
         cleanups.add(() -> run("nft", "delete", "table", "inet", network.table()));
-        peer("p" + tag, "198.51.100.1/24", PUBLIC_PEER + "/24", List.of());
+        peer("p" + tag, "198.51.100.1/24", PUBLIC_PEER + "/24", List.of(UNNAMED_PEER));
         peer("q" + tag, "10.77." + octet + ".1/24", privatePeer + "/24", List.of(METADATA));
         startHostListeners();
         sandboxes.runtime.prepareNetwork();
         sandbox = create(SandboxNetwork.DEFAULT);
         neighbour = create(SandboxNetwork.DEFAULT);
-        for (String peer : List.of(PUBLIC_PEER, privatePeer, METADATA)) {
+        for (String peer : List.of(PUBLIC_PEER, UNNAMED_PEER, privatePeer, METADATA)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> hostReaches(peer));
         }
     }
@@ -174,6 +182,116 @@ class NetworkIT {
     }
 
     @Test
+    void sandbox_withTheDefaultPolicy_resolvesThroughTheForwarderAndReachesNoOtherResolver() throws Exception {
+        String bridge = Ipv4Subnet.text(network.bridgeAddress());
+        await().atMost(Duration.ofSeconds(20)).until(() -> hostReaches(PUBLIC_PEER, DNS_OVER_TLS_PORT));
+
+        ExecResult resolved = sandboxes.run(sandbox, "cat /etc/resolv.conf; timeout 20 getent hosts deb.debian.org");
+        List<String> others = outcomes(sandboxes.runtime, sandbox,
+                probe("peer-dns-udp", "udp", PUBLIC_PEER, DNS_PORT),
+                probe("peer-dns-tcp", "tcp", PUBLIC_PEER, DNS_PORT),
+                probe("peer-dot-tcp", "tcp", PUBLIC_PEER, DNS_OVER_TLS_PORT),
+                probe("peer-http-tcp", "tcp", PUBLIC_PEER, HTTP_PORT));
+        ExecResult rewritten = sandboxes.run(sandbox, "echo 'nameserver " + PUBLIC_PEER + "' > /etc/resolv.conf");
+
+        assertThat(resolved.stdoutText()).startsWith("nameserver " + bridge + "\n").contains(" deb.debian.org");
+        assertThat(others).containsExactly("peer-dns-tcp closed", "peer-dns-udp closed", "peer-dot-tcp closed",
+                "peer-http-tcp open");
+        assertThat(rewritten.exitCode()).isNotZero();
+    }
+
+    @Test
+    void sandbox_withTheDefaultPolicy_installsAPackageWithApt() throws Exception {
+        // The issue's "Done when": Debian's mirror through the forwarder and NAT. Bounded: 5 minutes in all. The
+        // package lists need more disk than the small sandboxes have.
+        SandboxId installer = SandboxId.random();
+        sandboxes.runtime.create(new SandboxSpec(installer, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(),
+                new Resources(1, 512L << 20, 1L << 30, 256), SandboxNetwork.DEFAULT));
+        try {
+            ExecResult installed = sandboxes.runtime.run(installer, new ExecSpec("timeout 300 sh -c 'apt-get -q "
+                    + "update && apt-get -q install -y jq' >/tmp/apt.log 2>&1; echo \"apt $?\"; tail -5 /tmp/apt.log;"
+                    + " echo '{\"a\": 1}' | jq .a", "/", Map.of(), Duration.ofSeconds(330), 1 << 16));
+
+            assertThat(installed.stdoutText()).as(installed.stdoutText()).startsWith("apt 0\n").endsWith("\n1\n");
+        } finally {
+            sandboxes.runtime.destroy(installer);
+        }
+    }
+
+    @Test
+    void domainRules_underEgressDeny_letOutWhatAnAllowedNameResolvedToAndNothingElse() throws Exception {
+        // A server of its own whose forwarder asks the test's DNS: peer.test and other.test name the public peer.
+        var named = new NetworkSettings("cd" + tag, Ipv4Subnet.parse("10.234." + octet + ".0/24"), "cd" + tag);
+        try (var upstream = new UpstreamDnsServer(Map.of("peer.test", PUBLIC_PEER, "other.test", PUBLIC_PEER))) {
+            TestRuntime own = TestRuntime.start(settings -> settings.withNetwork(Optional.of(
+                    named.withDnsUpstreams(List.of(upstream.address())))));
+            try {
+                own.runtime.prepareNetwork();
+                SandboxId id = SandboxId.random();
+                own.runtime.create(new SandboxSpec(id, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(),
+                        TestRuntime.SMALL, SandboxNetwork.withPolicy(new EgressPolicy(false, List.of(), List.of(),
+                        List.of(DomainRule.parse("peer.test")), List.of()))));
+
+                List<String> beforeResolving = outcomes(own.runtime, id, probe("literal", "tcp", PUBLIC_PEER,
+                        HTTP_PORT));
+                ExecResult resolved = own.run(id, "getent hosts peer.test; getent hosts other.test; echo \"other $?\"");
+                List<String> after = outcomes(own.runtime, id, probe("by-name", "tcp", "peer.test", HTTP_PORT),
+                        probe("unresolved-literal", "tcp", UNNAMED_PEER, HTTP_PORT));
+                String pinned = own.runner.check(List.of("nft", "list", "table", "inet", named.table()))
+                        .stdoutText();
+
+                assertThat(beforeResolving).containsExactly("literal closed");
+                assertThat(resolved.stdoutText()).matches(PUBLIC_PEER.replace(".", "\\.")
+                        + "\\s+peer\\.test\nother 2\n");
+                assertThat(upstream.questions()).anyMatch(question -> question.startsWith("peer.test "))
+                        .noneMatch(question -> question.startsWith("other.test "));
+                assertThat(after).containsExactly("by-name open", "unresolved-literal closed");
+                assertThat(pinned).containsPattern("set pinned_[0-9_]+ \\{[^}]*elements = \\{ "
+                        + PUBLIC_PEER.replace(".", "\\.") + " timeout");
+            } finally {
+                closeWithItsNetwork(own, named);
+            }
+        }
+    }
+
+    @Test
+    void changeNetwork_cutsAConnectionOpenedBeforeAndOutlivesARestart() throws Exception {
+        SandboxId changing = create(SandboxNetwork.DEFAULT);
+        // Connects to the peer's HTTP server (which waits for the request), then sends it once /tmp/go exists.
+        String client = "python3 -c \"import socket, os, time\n"
+                + "s = socket.create_connection(('" + PUBLIC_PEER + "', " + HTTP_PORT + "), 3)\n"
+                + "open('/tmp/state', 'w').write('connected')\n"
+                + "while not os.path.exists('/tmp/go'): time.sleep(0.05)\n"
+                + "s.settimeout(3)\n"
+                + "try:\n    s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n'); r = s.recv(4)\n"
+                + "except OSError:\n    r = b''\n"
+                + "open('/tmp/state', 'w').write('answered' if r == b'HTTP' else 'cut')\n\"";
+        try (ExecStream open = sandboxes.runtime.exec(changing, new ExecSpec(client, "/", Map.of(),
+                Duration.ofSeconds(60), 1024))) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> sandboxes.run(changing, "cat /tmp/state 2>/dev/null")
+                    .stdoutText().equals("connected"));
+
+            sandboxes.runtime.changeNetwork(changing, new EgressPolicy(false, List.of(), List.of()));
+            sandboxes.run(changing, "touch /tmp/go");
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> !sandboxes.run(changing, "cat /tmp/state")
+                    .stdoutText().equals("connected"));
+            assertThat(sandboxes.run(changing, "cat /tmp/state").stdoutText()).isEqualTo("cut");
+        }
+        var restarted = new RuncSandboxRuntime(sandboxes.settings, sandboxes.templates, sandboxes.workspaces,
+                sandboxes.runner);
+        restarted.removeAllExcept(sandboxes.runtime.list().keySet());
+        assertThat(outcomes(restarted, changing, probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT)))
+                .containsExactly("public-tcp closed");
+
+        sandboxes.runtime.changeNetwork(changing, EgressPolicy.DEFAULT);
+
+        assertThat(outcomes(sandboxes.runtime, changing, probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT)))
+                .containsExactly("public-tcp open");
+        sandboxes.runtime.destroy(changing);
+    }
+
+    @Test
     void root_inTheSandbox_cannotAddAnAddressOrARoute() throws Exception {
         // SIOCSIFADDR and SIOCADDRT: the kernel asks for CAP_NET_ADMIN over the namespace's owner, the host's
         // user namespace, before it reads the request.
@@ -195,6 +313,7 @@ class NetworkIT {
         ExecResult interfaces = sandboxes.run(isolated, "ls /sys/class/net");
 
         assertThat(interfaces.stdoutText()).isEqualTo("lo\n");
+        assertThat(sandboxes.run(isolated, "cat /etc/resolv.conf").stdoutText()).doesNotContain("nameserver");
         assertThat(sandboxes.paths(isolated).networkAddress()).doesNotExist();
         assertThat(Path.of("/run/netns", network.bridge() + "-" + suffix(isolated))).doesNotExist();
         sandboxes.runtime.destroy(isolated);
@@ -220,6 +339,7 @@ class NetworkIT {
         var held = new NetworkSettings("cf" + tag, Ipv4Subnet.parse("10.232." + octet + ".0/24"), "cf" + tag);
         TestRuntime other = TestRuntime.start(settings -> settings.withNetwork(Optional.of(held)));
         try {
+            other.runtime.prepareNetwork();
             Process owner = new ProcessBuilder("nft", "-i").redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectErrorStream(true).start();
             try {
@@ -242,9 +362,7 @@ class NetworkIT {
                 owner.destroyForcibly().waitFor();
             }
         } finally {
-            other.close();
-            run("ip", "link", "del", held.bridge());
-            run("nft", "delete", "table", "inet", held.table());
+            closeWithItsNetwork(other, held);
         }
     }
 
@@ -280,6 +398,13 @@ class NetworkIT {
 
         assertThat(reached).containsExactly("private-tcp closed", "public-tcp open");
         assertThat(nftSandboxes()).contains(addressOf(sandbox), addressOf(neighbour));
+    }
+
+    /** Closes a runtime of a test's own and removes its bridge and table. */
+    private static void closeWithItsNetwork(TestRuntime runtime, NetworkSettings settings) throws IOException {
+        runtime.close();
+        run("ip", "link", "del", settings.bridge());
+        run("nft", "delete", "table", "inet", settings.table());
     }
 
     /** Runs the probes at once in the sandbox and answers their lines, sorted. */
@@ -349,11 +474,17 @@ class NetworkIT {
             check("ip", "route", "add", address + "/32", "dev", name);
             cleanups.add(() -> run("ip", "route", "del", address + "/32"));
         }
-        servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-m", "http.server",
-                Integer.toString(HTTP_PORT)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectErrorStream(true).start());
-        servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", UDP_ECHO)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectErrorStream(true).start());
+        // HTTP and UDP echo on the ports probed, and on the DNS ports: a resolver there would answer the same way.
+        for (int port : List.of(HTTP_PORT, DNS_PORT, DNS_OVER_TLS_PORT)) {
+            servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-m", "http.server",
+                    Integer.toString(port)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectErrorStream(true).start());
+        }
+        for (int port : List.of(UDP_PORT, DNS_PORT)) {
+            servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", UDP_ECHO,
+                    Integer.toString(port)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectErrorStream(true).start());
+        }
     }
 
     /** A TCP listener answering like HTTP and a UDP echo, on every address of the host. */
@@ -384,8 +515,12 @@ class NetworkIT {
 
     /** Whether the host itself gets an HTTP answer from the peer: its servers are up and routed. */
     private static boolean hostReaches(String address) {
+        return hostReaches(address, HTTP_PORT);
+    }
+
+    private static boolean hostReaches(String address, int port) {
         try (var socket = new Socket()) {
-            socket.connect(new InetSocketAddress(address, HTTP_PORT), 1000);
+            socket.connect(new InetSocketAddress(address, port), 1000);
             socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             return new String(socket.getInputStream().readNBytes(4), StandardCharsets.US_ASCII).equals("HTTP");
         } catch (IOException e) {

@@ -130,6 +130,7 @@ public final class TestRuntime implements AutoCloseable, AfterAllCallback {
 
     @Override
     public void close() throws IOException {
+        runtime.closeNetwork();
         runtime.removeAllExcept(Set.of());
         assertThat(MountTable.ofThisProcess().mountPointsUnder(dataDir)).as("mounts left").isEmpty();
         try (Stream<Path> tree = Files.walk(dataDir)) {

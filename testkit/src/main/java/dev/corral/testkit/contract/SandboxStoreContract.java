@@ -14,6 +14,9 @@ import dev.corral.core.page.Cursor;
 import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
 import dev.corral.core.sandbox.Resources;
+import dev.corral.core.sandbox.DomainRule;
+import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.Ipv4Subnet;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxFilter;
 import dev.corral.core.sandbox.SandboxId;
@@ -384,7 +387,9 @@ public abstract class SandboxStoreContract {
         Sandbox stored = insert(new Draft(org, T0).name("web").tags("a", "b").metadata(Map.of("k", "v", "gone", "x"))
                 .status(SandboxStatus.PAUSED));
         Sandbox changed = stored.withSettings(Optional.of("api"), List.of("z", "a"), Map.of("k", "changed"),
-                Duration.ofMinutes(3), Duration.ofHours(4));
+                Duration.ofMinutes(3), Duration.ofHours(4)).withNetwork(SandboxNetwork.withPolicy(new EgressPolicy(
+                false, List.of(Ipv4Subnet.parse("198.51.100.0/24")), List.of(), List.of(DomainRule.parse(
+                "*.example.org")), List.of())));
 
         store.updateSettings(changed);
 

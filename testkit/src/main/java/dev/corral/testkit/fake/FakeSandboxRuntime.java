@@ -1,6 +1,7 @@
 package dev.corral.testkit.fake;
 
 import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
@@ -64,6 +65,9 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private final AtomicReference<String> createFailure = new AtomicReference<>();
     private final AtomicReference<String> startFailure = new AtomicReference<>();
     private final AtomicReference<String> destroyFailure = new AtomicReference<>();
+    private final AtomicReference<String> networkFailure = new AtomicReference<>();
+    /** The policies changed since create, by sandbox. */
+    private final ConcurrentHashMap<SandboxId, EgressPolicy> changedNetworks = new ConcurrentHashMap<>();
     private volatile CountDownLatch createGate = new CountDownLatch(0);
 
     /** What a scripted command writes and how it exits. */
@@ -164,6 +168,22 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
                 live.add(terminal);
                 yield terminal;
             }
+        });
+    }
+
+    @Override
+    public void changeNetwork(SandboxId id, EgressPolicy policy) {
+        transition(id, () -> {
+            existing(id);
+            String failure = networkFailure.getAndSet(null);
+            if (failure != null) {
+                throw CorralException.runtimeUnavailable("Cannot change the network of sandbox " + id + ": "
+                        + failure, null);
+            }
+            if (specs.get(id).network().loopbackOnly()) {
+                throw CorralException.runtimeUnavailable("Sandbox " + id + " has no network", null);
+            }
+            changedNetworks.put(id, policy);
         });
     }
 
@@ -270,6 +290,17 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     /** The spec the sandbox was created with; empty when the runtime holds nothing for it. */
     public Optional<SandboxSpec> specOf(SandboxId id) {
         return Optional.ofNullable(specs.get(id));
+    }
+
+    /** The egress policy in force in the sandbox: the last one changed to, else its create's; empty for none. */
+    public Optional<EgressPolicy> networkOf(SandboxId id) {
+        return Optional.ofNullable(changedNetworks.get(id)).or(() -> specOf(id).flatMap(spec ->
+                spec.network().egress()));
+    }
+
+    /** Makes the next network change fail with {@code runtime_unavailable} saying {@code reason}. */
+    public void failNextNetworkChange(String reason) {
+        networkFailure.set(reason);
     }
 
     /** Makes creates wait (before they change anything) until {@link #releaseCreates()}. */

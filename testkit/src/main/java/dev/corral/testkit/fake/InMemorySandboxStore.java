@@ -100,7 +100,7 @@ public final class InMemorySandboxStore implements SandboxStore {
                     stored.template(), stored.status(), sandbox.tags(), sandbox.metadata(), stored.env(),
                     stored.mounts(), stored.resources(), sandbox.idleTimeout(), sandbox.maxRuntime(), stored.error(),
                     stored.createdAt(), stored.lastActivity(), stored.pausedAt(), stored.stoppedAt(),
-                    stored.hibernated(), stored.network()));
+                    stored.hibernated(), sandbox.network()));
         });
     }
 

@@ -4,6 +4,7 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.error.FieldProblem;
 import dev.corral.core.io.DataSize;
 import dev.corral.core.plan.PlanLimits;
+import dev.corral.core.sandbox.DomainRule;
 import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.EnvironmentNames;
 import dev.corral.core.sandbox.Ipv4Subnet;
@@ -34,9 +35,8 @@ public final class SandboxRules {
     /** Linux refuses a single argument longer than this (MAX_ARG_STRLEN) with E2BIG. */
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
-    /** A domain or a wildcard of one ({@code *.example.org}), with a letter somewhere: not an address. */
-    private static final Pattern DOMAIN = Pattern.compile(
-            "(\\*\\.)?(?=[^/]*[A-Za-z])[A-Za-z0-9-]+(\\.[A-Za-z0-9-]+)*\\.?");
+    /** What makes a policy entry a domain rule rather than a network: a letter, or a wildcard. */
+    private static final Pattern DOMAIN = Pattern.compile("[A-Za-z*_]");
     private static final int MAX_TAGS = 50;
     private static final int MAX_TAG_LENGTH = 64;
     private static final int MAX_METADATA = 50;
@@ -111,7 +111,7 @@ public final class SandboxRules {
                 default:
                     problems.add(new FieldProblem("network", "must be \"none\" (loopback only), \"default\" (its own "
                             + "network: the internet, never the host or private addresses) or an egress policy "
-                            + "{egress: \"allow\"|\"deny\", allow: [cidr...], deny: [cidr...]}"));
+                            + "{egress: \"allow\"|\"deny\", allow: [cidr|domain|*.domain...], deny: [...]}"));
                     return SandboxNetwork.DEFAULT;
             }
         }
@@ -122,41 +122,45 @@ public final class SandboxRules {
             problems.add(new FieldProblem("network.egress", "must be \"allow\" (the internet, nothing private) or "
                     + "\"deny\" (only what allow lists)"));
         }
-        List<Ipv4Subnet> allow = networks("network.allow", network.allow(), problems);
-        List<Ipv4Subnet> deny = networks("network.deny", network.deny(), problems);
+        PolicyList allow = policyList("network.allow", network.allow(), problems);
+        PolicyList deny = policyList("network.deny", network.deny(), problems);
         if (problems.isEmpty()) {
-            return SandboxNetwork.withPolicy(new EgressPolicy(egress.equals("allow"), allow, deny));
+            return SandboxNetwork.withPolicy(new EgressPolicy(egress.equals("allow"), allow.networks(),
+                    deny.networks(), allow.domains(), deny.domains()));
         }
         return SandboxNetwork.DEFAULT;
     }
 
+    /** One list of a policy, read: its networks and its domain rules. */
+    private record PolicyList(List<Ipv4Subnet> networks, List<DomainRule> domains) {}
+
     /**
-     * The IPv4 networks of a policy's list: CIDRs, or single addresses (a /32). Domain names are refused, not
-     * ignored: they need the DNS forwarder, which this server does not run yet.
+     * A policy's list: IPv4 networks as CIDRs or single addresses (a /32), and domain rules ({@code example.org},
+     * {@code *.example.org}), told apart by a letter or a {@code *}; each checked by the one parser of its kind.
      */
-    private static List<Ipv4Subnet> networks(String field, List<String> entries, List<FieldProblem> problems) {
+    private static PolicyList policyList(String field, List<String> entries, List<FieldProblem> problems) {
         if (entries.size() > EgressPolicy.MAX_ENTRIES) {
             problems.add(new FieldProblem(field, "at most " + EgressPolicy.MAX_ENTRIES + " entries"));
-            return List.of();
+            return new PolicyList(List.of(), List.of());
         }
         var networks = new ArrayList<Ipv4Subnet>();
+        var domains = new ArrayList<DomainRule>();
         for (int i = 0; i < entries.size(); i++) {
             String entry = entries.get(i) == null ? "" : entries.get(i).strip();
             String at = field + "[" + i + "]";
-            if (entry.indexOf(':') >= 0) {
-                problems.add(new FieldProblem(at, "IPv6 is never routed out of a sandbox; give an IPv4 CIDR"));
-            } else if (DOMAIN.matcher(entry).matches()) {
-                problems.add(new FieldProblem(at, "domain rules need the DNS forwarder, which this server does not "
-                        + "run yet; give an IPv4 CIDR such as 203.0.113.0/24"));
-            } else {
-                try {
+            try {
+                if (entry.indexOf(':') >= 0) {
+                    problems.add(new FieldProblem(at, "IPv6 is never routed out of a sandbox; give an IPv4 CIDR"));
+                } else if (DOMAIN.matcher(entry).find()) {
+                    domains.add(DomainRule.parse(entry));
+                } else {
                     networks.add(Ipv4Subnet.parse(entry.contains("/") ? entry : entry + "/32"));
-                } catch (IllegalArgumentException e) {
-                    problems.add(new FieldProblem(at, e.getMessage()));
                 }
+            } catch (IllegalArgumentException e) {
+                problems.add(new FieldProblem(at, e.getMessage()));
             }
         }
-        return networks;
+        return new PolicyList(networks, domains);
     }
 
     /**
@@ -170,15 +174,33 @@ public final class SandboxRules {
         update.metadata().ifPresent(metadata -> checkMetadata(metadata, problems));
         Optional<Duration> idleTimeout = update.idleTimeoutSeconds().map(seconds -> idleTimeout(seconds, problems));
         Optional<Duration> maxRuntime = update.maxRuntimeSeconds().map(seconds -> maxRuntime(seconds, problems));
+        Optional<SandboxNetwork> network = update.network().map(requested -> network(Optional.of(requested),
+                problems));
         if (!problems.isEmpty()) {
             throw CorralException.invalid(problems);
         }
+        network.ifPresent(changed -> checkNetworkChange(current.network(), changed));
         idleTimeout.ifPresent(timeout -> checkIdleTimeoutCap(timeout, plan));
         maxRuntime.ifPresent(runtime -> checkMaxRuntimeCap(runtime, plan));
         return current.withSettings(update.name().or(current::name),
                 update.tags().map(List::copyOf).orElse(current.tags()),
                 update.metadata().map(Map::copyOf).orElse(current.metadata()),
-                idleTimeout.orElse(current.idleTimeout()), maxRuntime.orElse(current.maxRuntime()));
+                idleTimeout.orElse(current.idleTimeout()), maxRuntime.orElse(current.maxRuntime()))
+                .withNetwork(network.orElse(current.network()));
+    }
+
+    /**
+     * A running sandbox's policy may change, but not whether it has a network: its network namespace is made at
+     * create (loopback only, or Corral's with a veth), and its processes live in it.
+     */
+    private static void checkNetworkChange(SandboxNetwork current, SandboxNetwork changed) {
+        if (current.loopbackOnly() != changed.loopbackOnly()) {
+            throw CorralException.conflict(current.loopbackOnly()
+                    ? "The sandbox was created with network \"none\" and cannot get a network: its network namespace "
+                            + "is made at create; create another sandbox with a network"
+                    : "The sandbox was created with a network and cannot change to \"none\": its network namespace "
+                            + "is made at create; use {\"egress\": \"deny\"} to let nothing out");
+        }
     }
 
     /**

@@ -15,6 +15,7 @@ import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.SandboxState;
+import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxStatus;
 import dev.corral.core.sandbox.SandboxStore;
 import dev.corral.core.sandbox.TemplateBuilder;
@@ -225,10 +226,33 @@ public final class SandboxService implements AutoCloseable {
         Sandbox found = lookup(caller, idOrName);
         PlanLimits plan = plans.of(caller.organization().tier());
         return locks.with(found.id(), () -> {
-            Sandbox updated = SandboxRules.applyUpdate(reload(found), update, plan);
-            store.updateSettings(updated);
+            Sandbox current = reload(found);
+            Sandbox updated = SandboxRules.applyUpdate(current, update, plan);
+            boolean networkChanged = !updated.network().equals(current.network());
+            if (networkChanged) {
+                changeNetwork(current, updated.network());
+            }
+            try {
+                store.updateSettings(updated);
+            } catch (RuntimeException e) {
+                if (networkChanged) {
+                    runtime.changeNetwork(current.id(), current.network().egress().orElseThrow());
+                }
+                throw e;
+            }
             return reload(updated);
         });
+    }
+
+    /**
+     * Applies the sandbox's new egress policy in the runtime before it is stored, so a policy that cannot be
+     * applied is refused and the stored one stays the one in force.
+     */
+    private void changeNetwork(Sandbox current, SandboxNetwork changed) {
+        if (current.status() == SandboxStatus.STOPPED) {
+            throw CorralException.conflict("Sandbox " + current.id() + " is stopped; its network cannot change");
+        }
+        runtime.changeNetwork(current.id(), changed.egress().orElseThrow());
     }
 
     public Page<Sandbox> list(Principal caller, SandboxFilter filter, PageRequest page) {

@@ -12,15 +12,24 @@ import java.util.Optional;
  *
  * @param idleTimeoutSeconds 0 for never
  * @param maxRuntimeSeconds  0 for no limit of the sandbox's own (the plan's maximum still applies)
+ * @param network            a new egress policy, applied at once to the running sandbox; never "none" for a
+ *                           sandbox with a network, nor a network for one made with "none"
  */
 public record UpdateSandbox(Optional<String> name, Optional<List<String>> tags,
                             Optional<Map<String, String>> metadata, Optional<Long> idleTimeoutSeconds,
-                            Optional<Long> maxRuntimeSeconds) {
+                            Optional<Long> maxRuntimeSeconds, Optional<RequestedNetwork> network) {
     public UpdateSandbox {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(tags, "tags");
         Objects.requireNonNull(metadata, "metadata");
         Objects.requireNonNull(idleTimeoutSeconds, "idleTimeoutSeconds");
         Objects.requireNonNull(maxRuntimeSeconds, "maxRuntimeSeconds");
+        Objects.requireNonNull(network, "network");
+    }
+
+    /** A change that leaves the network as it is. */
+    public UpdateSandbox(Optional<String> name, Optional<List<String>> tags, Optional<Map<String, String>> metadata,
+                         Optional<Long> idleTimeoutSeconds, Optional<Long> maxRuntimeSeconds) {
+        this(name, tags, metadata, idleTimeoutSeconds, maxRuntimeSeconds, Optional.empty());
     }
 }

@@ -62,8 +62,8 @@ class SandboxRulesTest {
     }
 
     @Test
-    void check_domainsIpv6BadCidrsAndUnknownFields_areEachRefusedByPlace() {
-        var bad = RequestedNetwork.policy(Optional.of("maybe"), List.of("example.org", "*.example.org", "fd00::/8"),
+    void check_badDomainsIpv6BadCidrsAndUnknownFields_areEachRefusedByPlace() {
+        var bad = RequestedNetwork.policy(Optional.of("maybe"), List.of("*", "ex*ample.org", "fd00::/8"),
                 List.of("10.0.0.1/8", "300.1.1.1"), List.of("egres"));
 
         assertThatThrownBy(() -> SandboxRules.check(withNetwork(bad), TEMPLATES, FREE))
@@ -72,10 +72,23 @@ class SandboxRulesTest {
                     assertThat(e.details()).extracting(FieldProblem::field).containsExactly("network.egres",
                             "network.egress", "network.allow[0]", "network.allow[1]", "network.allow[2]",
                             "network.deny[0]", "network.deny[1]");
-                    assertThat(e.details().get(2).problem()).contains("DNS forwarder");
-                    assertThat(e.details().get(3).problem()).contains("DNS forwarder");
+                    assertThat(e.details().get(2).problem()).contains("invalid domain rule '*'");
+                    assertThat(e.details().get(3).problem()).contains("'*' may only be the whole first label");
                     assertThat(e.details().get(5).problem()).contains("10.0.0.0/8");
                 });
+    }
+
+    @Test
+    void check_domainRulesBesideNetworks_areTakenInCanonicalForm() {
+        var checked = SandboxRules.check(withNetwork(RequestedNetwork.policy(Optional.of("deny"),
+                List.of("Peer.Test.", "*.example.org", "198.51.100.0/24"), List.of("ads.example.org"), List.of())),
+                TEMPLATES, FREE);
+
+        EgressPolicy policy = checked.network().egress().orElseThrow();
+        assertThat(policy.allow()).containsExactly(Ipv4Subnet.parse("198.51.100.0/24"));
+        assertThat(policy.allowDomains()).extracting(Object::toString).containsExactly("peer.test", "*.example.org");
+        assertThat(policy.denyDomains()).extracting(Object::toString).containsExactly("ads.example.org");
+        assertThat(EgressPolicy.parse(policy.toText())).isEqualTo(policy);
     }
 
     @Test
@@ -225,6 +238,37 @@ class SandboxRulesTest {
                     .isInstanceOfSatisfying(CorralException.class,
                             e -> assertThat(e.code()).isEqualTo(ErrorCode.QUOTA_EXCEEDED));
         }
+    }
+
+    @Test
+    void applyUpdate_aNetworkPolicy_replacesTheSandboxsPolicy() {
+        Sandbox current = sandbox().withNetwork(SandboxNetwork.DEFAULT);
+
+        Sandbox updated = SandboxRules.applyUpdate(current, networkUpdate(RequestedNetwork.policy(Optional.of("deny"),
+                List.of("*.example.org"), List.of(), List.of())), FREE);
+
+        assertThat(updated.network().egress().orElseThrow().allowByDefault()).isFalse();
+        assertThat(updated.network().egress().orElseThrow().allowDomains()).extracting(Object::toString)
+                .containsExactly("*.example.org");
+        assertThat(updated.withNetwork(current.network())).isEqualTo(current);
+    }
+
+    @Test
+    void applyUpdate_switchingBetweenNoneAndANetwork_isAConflict() {
+        Sandbox networked = sandbox().withNetwork(SandboxNetwork.DEFAULT);
+        Sandbox isolated = sandbox().withNetwork(SandboxNetwork.NONE);
+
+        assertThatThrownBy(() -> SandboxRules.applyUpdate(networked, networkUpdate(RequestedNetwork.named("none")),
+                FREE)).isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.code())
+                .isEqualTo(ErrorCode.CONFLICT)).hasMessageContaining("made at create");
+        assertThatThrownBy(() -> SandboxRules.applyUpdate(isolated, networkUpdate(RequestedNetwork.named("default")),
+                FREE)).isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.code())
+                .isEqualTo(ErrorCode.CONFLICT)).hasMessageContaining("cannot get a network");
+    }
+
+    private static UpdateSandbox networkUpdate(RequestedNetwork network) {
+        return new UpdateSandbox(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(network));
     }
 
     private static Sandbox sandbox() {

@@ -109,12 +109,26 @@ public final class ContainerConfig {
      */
     public ObjectNode forSandbox(SandboxSpec spec, String cgroupsPath, Path guestDir,
                                  Optional<Path> networkNamespace) {
+        return forSandbox(spec, cgroupsPath, guestDir, networkNamespace, Optional.empty());
+    }
+
+    /**
+     * As {@link #forSandbox(SandboxSpec, String, Path, Optional)}, with {@code resolvConf} (a file of the sandbox's
+     * directory naming its DNS forwarder) bound read-only at /etc/resolv.conf: the host writes it and the template
+     * cannot shadow it. Root in the sandbox could still unmount it and write its own; the firewall, which lets DNS
+     * reach the forwarder only, is what holds then.
+     */
+    public ObjectNode forSandbox(SandboxSpec spec, String cgroupsPath, Path guestDir,
+                                 Optional<Path> networkNamespace, Optional<Path> resolvConf) {
         ObjectNode config = json.createObjectNode();
         config.put("ociVersion", "1.0.2");
         config.set("process", process(spec));
         config.putObject("root").put("path", "rootfs").put("readonly", false);
         config.put("hostname", spec.id().value());
-        config.set("mounts", mounts(spec.mounts(), guestDir, networkNamespace.isPresent()));
+        ArrayNode mounts = mounts(spec.mounts(), guestDir, networkNamespace.isPresent());
+        resolvConf.ifPresent(file -> mount(mounts, "/etc/resolv.conf", "bind", file.toString(),
+                List.of("bind", "ro", "nosuid", "nodev", "noexec")));
+        config.set("mounts", mounts);
         config.set("linux", linux(spec, cgroupsPath, networkNamespace));
         return config;
     }

@@ -69,6 +69,11 @@ public record SandboxPaths(SandboxId id, Path dir) {
         return dir.resolve("egress");
     }
 
+    /** The sandbox's /etc/resolv.conf while it has a network, naming the bridge's DNS forwarder. */
+    public Path resolvConf() {
+        return dir.resolve("resolv.conf");
+    }
+
     public Path initPidFile() {
         return dir.resolve("init.pid");
     }

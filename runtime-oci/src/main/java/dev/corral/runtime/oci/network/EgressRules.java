@@ -2,6 +2,7 @@ package dev.corral.runtime.oci.network;
 
 import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.Ipv4Subnet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,7 +24,11 @@ import java.util.stream.Collectors;
  *   <li>towards the bridge only replies ({@code established,related}) pass: nothing outside opens a connection
  *       into a sandbox;</li>
  *   <li>the host itself takes nothing from the bridge (its input chain): not its API port, not any of its
- *       addresses, whatever the destination.</li>
+ *       addresses, whatever the destination, but DNS (UDP and TCP port 53) from a sandbox to the bridge address,
+ *       where the sandboxes' forwarder listens; DNS (53) and DNS over TLS (853) to anywhere else are dropped
+ *       before any policy, so the forwarder's domain rules cannot be bypassed by asking another resolver;</li>
+ *   <li>a deny-by-default sandbox's chain accepts, after the denied ranges, the addresses in its
+ *       {@code pinned_} set: those its allowed names resolved to, each until its answer's TTL ends.</li>
  * </ul>
  *
  * <p>Immutable and thread-safe.
@@ -38,6 +43,9 @@ public final class EgressRules {
             "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4",
             "240.0.0.0/4");
 
+    private static final int DNS_PORT = 53;
+    private static final int DNS_OVER_TLS_PORT = 853;
+
     private final NetworkSettings settings;
 
     public EgressRules(NetworkSettings settings) {
@@ -46,6 +54,14 @@ public final class EgressRules {
 
     /** The script that makes the table hold exactly the rules for the sandboxes at these addresses. */
     public String render(Map<Integer, EgressPolicy> policies) {
+        return render(policies, Map.of());
+    }
+
+    /**
+     * As {@link #render(Map)}, with each deny-by-default sandbox's pinned addresses (those its allowed names
+     * resolved to) in its set with the time they have left; {@code pins} is keyed by the sandbox's address.
+     */
+    public String render(Map<Integer, EgressPolicy> policies, Map<Integer, Map<Integer, Duration>> pins) {
         String bridge = quoted(settings.bridge());
         String table = settings.table();
         List<Integer> addresses = policies.keySet().stream().sorted(Integer::compareUnsigned).toList();
@@ -64,6 +80,20 @@ public final class EgressRules {
         script.append("  }\n");
         script.append("  set denied {\n    type ipv4_addr\n    flags interval\n    elements = { ")
                 .append(String.join(", ", DENIED)).append(" }\n  }\n");
+        for (int address : ownPolicies) {
+            if (!policies.get(address).allowByDefault()) {
+                script.append("  set ").append(pinned(address)).append(" {\n    type ipv4_addr\n    flags timeout\n")
+                        .append("    size ").append(PinnedAddresses.MAX_PER_SANDBOX).append('\n');
+                Map<Integer, Duration> live = pins.getOrDefault(address, Map.of());
+                if (!live.isEmpty()) {
+                    script.append("    elements = { ").append(live.entrySet().stream()
+                            .sorted(Map.Entry.comparingByKey(Integer::compareUnsigned))
+                            .map(pin -> element(pin.getKey(), pin.getValue()))
+                            .collect(Collectors.joining(", "))).append(" }\n");
+                }
+                script.append("  }\n");
+            }
+        }
         script.append("  chain forward {\n    type filter hook forward priority filter; policy accept;\n");
         script.append("    iifname ").append(bridge).append(" jump egress\n");
         script.append("    oifname ").append(bridge).append(" ct state established,related accept\n");
@@ -72,6 +102,9 @@ public final class EgressRules {
         script.append("    meta nfproto != ipv4 drop\n");
         script.append("    ip saddr != @sandboxes drop\n");
         script.append("    oifname ").append(bridge).append(" drop\n");
+        // DNS goes to the forwarder on the bridge address (the input chain) or nowhere: no policy opens another.
+        script.append("    meta l4proto { tcp, udp } th dport ").append(DNS_PORT).append(" drop\n");
+        script.append("    tcp dport ").append(DNS_OVER_TLS_PORT).append(" drop\n");
         if (!ownPolicies.isEmpty()) {
             script.append("    ip saddr vmap { ").append(ownPolicies.stream()
                     .map(address -> Ipv4Subnet.text(address) + " : jump " + chain(address))
@@ -88,16 +121,45 @@ public final class EgressRules {
             if (policy.allowByDefault()) {
                 script.append("    ip daddr @denied drop\n    accept\n  }\n");
             } else {
+                // A name allowed by the policy may resolve to a denied range: those are never pinned open.
+                script.append("    ip daddr @denied drop\n");
+                script.append("    ip daddr @").append(pinned(address)).append(" accept\n");
                 script.append("    drop\n  }\n");
             }
         }
         script.append("  chain input {\n    type filter hook input priority filter; policy accept;\n");
+        script.append("    iifname ").append(bridge).append(" ip saddr @sandboxes ip daddr ")
+                .append(Ipv4Subnet.text(settings.bridgeAddress())).append(" meta l4proto { tcp, udp } th dport ")
+                .append(DNS_PORT).append(" accept\n");
         script.append("    iifname ").append(bridge).append(" drop\n  }\n");
         script.append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
         script.append("    ip saddr ").append(settings.subnet()).append(" oifname != ").append(bridge)
                 .append(" masquerade\n  }\n");
         script.append("}\n");
         return script.toString();
+    }
+
+    /**
+     * The statement that adds pins to the set of the sandbox at {@code sandbox} without rewriting the table; the
+     * add, delete, add in one transaction sets the timeout of an address pinned already too.
+     */
+    public String pinScript(int sandbox, Map<Integer, Duration> destinations) {
+        String set = "inet " + settings.table() + " " + pinned(sandbox);
+        String all = destinations.keySet().stream().map(Ipv4Subnet::text).collect(Collectors.joining(", "));
+        return "add element " + set + " { " + destinations.keySet().stream()
+                .map(destination -> element(destination, Duration.ofSeconds(1))).collect(Collectors.joining(", "))
+                + " }\ndelete element " + set + " { " + all + " }\nadd element " + set + " { "
+                + destinations.entrySet().stream().map(pin -> element(pin.getKey(), pin.getValue()))
+                .collect(Collectors.joining(", ")) + " }\n";
+    }
+
+    private static String element(int destination, Duration timeout) {
+        return Ipv4Subnet.text(destination) + " timeout " + Math.max(1, timeout.toSeconds()) + "s";
+    }
+
+    /** The set of addresses the sandbox at {@code address} resolved, named by it. */
+    private static String pinned(int address) {
+        return "pinned_" + Ipv4Subnet.text(address).replace('.', '_');
     }
 
     /** The chain of the sandbox at {@code address}, named by it. */

@@ -1,6 +1,8 @@
 package dev.corral.runtime.oci.network;
 
 import dev.corral.core.sandbox.Ipv4Subnet;
+import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -12,14 +14,16 @@ import java.util.regex.Pattern;
  * @param bridge the bridge's interface name; also begins the names of the sandboxes' network namespaces
  * @param subnet where the bridge's and the sandboxes' addresses come from: at least 4 addresses
  * @param table  the name of the {@code inet} table holding every rule of this server
+ * @param dnsUpstreams the resolvers the sandboxes' DNS forwarder asks; empty for the host's (its resolv.conf)
  */
-public record NetworkSettings(String bridge, Ipv4Subnet subnet, String table) {
+public record NetworkSettings(String bridge, Ipv4Subnet subnet, String table, List<InetSocketAddress> dnsUpstreams) {
     public static final String DEFAULT_SUBNET = "10.89.0.0/16";
     /** Short enough to leave room in an interface name (15 characters) and plain enough for nft and ip. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,7}");
 
     public NetworkSettings {
         Objects.requireNonNull(subnet, "subnet");
+        dnsUpstreams = List.copyOf(dnsUpstreams);
         if (!NAME.matcher(bridge).matches() || !NAME.matcher(table).matches()) {
             throw new IllegalArgumentException("bridge and table must be a lowercase letter and up to 7 letters or "
                     + "digits: " + bridge + ", " + table);
@@ -29,9 +33,19 @@ public record NetworkSettings(String bridge, Ipv4Subnet subnet, String table) {
         }
     }
 
+    /** Forwarding sandboxes' DNS to the host's resolvers. */
+    public NetworkSettings(String bridge, Ipv4Subnet subnet, String table) {
+        this(bridge, subnet, table, List.of());
+    }
+
     /** Bridge {@code corral0} and table {@code corral} over {@code subnet}. */
     public static NetworkSettings of(Ipv4Subnet subnet) {
         return new NetworkSettings("corral0", subnet, "corral");
+    }
+
+    /** The same, forwarding the sandboxes' DNS to {@code upstreams} (empty: the host's resolvers). */
+    public NetworkSettings withDnsUpstreams(List<InetSocketAddress> upstreams) {
+        return new NetworkSettings(bridge, subnet, table, upstreams);
     }
 
     /** The subnet's first host address, the sandboxes' gateway. */

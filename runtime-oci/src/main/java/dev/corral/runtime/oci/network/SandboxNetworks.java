@@ -8,10 +8,17 @@ import dev.corral.runtime.oci.bundle.RuntimeDirectories;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
 import dev.corral.runtime.oci.process.ProcessRunner;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +54,10 @@ public final class SandboxNetworks {
     private final AddressAllocator allocator;
     private final EgressRules rules;
     private final ReentrantLock lock = new ReentrantLock();
+    private final InstantSource clock = InstantSource.system();
+    /** Guarded by {@link #lock}. */
+    private final PinnedAddresses pins = new PinnedAddresses();
+    private final SandboxDns dns = new SandboxDns(this::pin);
 
     public SandboxNetworks(NetworkSettings settings, RuntimeDirectories directories, ProcessRunner runner) {
         this.settings = settings;
@@ -83,6 +94,12 @@ public final class SandboxNetworks {
                     + "subnet?): delete it (ip link del " + settings.bridge() + ") with no sandbox running, or set "
                     + "network-subnet back");
         }
+        dns.start(new InetSocketAddress(inet(settings.bridgeAddress()), SandboxDns.PORT), settings.dnsUpstreams());
+    }
+
+    /** Stops the sandboxes' DNS forwarder, at server shutdown; their networks and rules stay as they are. */
+    public void close() {
+        dns.close();
     }
 
     /** The path of the sandbox's network namespace, in which runc is started. */
@@ -103,10 +120,12 @@ public final class SandboxNetworks {
      * @throws CorralException {@code runtime_unavailable} naming what failed; nothing of it is left
      */
     public Path connect(SandboxPaths paths, EgressPolicy policy) {
+        dns.requireServing();
         try {
-            if (!policy.equals(EgressPolicy.DEFAULT)) {
-                Files.writeString(paths.egressPolicy(), policy.toText() + "\n", StandardCharsets.UTF_8);
-            }
+            // Read-only in the sandbox (see ContainerConfig); what enforces the forwarder is the firewall.
+            Files.writeString(paths.resolvConf(), "nameserver " + Ipv4Subnet.text(settings.bridgeAddress())
+                    + "\n", StandardCharsets.UTF_8);
+            writePolicy(paths, policy);
             int address = allocate(paths);
             plumb(paths.id(), address);
             applyRules();
@@ -138,11 +157,53 @@ public final class SandboxNetworks {
         }
     }
 
+    /**
+     * Puts the sandbox under another egress policy: the rules are rewritten at once (they are checked on every
+     * packet, so connections already open are held to it too) and the addresses its names resolved to are
+     * forgotten, as they were pinned under the old domain rules.
+     *
+     * @throws CorralException {@code runtime_unavailable} when it has no network or the rules cannot be applied;
+     *     the old policy then stays, in the kernel and in its directory
+     */
+    public void change(SandboxPaths paths, EgressPolicy policy) {
+        int address = address(paths).orElseThrow(() -> CorralException.runtimeUnavailable(
+                "Sandbox " + paths.id() + " has no network address", null));
+        lock.lock();
+        try {
+            EgressPolicy old = policy(paths);
+            writePolicy(paths, policy);
+            try {
+                pins.clear(address);
+                applyRules();
+            } catch (RuntimeException e) {
+                writePolicy(paths, old);
+                throw e;
+            }
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot keep the egress policy of sandbox " + paths.id() + ": "
+                    + e, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void writePolicy(SandboxPaths paths, EgressPolicy policy) throws IOException {
+        if (policy.equals(EgressPolicy.DEFAULT)) {
+            Files.deleteIfExists(paths.egressPolicy());
+        } else {
+            Files.writeString(paths.egressPolicy(), policy.toText() + "\n", StandardCharsets.UTF_8);
+        }
+    }
+
     /** Takes the sandbox's network back: namespace, veth pair, address and its place in the rules. Idempotent. */
     public void disconnect(SandboxPaths paths) {
         unplumb(paths.id());
         lock.lock();
         try {
+            address(paths).ifPresent(address -> {
+                pins.clear(address);
+                dns.forget(address);
+            });
             boolean had = Files.deleteIfExists(paths.networkAddress());
             Files.deleteIfExists(paths.egressPolicy());
             if (had) {
@@ -164,10 +225,45 @@ public final class SandboxNetworks {
     public void applyRules() {
         lock.lock();
         try {
-            String script = rules.render(held());
+            Map<Integer, EgressPolicy> held = held();
+            var live = new HashMap<Integer, Map<Integer, Duration>>();
+            Instant now = clock.instant();
+            held.keySet().forEach(address -> live.put(address, pins.live(address, now)));
+            String script = rules.render(held, live);
             runner.check(List.of("nft", "-f", "-"), script.getBytes(StandardCharsets.UTF_8));
+            dns.serve(held);
         } catch (CorralException e) {
             throw failure("Cannot apply the sandboxes' network rules with nft (nftables)", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Lets the sandbox at {@code sandbox} out to {@code destinations}, which {@code name} resolved to, for
+     * {@code ttl}: kept for the rewrites to come
+     * and added to its set now, under the lock, so a rewrite in between cannot drop them. Called by the forwarder
+     * before it answers.
+     *
+     * @throws IllegalStateException when they cannot be pinned; the forwarder then answers SERVFAIL
+     */
+    private void pin(int sandbox, String name, List<Integer> destinations, Duration ttl) {
+        lock.lock();
+        try {
+            // Under the lock the served policies are those of the rules in force: a change since the name was
+            // resolved has emptied the pins, and must not see them filled again under the old policy.
+            if (!dns.pins(sandbox, name)) {
+                throw new IllegalStateException("the policy of sandbox " + Ipv4Subnet.text(sandbox) + " changed "
+                        + "while " + name + " was resolved");
+            }
+            Instant now = clock.instant();
+            pins.pin(sandbox, destinations, now, now.plus(ttl));
+            var added = new HashMap<Integer, Duration>();
+            destinations.forEach(destination -> added.put(destination, ttl));
+            runner.check(List.of("nft", "-f", "-"), rules.pinScript(sandbox, added).getBytes(StandardCharsets.UTF_8));
+        } catch (CorralException e) {
+            throw new IllegalStateException("cannot pin resolved addresses for sandbox " + Ipv4Subnet.text(sandbox)
+                    + ": " + e.getMessage(), e);
         } finally {
             lock.unlock();
         }
@@ -298,6 +394,14 @@ public final class SandboxNetworks {
 
     private static String suffix(SandboxId id) {
         return id.value().substring(id.value().indexOf('-') + 1);
+    }
+
+    static InetAddress inet(int address) {
+        try {
+            return InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(address).array());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("four bytes are always an address", e);
+        }
     }
 
     private static byte[] lines(String... lines) {

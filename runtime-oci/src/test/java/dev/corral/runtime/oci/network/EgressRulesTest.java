@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.Ipv4Subnet;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -87,10 +88,45 @@ class EgressRulesTest {
         assertThat(egress.indexOf("vmap")).isGreaterThan(egress.indexOf("oifname \"corral0\" drop"))
                 .isGreaterThan(egress.indexOf("ip saddr != @sandboxes drop"));
         assertThat(section(script, "chain sandbox_10_89_0_3")).endsWith("    ip daddr { 198.51.100.0/24 } accept\n"
-                + "    drop");
+                + "    ip daddr @denied drop\n    ip daddr @pinned_10_89_0_3 accept\n    drop");
         // 10.1.0.0/16 lies in 10.0.0.0/8: nft refuses overlapping intervals in one set.
         assertThat(section(script, "chain sandbox_10_89_0_4")).endsWith("    ip daddr { 198.51.100.2/32 } drop\n"
                 + "    ip daddr { 10.0.0.0/8 } accept\n    ip daddr @denied drop\n    accept");
+    }
+
+    @Test
+    void render_dns_reachesOnlyTheForwarderOnTheBridgeAddressBeforeAnyPolicy() {
+        String script = rules.render(Map.of(address("10.89.0.3"), new EgressPolicy(true, List.of(
+                Ipv4Subnet.parse("10.0.0.0/8")), List.of())));
+
+        assertThat(section(script, "chain input")).contains("    iifname \"corral0\" ip saddr @sandboxes ip daddr "
+                + "10.89.0.1 meta l4proto { tcp, udp } th dport 53 accept\n    iifname \"corral0\" drop");
+        String egress = section(script, "chain egress");
+        assertThat(egress.indexOf("meta l4proto { tcp, udp } th dport 53 drop")).isPositive()
+                .isLessThan(egress.indexOf("vmap"));
+        assertThat(egress.indexOf("tcp dport 853 drop")).isPositive().isLessThan(egress.indexOf("vmap"));
+    }
+
+    @Test
+    void render_pins_areRenderedWithTheTimeTheyHaveLeftInTheirSandboxsSetBeforeItsChain() {
+        var denyAll = new EgressPolicy(false, List.of(), List.of());
+
+        String script = rules.render(Map.of(address("10.89.0.3"), denyAll, address("10.89.0.4"), EgressPolicy.DEFAULT),
+                Map.of(address("10.89.0.3"), Map.of(address("198.51.100.2"), Duration.ofSeconds(42))));
+
+        assertThat(section(script, "set pinned_10_89_0_3")).contains("flags timeout", "size 4096",
+                "elements = { 198.51.100.2 timeout 42s }");
+        assertThat(script.indexOf("set pinned_10_89_0_3")).isLessThan(script.indexOf("chain sandbox_10_89_0_3"));
+        assertThat(script).doesNotContain("pinned_10_89_0_4");
+    }
+
+    @Test
+    void pinScript_addsAndRefreshesTheTimeoutInOneTransaction() {
+        String script = rules.pinScript(address("10.89.0.3"), Map.of(address("198.51.100.2"), Duration.ofMinutes(5)));
+
+        assertThat(script).isEqualTo("add element inet corral pinned_10_89_0_3 { 198.51.100.2 timeout 1s }\n"
+                + "delete element inet corral pinned_10_89_0_3 { 198.51.100.2 }\n"
+                + "add element inet corral pinned_10_89_0_3 { 198.51.100.2 timeout 300s }\n");
     }
 
     private static int address(String text) {

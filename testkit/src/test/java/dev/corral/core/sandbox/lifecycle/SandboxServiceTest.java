@@ -10,11 +10,13 @@ import dev.corral.core.key.Principal;
 import dev.corral.core.org.Tier;
 import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
+import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxFilter;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.SandboxState;
 import dev.corral.core.sandbox.SandboxStatus;
@@ -73,6 +75,35 @@ class SandboxServiceTest {
         assertThat(spec.resources()).isEqualTo(Resources.of(1, "512MB", "4GB"));
         assertThat(sandbox.name()).contains("box");
         assertThat(sandbox.tags()).containsExactly("ci");
+    }
+
+    @Test
+    void update_network_isAppliedByTheRuntimeAndStored() {
+        Sandbox sandbox = bed.running(caller, SandboxTestBed.request());
+        var update = new UpdateSandbox(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(RequestedNetwork.policy(Optional.of("deny"), List.of("peer.test"),
+                List.of(), List.of())));
+
+        Sandbox updated = service.update(caller, sandbox.id().value(), update);
+
+        EgressPolicy policy = updated.network().egress().orElseThrow();
+        assertThat(policy.allowByDefault()).isFalse();
+        assertThat(bed.runtime.networkOf(sandbox.id())).contains(policy);
+        assertThat(bed.stored(sandbox).network()).isEqualTo(updated.network());
+    }
+
+    @Test
+    void update_networkTheRuntimeCannotApply_keepsTheOldPolicyStored() {
+        Sandbox sandbox = bed.running(caller, SandboxTestBed.request());
+        bed.runtime.failNextNetworkChange("nft refused it");
+        var update = new UpdateSandbox(Optional.of("renamed"), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.of(RequestedNetwork.policy(Optional.of("deny"), List.of(), List.of(),
+                List.of())));
+
+        assertCode(() -> service.update(caller, sandbox.id().value(), update), ErrorCode.RUNTIME_UNAVAILABLE);
+        assertThat(bed.stored(sandbox).network()).isEqualTo(SandboxNetwork.DEFAULT);
+        assertThat(bed.stored(sandbox).name()).isEmpty();
+        assertThat(bed.runtime.networkOf(sandbox.id())).contains(EgressPolicy.DEFAULT);
     }
 
     @Test

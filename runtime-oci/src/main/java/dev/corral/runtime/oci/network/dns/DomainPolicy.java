@@ -1,5 +1,6 @@
 package dev.corral.runtime.oci.network.dns;
 
+import dev.corral.core.sandbox.DomainRule;
 import java.util.List;
 
 /**

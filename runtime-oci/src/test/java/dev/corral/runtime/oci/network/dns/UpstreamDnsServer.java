@@ -13,6 +13,7 @@ import java.nio.channels.DatagramChannel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,9 +34,10 @@ import org.xbill.DNS.Type;
  * A small authoritative DNS server for tests, on 127.0.0.1 (UDP and TCP, one random port), built with dnsjava. It
  * answers from fixed records, follows CNAMEs within them, truncates UDP answers to what the query offers, and
  * records every question it gets. A platform thread receives UDP, another accepts TCP, and each connection is
- * served on a virtual thread; closing closes them all.
+ * served on a virtual thread; closing closes them all. Public for the runtime's network tests, which add A records
+ * of their own.
  */
-final class UpstreamDnsServer implements AutoCloseable {
+public final class UpstreamDnsServer implements AutoCloseable {
     static final int BIG_COUNT = 120;
 
     private final List<Record> records = new ArrayList<>();
@@ -48,6 +50,14 @@ final class UpstreamDnsServer implements AutoCloseable {
     private final Thread tcpThread;
 
     UpstreamDnsServer() throws IOException {
+        this(Map.of());
+    }
+
+    /** With an A record (TTL 60) besides the fixed ones for each name (without the trailing dot) and address. */
+    public UpstreamDnsServer(Map<String, String> extra) throws IOException {
+        for (Map.Entry<String, String> record : extra.entrySet()) {
+            a(record.getKey() + ".", 60, record.getValue());
+        }
         a("www.example.org.", 300, "192.0.2.10");
         a("example.org.", 300, "192.0.2.1");
         a("api.example.org.", 300, "192.0.2.11");
@@ -69,12 +79,12 @@ final class UpstreamDnsServer implements AutoCloseable {
         tcpThread = Thread.ofPlatform().name("upstream-dns-tcp").daemon().start(this::serveTcp);
     }
 
-    InetSocketAddress address() {
+    public InetSocketAddress address() {
         return new InetSocketAddress(InetAddress.getLoopbackAddress(), tcp.getLocalPort());
     }
 
     /** Every question asked, as "name type", names lower case without the trailing dot. */
-    List<String> questions() {
+    public List<String> questions() {
         return questions;
     }
 

@@ -1,4 +1,4 @@
-package dev.corral.runtime.oci.network.dns;
+package dev.corral.core.sandbox;
 
 import java.util.List;
 import java.util.Locale;

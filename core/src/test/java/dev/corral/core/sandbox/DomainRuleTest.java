@@ -1,4 +1,4 @@
-package dev.corral.runtime.oci.network.dns;
+package dev.corral.core.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
