@@ -84,10 +84,11 @@ public final class DnsForwarder implements AutoCloseable {
         }
     }
 
-    private record Sockets(DatagramChannel udp, ServerSocket tcp, InetSocketAddress address) {}
+    /** A UDP channel and a TCP socket bound to the same address. */
+    record Sockets(DatagramChannel udp, ServerSocket tcp, InetSocketAddress address) {}
 
     /** UDP first; with port 0, TCP then takes the port UDP got, which another program may hold: then try again. */
-    private static Sockets bindBoth(InetSocketAddress bind) {
+    static Sockets bindBoth(InetSocketAddress bind) {
         IOException last = null;
         for (int attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
             DatagramChannel udp = null;

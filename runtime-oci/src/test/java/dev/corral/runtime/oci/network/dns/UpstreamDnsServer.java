@@ -72,9 +72,10 @@ public final class UpstreamDnsServer implements AutoCloseable {
         for (int i = 0; i < BIG_COUNT; i++) {
             a("big.example.org.", 30, "198.51.100." + (i + 1));
         }
-        udp = DatagramChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-        tcp = new ServerSocket();
-        tcp.bind(udp.getLocalAddress());
+        // As the forwarder binds: a random UDP port may be taken for TCP, which is then tried again.
+        var sockets = DnsForwarder.bindBoth(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        udp = sockets.udp();
+        tcp = sockets.tcp();
         udpThread = Thread.ofPlatform().name("upstream-dns-udp").daemon().start(this::serveUdp);
         tcpThread = Thread.ofPlatform().name("upstream-dns-tcp").daemon().start(this::serveTcp);
     }
