@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.exec.ExecEvent;
-import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.testkit.fake.ScriptedExecStream;
 import io.javalin.Javalin;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
@@ -26,7 +25,7 @@ class StreamedExecAnswerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ExecEvent.Exit EXIT = new ExecEvent.Exit(3, Duration.ofMillis(42), false, true);
 
-    private final AtomicReference<Scripted> command = new AtomicReference<>();
+    private final AtomicReference<ScriptedExecStream> command = new AtomicReference<>();
     private final AtomicReference<ExecBody.Encoding> encoding = new AtomicReference<>(ExecBody.Encoding.UTF8);
     private final Javalin server = Javalin.create(config -> {
         config.routes.get("/answer", ctx -> StreamedExecAnswer.write(ctx, command.get(), encoding.get()));
@@ -41,7 +40,7 @@ class StreamedExecAnswerTest {
     @Test
     void write_characterSplitAcrossChunksAndStderrBetween_answersTheWholeTextAndTheExit() throws Exception {
         byte[] text = "héllo wörld ✓".getBytes(StandardCharsets.UTF_8);
-        command.set(new Scripted(List.of(new ExecEvent.Stdout(Arrays.copyOfRange(text, 0, 2)),
+        command.set(new ScriptedExecStream(List.of(new ExecEvent.Stdout(Arrays.copyOfRange(text, 0, 2)),
                 new ExecEvent.Stderr("oo".getBytes(StandardCharsets.UTF_8)),
                 new ExecEvent.Stdout(Arrays.copyOfRange(text, 2, text.length - 1)),
                 new ExecEvent.Stderr("ps".getBytes(StandardCharsets.UTF_8)),
@@ -68,7 +67,7 @@ class StreamedExecAnswerTest {
             bytes[i] = (byte) (i * 37);
         }
         encoding.set(ExecBody.Encoding.BASE64);
-        command.set(new Scripted(List.of(new ExecEvent.Stdout(Arrays.copyOfRange(bytes, 0, 1)),
+        command.set(new ScriptedExecStream(List.of(new ExecEvent.Stdout(Arrays.copyOfRange(bytes, 0, 1)),
                 new ExecEvent.Stdout(Arrays.copyOfRange(bytes, 1, 5)),
                 new ExecEvent.Stdout(Arrays.copyOfRange(bytes, 5, 1000)),
                 new ExecEvent.Stderr(new byte[] {(byte) 0xff}), EXIT)));
@@ -88,7 +87,7 @@ class StreamedExecAnswerTest {
             events.add(new ExecEvent.Stdout(chunk));
         }
         events.add(EXIT);
-        command.set(new Scripted(events));
+        command.set(new ScriptedExecStream(events));
 
         String stdout = get().path("data").path("stdout").asText();
 
@@ -97,7 +96,7 @@ class StreamedExecAnswerTest {
 
     @Test
     void write_commandNeverStarted_answersItsErrorAndWritesNothingElse() throws Exception {
-        command.set(new Scripted(List.of()) {
+        command.set(new ScriptedExecStream(List.of()) {
             @Override
             public ExecEvent next() {
                 throw CorralException.invalidState("Sandbox is paused");
@@ -122,28 +121,6 @@ class StreamedExecAnswerTest {
         try (HttpClient client = HttpClient.newHttpClient()) {
             return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/answer"))
                     .build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-        }
-    }
-
-    /** A command that has already run: its events, in order. */
-    private static class Scripted implements ExecStream {
-        private final ArrayDeque<ExecEvent> events;
-
-        Scripted(List<ExecEvent> events) {
-            this.events = new ArrayDeque<>(events);
-        }
-
-        @Override
-        public ExecEvent next() {
-            return events.removeFirst();
-        }
-
-        @Override
-        public void kill() {
-        }
-
-        @Override
-        public void close() {
         }
     }
 }

@@ -2,16 +2,16 @@ package dev.corral.core.sandbox.exec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.corral.testkit.fake.ScriptedExecStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ExecResultTest {
     @Test
     void drain_aStream_collectsEachOutputApartUntilTheExit() throws Exception {
-        var stream = new ScriptedStream(List.of(new ExecEvent.Stdout(bytes("a")), new ExecEvent.Stderr(bytes("x")),
+        var stream = new ScriptedExecStream(List.of(new ExecEvent.Stdout(bytes("a")), new ExecEvent.Stderr(bytes("x")),
                 new ExecEvent.Stdout(bytes("b")), new ExecEvent.Exit(2, Duration.ofMillis(5), false, true)));
 
         ExecResult result = ExecResult.drain(stream);
@@ -26,27 +26,5 @@ class ExecResultTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
-    }
-
-    /** Yields a fixed list of events. */
-    private static final class ScriptedStream implements ExecStream {
-        private final ArrayDeque<ExecEvent> events;
-
-        ScriptedStream(List<ExecEvent> events) {
-            this.events = new ArrayDeque<>(events);
-        }
-
-        @Override
-        public ExecEvent next() {
-            return events.removeFirst();
-        }
-
-        @Override
-        public void kill() {
-        }
-
-        @Override
-        public void close() {
-        }
     }
 }
