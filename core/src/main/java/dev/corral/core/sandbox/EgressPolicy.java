@@ -8,7 +8,8 @@ import java.util.function.Function;
  * Where a sandbox with a network may send packets, by destination address, for every protocol alike, and which
  * names it may resolve. A destination in {@code deny} is dropped; else one in {@code allow} is let out; else the
  * default decides: with {@code allowByDefault} the public internet is let out (never private, link-local, loopback,
- * multicast or reserved ranges), without it nothing is. No policy opens the host itself or another sandbox.
+ * multicast or reserved ranges), without it nothing is. No policy opens the host itself, another sandbox or
+ * {@link #NEVER_OPEN}.
  *
  * <p>Domain rules act through the sandboxes' resolver: a name in {@code denyDomains} is NXDOMAIN; without
  * {@code allowByDefault} only names in {@code allowDomains} resolve, and the addresses they resolve to are let out
@@ -27,6 +28,14 @@ public record EgressPolicy(boolean allowByDefault, List<Ipv4Subnet> allow, List<
     public static final int MAX_ENTRIES = 64;
     /** The internet, nothing private. */
     public static final EgressPolicy DEFAULT = new EgressPolicy(true, List.of(), List.of());
+    /**
+     * What no policy opens, not even by naming it in {@code allow}: "this" network, loopback, link-local (with the
+     * cloud metadata address 169.254.169.254, which would hand a tenant the host's credentials), multicast and
+     * the reserved range. Private ranges are closed by default but may be allowed.
+     */
+    public static final List<Ipv4Subnet> NEVER_OPEN = List.of(Ipv4Subnet.parse("0.0.0.0/8"),
+            Ipv4Subnet.parse("127.0.0.0/8"), Ipv4Subnet.parse("169.254.0.0/16"), Ipv4Subnet.parse("224.0.0.0/4"),
+            Ipv4Subnet.parse("240.0.0.0/4"));
 
     public EgressPolicy {
         allow = List.copyOf(allow);

@@ -154,7 +154,12 @@ public final class SandboxRules {
                 } else if (DOMAIN.matcher(entry).find()) {
                     domains.add(DomainRule.parse(entry));
                 } else {
-                    networks.add(Ipv4Subnet.parse(entry.contains("/") ? entry : entry + "/32"));
+                    Ipv4Subnet network = Ipv4Subnet.parse(entry.contains("/") ? entry : entry + "/32");
+                    EgressPolicy.NEVER_OPEN.stream().filter(never -> never.prefix() <= network.prefix()
+                            && never.overlaps(network)).findFirst().ifPresentOrElse(never -> problems.add(
+                                    new FieldProblem(at, "is inside " + never + ", which no policy opens "
+                                            + "(loopback, link-local with the metadata address, multicast, "
+                                            + "reserved)")), () -> networks.add(network));
                 }
             } catch (IllegalArgumentException e) {
                 problems.add(new FieldProblem(at, e.getMessage()));

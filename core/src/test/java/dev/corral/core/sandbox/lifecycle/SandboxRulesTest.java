@@ -54,6 +54,27 @@ class SandboxRulesTest {
     }
 
     @Test
+    void check_allowingTheMetadataAddressOrLinkLocal_isValidationFailedSayingNoPolicyOpensIt() {
+        assertThatThrownBy(() -> SandboxRules.check(withNetwork(RequestedNetwork.policy(Optional.of("deny"),
+                List.of("198.51.100.0/24", "169.254.169.254", "169.254.0.0/16"), List.of(), List.of())), TEMPLATES,
+                FREE)).isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.details()).extracting(FieldProblem::field)
+                            .containsExactly("network.allow[1]", "network.allow[2]");
+                    assertThat(e.details()).extracting(FieldProblem::problem).allSatisfy(problem ->
+                            assertThat(problem).contains("inside 169.254.0.0/16, which no policy opens"));
+                });
+    }
+
+    @Test
+    void check_allowingEverything_isTakenWithTheRangesNoPolicyOpensStillClosedByTheRuntime() {
+        var checked = SandboxRules.check(withNetwork(RequestedNetwork.policy(Optional.of("deny"),
+                List.of("0.0.0.0/0"), List.of(), List.of())), TEMPLATES, FREE);
+
+        assertThat(checked.network()).isEqualTo(SandboxNetwork.withPolicy(new EgressPolicy(false,
+                List.of(Ipv4Subnet.parse("0.0.0.0/0")), List.of())));
+    }
+
+    @Test
     void check_aPolicyWithoutEgress_allowsByDefault() {
         var checked = SandboxRules.check(withNetwork(RequestedNetwork.policy(Optional.empty(), List.of(),
                 List.of("203.0.113.0/24"), List.of())), TEMPLATES, FREE);

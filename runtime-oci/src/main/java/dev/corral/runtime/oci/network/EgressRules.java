@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *       IPv6, another sandbox (routed back out of the bridge), and the denied ranges are dropped; the rest is
  *       accepted and masqueraded out of any interface but the bridge;</li>
  *   <li>a sandbox with an {@link EgressPolicy} of its own has a chain of its own, jumped to by source address
- *       after the checks above (which no policy opens): its denied networks dropped, its allowed ones accepted,
+ *       after the checks above and {@link EgressPolicy#NEVER_OPEN} (which no policy opens): its denied networks dropped, its allowed ones accepted,
  *       then the default ranges or everything dropped;</li>
  *   <li>towards the bridge only replies ({@code established,related}) pass: nothing outside opens a connection
  *       into a sandbox;</li>
@@ -80,6 +80,9 @@ public final class EgressRules {
         script.append("  }\n");
         script.append("  set denied {\n    type ipv4_addr\n    flags interval\n    elements = { ")
                 .append(String.join(", ", DENIED)).append(" }\n  }\n");
+        script.append("  set never_open {\n    type ipv4_addr\n    flags interval\n    elements = { ")
+                .append(EgressPolicy.NEVER_OPEN.stream().map(Ipv4Subnet::toString).collect(Collectors.joining(", ")))
+                .append(" }\n  }\n");
         for (int address : ownPolicies) {
             if (!policies.get(address).allowByDefault()) {
                 script.append("  set ").append(pinned(address)).append(" {\n    type ipv4_addr\n    flags timeout\n")
@@ -105,6 +108,8 @@ public final class EgressRules {
         // DNS goes to the forwarder on the bridge address (the input chain) or nowhere: no policy opens another.
         script.append("    meta l4proto { tcp, udp } th dport ").append(DNS_PORT).append(" drop\n");
         script.append("    tcp dport ").append(DNS_OVER_TLS_PORT).append(" drop\n");
+        // Before any sandbox's own chain: no allow list reaches the metadata address or link-local.
+        script.append("    ip daddr @never_open drop\n");
         if (!ownPolicies.isEmpty()) {
             script.append("    ip saddr vmap { ").append(ownPolicies.stream()
                     .map(address -> Ipv4Subnet.text(address) + " : jump " + chain(address))

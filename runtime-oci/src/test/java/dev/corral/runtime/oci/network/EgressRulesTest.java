@@ -86,7 +86,11 @@ class EgressRulesTest {
         assertThat(egress).contains("    ip saddr vmap { 10.89.0.3 : jump sandbox_10_89_0_3, 10.89.0.4 : jump "
                 + "sandbox_10_89_0_4 }");
         assertThat(egress.indexOf("vmap")).isGreaterThan(egress.indexOf("oifname \"corral0\" drop"))
-                .isGreaterThan(egress.indexOf("ip saddr != @sandboxes drop"));
+                .isGreaterThan(egress.indexOf("ip saddr != @sandboxes drop"))
+                .isGreaterThan(egress.indexOf("ip daddr @never_open drop"));
+        assertThat(egress.indexOf("ip daddr @never_open drop")).isPositive();
+        assertThat(script).contains("  set never_open {\n    type ipv4_addr\n    flags interval\n    elements = { "
+                + "0.0.0.0/8, 127.0.0.0/8, 169.254.0.0/16, 224.0.0.0/4, 240.0.0.0/4 }\n  }");
         assertThat(section(script, "chain sandbox_10_89_0_3")).endsWith("    ip daddr { 198.51.100.0/24 } accept\n"
                 + "    ip daddr @denied drop\n    ip daddr @pinned_10_89_0_3 accept\n    drop");
         // 10.1.0.0/16 lies in 10.0.0.0/8: nft refuses overlapping intervals in one set.
