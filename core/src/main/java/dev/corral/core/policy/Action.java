@@ -18,6 +18,10 @@ public enum Action {
     SANDBOX_DELETE("sandbox:write"),
     /** Run a command, in the foreground or the background. */
     SANDBOX_EXEC("sandbox:write"),
+    /**
+     * Reach a sandbox's ports through the proxy: a request to a port can change what runs there, as a command can.
+     */
+    SANDBOX_PORTS("sandbox:write"),
     PROCESS_LIST("sandbox:read"),
     PROCESS_KILL("sandbox:write"),
     /** Open a terminal in a sandbox, or mint a one-time session for one: a shell is as strong as any command. */

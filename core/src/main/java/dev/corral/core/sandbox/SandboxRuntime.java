@@ -115,7 +115,14 @@ public interface SandboxRuntime {
         }
     }
 
-    /** Freezes every process of a running sandbox, memory kept. Pausing a paused sandbox does nothing. */
+    /**
+     * The sandbox's address, at which the host reaches it while it runs; empty for a sandbox without a network
+     * of its own. This default has no networks.
+     */
+    default Optional<java.net.InetAddress> address(SandboxId id) {
+        return Optional.empty();
+    }
+
     /**
      * Applies another egress policy to a sandbox that has a network, at once and to connections already open.
      * This default cannot: a runtime without networks has nothing to change.
@@ -126,6 +133,7 @@ public interface SandboxRuntime {
         throw CorralException.runtimeUnavailable("This runtime cannot change a sandbox's network", null);
     }
 
+    /** Freezes every process of a running sandbox, memory kept. Pausing a paused sandbox does nothing. */
     void pause(SandboxId id);
 
     /** Thaws a paused sandbox; its processes go on where they were. Resuming a running sandbox does nothing. */

@@ -38,6 +38,7 @@ class AccessPolicyTest {
             Map.entry(Action.SANDBOX_WRITE, Set.of("*", "sandbox:*", "sandbox:write")),
             Map.entry(Action.SANDBOX_DELETE, Set.of("*", "sandbox:*", "sandbox:write")),
             Map.entry(Action.SANDBOX_EXEC, Set.of("*", "sandbox:*", "sandbox:write")),
+            Map.entry(Action.SANDBOX_PORTS, Set.of("*", "sandbox:*", "sandbox:write")),
             Map.entry(Action.PROCESS_LIST, Set.of("*", "sandbox:*", "sandbox:read")),
             Map.entry(Action.PROCESS_KILL, Set.of("*", "sandbox:*", "sandbox:write")),
             Map.entry(Action.TERMINAL_OPEN, Set.of("*", "sandbox:*", "sandbox:write")),

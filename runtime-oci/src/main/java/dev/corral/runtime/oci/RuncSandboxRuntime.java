@@ -37,6 +37,7 @@ import dev.corral.runtime.oci.process.UserNamespaceLimits;
 import dev.corral.runtime.oci.rootfs.SandboxFilesystem;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -132,6 +133,11 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     @Override
     public void changeNetwork(SandboxId id, EgressPolicy policy) {
         transition(id, () -> networks().change(paths(id), policy));
+    }
+
+    @Override
+    public Optional<InetAddress> address(SandboxId id) {
+        return networks.flatMap(n -> n.inetAddress(paths(id)));
     }
 
     /** Stops what {@link #prepareNetwork()} started on the host (the sandboxes' DNS forwarder), at shutdown. */

@@ -187,6 +187,20 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         });
     }
 
+    /**
+     * Loopback for a sandbox with a network that is not stopped, so that a test's server on a loopback port stands
+     * in for what runs in the sandbox; empty for one with loopback only, a stopped or an unknown one.
+     */
+    @Override
+    public Optional<java.net.InetAddress> address(SandboxId id) {
+        SandboxSpec spec = specs.get(id);
+        SandboxState state = states.get(id);
+        if (spec == null || spec.network().loopbackOnly() || state == null || state == SandboxState.STOPPED) {
+            return Optional.empty();
+        }
+        return Optional.of(java.net.InetAddress.getLoopbackAddress());
+    }
+
     @Override
     public void pause(SandboxId id) {
         freeze(id, SandboxState.PAUSED, "Sandbox " + id + " is stopped and cannot be paused");

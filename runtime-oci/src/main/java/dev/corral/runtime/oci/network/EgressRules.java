@@ -26,7 +26,8 @@ import java.util.stream.Collectors;
  *   <li>the host itself takes nothing from the bridge (its input chain): not its API port, not any of its
  *       addresses, whatever the destination, but DNS (UDP and TCP port 53) from a sandbox to the bridge address,
  *       where the sandboxes' forwarder listens; DNS (53) and DNS over TLS (853) to anywhere else are dropped
- *       before any policy, so the forwarder's domain rules cannot be bypassed by asking another resolver;</li>
+ *       before any policy, so the forwarder's domain rules cannot be bypassed by asking another resolver; replies
+ *       to the host's own connections into a sandbox (the port proxy's) come back through it too;</li>
  *   <li>a deny-by-default sandbox's chain accepts, after the denied ranges, the addresses in its
  *       {@code pinned_} set: those its allowed names resolved to, each until its answer's TTL ends.</li>
  * </ul>
@@ -136,6 +137,9 @@ public final class EgressRules {
         script.append("    iifname ").append(bridge).append(" ip saddr @sandboxes ip daddr ")
                 .append(Ipv4Subnet.text(settings.bridgeAddress())).append(" meta l4proto { tcp, udp } th dport ")
                 .append(DNS_PORT).append(" accept\n");
+        // Replies to the host's own connections into sandboxes (the port proxy's); nothing new from the bridge.
+        script.append("    iifname ").append(bridge)
+                .append(" ip saddr @sandboxes ct state established,related accept\n");
         script.append("    iifname ").append(bridge).append(" drop\n  }\n");
         script.append("  chain postrouting {\n    type nat hook postrouting priority srcnat; policy accept;\n");
         script.append("    ip saddr ").append(settings.subnet()).append(" oifname != ").append(bridge)

@@ -281,6 +281,11 @@ public final class SandboxNetworks {
         }
     }
 
+    /** The sandbox's address as the host connects to it, while it has one. */
+    public Optional<InetAddress> inetAddress(SandboxPaths paths) {
+        return address(paths).map(SandboxNetworks::inet);
+    }
+
     private int allocate(SandboxPaths paths) {
         lock.lock();
         try {

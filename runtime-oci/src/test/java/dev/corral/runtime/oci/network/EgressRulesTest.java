@@ -59,6 +59,15 @@ class EgressRulesTest {
     }
 
     @Test
+    void render_host_takesOnlyRepliesToItsOwnConnectionsFromSandboxes() {
+        String chain = section(rules.render(Map.of()), "chain input");
+
+        assertThat(chain).contains("iifname \"corral0\" ip saddr @sandboxes ct state established,related accept");
+        assertThat(chain.indexOf("established,related")).isLessThan(chain.indexOf("iifname \"corral0\" drop"));
+        assertThat(chain).doesNotContain("ct state new");
+    }
+
+    @Test
     void render_host_takesNothingFromTheBridgeAndTheSubnetIsMasqueradedOut() {
         String script = rules.render(Map.of());
 
@@ -104,7 +113,8 @@ class EgressRulesTest {
                 Ipv4Subnet.parse("10.0.0.0/8")), List.of())));
 
         assertThat(section(script, "chain input")).contains("    iifname \"corral0\" ip saddr @sandboxes ip daddr "
-                + "10.89.0.1 meta l4proto { tcp, udp } th dport 53 accept\n    iifname \"corral0\" drop");
+                + "10.89.0.1 meta l4proto { tcp, udp } th dport 53 accept\n    iifname \"corral0\" ip saddr @sandboxes"
+                + " ct state established,related accept\n    iifname \"corral0\" drop");
         String egress = section(script, "chain egress");
         assertThat(egress.indexOf("meta l4proto { tcp, udp } th dport 53 drop")).isPositive()
                 .isLessThan(egress.indexOf("vmap"));

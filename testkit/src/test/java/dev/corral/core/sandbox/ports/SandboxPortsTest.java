@@ -1,0 +1,109 @@
+package dev.corral.core.sandbox.ports;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.error.ErrorCode;
+import dev.corral.core.key.Principal;
+import dev.corral.core.org.Tier;
+import dev.corral.core.sandbox.Sandbox;
+import dev.corral.core.sandbox.SandboxStatus;
+import dev.corral.core.sandbox.SandboxTestBed;
+import dev.corral.core.sandbox.lifecycle.CreateSandbox;
+import dev.corral.core.sandbox.lifecycle.RequestedNetwork;
+import dev.corral.testkit.fake.Principals;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class SandboxPortsTest {
+    private final SandboxTestBed bed = new SandboxTestBed();
+    private final SandboxPorts ports = new SandboxPorts(bed.service, bed.runtime, bed.work);
+    private final Principal caller = bed.caller(Tier.FREE);
+
+    @AfterEach
+    void close() {
+        bed.close();
+    }
+
+    @Test
+    void open_runningSandbox_givesItsAddressAndCountsWorkUntilClosed() {
+        Sandbox sandbox = bed.running(caller);
+
+        try (PortConnection connection = ports.open(caller, sandbox.id().value(), 8000)) {
+            assertThat(connection.address()).isEqualTo(InetAddress.getLoopbackAddress());
+            assertThat(connection.port()).isEqualTo(8000);
+            assertThat(bed.work.isBusy(sandbox.id())).isTrue();
+        }
+        assertThat(bed.work.isBusy(sandbox.id())).isFalse();
+    }
+
+    @Test
+    void open_closed_recordsActivity() {
+        Sandbox sandbox = bed.running(caller);
+        bed.clock.advance(Duration.ofMinutes(5));
+
+        ports.open(caller, sandbox.id().value(), 8000).close();
+
+        assertThat(bed.stored(sandbox).lastActivity()).isEqualTo(bed.clock.instant());
+    }
+
+    @Test
+    void open_pausedSandbox_resumesIt() {
+        Sandbox sandbox = bed.running(caller);
+        bed.service.pause(caller, sandbox.id().value());
+
+        ports.open(caller, sandbox.id().value(), 8000).close();
+
+        assertThat(bed.stored(sandbox).status()).isEqualTo(SandboxStatus.RUNNING);
+    }
+
+    @Test
+    void open_portOutOfRange_isValidationFailed() {
+        Sandbox sandbox = bed.running(caller);
+
+        assertCode(() -> ports.open(caller, sandbox.id().value(), 0), ErrorCode.VALIDATION_FAILED);
+        assertCode(() -> ports.open(caller, sandbox.id().value(), 65_536), ErrorCode.VALIDATION_FAILED);
+        assertCode(() -> SandboxPorts.parse("http"), ErrorCode.VALIDATION_FAILED);
+        assertThat(SandboxPorts.parse("65535")).isEqualTo(65_535);
+    }
+
+    @Test
+    void open_anotherOrganizationsSandbox_isNotFound() {
+        Sandbox sandbox = bed.running(caller);
+
+        assertCode(() -> ports.open(bed.caller(Tier.FREE), sandbox.id().value(), 8000), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void open_sandboxWithoutNetwork_isInvalidStateNamingWhy() {
+        Sandbox sandbox = bed.running(caller, new CreateSandbox("base", Optional.empty(), List.of(), Map.of(),
+                Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of(), Optional.of(RequestedNetwork.named("none"))));
+
+        assertThatThrownBy(() -> ports.open(caller, sandbox.id().value(), 8000))
+                .isInstanceOfSatisfying(CorralException.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.INVALID_STATE);
+                    assertThat(e.getMessage()).contains("network \"none\"");
+                });
+    }
+
+    @Test
+    void open_keyWithoutWriteScope_isForbidden() {
+        Sandbox sandbox = bed.running(caller);
+        Principal reader = Principals.of(caller.organization(), "sandbox:read");
+
+        assertCode(() -> ports.open(reader, sandbox.id().value(), 8000), ErrorCode.FORBIDDEN);
+    }
+
+    private static void assertCode(ThrowingCallable call, ErrorCode code) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(CorralException.class, e -> assertThat(e.code())
+                .isEqualTo(code));
+    }
+}
