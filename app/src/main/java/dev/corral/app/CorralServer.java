@@ -16,6 +16,7 @@ import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.SandboxLogs;
+import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
 import dev.corral.core.ssh.SshAccess;
@@ -29,6 +30,7 @@ import dev.corral.http.Authenticator;
 import dev.corral.http.Bodies;
 import dev.corral.http.HttpMetrics;
 import dev.corral.http.HttpServer;
+import dev.corral.http.ports.PortProxyRoutes;
 import dev.corral.http.RateLimiter;
 import dev.corral.http.RequestConcurrency;
 import dev.corral.http.SystemRoutes;
@@ -92,6 +94,7 @@ public final class CorralServer implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final HttpMetrics metrics;
     private final HttpServer http;
+    private final PortProxyRoutes portProxy;
     private final Optional<SshGateway> ssh;
     private final Optional<IssuedKey> bootstrapKey;
 
@@ -164,6 +167,8 @@ public final class CorralServer implements AutoCloseable {
                 new SshEndpoint(settings.host(), ssh.orElseThrow().port())));
 
         var bodies = new Bodies(config.maxBodyBytes());
+        this.portProxy = new PortProxyRoutes(new SandboxPorts(sandboxes, local.runtime(), work),
+                PortProxyRoutes.Timeouts.DEFAULTS);
         this.metrics = new HttpMetrics();
         var concurrency = new RequestConcurrency(plans);
         this.http = new HttpServer(
@@ -182,7 +187,8 @@ public final class CorralServer implements AutoCloseable {
                         new LogsSocket(sandboxes, logs),
                         new FileWatchSocket(watches),
                         new TerminalSessionRoutes(terminals, bodies),
-                        new TerminalSocket(terminals)));
+                        new TerminalSocket(terminals),
+                        portProxy));
     }
 
     /** Opens the database, makes the operator organization on first start, and starts serving. */
@@ -287,6 +293,7 @@ public final class CorralServer implements AutoCloseable {
     public void close() {
         ssh.ifPresent(SshGateway::close);
         http.close();
+        portProxy.close();
         watches.close();
         terminals.close();
         background.shutdown();

@@ -1,0 +1,173 @@
+package dev.corral.http.ports;
+
+import dev.corral.core.error.CorralException;
+import dev.corral.core.sandbox.ports.PortConnection;
+import dev.corral.core.sandbox.ports.SandboxPorts;
+import dev.corral.http.Authenticator;
+import dev.corral.http.ErrorMapper;
+import dev.corral.http.RouteGroup;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.Handler;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.InputStreamRequestContent;
+import org.eclipse.jetty.client.InputStreamResponseListener;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+
+/**
+ * {@code ANY /v1/sandboxes/{id}/ports/{port}/{path...}}: HTTP to a port of a sandbox, by its address on the host's
+ * bridge. The route only translates: {@link SandboxPorts} checks the caller, the sandbox and its network and gives
+ * the address; this class passes the request on (method, path, query, headers but the hop-by-hop ones and the
+ * caller's Corral key, {@link ProxiedHeaders}; {@code Host} rewritten to {@code localhost:{port}}, which dev servers
+ * check) and the answer back, both bodies streamed through small buffers. Nothing listening on the port is a 502,
+ * an answer slower than {@link Timeouts#response()} a 504, both in the envelope with {@code runtime_unavailable}
+ * (the code of DECISIONS.md closest to "what is behind Corral did not answer"; the status says which part failed).
+ *
+ * <p>Threading: each request's virtual thread writes the request body (through Jetty's client) and copies the
+ * answer's; Jetty's client threads only move bytes between its buffers and the blocking streams.
+ */
+public final class PortProxyRoutes implements RouteGroup, AutoCloseable {
+    private static final int COPY_BUFFER = 16 * 1024;
+    private static final int MAX_CONNECTIONS_PER_SANDBOX_PORT = 64;
+
+    /**
+     * How long the proxy waits: for a connection to open, for the answer's headers, and for the next bytes
+     * either way while a body flows.
+     */
+    public record Timeouts(Duration connect, Duration response, Duration idle) {
+        public static final Timeouts DEFAULTS = new Timeouts(Duration.ofSeconds(5), Duration.ofSeconds(60),
+                Duration.ofSeconds(60));
+    }
+
+    private final SandboxPorts ports;
+    private final Timeouts timeouts;
+    private final HttpClient client;
+
+    public PortProxyRoutes(SandboxPorts ports, Timeouts timeouts) {
+        this.ports = ports;
+        this.timeouts = timeouts;
+        this.client = new HttpClient();
+        client.setFollowRedirects(false);
+        client.setConnectTimeout(timeouts.connect().toMillis());
+        client.setIdleTimeout(timeouts.idle().toMillis());
+        client.setMaxConnectionsPerDestination(MAX_CONNECTIONS_PER_SANDBOX_PORT);
+        // The caller's own User-Agent and Accept-Encoding go on; the proxy adds none and decodes nothing.
+        client.setUserAgentField(null);
+        client.getContentDecoderFactories().clear();
+        try {
+            client.start();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the port proxy's HTTP client", e);
+        }
+    }
+
+    @Override
+    public void register(RoutesConfig routes) {
+        Handler proxy = this::proxy;
+        for (String path : new String[] {"/v1/sandboxes/{id}/ports/{port}",
+                "/v1/sandboxes/{id}/ports/{port}/<path>"}) {
+            routes.get(path, proxy);
+            routes.head(path, proxy);
+            routes.post(path, proxy);
+            routes.put(path, proxy);
+            routes.patch(path, proxy);
+            routes.delete(path, proxy);
+            routes.options(path, proxy);
+        }
+    }
+
+    private void proxy(Context ctx) throws IOException, InterruptedException {
+        int port = SandboxPorts.parse(ctx.pathParam("port"));
+        try (PortConnection connection = ports.open(Authenticator.principal(ctx), ctx.pathParam("id"), port)) {
+            forward(ctx, connection);
+        }
+    }
+
+    private void forward(Context ctx, PortConnection connection) throws IOException, InterruptedException {
+        HttpServletRequest in = ctx.req();
+        var headers = new ProxiedHeaders(in.getHeader("Connection"));
+        Request request = client.newRequest(connection.address().getHostAddress(), connection.port())
+                .method(in.getMethod())
+                .path(ProxiedTarget.of(in.getRequestURI(), in.getQueryString()))
+                .timeout(timeouts.response().toMillis(), TimeUnit.MILLISECONDS)
+                .headers(out -> {
+                    for (String name : Collections.list(in.getHeaderNames())) {
+                        if (headers.intoSandbox(name)) {
+                            Collections.list(in.getHeaders(name)).forEach(value -> out.add(name, value));
+                        }
+                    }
+                    out.put(HttpHeader.HOST, "localhost:" + connection.port());
+                });
+        if (hasBody(in)) {
+            request.body(new InputStreamRequestContent(in.getContentType(), in.getInputStream(), COPY_BUFFER));
+        }
+        var listener = new InputStreamResponseListener();
+        request.send(listener);
+        Response response;
+        try {
+            response = listener.get(timeouts.response().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            request.abort(e);
+            unreachable(ctx, 504, "Port " + connection.port() + " of sandbox " + connection.sandbox()
+                    + " did not answer within " + timeouts.response().toSeconds() + " s");
+            return;
+        } catch (ExecutionException e) {
+            unreachable(ctx, 502, e.getCause() instanceof ConnectException
+                    ? "Nothing listens on port " + connection.port() + " in sandbox " + connection.sandbox()
+                    : "Port " + connection.port() + " of sandbox " + connection.sandbox() + " failed to answer: "
+                    + e.getCause().getMessage());
+            return;
+        }
+        copyBack(ctx.res(), response, listener.getInputStream());
+    }
+
+    private static void copyBack(HttpServletResponse out, Response response, InputStream body) throws IOException {
+        var headers = new ProxiedHeaders(response.getHeaders().get(HttpHeader.CONNECTION));
+        out.setStatus(response.getStatus());
+        for (HttpField field : response.getHeaders()) {
+            if (headers.backToCaller(field.getName())) {
+                out.addHeader(field.getName(), field.getValue());
+            }
+        }
+        try (InputStream from = body) {
+            OutputStream to = out.getOutputStream();
+            byte[] buffer = new byte[COPY_BUFFER];
+            for (int read; (read = from.read(buffer)) >= 0; ) {
+                to.write(buffer, 0, read);
+                to.flush();
+            }
+        }
+    }
+
+    /** A body to send: one announced by its length or by chunks (GET and HEAD bodies are never sent). */
+    private static boolean hasBody(HttpServletRequest in) {
+        return in.getContentLengthLong() > 0 || in.getHeader("Transfer-Encoding") != null;
+    }
+
+    private static void unreachable(Context ctx, int status, String message) {
+        ctx.status(status).json(ErrorMapper.envelope(ctx, CorralException.runtimeUnavailable(message, null)));
+    }
+
+    @Override
+    public void close() {
+        try {
+            client.stop();
+        } catch (Exception e) {
+            // Stopping only closes idle connections to sandboxes; nothing is left to undo.
+        }
+    }
+}
