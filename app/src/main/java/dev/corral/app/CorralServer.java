@@ -16,6 +16,7 @@ import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.SandboxLogs;
+import dev.corral.core.sandbox.ports.PortTokens;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
@@ -55,6 +56,7 @@ import dev.corral.store.JdbiOrganizationStore;
 import dev.corral.store.JdbiSandboxStore;
 import dev.corral.store.JdbiSshKeyStore;
 import dev.corral.store.JdbiWorkspaceStore;
+import dev.corral.store.SecretBox;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -113,7 +115,8 @@ public final class CorralServer implements AutoCloseable {
 
         var plans = Plans.defaults(config.enterprise());
         this.local = LocalRuntime.open(config);
-        var sandboxStore = new JdbiSandboxStore(database.jdbi(), StoreSecretKey.load(config));
+        byte[] storeKey = StoreSecretKey.bytes(config);
+        var sandboxStore = new JdbiSandboxStore(database.jdbi(), SecretBox.withKey(storeKey));
         int sealed = sandboxStore.sealPlaintextEnv();
         if (sealed > 0) {
             database.checkpoint(); // the values in clear leave the write-ahead log too
@@ -167,7 +170,8 @@ public final class CorralServer implements AutoCloseable {
                 new SshEndpoint(settings.host(), ssh.orElseThrow().port())));
 
         var bodies = new Bodies(config.maxBodyBytes());
-        this.portProxy = new PortProxyRoutes(new SandboxPorts(sandboxes, local.runtime(), work),
+        this.portProxy = new PortProxyRoutes(new SandboxPorts(sandboxes, local.runtime(), work,
+                new PortTokens(StoreSecretKey.derive(storeKey, "corral port urls")), keyService, clock),
                 PortProxyRoutes.Timeouts.DEFAULTS);
         this.metrics = new HttpMetrics();
         var concurrency = new RequestConcurrency(plans);

@@ -24,9 +24,27 @@ final class StoreSecretKey {
 
     /** The box sealing with the configured key, or with the data directory's own (made now when absent). */
     static SecretBox load(Config config) {
-        byte[] key = config.secretKey().map(StoreSecretKey::decode)
+        return SecretBox.withKey(bytes(config));
+    }
+
+    /** The configured key, or the data directory's own (made now when absent). */
+    static byte[] bytes(Config config) {
+        return config.secretKey().map(StoreSecretKey::decode)
                 .orElseGet(() -> fromFile(config.dataDir().resolve(FILE_NAME)));
-        return SecretBox.withKey(key);
+    }
+
+    /**
+     * A key of its own for {@code purpose} (HMAC-SHA256 of the purpose under {@code key}), so that signing tokens
+     * never uses the sealing key itself, and servers sharing a secret key sign alike.
+     */
+    static byte[] derive(byte[] key, String purpose) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return mac.doFinal(purpose.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("every JDK has HmacSHA256", e);
+        }
     }
 
     /** The base64 text of a key, or empty when it is not 32 bytes of base64. */

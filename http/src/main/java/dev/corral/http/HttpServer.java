@@ -29,8 +29,8 @@ import org.slf4j.MDC;
 
 /**
  * Corral's HTTP server: Javalin on Jetty with a virtual thread per request. Every request gets an id, every
- * {@code /v1} request is authenticated (by its API key, or for a WebSocket of {@link SocketTickets} by its
- * ticket), rate limited and counted against its key's concurrent requests before its
+ * {@code /v1} request is authenticated (by its API key, for a WebSocket of {@link SocketTickets} by its
+ * ticket, for a request of {@link RequestTickets} by its signed token), rate limited and counted against its key's concurrent requests before its
  * route runs, every WebSocket is closed when its key is revoked or expires ({@link KeyStreams}), every answer is
  * counted in the metrics and written to the access log, and every failure goes through {@link ErrorMapper}. What a
  * client may hold is bounded ({@link Connections}); method-override headers are ignored ({@link MethodOverrides});
@@ -77,8 +77,10 @@ public final class HttpServer implements AutoCloseable {
     public HttpServer(Settings settings, Authenticator authenticator, RateLimiter rateLimiter,
                       RequestConcurrency concurrency, HttpMetrics metrics, List<RouteGroup> groups) {
         this.settings = settings;
-        List<SocketTickets> tickets = groups.stream().filter(SocketTickets.class::isInstance)
-                .map(SocketTickets.class::cast).toList();
+        List<Redeemer> tickets = groups.stream().filter(SocketTickets.class::isInstance)
+                .<Redeemer>map(group -> ((SocketTickets) group)::redeem).toList();
+        List<Redeemer> signedRequests = groups.stream().filter(RequestTickets.class::isInstance)
+                .<Redeemer>map(group -> ((RequestTickets) group)::redeem).toList();
         this.javalin = Javalin.create(config -> {
             config.concurrency.useVirtualThreads = true;
             config.startup.showJavalinBanner = false;
@@ -110,14 +112,14 @@ public final class HttpServer implements AutoCloseable {
             config.routes.before(RequestIds::assign);
             config.routes.before(ReadableRequests::require);
             config.routes.before("/v1/*", ctx -> {
-                var principal = authenticator.authenticate(ctx);
+                var principal = redeem(signedRequests, ctx).orElseGet(() -> authenticator.authenticate(ctx));
                 rateLimiter.consume(ctx, principal);
                 concurrency.acquire(ctx, principal);
             });
             config.routes.wsBeforeUpgrade("/v1/*", ctx -> {
                 RequestIds.assign(ctx);
                 ReadableRequests.require(ctx);
-                var principal = redeemTicket(tickets, ctx).orElseGet(() -> authenticator.authenticate(ctx));
+                var principal = redeem(tickets, ctx).orElseGet(() -> authenticator.authenticate(ctx));
                 rateLimiter.consume(ctx, principal);
                 concurrency.acquireSocket(ctx, principal);
             });
@@ -205,10 +207,15 @@ public final class HttpServer implements AutoCloseable {
         sessions.setUsingUriParameters(false);
     }
 
-    /** The caller of a WebSocket whose ticket is its credential ({@link SocketTickets}), remembered as a key's is. */
-    private static Optional<Principal> redeemTicket(List<SocketTickets> tickets, Context ctx) {
-        for (SocketTickets socket : tickets) {
-            Optional<Principal> caller = socket.redeem(ctx);
+    /** A route group's way to a caller without an API key: its {@link SocketTickets} or {@link RequestTickets}. */
+    private interface Redeemer {
+        Optional<Principal> redeem(Context ctx);
+    }
+
+    /** The caller the first redeemer that knows the request stands for, remembered on it as a key's caller is. */
+    private static Optional<Principal> redeem(List<Redeemer> redeemers, Context ctx) {
+        for (Redeemer redeemer : redeemers) {
+            Optional<Principal> caller = redeemer.redeem(ctx);
             if (caller.isPresent()) {
                 ctx.attribute(Authenticator.PRINCIPAL_ATTRIBUTE, caller.get());
                 return caller;

@@ -151,6 +151,25 @@ public final class ApiKeyService {
         }
     }
 
+    /**
+     * The caller a key stands for, found by its id rather than its secret: for a credential this server signed
+     * for the key (a port URL's token), which holds only as long as the key does. {@code invalid_token} when the
+     * key is unknown or revoked, {@code token_expired} when its time is up.
+     */
+    public Principal principalOf(OrganizationId organizationId, ApiKeyId id) {
+        ApiKey key = keys.find(organizationId, id)
+                .orElseThrow(() -> new CorralException(ErrorCode.INVALID_TOKEN, "The API key is not valid"));
+        if (key.isRevoked()) {
+            throw KeyErrors.revoked();
+        }
+        if (key.isExpired(clock.instant())) {
+            throw KeyErrors.expired();
+        }
+        Organization organization = organizations.find(organizationId)
+                .orElseThrow(() -> new CorralException(ErrorCode.INVALID_TOKEN, "The API key is not valid"));
+        return new Principal(organization, key);
+    }
+
     private Principal read(String hash, Instant now) {
         long generation = principals.generation();
         ApiKey key = keys.findByHash(hash)

@@ -1,10 +1,13 @@
 package dev.corral.http.ports;
 
 import dev.corral.core.error.CorralException;
+import dev.corral.core.key.Principal;
 import dev.corral.core.sandbox.ports.PortConnection;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.http.Authenticator;
 import dev.corral.http.ErrorMapper;
+import dev.corral.http.RequestTickets;
+import dev.corral.http.Responses;
 import dev.corral.http.RouteGroup;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -17,6 +20,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -30,7 +34,8 @@ import org.eclipse.jetty.http.HttpHeader;
 
 /**
  * {@code ANY /v1/sandboxes/{id}/ports/{port}/{path...}}: HTTP to a port of a sandbox, by its address on the host's
- * bridge. The route only translates: {@link SandboxPorts} checks the caller, the sandbox and its network and gives
+ * bridge, with the API key or the {@code token} of a port URL ({@code GET /v1/sandboxes/{id}/url?port=N}, also
+ * here) as the credential. The route only translates: {@link SandboxPorts} checks the caller, the sandbox and its network and gives
  * the address; this class passes the request on (method, path, query, headers but the hop-by-hop ones and the
  * caller's Corral key, {@link ProxiedHeaders}; {@code Host} rewritten to {@code localhost:{port}}, which dev servers
  * check) and the answer back, both bodies streamed through small buffers. Nothing listening on the port is a 502,
@@ -40,7 +45,7 @@ import org.eclipse.jetty.http.HttpHeader;
  * <p>Threading: each request's virtual thread writes the request body (through Jetty's client) and copies the
  * answer's; Jetty's client threads only move bytes between its buffers and the blocking streams.
  */
-public final class PortProxyRoutes implements RouteGroup, AutoCloseable {
+public final class PortProxyRoutes implements RouteGroup, RequestTickets, AutoCloseable {
     private static final int COPY_BUFFER = 16 * 1024;
     private static final int MAX_CONNECTIONS_PER_SANDBOX_PORT = 64;
 
@@ -77,6 +82,7 @@ public final class PortProxyRoutes implements RouteGroup, AutoCloseable {
 
     @Override
     public void register(RoutesConfig routes) {
+        routes.get("/v1/sandboxes/{id}/url", this::url);
         Handler proxy = this::proxy;
         for (String path : new String[] {"/v1/sandboxes/{id}/ports/{port}",
                 "/v1/sandboxes/{id}/ports/{port}/<path>"}) {
@@ -88,6 +94,37 @@ public final class PortProxyRoutes implements RouteGroup, AutoCloseable {
             routes.delete(path, proxy);
             routes.options(path, proxy);
         }
+    }
+
+    /** {@code GET /v1/sandboxes/{id}/url?port=N}: the port's URL with a token, at the host the caller asked. */
+    private void url(Context ctx) {
+        String port = ctx.queryParam("port");
+        if (port == null) {
+            throw CorralException.invalid("port", "is required: the port to make a URL for");
+        }
+        SandboxPorts.PortUrl url = ports.url(Authenticator.principal(ctx), ctx.pathParam("id"),
+                SandboxPorts.parse(port));
+        Responses.ok(ctx, new PortUrlResponse(ctx.scheme() + "://" + ctx.host() + url.path(), url.port(),
+                url.expiresAt()));
+    }
+
+    /** A port URL as the API shows it. */
+    record PortUrlResponse(String url, int port, java.time.Instant expiresAt) {
+    }
+
+    /**
+     * The caller of a proxied request that carries a port URL's {@code token} instead of a key: the token is
+     * checked against the sandbox id and port of the path ({@code /v1/sandboxes/{id}/ports/{port}...}).
+     */
+    @Override
+    public Optional<Principal> redeem(Context ctx) {
+        String token = ctx.queryParam("token");
+        String[] segments = ctx.req().getRequestURI().split("/", 8);
+        if (token == null || segments.length < 6 || !segments[1].equals("v1") || !segments[2].equals("sandboxes")
+                || !segments[4].equals("ports")) {
+            return Optional.empty();
+        }
+        return Optional.of(ports.redeem(token, segments[3], SandboxPorts.parse(segments[5])));
     }
 
     private void proxy(Context ctx) throws IOException, InterruptedException {

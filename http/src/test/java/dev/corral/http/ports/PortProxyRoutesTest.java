@@ -19,6 +19,7 @@ import dev.corral.core.sandbox.lifecycle.RequestedNetwork;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.SandboxLogs;
+import dev.corral.core.sandbox.ports.PortTokens;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.http.Authenticator;
 import dev.corral.http.HttpMetrics;
@@ -71,8 +72,8 @@ class PortProxyRoutesTest {
             new SandboxLogs(64 * 1024), (caller, field, reference) -> {
                 throw new UnsupportedOperationException("no mounts here");
             }, clock, 100);
-    private final PortProxyRoutes proxy = new PortProxyRoutes(new SandboxPorts(sandboxes, runtime, new SandboxWork()),
-            PortProxyRoutes.Timeouts.DEFAULTS);
+    private final PortProxyRoutes proxy = new PortProxyRoutes(new SandboxPorts(sandboxes, runtime, new SandboxWork(),
+            new PortTokens(new byte[32]), keyService, clock), PortProxyRoutes.Timeouts.DEFAULTS);
     private final HttpServer server = new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1 << 20,
             Duration.ZERO, 10), new Authenticator(keyService), new RateLimiter(plans, clock),
             new RequestConcurrency(plans), new HttpMetrics(), List.of(proxy)).start();
@@ -176,6 +177,37 @@ class PortProxyRoutesTest {
             assertThat(JSON.readTree(answer.body()).get("error").get("code").asText()).isEqualTo(
                     "validation_failed");
         }
+    }
+
+    @Test
+    void url_thenTheUrlWithoutAKey_reachesThePortUntilItExpires() throws Exception {
+        HttpResponse<String> made = send(HttpRequest.newBuilder(URI.create(base() + "/v1/sandboxes/" + sandbox.id()
+                + "/url?port=" + inSandboxPort())).header("Authorization", "Bearer " + key).GET());
+        JsonNode data = JSON.readTree(made.body()).get("data");
+        String url = data.get("url").asText();
+
+        assertThat(made.statusCode()).isEqualTo(200);
+        assertThat(data.get("port").asInt()).isEqualTo(inSandboxPort());
+        assertThat(url).startsWith(base() + "/v1/sandboxes/" + sandbox.id() + "/ports/" + inSandboxPort()
+                + "/?token=");
+        HttpResponse<String> opened = send(HttpRequest.newBuilder(URI.create(url)).GET());
+        assertThat(opened.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(opened.body()).get("uri").asText()).isEqualTo("/");
+        HttpResponse<String> otherPort = send(HttpRequest.newBuilder(URI.create(url.replace("/ports/"
+                + inSandboxPort() + "/", "/ports/" + (inSandboxPort() + 1) + "/"))).GET());
+        assertThat(otherPort.statusCode()).isEqualTo(401);
+        clock.advance(SandboxPorts.URL_LIFETIME);
+        HttpResponse<String> expired = send(HttpRequest.newBuilder(URI.create(url)).GET());
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(JSON.readTree(expired.body()).get("error").get("code").asText()).isEqualTo("token_expired");
+    }
+
+    @Test
+    void url_withoutPort_isValidationFailed() throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(base() + "/v1/sandboxes/"
+                + sandbox.id() + "/url")).header("Authorization", "Bearer " + key).GET());
+
+        assertThat(answer.statusCode()).isEqualTo(400);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
+import dev.corral.core.key.ApiKeyService;
+import dev.corral.core.key.CreateApiKey;
+import dev.corral.core.key.KeyUsageRecorder;
 import dev.corral.core.key.Principal;
+import dev.corral.core.key.Scope;
 import dev.corral.core.org.Tier;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxStatus;
 import dev.corral.core.sandbox.SandboxTestBed;
 import dev.corral.core.sandbox.lifecycle.CreateSandbox;
 import dev.corral.core.sandbox.lifecycle.RequestedNetwork;
+import dev.corral.testkit.fake.InMemoryApiKeyStore;
 import dev.corral.testkit.fake.Principals;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -24,8 +29,12 @@ import org.junit.jupiter.api.Test;
 
 class SandboxPortsTest {
     private final SandboxTestBed bed = new SandboxTestBed();
-    private final SandboxPorts ports = new SandboxPorts(bed.service, bed.runtime, bed.work);
-    private final Principal caller = bed.caller(Tier.FREE);
+    private final InMemoryApiKeyStore keyStore = new InMemoryApiKeyStore();
+    private final ApiKeyService keys = new ApiKeyService(keyStore, bed.organizations,
+            new KeyUsageRecorder(keyStore), bed.clock);
+    private final SandboxPorts ports = new SandboxPorts(bed.service, bed.runtime, bed.work,
+            new PortTokens(new byte[32]), keys, bed.clock);
+    private final Principal caller = keyed(bed.caller(Tier.FREE));
 
     @AfterEach
     void close() {
@@ -100,6 +109,46 @@ class SandboxPortsTest {
         Principal reader = Principals.of(caller.organization(), "sandbox:read");
 
         assertCode(() -> ports.open(reader, sandbox.id().value(), 8000), ErrorCode.FORBIDDEN);
+    }
+
+    @Test
+    void url_redeemed_standsForTheCallerUntilItExpires() {
+        Sandbox sandbox = bed.running(caller);
+
+        SandboxPorts.PortUrl url = ports.url(caller, sandbox.id().value(), 3000);
+        String token = url.path().substring(url.path().indexOf("?token=") + 7);
+
+        assertThat(url.path()).startsWith("/v1/sandboxes/" + sandbox.id() + "/ports/3000/?token=");
+        assertThat(url.expiresAt()).isEqualTo(bed.clock.instant().plus(SandboxPorts.URL_LIFETIME));
+        assertThat(ports.redeem(token, sandbox.id().value(), 3000).key().id()).isEqualTo(caller.key().id());
+        assertCode(() -> ports.redeem(token, sandbox.id().value(), 3001), ErrorCode.INVALID_TOKEN);
+        bed.clock.advance(SandboxPorts.URL_LIFETIME);
+        assertCode(() -> ports.redeem(token, sandbox.id().value(), 3000), ErrorCode.TOKEN_EXPIRED);
+    }
+
+    @Test
+    void url_keyRevoked_tokenNoLongerHolds() {
+        Sandbox sandbox = bed.running(caller);
+        SandboxPorts.PortUrl url = ports.url(caller, sandbox.id().value(), 3000);
+        String token = url.path().substring(url.path().indexOf("?token=") + 7);
+
+        keys.revoke(caller, caller.key().id());
+
+        assertCode(() -> ports.redeem(token, sandbox.id().value(), 3000), ErrorCode.INVALID_TOKEN);
+    }
+
+    @Test
+    void url_sandboxWithoutNetworkOrOtherOrganization_isRefused() {
+        Sandbox sandbox = bed.running(caller);
+
+        assertCode(() -> ports.url(keyed(bed.caller(Tier.FREE)), sandbox.id().value(), 3000), ErrorCode.NOT_FOUND);
+        assertCode(() -> ports.url(caller, sandbox.id().value(), 70_000), ErrorCode.VALIDATION_FAILED);
+    }
+
+    /** A caller as authenticated by a key the key service issued (a port URL's token names a stored key). */
+    private Principal keyed(Principal unstored) {
+        return keys.authenticate(keys.issue(unstored.organizationId(), new CreateApiKey("test",
+                List.of(Scope.parse("scopes", "*")), Optional.empty(), false)).secret().reveal());
     }
 
     private static void assertCode(ThrowingCallable call, ErrorCode code) {
