@@ -124,6 +124,15 @@ public interface SandboxRuntime {
     }
 
     /**
+     * The TCP sockets listening in a sandbox that is running or paused, by port. This default cannot look.
+     *
+     * @throws CorralException {@code invalid_state} when the sandbox has no processes to look into
+     */
+    default List<dev.corral.core.sandbox.ports.ListeningPort> listeningPorts(SandboxId id) {
+        throw CorralException.invalidState("This runtime cannot list a sandbox's listening ports");
+    }
+
+    /**
      * Applies another egress policy to a sandbox that has a network, at once and to connections already open.
      * This default cannot: a runtime without networks has nothing to change.
      *

@@ -83,6 +83,8 @@ public final class PortProxyRoutes implements RouteGroup, RequestTickets, AutoCl
     @Override
     public void register(RoutesConfig routes) {
         routes.get("/v1/sandboxes/{id}/url", this::url);
+        routes.get("/v1/sandboxes/{id}/ports", ctx -> Responses.ok(ctx, ports.listening(
+                Authenticator.principal(ctx), ctx.pathParam("id"))));
         Handler proxy = this::proxy;
         for (String path : new String[] {"/v1/sandboxes/{id}/ports/{port}",
                 "/v1/sandboxes/{id}/ports/{port}/<path>"}) {

@@ -210,6 +210,18 @@ class PortProxyRoutesTest {
         assertThat(answer.statusCode()).isEqualTo(400);
     }
 
+    @Test
+    void ports_listsWhatListensInTheSandbox() throws Exception {
+        runtime.listen(sandbox.id(), 8000, "0.0.0.0");
+
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(base() + "/v1/sandboxes/"
+                + sandbox.id() + "/ports")).header("Authorization", "Bearer " + key).GET());
+
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(answer.body()).get("data").toString())
+                .isEqualTo("[{\"port\":8000,\"address\":\"0.0.0.0\"}]");
+    }
+
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
         return http.send(request.timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }

@@ -11,6 +11,7 @@ import dev.corral.core.sandbox.SandboxState;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
 import dev.corral.core.sandbox.lifecycle.SandboxLocks;
+import dev.corral.core.sandbox.ports.ListeningPort;
 import dev.corral.core.sandbox.terminal.Terminal;
 import dev.corral.core.sandbox.terminal.TerminalSpec;
 import dev.corral.core.sandbox.processes.RuntimeProcess;
@@ -30,6 +31,7 @@ import dev.corral.runtime.oci.cgroup.SandboxFreezer;
 import dev.corral.runtime.oci.disk.LoopDevices;
 import dev.corral.runtime.oci.disk.MountTable;
 import dev.corral.runtime.oci.exec.SandboxExecs;
+import dev.corral.runtime.oci.network.ListeningSockets;
 import dev.corral.runtime.oci.network.SandboxNetworks;
 import dev.corral.runtime.oci.process.OciRuntimeCli;
 import dev.corral.runtime.oci.process.ProcessRunner;
@@ -138,6 +140,19 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
     @Override
     public Optional<InetAddress> address(SandboxId id) {
         return networks.flatMap(n -> n.inetAddress(paths(id)));
+    }
+
+    /** Read from the sandbox's network namespace as its init sees it, from the host: nothing runs in it. */
+    @Override
+    public List<ListeningPort> listeningPorts(SandboxId id) {
+        long pid = initPid(paths(id)).orElseThrow(() -> CorralException.invalidState("Sandbox " + id
+                + " is not running"));
+        try {
+            return ListeningSockets.parse(Files.readString(Path.of("/proc", Long.toString(pid), "net", "tcp")),
+                    Files.readString(Path.of("/proc", Long.toString(pid), "net", "tcp6")));
+        } catch (IOException e) {
+            throw CorralException.invalidState("Sandbox " + id + " is not running (its init is gone)");
+        }
     }
 
     /** Stops what {@link #prepareNetwork()} started on the host (the sandboxes' DNS forwarder), at shutdown. */

@@ -57,6 +57,8 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private final SandboxLocks locks = new SandboxLocks();
     private final ConcurrentHashMap<SandboxId, SandboxState> states = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SandboxId, SandboxSpec> specs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SandboxId, List<dev.corral.core.sandbox.ports.ListeningPort>> listening =
+            new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SandboxId, Set<FakeExecStream>> running = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SandboxId, Set<FakeTerminal>> terminals = new ConcurrentHashMap<>();
     private final List<TerminalSpec> terminalsOpened = new CopyOnWriteArrayList<>();
@@ -199,6 +201,20 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
             return Optional.empty();
         }
         return Optional.of(java.net.InetAddress.getLoopbackAddress());
+    }
+
+    /** What {@link #listen} said listens in the sandbox, by port. */
+    @Override
+    public List<dev.corral.core.sandbox.ports.ListeningPort> listeningPorts(SandboxId id) {
+        existing(id);
+        return listening.getOrDefault(id, List.of()).stream()
+                .sorted(java.util.Comparator.comparingInt(dev.corral.core.sandbox.ports.ListeningPort::port)).toList();
+    }
+
+    /** Has {@code port} listen on {@code address} in the sandbox, as {@link #listeningPorts} answers. */
+    public void listen(SandboxId id, int port, String address) {
+        listening.merge(id, List.of(new dev.corral.core.sandbox.ports.ListeningPort(port, address)),
+                (old, added) -> java.util.stream.Stream.concat(old.stream(), added.stream()).toList());
     }
 
     @Override

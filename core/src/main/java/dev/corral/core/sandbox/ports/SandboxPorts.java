@@ -68,6 +68,17 @@ public final class SandboxPorts {
                 + token, expiresAt);
     }
 
+    /** The TCP ports listening in the caller's sandbox (running or paused: looking does not resume it). */
+    public java.util.List<ListeningPort> listening(Principal caller, String idOrName) {
+        Sandbox sandbox = sandboxes.get(caller, idOrName);
+        if (sandbox.status() != dev.corral.core.sandbox.SandboxStatus.RUNNING
+                && sandbox.status() != dev.corral.core.sandbox.SandboxStatus.PAUSED) {
+            throw CorralException.invalidState("Sandbox " + sandbox.id() + " is " + sandbox.status().wire()
+                    + ": nothing listens in it");
+        }
+        return runtime.listeningPorts(sandbox.id());
+    }
+
     /**
      * The caller a port URL's token stands for, when it was made for this sandbox id and port, has not expired,
      * and the key it was made with still holds.

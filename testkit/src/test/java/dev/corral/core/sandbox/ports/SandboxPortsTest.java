@@ -145,6 +145,19 @@ class SandboxPortsTest {
         assertCode(() -> ports.url(caller, sandbox.id().value(), 70_000), ErrorCode.VALIDATION_FAILED);
     }
 
+    @Test
+    void listening_pausedSandbox_answersWhatListensWithoutResuming() {
+        Sandbox sandbox = bed.running(caller);
+        bed.runtime.listen(sandbox.id(), 8000, "0.0.0.0");
+        bed.runtime.listen(sandbox.id(), 53, "127.0.0.1");
+        bed.service.pause(caller, sandbox.id().value());
+
+        assertThat(ports.listening(caller, sandbox.id().value())).containsExactly(
+                new ListeningPort(53, "127.0.0.1"), new ListeningPort(8000, "0.0.0.0"));
+        assertThat(bed.stored(sandbox).status()).isEqualTo(SandboxStatus.PAUSED);
+        assertCode(() -> ports.listening(keyed(bed.caller(Tier.FREE)), sandbox.id().value()), ErrorCode.NOT_FOUND);
+    }
+
     /** A caller as authenticated by a key the key service issued (a port URL's token names a stored key). */
     private Principal keyed(Principal unstored) {
         return keys.authenticate(keys.issue(unstored.organizationId(), new CreateApiKey("test",
