@@ -32,6 +32,7 @@ import dev.corral.http.Bodies;
 import dev.corral.http.HttpMetrics;
 import dev.corral.http.HttpServer;
 import dev.corral.http.ports.PortProxyRoutes;
+import dev.corral.http.ports.PortSockets;
 import dev.corral.http.RateLimiter;
 import dev.corral.http.RequestConcurrency;
 import dev.corral.http.SystemRoutes;
@@ -170,9 +171,9 @@ public final class CorralServer implements AutoCloseable {
                 new SshEndpoint(settings.host(), ssh.orElseThrow().port())));
 
         var bodies = new Bodies(config.maxBodyBytes());
-        this.portProxy = new PortProxyRoutes(new SandboxPorts(sandboxes, local.runtime(), work,
-                new PortTokens(StoreSecretKey.derive(storeKey, "corral port urls")), keyService, clock),
-                PortProxyRoutes.Timeouts.DEFAULTS);
+        var ports = new SandboxPorts(sandboxes, local.runtime(), work,
+                new PortTokens(StoreSecretKey.derive(storeKey, "corral port urls")), keyService, clock);
+        this.portProxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS);
         this.metrics = new HttpMetrics();
         var concurrency = new RequestConcurrency(plans);
         this.http = new HttpServer(
@@ -192,7 +193,8 @@ public final class CorralServer implements AutoCloseable {
                         new FileWatchSocket(watches),
                         new TerminalSessionRoutes(terminals, bodies),
                         new TerminalSocket(terminals),
-                        portProxy));
+                        portProxy,
+                        new PortSockets(ports)));
     }
 
     /** Opens the database, makes the operator organization on first start, and starts serving. */

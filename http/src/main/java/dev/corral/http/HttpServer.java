@@ -119,7 +119,8 @@ public final class HttpServer implements AutoCloseable {
             config.routes.wsBeforeUpgrade("/v1/*", ctx -> {
                 RequestIds.assign(ctx);
                 ReadableRequests.require(ctx);
-                var principal = redeem(tickets, ctx).orElseGet(() -> authenticator.authenticate(ctx));
+                var principal = redeem(tickets, ctx).or(() -> redeem(signedRequests, ctx))
+                        .orElseGet(() -> authenticator.authenticate(ctx));
                 rateLimiter.consume(ctx, principal);
                 concurrency.acquireSocket(ctx, principal);
             });

@@ -72,11 +72,17 @@ class PortProxyRoutesTest {
             new SandboxLogs(64 * 1024), (caller, field, reference) -> {
                 throw new UnsupportedOperationException("no mounts here");
             }, clock, 100);
-    private final PortProxyRoutes proxy = new PortProxyRoutes(new SandboxPorts(sandboxes, runtime, new SandboxWork(),
-            new PortTokens(new byte[32]), keyService, clock), PortProxyRoutes.Timeouts.DEFAULTS);
+    private final SandboxPorts ports = new SandboxPorts(sandboxes, runtime, new SandboxWork(),
+            new PortTokens(new byte[32]), keyService, clock);
+    private final PortProxyRoutes proxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS);
     private final HttpServer server = new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1 << 20,
             Duration.ZERO, 10), new Authenticator(keyService), new RateLimiter(plans, clock),
-            new RequestConcurrency(plans), new HttpMetrics(), List.of(proxy)).start();
+            new RequestConcurrency(plans), new HttpMetrics(), List.of(proxy, new PortSockets(ports))).start();
+    private final io.javalin.Javalin socketsInSandbox = io.javalin.Javalin.create(config -> config.routes.ws(
+            "/echo", ws -> {
+                ws.onMessage(ctx -> ctx.send("echo:" + ctx.message()));
+                ws.onBinaryMessage(ctx -> ctx.send(ctx.data()));
+            })).start("127.0.0.1", 0);
     private final com.sun.net.httpserver.HttpServer inSandbox = echoServer();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -87,6 +93,7 @@ class PortProxyRoutesTest {
     @AfterEach
     void close() {
         inSandbox.stop(0);
+        socketsInSandbox.stop();
         server.close();
         proxy.close();
         sandboxes.close();
@@ -220,6 +227,48 @@ class PortProxyRoutesTest {
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(answer.body()).get("data").toString())
                 .isEqualTo("[{\"port\":8000,\"address\":\"0.0.0.0\"}]");
+    }
+
+    @Test
+    void webSocket_framesGoBothWaysAndCloseCrosses() throws Exception {
+        var received = new java.util.concurrent.LinkedBlockingQueue<Object>();
+        var closed = new java.util.concurrent.CompletableFuture<Integer>();
+        java.net.http.WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + key)
+                .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/v1/sandboxes/" + sandbox.id()
+                        + "/ports/" + socketsInSandbox.port() + "/echo"), new java.net.http.WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws,
+                                                                          CharSequence data, boolean last) {
+                        received.add(data.toString());
+                        ws.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
+                                                                            java.nio.ByteBuffer data, boolean last) {
+                        byte[] bytes = new byte[data.remaining()];
+                        data.get(bytes);
+                        received.add(java.util.List.of(bytes.length, bytes[0]));
+                        ws.request(1);
+                        return null;
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code,
+                                                                           String reason) {
+                        closed.complete(code);
+                        return null;
+                    }
+                }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+        socket.sendText("hello", true).get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(received.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo:hello");
+        socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {7, 8, 9}), true)
+                .get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(received.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(List.of(3, (byte) 7));
+        socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(closed.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1000);
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
