@@ -19,7 +19,9 @@ import java.time.InstantSource;
 /**
  * Opens the way to a port of a sandbox for the proxy: checks the caller may use the sandbox's ports, that the
  * sandbox has a network (a {@code network: "none"} sandbox has loopback only, which nothing outside reaches), finds
- * it running (a paused one is resumed: any use is activity) and asks the runtime for its address.
+ * it running (a paused one is resumed: any use is activity) and asks the runtime for its address. Also makes port
+ * URLs (a token of {@link PortTokens} in the proxy's path), redeems their tokens for the caller who made them, and
+ * lists what listens in a sandbox.
  *
  * <p>Threading: any request thread may call it; it keeps no state of its own.
  */
