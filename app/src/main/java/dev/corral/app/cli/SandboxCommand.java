@@ -32,7 +32,8 @@ final class SandboxCommand {
     static Command command() {
         return Command.group("sandbox", "Work with sandboxes.", create(), list(), get(), update(), network(),
                 Exec.command(),
-                pause(), resume(), remove(), Logs.command(), ShellCommand.command(), FilesCommand.command());
+                pause(), resume(), remove(), url(), ports(), Logs.command(), ShellCommand.command(),
+                FilesCommand.command());
     }
 
     private static void print(Invocation call, JsonNode sandbox) {
@@ -178,6 +179,29 @@ final class SandboxCommand {
         print(call, call.api().connect().call("PATCH", "v1/sandboxes/" + encode(call.positional("SANDBOX")),
                 Map.of("network", policy)).path("data"));
         return 0;
+    }
+
+    private static Command url() {
+        return ApiOptions.leaf("url", "Print a URL that opens a port of a sandbox without a key, for 30 minutes.",
+                call -> {
+                    String port = call.value("port");
+                    if (port == null) {
+                        throw new UsageException("Give the port: --port N");
+                    }
+                    JsonNode url = call.api().connect().call("GET", "v1/sandboxes/"
+                            + encode(call.positional("SANDBOX")) + "/url?port=" + encode(port), null).path("data");
+                    call.api().report(url.toPrettyString(), url.path("url").asText());
+                    return 0;
+                }).withPositionals(SANDBOX).withOptions(Option.value("port", "N", "The port, 1 to 65535."));
+    }
+
+    private static Command ports() {
+        return ApiOptions.leaf("ports", "List the TCP ports listening in a sandbox.", call -> {
+            JsonNode listening = call.api().connect().call("GET", "v1/sandboxes/"
+                    + encode(call.positional("SANDBOX")) + "/ports", null).path("data");
+            call.api().print(listening, out -> Table.print(out, listening, "port", "address"));
+            return 0;
+        }).withPositionals(SANDBOX);
     }
 
     private static Command remove() {

@@ -78,6 +78,10 @@ class SandboxCommandIT {
         assertThat(new ObjectMapper().readTree(network.out()).path("network").toString()).isEqualTo("{\"egress\":"
                 + "\"deny\",\"allow\":[\"198.51.100.0/24\",\"*.example.org\"],\"deny\":[]}");
         assertThat(corral("sandbox", "network", "cli-demo", "--deny-all", "--allow-all").err()).contains("not both");
+        assertThat(corral("sandbox", "url", "cli-demo", "--port", "3000").out())
+                .contains("/v1/sandboxes/" + id + "/ports/3000/?token=");
+        assertThat(corral("sandbox", "url", "cli-demo").err()).contains("--port");
+        assertThat(corral("sandbox", "ports", "cli-demo").out()).contains("PORT").contains("ADDRESS");
 
         CompletableFuture<Cli.Run> logs = CompletableFuture.supplyAsync(() -> corral("sandbox", "logs", id,
                 "--since", "600"));
