@@ -22,6 +22,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * after the test class.
  */
 final class TestCorral implements AutoCloseable, AfterAllCallback {
+    /**
+     * The network of a server started while another runs (the first keeps the default): a server rewrites its
+     * whole nftables table and its DNS forwarder takes port 53 of its bridge, so two at once need one each.
+     */
+    static final Map<String, String> SECOND_NETWORK = Map.of("network-name", "corralb", "network-subnet",
+            "10.90.0.0/24");
     static final String ADMIN_KEY = "rt_live_" + "A".repeat(16) + "b".repeat(16);
     /** Templates are built once per machine and shared by every test run (building base takes about a minute). */
     static final String TEMPLATE_CACHE = System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
