@@ -74,7 +74,7 @@ class SshIT {
 
     @Test
     void sshEndpoint_gatewayOff_isConflictSayingSo() {
-        try (var off = new TestCorral(TestCorral.SECOND_NETWORK)) {
+        try (var off = new TestCorral()) {
             String id = FilesApi.create(off.admin, "128MB").sandbox();
 
             ApiResponse info = off.admin.get("v1/sandboxes/" + id + "/ssh");
