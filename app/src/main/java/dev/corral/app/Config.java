@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param ssh                the SSH gateway; empty when it is off
  * @param secretKey          the base64 key that seals secrets in the store; empty for the data directory's own
  *                           {@code secret.key}
+ * @param networkName        the sandboxes' network on the host: the nftables table of that name, the bridge of
+ *                           that name followed by {@code 0}
  * @param networkSubnet      where the sandboxes' bridge and addresses come from
  * @param dnsUpstreams       the resolvers the sandboxes' DNS forwarder asks; empty for the host's
  */
@@ -59,6 +61,7 @@ public record Config(
         HttpServer.Connections connections,
         Optional<SshConfig> ssh,
         Optional<String> secretKey,
+        String networkName,
         Ipv4Subnet networkSubnet,
         List<InetSocketAddress> dnsUpstreams) {
 
@@ -88,7 +91,7 @@ public record Config(
                 + " connections=" + connections
                 + " ssh=" + ssh.map(SshConfig::toString).orElse("off")
                 + secretKey.map(k -> " secretKey=***").orElse("")
-                + " networkSubnet=" + networkSubnet
+                + " networkName=" + networkName + " networkSubnet=" + networkSubnet
                 + (dnsUpstreams.isEmpty() ? "" : " dnsUpstreams=" + dnsUpstreams);
     }
 }

@@ -93,6 +93,7 @@ public final class ConfigLoader {
         defaults.put("ssh-host", "");
         defaults.put("ssh-max-sessions", "64");
         defaults.put("secret-key", "");
+        defaults.put("network-name", NetworkSettings.DEFAULT_NAME);
         defaults.put("network-subnet", NetworkSettings.DEFAULT_SUBNET);
         defaults.put("dns-upstreams", "");
         return Map.copyOf(defaults);
@@ -208,6 +209,11 @@ public final class ConfigLoader {
             problems.add("log-format: must be text or json");
         }
         Optional<SshConfig> ssh = ssh(v, host, problems);
+        String networkName = v.get("network-name").strip();
+        if (!NetworkSettings.isName(networkName)) {
+            problems.add("network-name: a lowercase letter and up to 6 lowercase letters or digits, not '"
+                    + networkName + "'");
+        }
         Ipv4Subnet networkSubnet = networkSubnet(v, problems);
         List<InetSocketAddress> dnsUpstreams = dnsUpstreams(v, problems);
         Optional<String> secretKey = optional(v, "secret-key");
@@ -225,7 +231,7 @@ public final class ConfigLoader {
                 logFormat, runtime, guest.equals("agent"),
                 optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
                 reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, connections, ssh, secretKey,
-                networkSubnet, dnsUpstreams);
+                networkName, networkSubnet, dnsUpstreams);
     }
 
     /**

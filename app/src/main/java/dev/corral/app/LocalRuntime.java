@@ -46,7 +46,7 @@ public record LocalRuntime(MmdebstrapTemplateBuilder templates, RuncSandboxRunti
     private static OciRuntimeSettings settings(Config config) {
         return OciRuntimeSettings.defaults(config.dataDir()).withRuntimeBinary(config.runtime())
                 .withAgentBinary(agentBinary(config)).withKernelLimits(config.sandboxKernelLimits())
-                .withNetwork(Optional.of(NetworkSettings.of(config.networkSubnet())
+                .withNetwork(Optional.of(NetworkSettings.named(config.networkName(), config.networkSubnet())
                         .withDnsUpstreams(config.dnsUpstreams())));
     }
 

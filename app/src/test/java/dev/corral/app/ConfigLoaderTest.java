@@ -29,6 +29,16 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_networkName_namesTheTableAndIsCheckedAsABridgeName() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).networkName()).isEqualTo("corral");
+        assertThat(ConfigLoader.load(Map.of("CORRAL_NETWORK_NAME", "ci2"), Map.of()).networkName()).isEqualTo("ci2");
+        for (String bad : new String[] {"Corral", "corral-b", "toolong7", "9lives", ""}) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("network-name", bad))).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("network-name:");
+        }
+    }
+
+    @Test
     void load_networkSubnet_defaultsTo10_89AndTakesAnother() {
         assertThat(ConfigLoader.load(Map.of(), Map.of()).networkSubnet().toString()).isEqualTo("10.89.0.0/16");
         assertThat(ConfigLoader.load(Map.of("CORRAL_NETWORK_SUBNET", "172.31.8.0/22"), Map.of()).networkSubnet()

@@ -178,7 +178,8 @@ class FaultsIT {
                 + " sandbox", "503 runtime_unavailable; /health and listing still 200", () -> {
             Path dir = TestCorral.searchableTempDir();
             Path bin = commandsWithout("runc", dir.resolve("bin"));
-            try (var noRunc = ServedCorral.start(dir.resolve("data"), Map.of("PATH", bin.toString()))) {
+            try (var noRunc = ServedCorral.start(dir.resolve("data"), Map.of("PATH", bin.toString(),
+                    "CORRAL_NETWORK_NAME", "corralb", "CORRAL_NETWORK_SUBNET", "10.88.0.0/24"))) {
                 ApiResponse created = noRunc.admin.post("v1/sandboxes?wait=true", small());
                 assertThat(created.status()).as(created.toString()).isEqualTo(503);
                 assertThat(created.error().path("code").asText()).isEqualTo("runtime_unavailable");
@@ -196,7 +197,10 @@ class FaultsIT {
                 + " again", "503 runtime_unavailable naming the space; 201 once freed", () -> {
             Path disk = TestCorral.searchableTempDir();
             run("mount", "-t", "tmpfs", "-o", "size=96m,mode=0711", "tmpfs", disk.toString());
-            try (var full = ServedCorral.start(disk.resolve("data"), Map.of())) {
+            // Beside the class's server: a network of its own (a server rewrites its whole table, and its DNS
+            // forwarder takes port 53 of its bridge), apart from the default one and the test servers' 10.90 on.
+            try (var full = ServedCorral.start(disk.resolve("data"), Map.of("CORRAL_NETWORK_NAME", "corralb",
+                    "CORRAL_NETWORK_SUBNET", "10.88.0.0/24"))) {
                 ApiClient admin = full.admin;
                 String before = create(admin);
                 Path filler = disk.resolve("filler");

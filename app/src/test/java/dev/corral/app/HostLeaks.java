@@ -52,7 +52,18 @@ record HostLeaks(List<String> containers, List<String> mounts, List<String> loop
         if (!Files.isDirectory(root)) {
             return List.of();
         }
-        return run("runc", "--root", root.toString(), "list", "--quiet").lines().filter(s -> !s.isBlank()).toList();
+        // runc list stats each container's directory: one deleted meanwhile (a restart finishing a delete) fails
+        // the whole listing, so it is asked again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return run("runc", "--root", root.toString(), "list", "--quiet").lines().filter(s -> !s.isBlank())
+                        .toList();
+            } catch (IllegalStateException e) {
+                if (attempt == 5 || !e.getMessage().contains("no such file or directory")) {
+                    throw e;
+                }
+            }
+        }
     }
 
     /** Mount points at or below {@code dataDir}, from this process's mount table. */

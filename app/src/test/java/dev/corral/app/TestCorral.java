@@ -22,6 +22,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * after the test class.
  */
 final class TestCorral implements AutoCloseable, AfterAllCallback {
+    /**
+     * Each test server's network on the host, by data directory: a table, bridge and /24 of its own (10.90.0.0/24
+     * on), so that servers running at once (a class's server beside one a test starts) never share a DNS
+     * forwarder's port or rewrite each other's rules, and a restart on the same directory finds the network its
+     * sandboxes were made in.
+     */
+    private static final Map<Path, Integer> NETWORKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.concurrent.atomic.AtomicInteger NEXT_NETWORK =
+            new java.util.concurrent.atomic.AtomicInteger();
     static final String ADMIN_KEY = "rt_live_" + "A".repeat(16) + "b".repeat(16);
     /** Templates are built once per machine and shared by every test run (building base takes about a minute). */
     static final String TEMPLATE_CACHE = System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
@@ -60,10 +69,17 @@ final class TestCorral implements AutoCloseable, AfterAllCallback {
         flags.put("guest", GUEST);
         java.util.Optional.ofNullable(System.getenv("CORRAL_TEST_GUEST_BINARY"))
                 .ifPresent(binary -> flags.put("guest-binary", binary));
+        flags.putAll(networkOf(dataDir));
         flags.putAll(extraFlags);
         config = ConfigLoader.load(Map.of(), flags);
         server = CorralServer.start(config, clock);
         admin = new ApiClient(URI.create("http://127.0.0.1:" + server.port() + "/"), ADMIN_KEY);
+    }
+
+    private static Map<String, String> networkOf(Path dataDir) {
+        int network = NETWORKS.computeIfAbsent(dataDir, dir -> NEXT_NETWORK.getAndIncrement() % 4096);
+        return Map.of("network-name", "ct" + Integer.toString(network, 36),
+                "network-subnet", "10." + (90 + network / 256) + "." + network % 256 + ".0/24");
     }
 
     /** A fresh directory that runc's unprivileged sandbox users can pass through, as a data directory must be. */

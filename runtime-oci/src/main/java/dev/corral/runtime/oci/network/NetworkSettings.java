@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
  */
 public record NetworkSettings(String bridge, Ipv4Subnet subnet, String table, List<InetSocketAddress> dnsUpstreams) {
     public static final String DEFAULT_SUBNET = "10.89.0.0/16";
+    /** The name of the default network: table {@code corral}, bridge {@code corral0}. */
+    public static final String DEFAULT_NAME = "corral";
     /** Short enough to leave room in an interface name (15 characters) and plain enough for nft and ip. */
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,7}");
 
@@ -40,7 +42,20 @@ public record NetworkSettings(String bridge, Ipv4Subnet subnet, String table, Li
 
     /** Bridge {@code corral0} and table {@code corral} over {@code subnet}. */
     public static NetworkSettings of(Ipv4Subnet subnet) {
-        return new NetworkSettings("corral0", subnet, "corral");
+        return named(DEFAULT_NAME, subnet);
+    }
+
+    /**
+     * Table {@code name} and bridge {@code name} followed by {@code 0} over {@code subnet}: what lets two servers
+     * share a host, each with a name and subnet of its own.
+     */
+    public static NetworkSettings named(String name, Ipv4Subnet subnet) {
+        return new NetworkSettings(name + "0", subnet, name);
+    }
+
+    /** Whether {@code name} can name a network: its bridge, with the {@code 0} added, must still be a name. */
+    public static boolean isName(String name) {
+        return NAME.matcher(name + "0").matches();
     }
 
     /** The same, forwarding the sandboxes' DNS to {@code upstreams} (empty: the host's resolvers). */
