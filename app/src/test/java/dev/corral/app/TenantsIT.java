@@ -70,7 +70,8 @@ class TenantsIT {
             String id = path.startsWith("/v1/sandboxes") ? sandbox : path.startsWith("/v1/workspaces") ? workspace
                     : path.startsWith("/v1/api-keys") ? apiKey : path.startsWith("/v1/ssh-keys") ? sshKey
                     : path.startsWith("/v1/organizations") ? organization : UUID.randomUUID().toString();
-            return path.replace("{id}", id).replace("{processId}", process).replace("<path>", "a.txt");
+            return path.replace("{id}", id).replace("{processId}", process).replace("{port}", "8000")
+                    .replace("<path>", "a.txt");
         }
 
         Map<String, Object> body() {
