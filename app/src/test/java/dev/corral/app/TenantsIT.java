@@ -243,7 +243,7 @@ class TenantsIT {
 
     /** Calls {@code route} naming {@code ids}; {@code <status> <code> <message>}, or how a socket ended. */
     private static String call(ApiClient caller, Route route, Ids ids) {
-        String path = ids.forPath(route.path()).substring(1) + "?path=/workspace/a.txt&id=/a.txt";
+        String path = ids.forPath(route.path()).substring(1) + "?path=/workspace/a.txt&id=/a.txt&port=8000";
         if (route.method().equals("WS")) {
             return socket(caller, path);
         }
