@@ -37,8 +37,10 @@ public final class GuestScenario implements Scenario {
         CorralApi agent = context.api();
         Path templatesDir = context.templateRootfs().getParent().getParent();
         context.say("guest: starting a second server with guest: runc");
+        // A network of its own beside the first server's: a server rewrites its whole nftables table, and its DNS
+        // forwarder takes port 53 of its bridge address.
         try (BenchServer runcServer = BenchServer.startBeside(context.workDir().resolve("data-guest-runc"),
-                templatesDir, Map.of("guest", "runc"))) {
+                templatesDir, Map.of("guest", "runc", "network-name", "corralg", "network-subnet", "10.88.8.0/24"))) {
             CorralApi runc = runcServer.api();
             String viaAgent = agent.createSandbox(SandboxShape.STANDARD);
             String viaRunc = runc.createSandbox(SandboxShape.STANDARD);

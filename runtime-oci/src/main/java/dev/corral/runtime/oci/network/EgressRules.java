@@ -3,10 +3,12 @@ package dev.corral.runtime.oci.network;
 import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.Ipv4Subnet;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The nftables rule set of the sandboxes' network, one {@code inet} table written whole: a script for
@@ -36,13 +38,19 @@ import java.util.stream.Collectors;
  */
 public final class EgressRules {
     /**
-     * Never reachable from a sandbox: "this" network, private ranges, shared address space (carrier NAT), loopback,
-     * link-local (with the metadata address 169.254.169.254), IETF protocol assignments, benchmarking, multicast
-     * and the reserved range with broadcast.
+     * Closed unless a sandbox's policy allows them: private ranges, shared address space (carrier NAT), IETF
+     * protocol assignments and benchmarking.
      */
-    static final List<String> DENIED = List.of("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
-            "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4",
-            "240.0.0.0/4");
+    private static final List<Ipv4Subnet> CLOSED_BY_DEFAULT = Stream.of("10.0.0.0/8", "100.64.0.0/10",
+            "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15").map(Ipv4Subnet::parse).toList();
+    /**
+     * Not reachable from a sandbox by default: {@link EgressPolicy#NEVER_OPEN} ("this" network, loopback,
+     * link-local with the metadata address 169.254.169.254, multicast, reserved) and {@link #CLOSED_BY_DEFAULT}, in
+     * address order.
+     */
+    static final List<String> DENIED = Stream.concat(EgressPolicy.NEVER_OPEN.stream(), CLOSED_BY_DEFAULT.stream())
+            .sorted(Comparator.comparing(Ipv4Subnet::network, Integer::compareUnsigned))
+            .map(Ipv4Subnet::toString).toList();
 
     private static final int DNS_PORT = 53;
     private static final int DNS_OVER_TLS_PORT = 853;
@@ -79,11 +87,8 @@ public final class EgressRules {
             script.append("    elements = { ").append(sandboxes).append(" }\n");
         }
         script.append("  }\n");
-        script.append("  set denied {\n    type ipv4_addr\n    flags interval\n    elements = { ")
-                .append(String.join(", ", DENIED)).append(" }\n  }\n");
-        script.append("  set never_open {\n    type ipv4_addr\n    flags interval\n    elements = { ")
-                .append(EgressPolicy.NEVER_OPEN.stream().map(Ipv4Subnet::toString).collect(Collectors.joining(", ")))
-                .append(" }\n  }\n");
+        intervalSet(script, "denied", DENIED);
+        intervalSet(script, "never_open", EgressPolicy.NEVER_OPEN.stream().map(Ipv4Subnet::toString).toList());
         for (int address : ownPolicies) {
             if (!policies.get(address).allowByDefault()) {
                 script.append("  set ").append(pinned(address)).append(" {\n    type ipv4_addr\n    flags timeout\n")
@@ -164,6 +169,12 @@ public final class EgressRules {
 
     private static String element(int destination, Duration timeout) {
         return Ipv4Subnet.text(destination) + " timeout " + Math.max(1, timeout.toSeconds()) + "s";
+    }
+
+    /** A constant set of networks, such as the denied ranges. */
+    private static void intervalSet(StringBuilder script, String name, List<String> networks) {
+        script.append("  set ").append(name).append(" {\n    type ipv4_addr\n    flags interval\n    elements = { ")
+                .append(String.join(", ", networks)).append(" }\n  }\n");
     }
 
     /** The set of addresses the sandbox at {@code address} resolved, named by it. */

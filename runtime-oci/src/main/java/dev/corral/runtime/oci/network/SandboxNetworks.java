@@ -145,8 +145,7 @@ public final class SandboxNetworks {
      * leaves a whole one as it is. The rules are written by the caller ({@link #applyRules()}).
      */
     public void reconnect(SandboxPaths paths) {
-        int address = address(paths).orElseThrow(() -> CorralException.runtimeUnavailable(
-                "Sandbox " + paths.id() + " has no network address", null));
+        int address = requireAddress(paths);
         try {
             if (!whole(paths.id(), address)) {
                 unplumb(paths.id());
@@ -166,8 +165,7 @@ public final class SandboxNetworks {
      *     the old policy then stays, in the kernel and in its directory
      */
     public void change(SandboxPaths paths, EgressPolicy policy) {
-        int address = address(paths).orElseThrow(() -> CorralException.runtimeUnavailable(
-                "Sandbox " + paths.id() + " has no network address", null));
+        int address = requireAddress(paths);
         lock.lock();
         try {
             EgressPolicy old = policy(paths);
@@ -267,6 +265,11 @@ public final class SandboxNetworks {
         } finally {
             lock.unlock();
         }
+    }
+
+    private int requireAddress(SandboxPaths paths) {
+        return address(paths).orElseThrow(() -> CorralException.runtimeUnavailable(
+                "Sandbox " + paths.id() + " has no network address", null));
     }
 
     /** The sandbox's address, while it has one. */

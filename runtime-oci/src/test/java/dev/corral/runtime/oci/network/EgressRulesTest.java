@@ -53,6 +53,9 @@ class EgressRulesTest {
 
         assertThat(section(script, "chain egress")).contains("meta nfproto != ipv4 drop", "oifname \"corral0\" drop",
                 "ip daddr @denied drop", "accept");
+        assertThat(EgressRules.DENIED).containsExactly("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
+                "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.168.0.0/16", "198.18.0.0/15", "224.0.0.0/4",
+                "240.0.0.0/4");
         assertThat(section(script, "set denied")).contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16",
                 "100.64.0.0/10", "169.254.0.0/16", "127.0.0.0/8", "0.0.0.0/8", "224.0.0.0/4", "240.0.0.0/4")
                 .doesNotContain("198.51.100.0/24");
