@@ -65,8 +65,8 @@ class PermissionsTest {
      * Reads that change what they reach: a port of a sandbox is its own server, which a request may change (so the
      * proxy and the URL that opens it need sandbox:write).
      */
-    private static final Set<String> WRITING_READS = Set.of("GET /v1/sandboxes/{id}/url",
-            "GET /v1/sandboxes/{id}/ports/{port}", "GET /v1/sandboxes/{id}/ports/{port}/<path>");
+    private static final Set<String> WRITING_READS = Set.of("/v1/sandboxes/{id}/url",
+            "/v1/sandboxes/{id}/ports/{port}", "/v1/sandboxes/{id}/ports/{port}/<path>");
 
     private static final Map<String, Object> BODY = Map.ofEntries(
             Map.entry("name", "walk"), Map.entry("template", "base"), Map.entry("command", "true"), Map.entry("path", "/workspace/a.txt"),
@@ -126,7 +126,8 @@ class PermissionsTest {
                 .filter(scope -> scope.endsWith(":read")).toArray()));
         var failures = new ArrayList<String>();
         for (Route route : keyedV1Routes()) {
-            boolean reads = route.method().equals("GET") && !WRITING_READS.contains(name(route))
+            boolean reads = (route.method().equals("GET") || route.method().equals("HEAD"))
+                    && !WRITING_READS.contains(route.path())
                     || route.method().equals("WS") && !WRITING_SOCKETS.contains(name(route));
             String outcome = call(reader, route);
             if (reads == outcome.equals("forbidden")) {
@@ -191,17 +192,25 @@ class PermissionsTest {
         if (route.method().equals("WS")) {
             return socket(caller, path);
         }
-        ApiResponse response = switch (route.method()) {
-            case "GET" -> caller.get(path);
-            case "POST" -> caller.post(path, BODY);
-            case "PUT" -> caller.put(path, BODY);
-            case "PATCH" -> caller.patch(path, BODY);
-            case "DELETE" -> caller.delete(path, BODY);
-            default -> throw new IllegalStateException("no call for " + name(route));
-        };
+        if (route.method().equals("HEAD")) {
+            return headLikeGet(caller, path);
+        }
+        ApiResponse response = caller.send(route.method(), path, BODY);
         String code = response.error() == null ? "" : response.error().path("code").asText();
         return code.equals("forbidden") && response.status() == 403 ? "forbidden"
                 : response.status() + " " + code;
+    }
+
+    /**
+     * A HEAD's answer has no body to name its error: it must answer the status its GET does, and is judged by the
+     * GET's answer.
+     */
+    private static String headLikeGet(ApiClient caller, String path) {
+        int head = caller.send("HEAD", path, null).status();
+        ApiResponse get = caller.get(path);
+        String code = get.error() == null ? "" : get.error().path("code").asText();
+        String outcome = code.equals("forbidden") && get.status() == 403 ? "forbidden" : get.status() + " " + code;
+        return head == get.status() ? outcome : "HEAD " + head + " where GET answered " + outcome;
     }
 
     /**

@@ -71,6 +71,17 @@ public final class ApiClient {
         return send(json(request(path), body, "PUT"));
     }
 
+    /**
+     * Sends {@code method} to {@code path}: GET, HEAD and OPTIONS without a body, the others with {@code body} as
+     * JSON; for walks over every route, whatever its method.
+     */
+    public ApiResponse send(String method, String path, Object body) {
+        return switch (method) {
+            case "GET", "HEAD", "OPTIONS" -> send(request(path).method(method, HttpRequest.BodyPublishers.noBody()));
+            default -> send(json(request(path), body, method));
+        };
+    }
+
     /** Sends a request built by the caller (raw bodies, odd headers), adding the API key. */
     public ApiResponse send(HttpRequest.Builder builder) {
         HttpResponse<String> response = client.exchange(builder, Duration.ofSeconds(60),
