@@ -142,7 +142,6 @@ public final class PortProxyRoutes implements RouteGroup, RequestTickets, AutoCl
         Request request = client.newRequest(connection.address().getHostAddress(), connection.port())
                 .method(in.getMethod())
                 .path(ProxiedTarget.of(in.getRequestURI(), in.getQueryString()))
-                .timeout(timeouts.response().toMillis(), TimeUnit.MILLISECONDS)
                 .headers(out -> {
                     for (String name : Collections.list(in.getHeaderNames())) {
                         if (headers.intoSandbox(name)) {
@@ -154,6 +153,8 @@ public final class PortProxyRoutes implements RouteGroup, RequestTickets, AutoCl
         if (hasBody(in)) {
             request.body(new InputStreamRequestContent(in.getContentType(), in.getInputStream(), COPY_BUFFER));
         }
+        // No timeout on the whole exchange: a download or an event stream may last; the wait for the head is
+        // bounded below, and a body that stops flowing by the client's idle timeout.
         var listener = new InputStreamResponseListener();
         request.send(listener);
         Response response;
