@@ -29,6 +29,8 @@ final class TestCorral implements AutoCloseable, AfterAllCallback {
      * sandboxes were made in.
      */
     private static final Map<Path, Integer> NETWORKS = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final java.util.List<java.nio.channels.FileChannel> HELD_NETWORKS =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
     private static final java.util.concurrent.atomic.AtomicInteger NEXT_NETWORK =
             new java.util.concurrent.atomic.AtomicInteger();
     static final String ADMIN_KEY = "rt_live_" + "A".repeat(16) + "b".repeat(16);
@@ -77,9 +79,34 @@ final class TestCorral implements AutoCloseable, AfterAllCallback {
     }
 
     private static Map<String, String> networkOf(Path dataDir) {
-        int network = NETWORKS.computeIfAbsent(dataDir, dir -> NEXT_NETWORK.getAndIncrement() % 4096);
+        int network = NETWORKS.computeIfAbsent(dataDir, dir -> claimNetwork());
         return Map.of("network-name", "ct" + Integer.toString(network, 36),
                 "network-subnet", "10." + (90 + network / 256) + "." + network % 256 + ".0/24");
+    }
+
+    /**
+     * The next network no other test JVM on this machine holds: each is claimed by a lock on a file of its own,
+     * held until this JVM ends, so that suites run side by side (a developer's beside CI's) never share a table,
+     * bridge or forwarder port. A network left by an ended JVM is taken over as a restarted server takes its own.
+     */
+    private static int claimNetwork() {
+        Path locks = Path.of(System.getProperty("java.io.tmpdir"), "corral-test-networks");
+        try {
+            Files.createDirectories(locks);
+            for (int tries = 0; tries < 4096; tries++) {
+                int network = NEXT_NETWORK.getAndIncrement() % 4096;
+                var channel = java.nio.channels.FileChannel.open(locks.resolve(network + ".lock"),
+                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
+                if (channel.tryLock() != null) {
+                    HELD_NETWORKS.add(channel); // kept reachable, so open and locked until the JVM ends
+                    return network;
+                }
+                channel.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        throw new IllegalStateException("every test network is held by another JVM");
     }
 
     /** A fresh directory that runc's unprivileged sandbox users can pass through, as a data directory must be. */
