@@ -55,6 +55,7 @@ import dev.corral.store.Database;
 import dev.corral.store.JdbiApiKeyStore;
 import dev.corral.store.JdbiOrganizationStore;
 import dev.corral.store.JdbiSandboxStore;
+import dev.corral.store.JdbiPublicPortStore;
 import dev.corral.store.JdbiSshKeyStore;
 import dev.corral.store.JdbiWorkspaceStore;
 import dev.corral.store.SecretBox;
@@ -172,7 +173,8 @@ public final class CorralServer implements AutoCloseable {
 
         var bodies = new Bodies(config.maxBodyBytes());
         var ports = new SandboxPorts(sandboxes, local.runtime(), work,
-                new PortTokens(StoreSecretKey.derive(storeKey, "corral port urls")), keyService, clock);
+                new PortTokens(StoreSecretKey.derive(storeKey, "corral port urls")),
+                new JdbiPublicPortStore(database.jdbi()), keyService, clock);
         this.portProxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS);
         this.metrics = new HttpMetrics();
         var concurrency = new RequestConcurrency(plans);

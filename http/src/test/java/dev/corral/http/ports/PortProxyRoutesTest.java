@@ -31,6 +31,7 @@ import dev.corral.testkit.fake.FakeSandboxRuntime;
 import dev.corral.testkit.fake.FakeTemplateBuilder;
 import dev.corral.testkit.fake.InMemoryApiKeyStore;
 import dev.corral.testkit.fake.InMemoryOrganizationStore;
+import dev.corral.testkit.fake.InMemoryPublicPortStore;
 import dev.corral.testkit.fake.InMemorySandboxStore;
 import dev.corral.testkit.fake.Principals;
 import java.io.IOException;
@@ -73,7 +74,7 @@ class PortProxyRoutesTest {
                 throw new UnsupportedOperationException("no mounts here");
             }, clock, 100);
     private final SandboxPorts ports = new SandboxPorts(sandboxes, runtime, new SandboxWork(),
-            new PortTokens(new byte[32]), keyService, clock);
+            new PortTokens(new byte[32]), new InMemoryPublicPortStore(), keyService, clock);
     private final PortProxyRoutes proxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS);
     private final HttpServer server = new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1 << 20,
             Duration.ZERO, 10), new Authenticator(keyService), new RateLimiter(plans, clock),
