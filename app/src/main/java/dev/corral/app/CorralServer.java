@@ -32,6 +32,7 @@ import dev.corral.http.Bodies;
 import dev.corral.http.HttpMetrics;
 import dev.corral.http.HttpServer;
 import dev.corral.http.ports.PortProxyRoutes;
+import dev.corral.http.ports.PreviewHosts;
 import dev.corral.http.ports.PortSockets;
 import dev.corral.http.RateLimiter;
 import dev.corral.http.RequestConcurrency;
@@ -87,6 +88,7 @@ public final class CorralServer implements AutoCloseable {
 
     private static final int LOG_BUFFER_BYTES = 1 << 20;
     /** The system clock at the precision the store keeps, so that a fresh answer and a stored one agree. */
+    private static final String RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
     private static final InstantSource SYSTEM_MILLIS = () -> Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     private final Database database;
@@ -175,7 +177,8 @@ public final class CorralServer implements AutoCloseable {
         var ports = new SandboxPorts(sandboxes, local.runtime(), work,
                 new PortTokens(StoreSecretKey.derive(storeKey, "corral port urls")),
                 new JdbiPublicPortStore(database.jdbi()), keyService, clock);
-        this.portProxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS);
+        this.portProxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS,
+                config.previewDomain().map(PreviewHosts::new));
         this.metrics = new HttpMetrics();
         var concurrency = new RequestConcurrency(plans);
         this.http = new HttpServer(
@@ -206,6 +209,11 @@ public final class CorralServer implements AutoCloseable {
 
     /** As {@link #start(Config)}, with the clock that decides key expiry (tests move it by hand). */
     static CorralServer start(Config config, InstantSource clock) {
+        // The port proxy's WebSockets write Host as dev servers expect it (localhost:{port}), a header the JDK's
+        // client refuses unless this names it; read once, when its first client starts.
+        if (System.getProperty(RESTRICTED_HEADERS) == null) {
+            System.setProperty(RESTRICTED_HEADERS, "host");
+        }
         var server = new CorralServer(config, clock);
         try {
             server.http.start();

@@ -42,8 +42,12 @@ public final class SandboxPorts {
     /** How long a port URL opens its port. */
     public static final Duration URL_LIFETIME = Duration.ofMinutes(30);
 
-    /** A URL's path and token: {@code /v1/sandboxes/{id}/ports/{port}/?token=...}, and when it stops working. */
-    public record PortUrl(SandboxId sandbox, int port, String path, Instant expiresAt) {
+    /** A port URL's token, for the port of the sandbox, and when it stops working. */
+    public record PortUrl(SandboxId sandbox, int port, String token, Instant expiresAt) {
+        /** The URL's path form: {@code /v1/sandboxes/{id}/ports/{port}/?token=...}. */
+        public String path() {
+            return "/v1/sandboxes/" + sandbox + "/ports/" + port + "/?token=" + token;
+        }
     }
 
     private final SandboxService sandboxes;
@@ -78,8 +82,7 @@ public final class SandboxPorts {
         Instant expiresAt = clock.instant().plus(URL_LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String token = tokens.sign(sandbox.id(), port, new PortTokens.Signed(caller.organizationId(),
                 caller.key().id(), expiresAt));
-        return new PortUrl(sandbox.id(), port, "/v1/sandboxes/" + sandbox.id() + "/ports/" + port + "/?token="
-                + token, expiresAt);
+        return new PortUrl(sandbox.id(), port, token, expiresAt);
     }
 
     /**
