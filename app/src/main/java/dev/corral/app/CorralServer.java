@@ -17,6 +17,7 @@ import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.ports.PortTokens;
+import dev.corral.core.sandbox.SandboxStore;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
@@ -55,6 +56,7 @@ import dev.corral.ssh.SshGateway;
 import dev.corral.store.Database;
 import dev.corral.store.JdbiApiKeyStore;
 import dev.corral.store.JdbiOrganizationStore;
+import dev.corral.store.CachedSandboxStore;
 import dev.corral.store.JdbiSandboxStore;
 import dev.corral.store.JdbiPublicPortStore;
 import dev.corral.store.JdbiSshKeyStore;
@@ -120,12 +122,15 @@ public final class CorralServer implements AutoCloseable {
         var plans = Plans.defaults(config.enterprise());
         this.local = LocalRuntime.open(config);
         byte[] storeKey = StoreSecretKey.bytes(config);
-        var sandboxStore = new JdbiSandboxStore(database.jdbi(), SecretBox.withKey(storeKey));
-        int sealed = sandboxStore.sealPlaintextEnv();
+        var storedSandboxes = new JdbiSandboxStore(database.jdbi(), SecretBox.withKey(storeKey));
+        int sealed = storedSandboxes.sealPlaintextEnv();
         if (sealed > 0) {
             database.checkpoint(); // the values in clear leave the write-ahead log too
             LOG.info("Sealed {} sandbox environment values stored in clear by an older version", sealed);
         }
+        // SQLite is this server's alone, so its sandbox reads can be answered from memory; PostgreSQL is shared.
+        SandboxStore sandboxStore = config.databaseUrl().isEmpty() ? new CachedSandboxStore(storedSandboxes)
+                : storedSandboxes;
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
         var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(),
                 sandboxStore::sandboxesMounting, plans, clock);
