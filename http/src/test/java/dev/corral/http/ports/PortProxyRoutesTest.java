@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
-import dev.corral.core.key.ApiKeyService;
 import dev.corral.core.org.Organization;
-import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.lifecycle.RequestedNetwork;
-import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.ports.PortTokens;
 import dev.corral.core.sandbox.ports.SandboxPorts;
@@ -19,9 +16,7 @@ import dev.corral.http.HttpMetrics;
 import dev.corral.http.HttpServer;
 import dev.corral.http.RateLimiter;
 import dev.corral.http.RequestConcurrency;
-import dev.corral.testkit.ManualClock;
 import dev.corral.testkit.ServicesOnFakes;
-import dev.corral.testkit.fake.FakeSandboxRuntime;
 import dev.corral.testkit.fake.InMemoryPublicPortStore;
 import java.io.IOException;
 import java.io.InputStream;
@@ -50,13 +45,8 @@ class PortProxyRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ServicesOnFakes bed = new ServicesOnFakes();
-    private final ManualClock clock = bed.clock;
-    private final ApiKeyService keyService = bed.keyService;
-    private final Plans plans = bed.plans;
-    private final FakeSandboxRuntime runtime = bed.runtime;
-    private final SandboxService sandboxes = bed.sandboxes;
-    private final SandboxPorts ports = new SandboxPorts(sandboxes, runtime, new SandboxWork(),
-            new PortTokens(new byte[32]), new InMemoryPublicPortStore(), keyService, clock);
+    private final SandboxPorts ports = new SandboxPorts(bed.sandboxes, bed.runtime, new SandboxWork(),
+            new PortTokens(new byte[32]), new InMemoryPublicPortStore(), bed.keyService, bed.clock);
     private final PortProxyRoutes proxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS,
             Optional.empty());
     private final HttpServer server = server(proxy);
@@ -195,7 +185,7 @@ class PortProxyRoutesTest {
         HttpResponse<String> otherPort = send(HttpRequest.newBuilder(URI.create(url.replace("/ports/"
                 + inSandboxPort() + "/", "/ports/" + (inSandboxPort() + 1) + "/"))).GET());
         assertThat(otherPort.statusCode()).isEqualTo(401);
-        clock.advance(SandboxPorts.URL_LIFETIME);
+        bed.clock.advance(SandboxPorts.URL_LIFETIME);
         HttpResponse<String> expired = send(HttpRequest.newBuilder(URI.create(url)).GET());
         assertThat(expired.statusCode()).isEqualTo(401);
         assertThat(JSON.readTree(expired.body()).get("error").get("code").asText()).isEqualTo("token_expired");
@@ -211,7 +201,7 @@ class PortProxyRoutesTest {
 
     @Test
     void ports_listsWhatListensInTheSandbox() throws Exception {
-        runtime.listen(sandbox.id(), 8000, "0.0.0.0");
+        bed.runtime.listen(sandbox.id(), 8000, "0.0.0.0");
 
         HttpResponse<String> answer = send(HttpRequest.newBuilder(URI.create(base() + "/v1/sandboxes/"
                 + sandbox.id() + "/ports")).header("Authorization", "Bearer " + key).GET());
@@ -395,7 +385,7 @@ class PortProxyRoutesTest {
 
     private HttpServer server(PortProxyRoutes routes) {
         return new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1 << 20, Duration.ZERO, 10),
-                new Authenticator(keyService), new RateLimiter(plans, clock), new RequestConcurrency(plans),
+                new Authenticator(bed.keyService), new RateLimiter(bed.plans, bed.clock), new RequestConcurrency(bed.plans),
                 new HttpMetrics(), List.of(routes, new PortSockets(ports))).start();
     }
 

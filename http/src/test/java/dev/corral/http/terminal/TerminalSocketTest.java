@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.corral.core.key.ApiKeyService;
 import dev.corral.core.org.Organization;
-import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.Sandbox;
-import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
@@ -18,9 +15,7 @@ import dev.corral.http.HttpMetrics;
 import dev.corral.http.HttpServer;
 import dev.corral.http.RateLimiter;
 import dev.corral.http.RequestConcurrency;
-import dev.corral.testkit.ManualClock;
 import dev.corral.testkit.ServicesOnFakes;
-import dev.corral.testkit.fake.FakeSandboxRuntime;
 import dev.corral.testkit.fake.FakeTerminal;
 import dev.corral.testkit.fake.Principals;
 import java.net.URI;
@@ -43,16 +38,11 @@ class TerminalSocketTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ServicesOnFakes bed = new ServicesOnFakes();
-    private final ManualClock clock = bed.clock;
-    private final ApiKeyService keyService = bed.keyService;
-    private final Plans plans = bed.plans;
-    private final FakeSandboxRuntime runtime = bed.runtime;
-    private final SandboxService sandboxes = bed.sandboxes;
-    private final SandboxTerminals terminals = new SandboxTerminals(sandboxes, runtime, new SandboxWork(),
-            TerminalLimits.DEFAULTS, clock);
+    private final SandboxTerminals terminals = new SandboxTerminals(bed.sandboxes, bed.runtime, new SandboxWork(),
+            TerminalLimits.DEFAULTS, bed.clock);
     private final HttpServer server = new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1 << 20,
-            Duration.ZERO, 10), new Authenticator(keyService), new RateLimiter(plans, clock),
-            new RequestConcurrency(plans), new HttpMetrics(), List.of(new TerminalSessionRoutes(terminals,
+            Duration.ZERO, 10), new Authenticator(bed.keyService), new RateLimiter(bed.plans, bed.clock),
+            new RequestConcurrency(bed.plans), new HttpMetrics(), List.of(new TerminalSessionRoutes(terminals,
             new Bodies(1 << 20)), new TerminalSocket(terminals))).start();
 
     private final Organization organization = organization();
@@ -88,7 +78,7 @@ class TerminalSocketTest {
         client.close();
 
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> terminals.openTerminals() == 0);
-        assertThat(runtime.openTerminals(sandbox.id())).isZero();
+        assertThat(bed.runtime.openTerminals(sandbox.id())).isZero();
     }
 
     @Test
@@ -132,7 +122,7 @@ class TerminalSocketTest {
     void session_afterItExpired_isRefusedWithNotFound() throws Exception {
         JsonNode session = post("v1/terminal/sandbox-sessions", key, "{\"sandboxId\":\"" + sandbox.id() + "\"}");
 
-        clock.advance(Duration.ofSeconds(61));
+        bed.clock.advance(Duration.ofSeconds(61));
 
         assertThat(TerminalClient.refusal(wsUrl(session.path("data").path("wsPath").asText()), null)).isEqualTo(404);
     }
@@ -201,7 +191,7 @@ class TerminalSocketTest {
         try (TerminalClient client = TerminalClient.connect(terminalUrl(""), key)) {
             client.awaitText(FakeTerminal.PROMPT);
 
-            sandboxes.delete(Principals.of(organization), sandbox.id().value());
+            bed.sandboxes.delete(Principals.of(organization), sandbox.id().value());
 
             assertThat(client.awaitClosed().code()).isEqualTo(1001);
         }
