@@ -20,6 +20,7 @@ import dev.corral.core.sandbox.ports.PortTokens;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
+import dev.corral.core.ssh.SandboxCredentialSetup;
 import dev.corral.core.ssh.SshAccess;
 import dev.corral.core.ssh.SshEndpoint;
 import dev.corral.core.ssh.SshKeyService;
@@ -57,6 +58,7 @@ import dev.corral.store.JdbiApiKeyStore;
 import dev.corral.store.JdbiOrganizationStore;
 import dev.corral.store.JdbiSandboxStore;
 import dev.corral.store.JdbiPublicPortStore;
+import dev.corral.store.JdbiSandboxCredentialStore;
 import dev.corral.store.JdbiSshKeyStore;
 import dev.corral.store.JdbiWorkspaceStore;
 import dev.corral.store.SecretBox;
@@ -129,8 +131,11 @@ public final class CorralServer implements AutoCloseable {
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
         var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(),
                 sandboxStore::sandboxesMounting, plans, clock);
+        var sshKeys = new JdbiSshKeyStore(database.jdbi());
+        var sandboxCredentials = new JdbiSandboxCredentialStore(database.jdbi());
         this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs,
-                workspaces::resolveForMount, clock, config.maxSandboxes());
+                workspaces::resolveForMount, new SandboxCredentialSetup(sshKeys, sandboxCredentials), clock,
+                config.maxSandboxes());
         var work = new SandboxWork();
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work,
                 new ExecSettings(config.execDefaultTimeout(), config.maxConcurrentExecs()), clock);
@@ -163,11 +168,10 @@ public final class CorralServer implements AutoCloseable {
         long reapMillis = config.reaperInterval().toMillis();
         background.scheduleWithFixedDelay(() -> reap(reaper, clock), reapMillis, reapMillis, TimeUnit.MILLISECONDS);
 
-        var sshKeys = new JdbiSshKeyStore(database.jdbi());
         this.ssh = config.ssh().map(settings -> SshGateway.start(
                 new SshGateway.Settings(config.host(), settings.port(), config.dataDir().resolve("ssh"),
                         settings.maxConnections()),
-                new SshLogins(sandboxStore, sshKeys, organizations),
+                new SshLogins(sandboxStore, sshKeys, sandboxCredentials, organizations),
                 new SshSessions(executions, sandboxes, terminals, work, settings.maxSessions(),
                         SshConfig.SESSIONS_PER_SANDBOX)));
         var sshAccess = new SshAccess(sandboxes, sshKeys, config.ssh().map(settings ->

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Public-key authentication for the gateway: the user name is a sandbox id and the offered key must be one its
- * organization registered ({@link SshLogins}). The login that passed is kept on the SSH session for
+ * organization registered or the sandbox was created with ({@link SshLogins}). The login that passed is kept on the SSH session for
  * {@link SessionLifecycle}, which opens the core session once authentication completes.
  *
  * <p>Threading: called by sshd's I/O threads, twice per offered key (once to ask whether the key would do, once

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.lifecycle.CreateSandbox;
+import dev.corral.core.sandbox.lifecycle.RequestedLogins;
 import dev.corral.core.sandbox.lifecycle.RequestedNetwork;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +24,9 @@ public record CreateSandboxRequest(
         Long maxRuntime,
         List<MountRequest> mounts,
         Boolean waitForReady,
-        JsonNode network) {
+        JsonNode network,
+        List<String> sshKeys,
+        String rootPassword) {
     private static final Set<String> POLICY_FIELDS = Set.of("egress", "allow", "deny");
 
     /** Requested resources; each absent one takes its default. */
@@ -42,7 +45,16 @@ public record CreateSandboxRequest(
                         .map(mount -> mount == null ? null : new RequestedMount(mount.workspaceId(), mount.path(),
                                 Boolean.TRUE.equals(mount.readOnly())))
                         .toList(), network == null || network.isNull() ? Optional.empty()
-                        : Optional.of(requestedNetwork(network)));
+                        : Optional.of(requestedNetwork(network)),
+                new RequestedLogins(sshKeys, Optional.ofNullable(rootPassword)));
+    }
+
+    /** The body as a log may show it: never the root password. */
+    @Override
+    public String toString() {
+        return "CreateSandboxRequest[template=" + template + ", name=" + name + ", sshKeys="
+                + (sshKeys == null ? 0 : sshKeys.size()) + ", rootPassword=" + (rootPassword == null ? "(none)"
+                : "(set)") + "]";
     }
 
     /**
