@@ -1,5 +1,6 @@
 package dev.corral.http.sandboxes;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.core.sandbox.RequestedMount;
@@ -12,7 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Body of {@code POST /v1/sandboxes}. */
+/**
+ * Body of {@code POST /v1/sandboxes}; {@code password} is read as {@code rootPassword}, as RunTools' older SDK sent
+ * it.
+ */
 public record CreateSandboxRequest(
         @JsonProperty(required = true) String template,
         String name,
@@ -26,7 +30,7 @@ public record CreateSandboxRequest(
         Boolean waitForReady,
         JsonNode network,
         List<String> sshKeys,
-        String rootPassword) {
+        @JsonAlias("password") String rootPassword) {
     private static final Set<String> POLICY_FIELDS = Set.of("egress", "allow", "deny");
 
     /** Requested resources; each absent one takes its default. */
