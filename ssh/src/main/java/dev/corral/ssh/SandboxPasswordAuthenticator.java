@@ -1,25 +1,20 @@
 package dev.corral.ssh;
 
-import dev.corral.core.ssh.SshLogin;
 import dev.corral.core.ssh.SshLogins;
-import java.util.Optional;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.session.ServerSession;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Password authentication for the gateway: the user name is a sandbox id and the password must be the root
  * password the sandbox was created with ({@link SshLogins#loginWithPassword}); a sandbox created without one takes
- * no password. The login that passed is kept on the SSH session as a key login's is.
+ * no password. The login that passed is kept on the SSH session as a key login's is
+ * ({@link SandboxKeyAuthenticator#enter}).
  *
  * <p>Threading: called by sshd's I/O threads; a check costs one slow hash, and {@link SshLogins} bounds how many
  * run at once. The connection limits, the authentication timeout and sshd's attempts per connection bound password
  * attempts as they bound offered keys.
  */
 final class SandboxPasswordAuthenticator implements PasswordAuthenticator {
-    private static final Logger LOG = LoggerFactory.getLogger(SandboxPasswordAuthenticator.class);
-
     private final SshLogins logins;
 
     SandboxPasswordAuthenticator(SshLogins logins) {
@@ -28,14 +23,6 @@ final class SandboxPasswordAuthenticator implements PasswordAuthenticator {
 
     @Override
     public boolean authenticate(String username, String password, ServerSession session) {
-        Optional<SshLogin> login;
-        try {
-            login = logins.loginWithPassword(username, password);
-        } catch (RuntimeException e) {
-            LOG.warn("SSH password login of {} failed on a store read: {}", username, e.getMessage());
-            return false;
-        }
-        login.ifPresent(found -> session.setAttribute(SandboxKeyAuthenticator.LOGIN, found));
-        return login.isPresent();
+        return SandboxKeyAuthenticator.enter(session, username, () -> logins.loginWithPassword(username, password));
     }
 }

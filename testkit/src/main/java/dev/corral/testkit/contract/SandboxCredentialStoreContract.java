@@ -5,26 +5,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
-import dev.corral.core.id.RandomIds;
-import dev.corral.core.org.Organization;
 import dev.corral.core.org.OrganizationId;
 import dev.corral.core.org.OrganizationStore;
-import dev.corral.core.org.Tier;
-import dev.corral.core.sandbox.Resources;
-import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
-import dev.corral.core.sandbox.SandboxNetwork;
-import dev.corral.core.sandbox.SandboxStatus;
 import dev.corral.core.sandbox.SandboxStore;
 import dev.corral.core.ssh.PasswordHash;
 import dev.corral.core.ssh.SandboxCredentialStore;
 import dev.corral.core.ssh.SandboxCredentials;
 import dev.corral.core.ssh.SshPublicKey;
 import dev.corral.testkit.SshKeys;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -54,10 +45,7 @@ public abstract class SandboxCredentialStoreContract {
     void createStore() {
         store = newStore();
         sandboxes = sandboxStore();
-        String slug = "org-" + RandomIds.lowerAlphanumeric(12);
-        var organization = new Organization(OrganizationId.random(), "Org " + slug, slug, Tier.FREE, false, T0);
-        organizationStore().insert(organization);
-        org = organization.id();
+        org = StoredSandboxes.organization(organizationStore(), T0);
     }
 
     @Test
@@ -114,11 +102,6 @@ public abstract class SandboxCredentialStoreContract {
     }
 
     private SandboxId newSandbox() {
-        var sandbox = new Sandbox(SandboxId.random(), org, Optional.empty(), "base", SandboxStatus.RUNNING,
-                List.of(), Map.of(), Map.of(), List.of(), new Resources(1, 1L << 30, 1L << 30, 256),
-                Duration.ofMinutes(10), Duration.ofHours(1), Optional.empty(), T0, T0, Optional.empty(),
-                Optional.empty(), false, SandboxNetwork.DEFAULT);
-        sandboxes.insert(sandbox);
-        return sandbox.id();
+        return StoredSandboxes.sandbox(sandboxes, org, T0);
     }
 }
