@@ -20,6 +20,7 @@ import dev.corral.core.sandbox.ports.PortTokens;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
+import dev.corral.core.ssh.PasswordHasher;
 import dev.corral.core.ssh.SandboxCredentialSetup;
 import dev.corral.core.ssh.SshAccess;
 import dev.corral.core.ssh.SshEndpoint;
@@ -134,7 +135,8 @@ public final class CorralServer implements AutoCloseable {
         var sshKeys = new JdbiSshKeyStore(database.jdbi());
         var sandboxCredentials = new JdbiSandboxCredentialStore(database.jdbi());
         this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs,
-                workspaces::resolveForMount, new SandboxCredentialSetup(sshKeys, sandboxCredentials), clock,
+                workspaces::resolveForMount,
+                new SandboxCredentialSetup(sshKeys, sandboxCredentials, PasswordHasher.STANDARD), clock,
                 config.maxSandboxes());
         var work = new SandboxWork();
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work,
@@ -171,7 +173,7 @@ public final class CorralServer implements AutoCloseable {
         this.ssh = config.ssh().map(settings -> SshGateway.start(
                 new SshGateway.Settings(config.host(), settings.port(), config.dataDir().resolve("ssh"),
                         settings.maxConnections()),
-                new SshLogins(sandboxStore, sshKeys, sandboxCredentials, organizations),
+                new SshLogins(sandboxStore, sshKeys, sandboxCredentials, organizations, PasswordHasher.STANDARD),
                 new SshSessions(executions, sandboxes, terminals, work, settings.maxSessions(),
                         SshConfig.SESSIONS_PER_SANDBOX)));
         var sshAccess = new SshAccess(sandboxes, sshKeys, config.ssh().map(settings ->

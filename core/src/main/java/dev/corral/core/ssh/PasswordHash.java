@@ -44,7 +44,7 @@ public final class PasswordHash {
         return of(password, ITERATIONS);
     }
 
-    /** As {@link #of(String)} with another iteration count: for tests, which need no slow hashes. */
+    /** As {@link #of(String)} with another iteration count ({@link PasswordHasher}). */
     static PasswordHash of(String password, int iterations) {
         if (iterations < 1 || iterations > MAX_ITERATIONS) {
             throw new IllegalArgumentException("iterations must be 1 to " + MAX_ITERATIONS + ": " + iterations);

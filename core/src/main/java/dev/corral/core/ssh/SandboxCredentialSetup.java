@@ -30,10 +30,12 @@ public final class SandboxCredentialSetup implements SandboxLoginSetup {
 
     private final SshKeyStore keys;
     private final SandboxCredentialStore credentials;
+    private final PasswordHasher hasher;
 
-    public SandboxCredentialSetup(SshKeyStore keys, SandboxCredentialStore credentials) {
+    public SandboxCredentialSetup(SshKeyStore keys, SandboxCredentialStore credentials, PasswordHasher hasher) {
         this.keys = keys;
         this.credentials = credentials;
+        this.hasher = hasher;
     }
 
     @Override
@@ -43,7 +45,7 @@ public final class SandboxCredentialSetup implements SandboxLoginSetup {
         }
         AccessPolicy.require(caller, Action.SANDBOX_EXEC);
         List<SshPublicKey> publicKeys = publicKeys(caller, requested.sshKeys());
-        Optional<PasswordHash> password = requested.rootPassword().map(SandboxCredentialSetup::hash);
+        Optional<PasswordHash> password = requested.rootPassword().map(this::hash);
         return sandbox -> credentials.insert(new SandboxCredentials(sandbox.id(), sandbox.organizationId(),
                 publicKeys, password));
     }
@@ -82,12 +84,12 @@ public final class SandboxCredentialSetup implements SandboxLoginSetup {
         }
     }
 
-    private static PasswordHash hash(String password) {
+    private PasswordHash hash(String password) {
         int length = password.codePointCount(0, password.length());
         if (length < MIN_PASSWORD_LENGTH || length > MAX_PASSWORD_LENGTH) {
             throw CorralException.invalid("rootPassword", "must be " + MIN_PASSWORD_LENGTH + " to "
                     + MAX_PASSWORD_LENGTH + " characters");
         }
-        return PasswordHash.of(password);
+        return hasher.hash(password);
     }
 }

@@ -46,14 +46,19 @@ public final class SshLogins {
     private final SshKeyStore keys;
     private final SandboxCredentialStore credentials;
     private final OrganizationStore organizations;
+    private final PasswordHasher hasher;
     private final Semaphore passwordChecks = new Semaphore(PASSWORD_CHECKS);
+    /** Made on first need, not at start (it is one slow hash); two threads may both make one, and either does. */
+    private volatile PasswordHash decoy;
 
+    /** @param hasher how the sandboxes' passwords were hashed, so that a refusal without one costs as much */
     public SshLogins(SandboxStore sandboxes, SshKeyStore keys, SandboxCredentialStore credentials,
-                     OrganizationStore organizations) {
+                     OrganizationStore organizations, PasswordHasher hasher) {
         this.sandboxes = sandboxes;
         this.keys = keys;
         this.credentials = credentials;
         this.organizations = organizations;
+        this.hasher = hasher;
     }
 
     /**
@@ -93,7 +98,7 @@ public final class SshLogins {
             Optional<SandboxCredentials> own = SandboxId.isId(user) ? credentials.find(new SandboxId(user))
                     : Optional.empty();
             Optional<PasswordHash> hash = own.flatMap(SandboxCredentials::password);
-            boolean matches = hash.orElseGet(Decoy::hash).matches(password);
+            boolean matches = hash.orElseGet(this::decoy).matches(password);
             return matches && hash.isPresent() ? ownLogin(own.get(), "root password") : Optional.empty();
         } finally {
             passwordChecks.release();
@@ -122,12 +127,13 @@ public final class SshLogins {
         return new Principal(organization, view);
     }
 
-    /** A hash no password matches in practice, checked when there is none to check, made on first need. */
-    private static final class Decoy {
-        private static final PasswordHash HASH = PasswordHash.of(UUID.randomUUID().toString());
-
-        static PasswordHash hash() {
-            return HASH;
+    /** A hash no password matches in practice, checked when there is none to check. */
+    private PasswordHash decoy() {
+        PasswordHash made = decoy;
+        if (made == null) {
+            made = hasher.hash(UUID.randomUUID().toString());
+            decoy = made;
         }
+        return made;
     }
 }

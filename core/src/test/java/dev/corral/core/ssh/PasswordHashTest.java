@@ -51,6 +51,15 @@ class PasswordHashTest {
     }
 
     @Test
+    void hasher_hashesWithItsCount_andTheStandardOneWithOwaspsCount() {
+        PasswordHash hash = new PasswordHasher(FEW).hash("hunter2hunter2");
+
+        assertThat(hash.encoded()).startsWith("pbkdf2-sha256$1000$");
+        assertThat(hash.matches("hunter2hunter2")).isTrue();
+        assertThat(PasswordHasher.STANDARD.iterations()).isEqualTo(600_000);
+    }
+
+    @Test
     void toString_showsNeitherHashNorSalt() {
         PasswordHash hash = PasswordHash.of("hunter2hunter2", FEW);
 

@@ -11,6 +11,7 @@ import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
+import dev.corral.core.ssh.PasswordHasher;
 import dev.corral.core.ssh.SandboxCredentialSetup;
 import dev.corral.core.workspace.WorkspaceService;
 import dev.corral.testkit.ManualClock;
@@ -53,8 +54,11 @@ public final class SandboxTestBed implements AutoCloseable {
             store::sandboxesMounting, plans, clock);
     public final InMemorySshKeyStore sshKeys = new InMemorySshKeyStore();
     public final InMemorySandboxCredentialStore credentials = new InMemorySandboxCredentialStore();
+    /** Few iterations: unit tests need no slow hashes. */
+    public final PasswordHasher passwords = new PasswordHasher(1000);
     public final SandboxService service = new SandboxService(store, runtime, templates, plans, logs,
-            workspaces::resolveForMount, new SandboxCredentialSetup(sshKeys, credentials), clock, MAX_SANDBOXES);
+            workspaces::resolveForMount, new SandboxCredentialSetup(sshKeys, credentials, passwords), clock,
+            MAX_SANDBOXES);
     public final SandboxExecutions executions = new SandboxExecutions(service, runtime, plans, logs, work, clock);
     public final SandboxTerminals terminals = new SandboxTerminals(service, runtime, work, TerminalLimits.DEFAULTS,
             clock);

@@ -32,7 +32,8 @@ class SshAccessTest {
     private final SshKeyService keyService = new SshKeyService(keys, bed.clock);
     private final SshAccess access = new SshAccess(bed.service, keys,
             Optional.of(new SshEndpoint("sandbox.example.com", 2222)));
-    private final SshLogins logins = new SshLogins(bed.store, keys, bed.credentials, bed.organizations);
+    private final SshLogins logins = new SshLogins(bed.store, keys, bed.credentials, bed.organizations,
+            bed.passwords);
     private final SshSessions sessions = new SshSessions(bed.executions, bed.service, bed.terminals, bed.work, 3, 2);
     private final Principal owner = bed.caller(Tier.PRO);
 

@@ -22,7 +22,8 @@ class SshLoginsTest {
     private static final String PASSWORD = "correct horse battery";
 
     private final SandboxTestBed bed = new SandboxTestBed();
-    private final SshLogins logins = new SshLogins(bed.store, bed.sshKeys, bed.credentials, bed.organizations);
+    private final SshLogins logins = new SshLogins(bed.store, bed.sshKeys, bed.credentials, bed.organizations,
+            bed.passwords);
     private final Principal owner = bed.caller(Tier.PRO);
 
     @AfterEach
@@ -101,7 +102,7 @@ class SshLoginsTest {
                 return bed.credentials.find(id);
             }
         };
-        var slow = new SshLogins(bed.store, bed.sshKeys, held, bed.organizations);
+        var slow = new SshLogins(bed.store, bed.sshKeys, held, bed.organizations, bed.passwords);
         var checks = new ArrayList<Thread>();
         for (int i = 0; i < SshLogins.PASSWORD_CHECKS; i++) {
             checks.add(Thread.ofPlatform().start(() -> slow.loginWithPassword(sandbox.id().toString(), PASSWORD)));
