@@ -90,7 +90,8 @@ public final class SshLogins {
      * already, without saying which; see the class doc.
      */
     public Optional<SshLogin> loginWithPassword(String user, String password) {
-        if (password == null || password.length() > 4 * SandboxCredentialSetup.MAX_PASSWORD_LENGTH
+        // A password of more UTF-16 units than the longest one takes (each character one or two) is nobody's.
+        if (password == null || password.length() > 2 * SandboxCredentialSetup.MAX_PASSWORD_LENGTH
                 || !passwordChecks.tryAcquire()) {
             return Optional.empty();
         }
