@@ -21,6 +21,8 @@ import dev.corral.core.sandbox.SandboxStore;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
+import dev.corral.core.ssh.PasswordHasher;
+import dev.corral.core.ssh.SandboxCredentialSetup;
 import dev.corral.core.ssh.SshAccess;
 import dev.corral.core.ssh.SshEndpoint;
 import dev.corral.core.ssh.SshKeyService;
@@ -59,6 +61,7 @@ import dev.corral.store.JdbiOrganizationStore;
 import dev.corral.store.CachedSandboxStore;
 import dev.corral.store.JdbiSandboxStore;
 import dev.corral.store.JdbiPublicPortStore;
+import dev.corral.store.JdbiSandboxCredentialStore;
 import dev.corral.store.JdbiSshKeyStore;
 import dev.corral.store.JdbiWorkspaceStore;
 import dev.corral.store.SecretBox;
@@ -134,8 +137,12 @@ public final class CorralServer implements AutoCloseable {
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
         var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(),
                 sandboxStore::sandboxesMounting, plans, clock);
+        var sshKeys = new JdbiSshKeyStore(database.jdbi());
+        var sandboxCredentials = new JdbiSandboxCredentialStore(database.jdbi());
         this.sandboxes = new SandboxService(sandboxStore, local.runtime(), local.templates(), plans, logs,
-                workspaces::resolveForMount, clock, config.maxSandboxes());
+                workspaces::resolveForMount,
+                new SandboxCredentialSetup(sshKeys, sandboxCredentials, PasswordHasher.STANDARD), clock,
+                config.maxSandboxes());
         var work = new SandboxWork();
         var executions = new SandboxExecutions(sandboxes, local.runtime(), plans, logs, work,
                 new ExecSettings(config.execDefaultTimeout(), config.maxConcurrentExecs()), clock);
@@ -168,11 +175,10 @@ public final class CorralServer implements AutoCloseable {
         long reapMillis = config.reaperInterval().toMillis();
         background.scheduleWithFixedDelay(() -> reap(reaper, clock), reapMillis, reapMillis, TimeUnit.MILLISECONDS);
 
-        var sshKeys = new JdbiSshKeyStore(database.jdbi());
         this.ssh = config.ssh().map(settings -> SshGateway.start(
                 new SshGateway.Settings(config.host(), settings.port(), config.dataDir().resolve("ssh"),
                         settings.maxConnections()),
-                new SshLogins(sandboxStore, sshKeys, organizations),
+                new SshLogins(sandboxStore, sshKeys, sandboxCredentials, organizations, PasswordHasher.STANDARD),
                 new SshSessions(executions, sandboxes, terminals, work, settings.maxSessions(),
                         SshConfig.SESSIONS_PER_SANDBOX)));
         var sshAccess = new SshAccess(sandboxes, sshKeys, config.ssh().map(settings ->

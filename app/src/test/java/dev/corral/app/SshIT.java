@@ -22,8 +22,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The SSH gateway driven by OpenSSH's own {@code ssh} and {@code sftp} clients, in batch mode, against a real
  * server and real sandboxes: keys registered through the API, commands and their exit codes, refusals of unknown
- * keys and of another organization's sandbox, files put and got over SFTP (read back through the files API), and
- * terminals ({@code ssh -tt}) for a shell and for a command.
+ * keys and of another organization's sandbox, files put and got over SFTP (read back through the files API),
+ * terminals ({@code ssh -tt}) for a shell and for a command, and the logins a sandbox is created with: a key that
+ * enters it alone, and a root password (given to {@code ssh} by an askpass program).
  */
 class SshIT {
     @RegisterExtension
@@ -139,7 +140,7 @@ class SshIT {
 
         assertThat(run.exitCode()).isEqualTo(255);
         assertThat(run.stdout()).isEmpty();
-        assertThat(run.stderr()).contains("Permission denied (publickey)");
+        assertThat(run.stderr()).contains("Permission denied (publickey,password)");
     }
 
     @Test
@@ -150,7 +151,7 @@ class SshIT {
         Outcome run = ssh(ownKey, theirs, "echo never");
 
         assertThat(run.exitCode()).isEqualTo(255);
-        assertThat(run.stderr()).contains("Permission denied (publickey)");
+        assertThat(run.stderr()).contains("Permission denied (publickey,password)");
     }
 
     @Test
@@ -192,6 +193,89 @@ class SshIT {
         assertThat(ssh(late, sandbox.sandbox(), "true").exitCode()).isEqualTo(255);
     }
 
+    @Test
+    void login_keyGivenAtCreate_entersThatSandboxAlone() throws IOException, InterruptedException {
+        Path own = keygen("sandbox-own");
+        String mine = createWith(Map.of("sshKeys", List.of(Files.readString(own.resolveSibling("sandbox-own.pub")))));
+
+        Outcome run = ssh(own, mine, "echo in");
+        Outcome elsewhere = ssh(own, sandbox.sandbox(), "echo never");
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stdout()).isEqualTo("in\n");
+        assertThat(elsewhere.exitCode()).isEqualTo(255);
+        assertThat(elsewhere.stderr()).contains("Permission denied");
+        assertThat(ssh(ownKey, mine, "true").exitCode()).as("the organization's keys still enter").isZero();
+    }
+
+    @Test
+    void login_rootPasswordGivenAtCreate_entersWithItAlone() {
+        String password = "correct horse battery";
+        String mine = createWith(Map.of("rootPassword", password));
+
+        Outcome run = sshWithPassword(mine, password, "echo in; exit 7");
+        Outcome wrong = sshWithPassword(mine, password + "!", "echo never");
+        Outcome withoutPassword = sshWithPassword(sandbox.sandbox(), password, "echo never");
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(7);
+        assertThat(run.stdout()).isEqualTo("in\n");
+        assertThat(wrong.exitCode()).as(wrong.toString()).isEqualTo(255);
+        assertThat(wrong.stdout()).isEmpty();
+        assertThat(wrong.stderr()).contains("Permission denied");
+        assertThat(withoutPassword.exitCode()).as(withoutPassword.toString()).isEqualTo(255);
+        assertThat(withoutPassword.stderr()).contains("Permission denied");
+        ApiResponse shown = corral.admin.get("v1/sandboxes/" + mine);
+        assertThat(shown.raw()).doesNotContain(password).doesNotContain("pbkdf2");
+    }
+
+    @Test
+    void create_badLogins_isValidationFailedNamingTheField() {
+        ApiResponse shortPassword = corral.admin.post("v1/sandboxes", Map.of("template", "base",
+                "rootPassword", "short"));
+        ApiResponse unknownKey = corral.admin.post("v1/sandboxes", Map.of("template", "base",
+                "sshKeys", List.of(java.util.UUID.randomUUID().toString())));
+
+        assertThat(shortPassword.status()).as(shortPassword.toString()).isEqualTo(400);
+        assertThat(shortPassword.error().path("code").asText()).isEqualTo("validation_failed");
+        assertThat(shortPassword.toString()).contains("rootPassword").doesNotContain("short\"");
+        assertThat(unknownKey.status()).as(unknownKey.toString()).isEqualTo(400);
+        assertThat(unknownKey.toString()).contains("sshKeys[0]");
+    }
+
+    /** A small running sandbox of the admin's organization created with {@code fields} besides the usual ones. */
+    private static String createWith(Map<String, Object> fields) {
+        var body = new java.util.HashMap<String, Object>(Map.of("template", "base",
+                "resources", Map.of("vcpus", 1, "memory", "256MB", "disk", "128MB")));
+        body.putAll(fields);
+        ApiResponse made = corral.admin.post("v1/sandboxes?wait=true", body);
+        assertThat(made.status()).as(made.toString()).isEqualTo(201);
+        assertThat(made.data().path("status").asText()).as(made.toString()).isEqualTo("running");
+        return made.data().path("id").asText();
+    }
+
+    /**
+     * Runs {@code command} through OpenSSH's {@code ssh} logging in with {@code password} only: no key is tried,
+     * and the password comes from an askpass program (the client reads passwords from no pipe), one prompt only.
+     */
+    private static Outcome sshWithPassword(String user, String password, String command) {
+        Path askpass = keys.resolve("askpass.sh");
+        try {
+            if (!Files.exists(askpass)) {
+                Files.writeString(askpass, "#!/bin/sh\nprintf '%s\\n' \"$CORRAL_TEST_PASSWORD\"\n");
+                Files.setPosixFilePermissions(askpass, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        "rwx------"));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        List<String> client = List.of("ssh", "-p", Integer.toString(port), "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+                "-o", "PreferredAuthentications=password", "-o", "PubkeyAuthentication=no",
+                "-o", "NumberOfPasswordPrompts=1", user + "@127.0.0.1", command);
+        return execute(client, Map.of("SSH_ASKPASS", askpass.toString(), "SSH_ASKPASS_REQUIRE", "force",
+                "DISPLAY", ":0", "CORRAL_TEST_PASSWORD", password), "");
+    }
+
     /** Terminals are the agent's ({@code guest: runc} refuses them), so these tests run on the agent path only. */
     private static void assumeTerminals() {
         Assumptions.assumeTrue(TestCorral.GUEST.equals("agent"), "terminals need guest: agent");
@@ -215,8 +299,15 @@ class SshIT {
                 "-o", "UserKnownHostsFile=/dev/null", "-o", "IdentitiesOnly=yes", "-o", "LogLevel=ERROR",
                 "-i", key.toString(), destination));
         command.addAll(List.of(args));
+        return execute(command, Map.of(), stdin);
+    }
+
+    /** Runs a client with {@code env} added to this JVM's, {@code stdin} written to it, and waits for its end. */
+    private static Outcome execute(List<String> command, Map<String, String> env, String stdin) {
         try {
-            Process process = new ProcessBuilder(command).start();
+            var builder = new ProcessBuilder(command);
+            builder.environment().putAll(env);
+            Process process = builder.start();
             process.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
             process.getOutputStream().close();
             var err = new java.io.ByteArrayOutputStream();

@@ -5,6 +5,7 @@ import dev.corral.core.ssh.SshLogins;
 import dev.corral.core.ssh.SshPublicKey;
 import java.security.PublicKey;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.apache.sshd.common.AttributeRepository.AttributeKey;
 import org.apache.sshd.common.util.buffer.ByteArrayBuffer;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
@@ -14,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Public-key authentication for the gateway: the user name is a sandbox id and the offered key must be one its
- * organization registered ({@link SshLogins}). The login that passed is kept on the SSH session for
+ * organization registered or the sandbox was created with ({@link SshLogins}). The login that passed is kept on the SSH session for
  * {@link SessionLifecycle}, which opens the core session once authentication completes.
  *
  * <p>Threading: called by sshd's I/O threads, twice per offered key (once to ask whether the key would do, once
@@ -32,15 +33,23 @@ final class SandboxKeyAuthenticator implements PublickeyAuthenticator {
 
     @Override
     public boolean authenticate(String username, PublicKey key, ServerSession session) {
-        Optional<SshLogin> login;
+        return enter(session, username, () -> logins.login(username, fingerprint(key)));
+    }
+
+    /**
+     * Whether {@code login} lets {@code username} in, keeping the login on the session when it does; a store that
+     * fails lets nobody in. Key and password authentication alike end here.
+     */
+    static boolean enter(ServerSession session, String username, Supplier<Optional<SshLogin>> login) {
+        Optional<SshLogin> found;
         try {
-            login = logins.login(username, fingerprint(key));
+            found = login.get();
         } catch (RuntimeException e) {
             LOG.warn("SSH login of {} failed on a store read: {}", username, e.getMessage());
             return false;
         }
-        login.ifPresent(found -> session.setAttribute(LOGIN, found));
-        return login.isPresent();
+        found.ifPresent(entered -> session.setAttribute(LOGIN, entered));
+        return found.isPresent();
     }
 
     /** The key's OpenSSH fingerprint, computed from its wire form as {@link SshPublicKey} computes it. */

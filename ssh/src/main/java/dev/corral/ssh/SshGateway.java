@@ -11,12 +11,15 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.sshd.core.CoreModuleProperties;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.auth.password.UserAuthPasswordFactory;
+import org.apache.sshd.server.auth.pubkey.UserAuthPublicKeyFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 
 /**
  * The SSH gateway: an SSH server (Apache MINA SSHD) whose users are sandbox ids. Clients log in with a public key
- * their organization registered ({@link SandboxKeyAuthenticator}); no password or keyboard-interactive login is
- * offered. Each connection holds a core session ({@link SessionLifecycle}); its channels run commands, terminals
+ * their organization registered or the sandbox was created with ({@link SandboxKeyAuthenticator}), or with the
+ * root password the sandbox was created with ({@link SandboxPasswordAuthenticator}); no keyboard-interactive login
+ * is offered. Each connection holds a core session ({@link SessionLifecycle}); its channels run commands, terminals
  * and the SFTP server in the sandbox ({@link ChannelCommands}). No forwarding of ports or agents is offered.
  *
  * <p>The host key is made once, on first start, in {@code <data-dir>/ssh/} (a directory only the server's user
@@ -61,7 +64,8 @@ public final class SshGateway implements AutoCloseable {
         server.setPort(settings.port());
         server.setKeyPairProvider(hostKey(settings.stateDir()));
         server.setPublickeyAuthenticator(new SandboxKeyAuthenticator(logins));
-        server.setPasswordAuthenticator(null);
+        server.setPasswordAuthenticator(new SandboxPasswordAuthenticator(logins));
+        server.setUserAuthFactories(List.of(UserAuthPublicKeyFactory.INSTANCE, UserAuthPasswordFactory.INSTANCE));
         server.setKeyboardInteractiveAuthenticator(null);
         server.setGSSAuthenticator(null);
         server.setHostBasedAuthenticator(null);

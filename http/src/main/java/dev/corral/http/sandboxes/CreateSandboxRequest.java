@@ -1,9 +1,11 @@
 package dev.corral.http.sandboxes;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.lifecycle.CreateSandbox;
+import dev.corral.core.sandbox.lifecycle.RequestedLogins;
 import dev.corral.core.sandbox.lifecycle.RequestedNetwork;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +13,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Body of {@code POST /v1/sandboxes}. */
+/**
+ * Body of {@code POST /v1/sandboxes}; {@code password} is read as {@code rootPassword}, as RunTools' older SDK sent
+ * it.
+ */
 public record CreateSandboxRequest(
         @JsonProperty(required = true) String template,
         String name,
@@ -23,7 +28,9 @@ public record CreateSandboxRequest(
         Long maxRuntime,
         List<MountRequest> mounts,
         Boolean waitForReady,
-        JsonNode network) {
+        JsonNode network,
+        List<String> sshKeys,
+        @JsonAlias("password") String rootPassword) {
     private static final Set<String> POLICY_FIELDS = Set.of("egress", "allow", "deny");
 
     /** Requested resources; each absent one takes its default. */
@@ -42,7 +49,16 @@ public record CreateSandboxRequest(
                         .map(mount -> mount == null ? null : new RequestedMount(mount.workspaceId(), mount.path(),
                                 Boolean.TRUE.equals(mount.readOnly())))
                         .toList(), network == null || network.isNull() ? Optional.empty()
-                        : Optional.of(requestedNetwork(network)));
+                        : Optional.of(requestedNetwork(network)),
+                new RequestedLogins(sshKeys, Optional.ofNullable(rootPassword)));
+    }
+
+    /** The body as a log may show it: never the root password. */
+    @Override
+    public String toString() {
+        return "CreateSandboxRequest[template=" + template + ", name=" + name + ", sshKeys="
+                + (sshKeys == null ? 0 : sshKeys.size()) + ", rootPassword=" + (rootPassword == null ? "(none)"
+                : "(set)") + "]";
     }
 
     /**

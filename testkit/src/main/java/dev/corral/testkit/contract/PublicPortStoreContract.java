@@ -2,25 +2,14 @@ package dev.corral.testkit.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.corral.core.id.RandomIds;
 import dev.corral.core.key.ApiKeyId;
-import dev.corral.core.org.Organization;
 import dev.corral.core.org.OrganizationId;
 import dev.corral.core.org.OrganizationStore;
-import dev.corral.core.org.Tier;
-import dev.corral.core.sandbox.Resources;
-import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxId;
-import dev.corral.core.sandbox.SandboxNetwork;
-import dev.corral.core.sandbox.SandboxStatus;
 import dev.corral.core.sandbox.SandboxStore;
 import dev.corral.core.sandbox.ports.PublicPort;
 import dev.corral.core.sandbox.ports.PublicPortStore;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,10 +39,7 @@ public abstract class PublicPortStoreContract {
         store = newStore();
         sandboxes = sandboxStore();
         organizations = organizationStore();
-        String slug = "org-" + RandomIds.lowerAlphanumeric(12);
-        var organization = new Organization(OrganizationId.random(), "Org " + slug, slug, Tier.FREE, false, T0);
-        organizations.insert(organization);
-        org = organization.id();
+        org = StoredSandboxes.organization(organizations, T0);
     }
 
     @Test
@@ -101,11 +87,6 @@ public abstract class PublicPortStoreContract {
     }
 
     private SandboxId newSandbox() {
-        var sandbox = new Sandbox(SandboxId.random(), org, Optional.empty(), "base", SandboxStatus.RUNNING,
-                List.of(), Map.of(), Map.of(), List.of(), new Resources(1, 1L << 30, 1L << 30, 256),
-                Duration.ofMinutes(10), Duration.ofHours(1), Optional.empty(), T0, T0, Optional.empty(),
-                Optional.empty(), false, SandboxNetwork.DEFAULT);
-        sandboxes.insert(sandbox);
-        return sandbox.id();
+        return StoredSandboxes.sandbox(sandboxes, org, T0);
     }
 }

@@ -5,17 +5,22 @@ import dev.corral.core.org.Tier;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.exec.SandboxExecutions;
 import dev.corral.core.sandbox.lifecycle.CreateSandbox;
+import dev.corral.core.sandbox.lifecycle.RequestedLogins;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
+import dev.corral.core.ssh.PasswordHasher;
+import dev.corral.core.ssh.SandboxCredentialSetup;
 import dev.corral.core.workspace.WorkspaceService;
 import dev.corral.testkit.ManualClock;
 import dev.corral.testkit.fake.FakeSandboxRuntime;
 import dev.corral.testkit.fake.FakeTemplateBuilder;
 import dev.corral.testkit.fake.InMemoryOrganizationStore;
+import dev.corral.testkit.fake.InMemorySandboxCredentialStore;
 import dev.corral.testkit.fake.InMemorySandboxStore;
+import dev.corral.testkit.fake.InMemorySshKeyStore;
 import dev.corral.testkit.fake.InMemoryWorkspaceStore;
 import dev.corral.testkit.fake.InMemoryWorkspaceVolumes;
 import dev.corral.testkit.fake.Principals;
@@ -47,8 +52,13 @@ public final class SandboxTestBed implements AutoCloseable {
     public final InMemoryWorkspaceVolumes volumes = new InMemoryWorkspaceVolumes(clock);
     public final WorkspaceService workspaces = new WorkspaceService(new InMemoryWorkspaceStore(), volumes,
             store::sandboxesMounting, plans, clock);
+    public final InMemorySshKeyStore sshKeys = new InMemorySshKeyStore();
+    public final InMemorySandboxCredentialStore credentials = new InMemorySandboxCredentialStore();
+    /** Few iterations: unit tests need no slow hashes. */
+    public final PasswordHasher passwords = new PasswordHasher(1000);
     public final SandboxService service = new SandboxService(store, runtime, templates, plans, logs,
-            workspaces::resolveForMount, clock, MAX_SANDBOXES);
+            workspaces::resolveForMount, new SandboxCredentialSetup(sshKeys, credentials, passwords), clock,
+            MAX_SANDBOXES);
     public final SandboxExecutions executions = new SandboxExecutions(service, runtime, plans, logs, work, clock);
     public final SandboxTerminals terminals = new SandboxTerminals(service, runtime, work, TerminalLimits.DEFAULTS,
             clock);
@@ -70,6 +80,14 @@ public final class SandboxTestBed implements AutoCloseable {
     public static CreateSandbox named(String name, String... tags) {
         return new CreateSandbox("base", Optional.of(name), List.of(tags), Map.of(), Map.of(), Optional.empty(),
                 Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), List.of());
+    }
+
+    /** A request for a {@code base} sandbox with every default that asks for SSH {@code logins} of its own. */
+    public static CreateSandbox withLogins(RequestedLogins logins) {
+        CreateSandbox base = request();
+        return new CreateSandbox(base.template(), base.name(), base.tags(), base.metadata(), base.env(),
+                base.vcpus(), base.memory(), base.disk(), base.idleTimeoutSeconds(), base.maxRuntimeSeconds(),
+                base.mounts(), base.network(), logins);
     }
 
     /** Creates a sandbox for {@code caller} and waits until it has started. */

@@ -32,7 +32,8 @@ class SshAccessTest {
     private final SshKeyService keyService = new SshKeyService(keys, bed.clock);
     private final SshAccess access = new SshAccess(bed.service, keys,
             Optional.of(new SshEndpoint("sandbox.example.com", 2222)));
-    private final SshLogins logins = new SshLogins(bed.store, keys, bed.organizations);
+    private final SshLogins logins = new SshLogins(bed.store, keys, bed.credentials, bed.organizations,
+            bed.passwords);
     private final SshSessions sessions = new SshSessions(bed.executions, bed.service, bed.terminals, bed.work, 3, 2);
     private final Principal owner = bed.caller(Tier.PRO);
 
@@ -72,7 +73,7 @@ class SshAccessTest {
         SshLogin login = logins.login(sandbox.id().toString(), key.fingerprint()).orElseThrow();
 
         assertThat(login.sandbox()).isEqualTo(sandbox.id());
-        assertThat(login.key()).isEqualTo(key);
+        assertThat(login.credential()).isEqualTo("key " + key.id());
         assertThat(login.principal().organization()).isEqualTo(owner.organization());
         assertThat(login.principal().key().scopes()).extracting(Object::toString)
                 .containsExactly("sandbox:read", "sandbox:write");

@@ -17,12 +17,13 @@ import java.util.Optional;
  * @param maxRuntimeSeconds  0 or absent for no limit of its own (the plan's maximum still applies)
  * @param network            {@code none} for loopback only, {@code default} or an egress policy for its own
  *                           network; absent for {@code default}
+ * @param logins             SSH keys and a root password for this sandbox alone; none when not asked for
  */
 public record CreateSandbox(String template, Optional<String> name, List<String> tags, Map<String, String> metadata,
                             Map<String, String> env, Optional<Integer> vcpus, Optional<String> memory,
                             Optional<String> disk, Optional<Long> idleTimeoutSeconds,
                             Optional<Long> maxRuntimeSeconds, List<RequestedMount> mounts,
-                            Optional<RequestedNetwork> network) {
+                            Optional<RequestedNetwork> network, RequestedLogins logins) {
     public CreateSandbox {
         Objects.requireNonNull(name, "name");
         tags = tags == null ? List.of() : tags;
@@ -35,6 +36,17 @@ public record CreateSandbox(String template, Optional<String> name, List<String>
         Objects.requireNonNull(idleTimeoutSeconds, "idleTimeoutSeconds");
         Objects.requireNonNull(maxRuntimeSeconds, "maxRuntimeSeconds");
         Objects.requireNonNull(network, "network");
+        logins = logins == null ? RequestedLogins.NONE : logins;
+    }
+
+    /** A request that asks for no SSH logins of its own. */
+    public CreateSandbox(String template, Optional<String> name, List<String> tags, Map<String, String> metadata,
+                         Map<String, String> env, Optional<Integer> vcpus, Optional<String> memory,
+                         Optional<String> disk, Optional<Long> idleTimeoutSeconds,
+                         Optional<Long> maxRuntimeSeconds, List<RequestedMount> mounts,
+                         Optional<RequestedNetwork> network) {
+        this(template, name, tags, metadata, env, vcpus, memory, disk, idleTimeoutSeconds, maxRuntimeSeconds, mounts,
+                network, RequestedLogins.NONE);
     }
 
     /** A request that names no network: the default one. */

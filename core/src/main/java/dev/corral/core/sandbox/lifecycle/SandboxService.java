@@ -70,6 +70,7 @@ public final class SandboxService implements AutoCloseable {
     private final Plans plans;
     private final SandboxLogs logs;
     private final WorkspaceResolver workspaces;
+    private final SandboxLoginSetup logins;
     private final InstantSource clock;
     private final int maxSandboxes;
     private final SandboxLocks locks = new SandboxLocks();
@@ -88,12 +89,23 @@ public final class SandboxService implements AutoCloseable {
      */
     public SandboxService(SandboxStore store, SandboxRuntime runtime, TemplateBuilder templates, Plans plans,
                           SandboxLogs logs, WorkspaceResolver workspaces, InstantSource clock, int maxSandboxes) {
+        this(store, runtime, templates, plans, logs, workspaces, SandboxLoginSetup.NONE, clock, maxSandboxes);
+    }
+
+    /**
+     * @param logins       checks and keeps the SSH logins a create asks for ({@code sshKeys}, {@code rootPassword})
+     * @param maxSandboxes as above
+     */
+    public SandboxService(SandboxStore store, SandboxRuntime runtime, TemplateBuilder templates, Plans plans,
+                          SandboxLogs logs, WorkspaceResolver workspaces, SandboxLoginSetup logins,
+                          InstantSource clock, int maxSandboxes) {
         if (maxSandboxes < 1) {
             throw new IllegalArgumentException("maxSandboxes must be positive: " + maxSandboxes);
         }
         this.maxSandboxes = maxSandboxes;
         this.store = store;
         this.workspaces = workspaces;
+        this.logins = logins;
         this.runtime = runtime;
         this.templates = templates;
         this.plans = plans;
@@ -104,12 +116,14 @@ public final class SandboxService implements AutoCloseable {
     /**
      * Records a new sandbox as {@code creating} and starts it in the background; {@code quota_exceeded} when the
      * organization has as many as its plan allows, {@code rate_limited} when this host holds as many as it may,
-     * {@code runtime_unavailable} when the runtime cannot make sandboxes at all (nothing is recorded then).
+     * {@code runtime_unavailable} when the runtime cannot make sandboxes at all (nothing is recorded then). The SSH
+     * logins it asks for are checked with the rest, before anything is recorded, and kept once the sandbox is.
      */
     public Sandbox create(Principal caller, CreateSandbox request) {
         AccessPolicy.require(caller, Action.SANDBOX_CREATE);
         PlanLimits plan = plans.of(caller.organization().tier());
         SandboxRules.Checked checked = SandboxRules.check(request, templates.names(), plan);
+        SandboxLoginSetup.Checked checkedLogins = logins.check(caller, request.logins());
         List<WorkspaceMount> mounts = resolve(caller, checked.mounts());
         runtime.requireAvailable();
         Instant now = clock.instant();
@@ -131,11 +145,25 @@ public final class SandboxService implements AutoCloseable {
         } finally {
             admission.unlock();
         }
+        keepLogins(checkedLogins, sandbox);
         logs.publish(LogEntry.status(sandbox.id(), sandbox.status().wire(), now));
         var started = new CompletableFuture<Sandbox>();
         starts.put(sandbox.id(), started);
         starter.execute(() -> started.complete(start(sandbox)));
         return sandbox;
+    }
+
+    /**
+     * Keeps the sandbox's SSH logins; when they cannot be stored, the sandbox is recorded {@code failed} (it never
+     * starts, and frees its slot) and the failure answers the create.
+     */
+    private void keepLogins(SandboxLoginSetup.Checked checkedLogins, Sandbox sandbox) {
+        try {
+            checkedLogins.keep(sandbox);
+        } catch (RuntimeException e) {
+            store.update(sandbox.failed("its SSH logins could not be stored", clock.instant()));
+            throw e;
+        }
     }
 
     /** The workspaces the mounts name, made on first mount for free-form ids. */
