@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
 import dev.corral.core.org.Tier;
+import dev.corral.core.sandbox.SandboxSpec;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class PlansTest {
@@ -22,7 +24,21 @@ class PlansTest {
             assertThat(limits.maxIdleTimeout()).as(tier.wire()).isPositive();
             assertThat(limits.maxStorageBytes()).as(tier.wire()).isLessThan(Long.MAX_VALUE);
             assertThat(limits.openStreams()).as(tier.wire()).isLessThan(limits.concurrentRequests());
+            assertThat(limits.bandwidth().bitsPerSecond()).as(tier.wire())
+                    .isLessThanOrEqualTo(SandboxSpec.DEFAULT_BANDWIDTH.bitsPerSecond());
         }
+    }
+
+    @Test
+    void defaults_largerTiers_haveMoreBandwidth() {
+        assertThat(Arrays.stream(Tier.values()).map(tier -> DEFAULTS.of(tier).bandwidth().toString()))
+                .containsExactly("50 Mbit/s", "200 Mbit/s", "500 Mbit/s", "1000 Mbit/s");
+    }
+
+    @Test
+    void newBandwidth_belowOneMegabit_isRefused() {
+        assertThatThrownBy(() -> new Bandwidth(999_999)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1 Mbit/s");
     }
 
     @Test
@@ -52,7 +68,7 @@ class PlansTest {
                 free.concurrentSandboxes(), Duration.ZERO, free.maxIdleTimeout(), free.maxVcpus(),
                 free.maxMemoryBytes(), free.maxDiskBytes(), free.maxExecTimeout(), free.maxOutputBytes(),
                 free.maxUploadBytes(), free.maxStorageBytes(), free.openWebSockets(), free.openStreams(),
-                free.maxMultipartParts(), free.concurrentExecsPerSandbox()))
+                free.maxMultipartParts(), free.concurrentExecsPerSandbox(), free.bandwidth()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("concurrentRequests").hasMessageContaining("maxRuntime");
     }
