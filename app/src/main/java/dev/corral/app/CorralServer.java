@@ -175,6 +175,7 @@ public final class CorralServer implements AutoCloseable {
                 new PortTokens(StoreSecretKey.derive(storeKey, "corral port urls")), keyService, clock);
         this.portProxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS);
         this.metrics = new HttpMetrics();
+        metrics.countSandboxTraffic(local.runtime()::networkTotals);
         var concurrency = new RequestConcurrency(plans);
         this.http = new HttpServer(
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.shutdownGrace(),
