@@ -504,6 +504,23 @@ class NetworkIT {
     }
 
     @Test
+    void create_whenTheBandwidthCannotBeApplied_failsClosedAndLeavesNothing() throws Exception {
+        // 10 Tbit/s: tc refuses its 10 ms bucket, over the 4 GiB a tbf can hold.
+        SandboxId refused = SandboxId.random();
+        String rulesBefore = nftSandboxes();
+
+        assertThatThrownBy(() -> sandboxes.runtime.create(new SandboxSpec(refused, MmdebstrapTemplateBuilder.BASE,
+                Map.of(), List.of(), TestRuntime.SMALL, SandboxNetwork.DEFAULT, Bandwidth.ofMegabits(10_000_000))))
+                .isInstanceOfSatisfying(CorralException.class, e ->
+                        assertThat(e.code()).isEqualTo(ErrorCode.RUNTIME_UNAVAILABLE))
+                .hasMessageContaining("tc");
+        sandboxes.assertNothingLeftOf(refused);
+        assertThat(Path.of("/run/netns", network.bridge() + "-" + suffix(refused))).doesNotExist();
+        assertThat(Path.of("/sys/class/net", "cr" + suffix(refused))).doesNotExist();
+        assertThat(nftSandboxes()).isEqualTo(rulesBefore);
+    }
+
+    @Test
     void prepareNetwork_aSubnetTheHostRoutesOrABridgeOfAnotherSubnet_isRefused() throws Exception {
         var overlapping = new NetworkSettings("co" + tag, Ipv4Subnet.parse("198.51.100.0/25"), "co" + tag);
         // This run's bridge, but a table of its own: the runtime's close writes its (empty) rules.

@@ -6,8 +6,9 @@ import dev.corral.core.plan.Bandwidth;
  * The {@code tc} commands that hold a sandbox's network to its {@link Bandwidth}, one token bucket filter (tbf) on
  * each end of its veth pair, each shaping what leaves through that end: on the host's end, what the sandbox
  * downloads; on its {@code eth0}, what it uploads. Shaping queues packets rather than dropping them as a policer
- * would, so TCP settles at the rate instead of backing off from losses; and a packet held back on {@code eth0} is
- * never counted as sent. The sandbox cannot lift its own: its namespace belongs to the host's user namespace, and
+ * would, so TCP settles at the rate instead of backing off from losses; a packet held back on {@code eth0} is
+ * never counted as sent; and it needs only the tbf qdisc, where a policer on the host's end would need the police
+ * action and a classifier, modules some kernels lack (this project's test hosts' among them). The sandbox cannot lift its own: its namespace belongs to the host's user namespace, and
  * changing a qdisc there needs CAP_NET_ADMIN over that.
  */
 final class TrafficShaping {
