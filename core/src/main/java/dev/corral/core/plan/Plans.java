@@ -34,8 +34,8 @@ public record Plans(Map<Tier, PlanLimits> byTier) {
 
     /**
      * The DEV limits table for free, pro and team (RunTools' numbers; the open streams and multipart parts, which
-     * it does not name, are Corral's, and so are the bandwidths: free 50 Mbit/s, pro 200, team 500, enterprise
-     * 1000 in each direction), and enterprise as configured.
+     * it does not name, are Corral's, and so are the bandwidths: free 50 Mbit/s, pro 200, team 500 in each
+     * direction), and enterprise as configured (1000 Mbit/s by default).
      */
     public static Plans defaults(EnterpriseLimits enterprise) {
         var limits = new EnumMap<Tier, PlanLimits>(Tier.class);
@@ -55,7 +55,7 @@ public record Plans(Map<Tier, PlanLimits> byTier) {
                 10 * MB,
                 enterprise.maxUploadBytes(), enterprise.maxStorageBytes(),
                 enterprise.openWebSockets(), enterprise.openStreams(), enterprise.maxMultipartParts(), 50,
-                Bandwidth.ofMegabits(1000)));
+                Bandwidth.ofMegabits(enterprise.bandwidthMegabits())));
         return new Plans(limits);
     }
 }

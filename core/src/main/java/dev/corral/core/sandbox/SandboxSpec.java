@@ -16,7 +16,7 @@ import java.util.Objects;
  */
 public record SandboxSpec(SandboxId id, String template, Map<String, String> env, List<WorkspaceMount> mounts,
                           Resources resources, SandboxNetwork network, Bandwidth bandwidth) {
-    /** The bandwidth of a spec whose caller names none: the largest plan's, so it holds back no plan's sandbox. */
+    /** The bandwidth of a spec whose caller names none: the largest default plan's (enterprise's). */
     public static final Bandwidth DEFAULT_BANDWIDTH = Bandwidth.ofMegabits(1000);
 
     public SandboxSpec {

@@ -44,15 +44,17 @@ class PlansTest {
     @Test
     void defaults_enterprise_takesTheConfiguredValues() {
         var configured = new EnterpriseLimits(1, 2, 3, 4, 5, 6, Duration.ofHours(7), Duration.ofMinutes(8), 9,
-                10, 11);
+                10, 11, 12);
 
         PlanLimits enterprise = Plans.defaults(configured).of(Tier.ENTERPRISE);
 
         assertThat(enterprise).extracting(PlanLimits::requestsPerMinute, PlanLimits::burst,
                         PlanLimits::concurrentRequests, PlanLimits::openWebSockets, PlanLimits::openStreams,
                         PlanLimits::concurrentSandboxes, PlanLimits::maxRuntime, PlanLimits::maxIdleTimeout,
-                        PlanLimits::maxUploadBytes, PlanLimits::maxMultipartParts, PlanLimits::maxStorageBytes)
-                .containsExactly(1, 2, 3, 4, 5, 6, Duration.ofHours(7), Duration.ofMinutes(8), 9L, 10, 11L);
+                        PlanLimits::maxUploadBytes, PlanLimits::maxMultipartParts, PlanLimits::maxStorageBytes,
+                        PlanLimits::bandwidth)
+                .containsExactly(1, 2, 3, 4, 5, 6, Duration.ofHours(7), Duration.ofMinutes(8), 9L, 10, 11L,
+                        Bandwidth.ofMegabits(12));
     }
 
     @Test
