@@ -485,16 +485,8 @@ class NetworkIT {
                 owner.getOutputStream().flush();
                 await().atMost(Duration.ofSeconds(10)).until(() -> sandboxes.runner.check(List.of("nft", "list",
                         "tables")).stdoutText().contains("table inet " + held.table()));
-                SandboxId refused = SandboxId.random();
 
-                assertThatThrownBy(() -> other.runtime.create(new SandboxSpec(refused, MmdebstrapTemplateBuilder.BASE,
-                        Map.of(), List.of(), TestRuntime.SMALL, SandboxNetwork.DEFAULT)))
-                        .isInstanceOfSatisfying(CorralException.class, e ->
-                                assertThat(e.code()).isEqualTo(ErrorCode.RUNTIME_UNAVAILABLE))
-                        .hasMessageContaining("nft");
-                other.assertNothingLeftOf(refused);
-                assertThat(Path.of("/run/netns", held.bridge() + "-" + suffix(refused))).doesNotExist();
-                assertThat(Path.of("/sys/class/net", "cr" + suffix(refused))).doesNotExist();
+                assertCreateFailsClosed(other, held, SandboxSpec.DEFAULT_BANDWIDTH, "nft");
             } finally {
                 owner.destroyForcibly().waitFor();
             }
@@ -506,18 +498,29 @@ class NetworkIT {
     @Test
     void create_whenTheBandwidthCannotBeApplied_failsClosedAndLeavesNothing() throws Exception {
         // 10 Tbit/s: tc refuses its 10 ms bucket, over the 4 GiB a tbf can hold.
-        SandboxId refused = SandboxId.random();
         String rulesBefore = nftSandboxes();
 
-        assertThatThrownBy(() -> sandboxes.runtime.create(new SandboxSpec(refused, MmdebstrapTemplateBuilder.BASE,
-                Map.of(), List.of(), TestRuntime.SMALL, SandboxNetwork.DEFAULT, Bandwidth.ofMegabits(10_000_000))))
+        assertCreateFailsClosed(sandboxes, network, Bandwidth.ofMegabits(10_000_000),
+                "to 10000000 Mbit/s with tc (iproute2)");
+        assertThat(nftSandboxes()).isEqualTo(rulesBefore);
+    }
+
+    /**
+     * Asserts that a default-policy sandbox at {@code bandwidth} cannot be created, with a {@code runtime_unavailable}
+     * naming {@code cause}, and that nothing of it is left: no container, directory, namespace or veth.
+     */
+    private static void assertCreateFailsClosed(TestRuntime runtime, NetworkSettings settings, Bandwidth bandwidth,
+                                                String cause) throws Exception {
+        SandboxId refused = SandboxId.random();
+
+        assertThatThrownBy(() -> runtime.runtime.create(new SandboxSpec(refused, MmdebstrapTemplateBuilder.BASE,
+                Map.of(), List.of(), TestRuntime.SMALL, SandboxNetwork.DEFAULT, bandwidth)))
                 .isInstanceOfSatisfying(CorralException.class, e ->
                         assertThat(e.code()).isEqualTo(ErrorCode.RUNTIME_UNAVAILABLE))
-                .hasMessageContaining("tc");
-        sandboxes.assertNothingLeftOf(refused);
-        assertThat(Path.of("/run/netns", network.bridge() + "-" + suffix(refused))).doesNotExist();
+                .hasMessageContaining(cause);
+        runtime.assertNothingLeftOf(refused);
+        assertThat(Path.of("/run/netns", settings.bridge() + "-" + suffix(refused))).doesNotExist();
         assertThat(Path.of("/sys/class/net", "cr" + suffix(refused))).doesNotExist();
-        assertThat(nftSandboxes()).isEqualTo(rulesBefore);
     }
 
     @Test

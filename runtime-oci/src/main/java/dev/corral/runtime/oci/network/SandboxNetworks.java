@@ -402,9 +402,13 @@ public final class SandboxNetworks {
      * host's end here, {@code eth0} in its namespace. Replaces what is there, so it may run again.
      */
     private void shape(SandboxId id, Bandwidth bandwidth) {
-        runner.check(List.of("tc", "-batch", "-"), lines(TrafficShaping.shape(veth(id), bandwidth)));
-        runner.check(List.of("tc", "-n", namespace(id), "-batch", "-"), lines(TrafficShaping.shape("eth0",
-                bandwidth)));
+        try {
+            runner.check(List.of("tc", "-batch", "-"), lines(TrafficShaping.shape(veth(id), bandwidth)));
+            runner.check(List.of("tc", "-n", namespace(id), "-batch", "-"), lines(TrafficShaping.shape("eth0",
+                    bandwidth)));
+        } catch (CorralException e) {
+            throw failure("Cannot hold the network of sandbox " + id + " to " + bandwidth + " with tc (iproute2)", e);
+        }
     }
 
     /** Removes the veth pair and the namespace, whichever of them exists. */
