@@ -1,7 +1,7 @@
 package dev.corral.http;
 
-import io.javalin.http.Context;
 import dev.corral.core.sandbox.NetworkUsage;
+import io.javalin.http.Context;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
