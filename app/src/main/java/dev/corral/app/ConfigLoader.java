@@ -68,6 +68,7 @@ public final class ConfigLoader {
         defaults.put("enterprise-max-upload-size", new DataSize(enterprise.maxUploadBytes()).toString());
         defaults.put("enterprise-multipart-parts", Integer.toString(enterprise.maxMultipartParts()));
         defaults.put("enterprise-storage", new DataSize(enterprise.maxStorageBytes()).toString());
+        defaults.put("enterprise-bandwidth-mbits", Integer.toString(enterprise.bandwidthMegabits()));
         defaults.put("max-sandboxes", "auto");
         KernelLimits kernel = KernelLimits.DEFAULTS;
         defaults.put("sandbox-open-files", Long.toString(kernel.openFiles()));
@@ -326,7 +327,8 @@ public final class ConfigLoader {
                 positiveDuration(v, "enterprise-max-idle-timeout", problems),
                 size(v, "enterprise-max-upload-size", problems),
                 intIn(v, "enterprise-multipart-parts", 1, MAX_COUNT, problems),
-                size(v, "enterprise-storage", problems));
+                size(v, "enterprise-storage", problems),
+                intIn(v, "enterprise-bandwidth-mbits", 1, EnterpriseLimits.MAX_BANDWIDTH_MEGABITS, problems));
     }
 
     /** One sandbox per {@link #AUTO_MEMORY_PER_SANDBOX} of the host's memory, at least {@link #AUTO_MIN_SANDBOXES}. */

@@ -191,6 +191,7 @@ public final class CorralServer implements AutoCloseable {
         this.portProxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS,
                 config.previewDomain().map(PreviewHosts::new));
         this.metrics = new HttpMetrics();
+        metrics.countSandboxTraffic(local.runtime()::networkTotals);
         var concurrency = new RequestConcurrency(plans);
         this.http = new HttpServer(
                 new HttpServer.Settings(config.host(), config.port(), config.maxBodyBytes(), config.shutdownGrace(),

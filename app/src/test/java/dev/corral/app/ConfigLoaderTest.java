@@ -128,10 +128,11 @@ class ConfigLoaderTest {
                 "CORRAL_ENTERPRISE_SANDBOXES", "43", "CORRAL_ENTERPRISE_MAX_RUNTIME", "2d",
                 "CORRAL_ENTERPRISE_MAX_IDLE_TIMEOUT", "90m", "CORRAL_ENTERPRISE_MAX_UPLOAD_SIZE", "3GB"),
                 Map.of("enterprise-multipart-parts", "44", "enterprise-storage", "2TB", "max-sandboxes", "45",
-                        "enterprise-requests-per-minute", "46", "enterprise-burst", "47"));
+                        "enterprise-requests-per-minute", "46", "enterprise-burst", "47",
+                        "enterprise-bandwidth-mbits", "48"));
 
         assertThat(config.enterprise()).isEqualTo(new EnterpriseLimits(46, 47, 40, 41, 42, 43, Duration.ofDays(2),
-                Duration.ofMinutes(90), 3L << 30, 44, 2L << 40));
+                Duration.ofMinutes(90), 3L << 30, 44, 2L << 40, 48));
         assertThat(config.maxSandboxes()).isEqualTo(45);
     }
 

@@ -33,6 +33,8 @@ class OperationsTest {
         assertThat(metrics.raw())
                 .containsPattern("http_server_requests_seconds_count\\{[^}]*route=\"/v1/me\"[^}]*status=\"200\"")
                 .containsPattern("http_server_requests_seconds_count\\{[^}]*status=\"401\"")
-                .contains("jvm_memory_used_bytes");
+                .contains("jvm_memory_used_bytes")
+                .containsPattern("corral_sandbox_network_bytes_total\\{direction=\"in\",?} [0-9.E]+\n")
+                .containsPattern("corral_sandbox_network_bytes_total\\{direction=\"out\",?} [0-9.E]+\n");
     }
 }

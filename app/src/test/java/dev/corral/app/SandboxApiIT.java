@@ -69,6 +69,7 @@ class SandboxApiIT {
 
         assertThat(made.path("network").asText()).isEqualTo("none");
         assertThat(admin.get("v1/sandboxes/" + id).data().path("network").asText()).isEqualTo("none");
+        assertThat(admin.get("v1/sandboxes/" + id).data().path("metrics").isNull()).isTrue();
         assertThat(interfaces.path("stdout").asText()).contains("lo:").doesNotContain("eth0");
         admin.delete("v1/sandboxes/" + id);
     }
@@ -79,6 +80,29 @@ class SandboxApiIT {
 
         assertThat(admin.get("v1/sandboxes/" + shared).data().path("network").asText()).isEqualTo("default");
         assertThat(interfaces.path("stdout").asText()).contains("eth0:", "lo:").contains("eth0\t00000000\t");
+    }
+
+    @Test
+    void get_aSandboxWithANetwork_showsTheBytesItCarriedAndMetricsTotalThem() {
+        JsonNode before = admin.get("v1/sandboxes/" + shared).data().path("metrics");
+
+        // A question to the forwarder on the bridge and its answer: bytes out, then in.
+        exec(shared, "getent hosts corral.invalid; true");
+
+        JsonNode after = admin.get("v1/sandboxes/" + shared).data().path("metrics");
+        String metrics = admin.withoutKey().get("metrics").raw();
+        assertThat(after.path("networkBytesIn").asLong()).isGreaterThan(before.path("networkBytesIn").asLong());
+        assertThat(after.path("networkBytesOut").asLong()).isGreaterThan(before.path("networkBytesOut").asLong());
+        assertThat(total(metrics, "in")).isGreaterThanOrEqualTo(after.path("networkBytesIn").asDouble());
+        assertThat(total(metrics, "out")).isGreaterThanOrEqualTo(after.path("networkBytesOut").asDouble());
+    }
+
+    /** The value of {@code corral_sandbox_network_bytes_total} for {@code direction} in Prometheus' text. */
+    private static double total(String metrics, String direction) {
+        var line = java.util.regex.Pattern.compile("corral_sandbox_network_bytes_total\\{direction=\"" + direction
+                + "\",?} (\\S+)\n").matcher(metrics);
+        assertThat(line.find()).as(metrics).isTrue();
+        return Double.parseDouble(line.group(1));
     }
 
     @Test

@@ -21,6 +21,8 @@ import java.util.List;
  * @param maxOutputBytes     how much of a foreground command's stdout and stderr together is kept (the rest is
  *                           read and dropped, and the answer says {@code truncated})
  * @param concurrentExecsPerSandbox how many commands may run at once in one sandbox, background ones included
+ * @param bandwidth          what each direction of a sandbox's network is held to (it is applied at create, so a
+ *                           sandbox keeps the rate of the plan it was made under)
  */
 public record PlanLimits(
         int requestsPerMinute,
@@ -39,7 +41,8 @@ public record PlanLimits(
         int openWebSockets,
         int openStreams,
         int maxMultipartParts,
-        int concurrentExecsPerSandbox) {
+        int concurrentExecsPerSandbox,
+        Bandwidth bandwidth) {
 
     public PlanLimits {
         List<String> notPositive = new ArrayList<>();
@@ -60,6 +63,9 @@ public record PlanLimits(
         positive(notPositive, "openStreams", openStreams);
         positive(notPositive, "maxMultipartParts", maxMultipartParts);
         positive(notPositive, "concurrentExecsPerSandbox", concurrentExecsPerSandbox);
+        if (bandwidth == null) {
+            notPositive.add("bandwidth");
+        }
         if (!notPositive.isEmpty()) {
             throw new IllegalArgumentException("plan limits must be positive: " + String.join(", ", notPositive));
         }

@@ -124,6 +124,24 @@ public interface SandboxRuntime {
     }
 
     /**
+     * What the sandbox's network has carried since its interface was made; empty for a sandbox without a network
+     * of its own, or whose network is not on the host now. Cheap: for a sandbox object on every read. This default
+     * has no networks.
+     */
+    default Optional<NetworkUsage> networkUsage(SandboxId id) {
+        return Optional.empty();
+    }
+
+    /**
+     * What the networks of every sandbox have carried since this runtime object was made: those there now and
+     * those taken back since (deleted, or made again after a host lost them), so the sum only grows while the
+     * server runs. This default has no networks.
+     */
+    default NetworkUsage networkTotals() {
+        return NetworkUsage.NONE;
+    }
+
+    /**
      * The TCP sockets listening in a sandbox that is running or paused, by port. This default cannot look.
      *
      * @throws CorralException {@code invalid_state} when the sandbox has no processes to look into

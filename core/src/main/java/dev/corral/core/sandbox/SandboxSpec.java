@@ -1,5 +1,6 @@
 package dev.corral.core.sandbox;
 
+import dev.corral.core.plan.Bandwidth;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,16 +12,27 @@ import java.util.Objects;
  * @param env      variables every process in the sandbox starts with
  * @param mounts   workspaces to bind into the sandbox
  * @param network  its own network, or loopback only
+ * @param bandwidth what each direction of its own network is held to (nothing for loopback only)
  */
 public record SandboxSpec(SandboxId id, String template, Map<String, String> env, List<WorkspaceMount> mounts,
-                          Resources resources, SandboxNetwork network) {
+                          Resources resources, SandboxNetwork network, Bandwidth bandwidth) {
+    /** The bandwidth of a spec whose caller names none: the largest default plan's (enterprise's). */
+    public static final Bandwidth DEFAULT_BANDWIDTH = Bandwidth.ofMegabits(1000);
+
     public SandboxSpec {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(network, "network");
+        Objects.requireNonNull(bandwidth, "bandwidth");
         Objects.requireNonNull(template, "template");
         Objects.requireNonNull(resources, "resources");
         env = EnvironmentNames.checked(env);
         mounts = List.copyOf(mounts);
+    }
+
+    /** A sandbox under {@link #DEFAULT_BANDWIDTH}. */
+    public SandboxSpec(SandboxId id, String template, Map<String, String> env, List<WorkspaceMount> mounts,
+                       Resources resources, SandboxNetwork network) {
+        this(id, template, env, mounts, resources, network, DEFAULT_BANDWIDTH);
     }
 
     /** A sandbox with loopback only, as every sandbox was before sandboxes had networks. */

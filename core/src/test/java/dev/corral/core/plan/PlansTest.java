@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
 import dev.corral.core.org.Tier;
+import dev.corral.core.sandbox.SandboxSpec;
 import java.time.Duration;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class PlansTest {
@@ -22,21 +24,37 @@ class PlansTest {
             assertThat(limits.maxIdleTimeout()).as(tier.wire()).isPositive();
             assertThat(limits.maxStorageBytes()).as(tier.wire()).isLessThan(Long.MAX_VALUE);
             assertThat(limits.openStreams()).as(tier.wire()).isLessThan(limits.concurrentRequests());
+            assertThat(limits.bandwidth().bitsPerSecond()).as(tier.wire())
+                    .isLessThanOrEqualTo(SandboxSpec.DEFAULT_BANDWIDTH.bitsPerSecond());
         }
+    }
+
+    @Test
+    void defaults_largerTiers_haveMoreBandwidth() {
+        assertThat(Arrays.stream(Tier.values()).map(tier -> DEFAULTS.of(tier).bandwidth().toString()))
+                .containsExactly("50 Mbit/s", "200 Mbit/s", "500 Mbit/s", "1000 Mbit/s");
+    }
+
+    @Test
+    void newBandwidth_belowOneMegabit_isRefused() {
+        assertThatThrownBy(() -> new Bandwidth(999_999)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("at least 1 Mbit/s");
     }
 
     @Test
     void defaults_enterprise_takesTheConfiguredValues() {
         var configured = new EnterpriseLimits(1, 2, 3, 4, 5, 6, Duration.ofHours(7), Duration.ofMinutes(8), 9,
-                10, 11);
+                10, 11, 12);
 
         PlanLimits enterprise = Plans.defaults(configured).of(Tier.ENTERPRISE);
 
         assertThat(enterprise).extracting(PlanLimits::requestsPerMinute, PlanLimits::burst,
                         PlanLimits::concurrentRequests, PlanLimits::openWebSockets, PlanLimits::openStreams,
                         PlanLimits::concurrentSandboxes, PlanLimits::maxRuntime, PlanLimits::maxIdleTimeout,
-                        PlanLimits::maxUploadBytes, PlanLimits::maxMultipartParts, PlanLimits::maxStorageBytes)
-                .containsExactly(1, 2, 3, 4, 5, 6, Duration.ofHours(7), Duration.ofMinutes(8), 9L, 10, 11L);
+                        PlanLimits::maxUploadBytes, PlanLimits::maxMultipartParts, PlanLimits::maxStorageBytes,
+                        PlanLimits::bandwidth)
+                .containsExactly(1, 2, 3, 4, 5, 6, Duration.ofHours(7), Duration.ofMinutes(8), 9L, 10, 11L,
+                        Bandwidth.ofMegabits(12));
     }
 
     @Test
@@ -52,7 +70,7 @@ class PlansTest {
                 free.concurrentSandboxes(), Duration.ZERO, free.maxIdleTimeout(), free.maxVcpus(),
                 free.maxMemoryBytes(), free.maxDiskBytes(), free.maxExecTimeout(), free.maxOutputBytes(),
                 free.maxUploadBytes(), free.maxStorageBytes(), free.openWebSockets(), free.openStreams(),
-                free.maxMultipartParts(), free.concurrentExecsPerSandbox()))
+                free.maxMultipartParts(), free.concurrentExecsPerSandbox(), free.bandwidth()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("concurrentRequests").hasMessageContaining("maxRuntime");
     }

@@ -2,18 +2,20 @@ package dev.corral.http.sandboxes;
 
 import dev.corral.core.io.DataSize;
 import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.NetworkUsage;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxNetwork;
 import dev.corral.core.sandbox.SandboxStatus;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.Map;
 
 /**
  * A sandbox as the API shows it: the DEV fields ({@code id, status, template, resources, createdAt, metadata}),
- * the NEW ones Corral has ({@code name, tags, mounts, sshReady, vncReady, network}), and {@code error} when it
- * failed.
+ * the NEW ones Corral has ({@code name, tags, mounts, sshReady, vncReady, network}), {@code metrics} (what its
+ * network carried, the object the NEW SDKs' {@code metrics} reads), and {@code error} when it failed.
  */
 public record SandboxResponse(
         String id,
@@ -32,6 +34,7 @@ public record SandboxResponse(
         boolean sshReady,
         boolean vncReady,
         Object network,
+        MetricsResponse metrics,
         String error,
         Instant createdAt,
         Instant lastActivityAt,
@@ -47,6 +50,13 @@ public record SandboxResponse(
      * free-form id), and the UUID it names as {@code resolvedWorkspaceId}.
      */
     public record MountResponse(String workspaceId, String resolvedWorkspaceId, String path, boolean readOnly) {
+    }
+
+    /**
+     * The bytes the sandbox's network received and sent, counted by the host's kernel since the network was made;
+     * the whole object is null for a sandbox without a network of its own, or whose network is not there.
+     */
+    public record MetricsResponse(long networkBytesIn, long networkBytesOut) {
     }
 
     /** A sandbox's own egress policy, as create takes it. */
@@ -74,6 +84,11 @@ public record SandboxResponse(
      * (running, or paused, which a session resumes).
      */
     public static SandboxResponse of(Sandbox sandbox, boolean sshGateway) {
+        return of(sandbox, sshGateway, Optional.empty());
+    }
+
+    /** As {@link #of(Sandbox, boolean)}, with what its network carried when it has one. */
+    public static SandboxResponse of(Sandbox sandbox, boolean sshGateway, Optional<NetworkUsage> usage) {
         boolean sshReady = sshGateway && (sandbox.status() == SandboxStatus.RUNNING
                 || sandbox.status() == SandboxStatus.PAUSED);
         var resources = new ResourcesResponse(sandbox.resources().vcpus(),
@@ -85,7 +100,9 @@ public record SandboxResponse(
                 sandbox.mounts().stream().map(mount -> new MountResponse(mount.reference(),
                         mount.workspaceId().toString(), mount.path(), mount.readOnly())).toList(),
                 sandbox.hasWritableWorkspaceMount(), sandbox.hibernated(), sshReady, false,
-                network(sandbox.network()), sandbox.error().orElse(null),
+                network(sandbox.network()),
+                usage.map(counted -> new MetricsResponse(counted.bytesIn(), counted.bytesOut())).orElse(null),
+                sandbox.error().orElse(null),
                 sandbox.createdAt(), sandbox.lastActivity(), sandbox.pausedAt().orElse(null),
                 sandbox.stoppedAt().orElse(null));
     }

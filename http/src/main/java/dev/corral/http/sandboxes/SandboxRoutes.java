@@ -39,21 +39,22 @@ public final class SandboxRoutes implements RouteGroup {
         this.sshGateway = sshGateway;
     }
 
-    private SandboxResponse response(Sandbox sandbox) {
-        return SandboxResponse.of(sandbox, sshGateway);
+    /** The sandbox with what its network carried (a few reads of the kernel's counters, no store read). */
+    private SandboxResponse response(Principal caller, Sandbox sandbox) {
+        return SandboxResponse.of(sandbox, sshGateway, sandboxes.networkUsage(caller, sandbox));
     }
 
     @Override
     public void register(RoutesConfig routes) {
         routes.post("/v1/sandboxes", this::create);
         routes.get("/v1/sandboxes", this::list);
-        routes.get("/v1/sandboxes/{id}", ctx -> Responses.ok(ctx, response(
+        routes.get("/v1/sandboxes/{id}", ctx -> Responses.ok(ctx, response(Authenticator.principal(ctx),
                 sandboxes.get(Authenticator.principal(ctx), ctx.pathParam("id")))));
         routes.patch("/v1/sandboxes/{id}", this::update);
         routes.delete("/v1/sandboxes/{id}", this::delete);
-        routes.post("/v1/sandboxes/{id}/pause", ctx -> Responses.ok(ctx, response(
+        routes.post("/v1/sandboxes/{id}/pause", ctx -> Responses.ok(ctx, response(Authenticator.principal(ctx),
                 sandboxes.pause(Authenticator.principal(ctx), ctx.pathParam("id")))));
-        routes.post("/v1/sandboxes/{id}/resume", ctx -> Responses.ok(ctx, response(
+        routes.post("/v1/sandboxes/{id}/resume", ctx -> Responses.ok(ctx, response(Authenticator.principal(ctx),
                 sandboxes.resume(Authenticator.principal(ctx), ctx.pathParam("id")))));
     }
 
@@ -64,19 +65,19 @@ public final class SandboxRoutes implements RouteGroup {
         if (Boolean.TRUE.equals(body.waitForReady()) || "true".equals(ctx.queryParam("wait"))) {
             sandbox = sandboxes.awaitStarted(sandbox, WAIT_FOR_READY);
         }
-        Responses.created(ctx, response(sandbox));
+        Responses.created(ctx, response(caller, sandbox));
     }
 
     private void list(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
         var page = sandboxes.list(caller, filterOf(ctx), Pagination.of(ctx));
-        Responses.page(ctx, page.map(this::response));
+        Responses.page(ctx, page.map(sandbox -> response(caller, sandbox)));
     }
 
     private void update(Context ctx) {
         Principal caller = Authenticator.principal(ctx);
         var body = bodies.json(ctx, UpdateSandboxRequest.class);
-        Responses.ok(ctx, response(sandboxes.update(caller, ctx.pathParam("id"), body.toCommand())));
+        Responses.ok(ctx, response(caller, sandboxes.update(caller, ctx.pathParam("id"), body.toCommand())));
     }
 
     private void delete(Context ctx) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.NetworkUsage;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
@@ -142,6 +143,16 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         return networks.flatMap(n -> n.inetAddress(paths(id)));
     }
 
+    @Override
+    public Optional<NetworkUsage> networkUsage(SandboxId id) {
+        return networks.flatMap(n -> n.usage(paths(id)));
+    }
+
+    @Override
+    public NetworkUsage networkTotals() {
+        return networks.map(SandboxNetworks::totals).orElse(NetworkUsage.NONE);
+    }
+
     /** Read from the sandbox's network namespace as its init sees it, from the host: nothing runs in it. */
     @Override
     public List<ListeningPort> listeningPorts(SandboxId id) {
@@ -266,7 +277,7 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
      */
     private FutureTask<Optional<Path>> connect(SandboxSpec spec, SandboxPaths paths) {
         var task = new FutureTask<>(() -> spec.network().egress().map(policy -> networks().connect(paths,
-                policy)));
+                policy, spec.bandwidth())));
         if (spec.network().loopbackOnly()) {
             task.run();
         } else {

@@ -6,9 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.error.ErrorCode;
+import dev.corral.core.plan.Bandwidth;
 import dev.corral.core.sandbox.DomainRule;
 import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.Ipv4Subnet;
+import dev.corral.core.sandbox.NetworkUsage;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxNetwork;
@@ -45,8 +47,10 @@ import org.junit.jupiter.api.Test;
  * 198.51.100.0/24 (TEST-NET-2, which the default policy allows) and a "private" one at a 10.x address that also
  * holds the metadata address 169.254.169.254, each in its own network namespace behind a veth routed by the host,
  * serving HTTP and UDP echo; plus a TCP and a UDP listener of the host itself on every host address (standing for
- * the API port: the policy drops everything from the bridge to the host, whatever the port). The base template
- * has no ping and sandboxes lack CAP_NET_RAW, so ICMP is not probed here.
+ * the API port: the policy drops everything from the bridge to the host, whatever the port). The public peer also
+ * serves bulk transfers, to measure the bandwidth cap. ICMP is probed with an unprivileged ICMP socket, which the
+ * test allows in the sandbox's namespace (the base template has no ping, sandboxes lack CAP_NET_RAW, and a
+ * namespace lets no group open ICMP sockets until told to).
  */
 class NetworkIT {
     private static final String PUBLIC_PEER = "198.51.100.2";
@@ -57,6 +61,26 @@ class NetworkIT {
     private static final int UDP_PORT = 9000;
     private static final int DNS_PORT = 53;
     private static final int DNS_OVER_TLS_PORT = 853;
+    private static final int BULK_PORT = 9100;
+    /**
+     * Bulk transfers on the port given as its argument: a line {@code get N} is answered with N bytes, a line
+     * {@code put N} by the count of bytes that followed it once N have come (or the client closed), so a client
+     * that reads that answer knows every byte went through.
+     */
+    private static final String BULK_SERVER = "import socket, sys, threading\n"
+            + "def serve(c):\n"
+            + "    with c:\n"
+            + "        f = c.makefile('rb'); verb, n = f.readline().split(); n = min(int(n), 64 << 20)\n"
+            + "        if verb == b'get':\n            c.sendall(bytes(n)); return\n"
+            + "        got = 0\n"
+            + "        while got < n:\n"
+            + "            d = f.read1(65536)\n"
+            + "            if not d: break\n"
+            + "            got += len(d)\n"
+            + "        c.sendall(b'%d\\n' % got)\n"
+            + "s = socket.create_server(('0.0.0.0', int(sys.argv[1])))\n"
+            + "while True:\n    c, _ = s.accept(); c.settimeout(60)\n"
+            + "    threading.Thread(target=serve, args=(c,), daemon=True).start()\n";
     /** A UDP echo on the port given as its argument. */
     private static final String UDP_ECHO = "import socket, sys\n"
             + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', int(sys.argv[1])))\n"
@@ -90,6 +114,7 @@ class NetworkIT {
         for (String peer : List.of(PUBLIC_PEER, UNNAMED_PEER, privatePeer, METADATA)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> hostReaches(peer));
         }
+        await().atMost(Duration.ofSeconds(20)).until(() -> hostConnects(PUBLIC_PEER, BULK_PORT));
     }
 
     @AfterAll
@@ -155,6 +180,100 @@ class NetworkIT {
     }
 
     @Test
+    void icmp_withTheDefaultPolicy_reachesThePublicPeerAndNothingPrivate() throws Exception {
+        String bridge = Ipv4Subnet.text(network.bridgeAddress());
+        // Lets every group of the sandbox open ICMP echo sockets in its namespace: what a ping without
+        // CAP_NET_RAW uses. The firewall, not this, is what the probes test.
+        check("ip", "netns", "exec", network.bridge() + "-" + suffix(sandbox), "sysctl", "-q", "-w",
+                "net.ipv4.ping_group_range=0 2147483647");
+
+        ExecResult pinged = sandboxes.run(sandbox, "python3 -c \"" + PINGS + "\" public " + PUBLIC_PEER
+                + " bridge " + bridge + " host " + hostAddress() + " neighbour " + addressOf(neighbour)
+                + " private " + privatePeer + " metadata " + METADATA);
+
+        assertThat(pinged.stdoutText().lines().sorted().toList()).as(pinged.stderrText()).containsExactly(
+                "bridge-icmp closed", "host-icmp closed", "metadata-icmp closed", "neighbour-icmp closed",
+                "private-icmp closed", "public-icmp open");
+    }
+
+    /**
+     * Pings each name-address pair of its arguments at once, once each, and prints "{@code name}-icmp open" when
+     * an echo reply comes within 3 s, else "closed".
+     */
+    private static final String PINGS = "import socket, struct, sys, threading\n"
+            + "def ping(name, host):\n"
+            + "    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP); s.settimeout(3)\n"
+            + "    s.sendto(struct.pack('!BBHHH', 8, 0, 0, 0, 1) + b'corral', (host, 0))\n"
+            + "    try:\n        ok = s.recv(100)[0] == 0\n"
+            + "    except OSError:\n        ok = False\n"
+            + "    print(name + '-icmp', 'open' if ok else 'closed', flush=True)\n"
+            + "a = sys.argv[1:]\n"
+            + "ts = [threading.Thread(target=ping, args=(a[i], a[i + 1])) for i in range(0, len(a), 2)]\n"
+            + "[t.start() for t in ts]; [t.join() for t in ts]\n";
+
+    @Test
+    void transfers_ofACappedSandbox_goNearItsBandwidthAndAreCounted() throws Exception {
+        // The issue asks for a per-sandbox cap, so this checks a rate. 4 MiB each way at 20 Mbit/s take about
+        // 1.7 s; unshaped, a veth carries them in a few ms. Every byte is through the shaper when the clock stops
+        // (the download's last byte read, the upload's count answered by the peer), so only the 32 KiB bucket can
+        // make a transfer beat the rate: at most 1 % here. The bounds are generous: above 1.2 times the cap is no
+        // cap; below a third of it, something other than the shaper (two busy cores) held it back, or the shaper
+        // is far too strict.
+        var cap = Bandwidth.ofMegabits(20);
+        SandboxId capped = SandboxId.random();
+        sandboxes.runtime.create(new SandboxSpec(capped, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(),
+                TestRuntime.SMALL, SandboxNetwork.DEFAULT, cap));
+        try {
+            NetworkUsage before = sandboxes.runtime.networkUsage(capped).orElseThrow();
+            NetworkUsage totalBefore = sandboxes.runtime.networkTotals();
+            int bytes = 4 << 20;
+
+            ExecResult measured = sandboxes.run(capped, "python3 -c \"" + TRANSFERS + "\" " + PUBLIC_PEER + " "
+                    + BULK_PORT + " " + bytes);
+
+            List<String> words = List.of(measured.stdoutText().strip().split(" "));
+            assertThat(words).as(measured.stdoutText() + measured.stderrText()).hasSize(4);
+            assertThat(Long.parseLong(words.get(0))).isEqualTo(bytes);
+            assertThat(Long.parseLong(words.get(2))).isEqualTo(bytes);
+            double downloaded = bytes / Double.parseDouble(words.get(1));
+            double uploaded = bytes / Double.parseDouble(words.get(3));
+            assertThat(downloaded).as("download bytes/s").isBetween(cap.bytesPerSecond() / 3.0,
+                    cap.bytesPerSecond() * 1.2);
+            assertThat(uploaded).as("upload bytes/s").isBetween(cap.bytesPerSecond() / 3.0,
+                    cap.bytesPerSecond() * 1.2);
+            NetworkUsage after = sandboxes.runtime.networkUsage(capped).orElseThrow();
+            assertThat(after.bytesIn() - before.bytesIn()).isBetween((long) bytes, bytes + (1L << 20));
+            assertThat(after.bytesOut() - before.bytesOut()).isBetween((long) bytes, bytes + (1L << 20));
+
+            sandboxes.runtime.destroy(capped);
+
+            assertThat(sandboxes.runtime.networkUsage(capped)).isEmpty();
+            NetworkUsage totalAfter = sandboxes.runtime.networkTotals();
+            assertThat(totalAfter.bytesIn() - totalBefore.bytesIn()).isGreaterThanOrEqualTo(bytes);
+            assertThat(totalAfter.bytesOut() - totalBefore.bytesOut()).isGreaterThanOrEqualTo(bytes);
+        } finally {
+            sandboxes.runtime.destroy(capped);
+        }
+    }
+
+    /**
+     * Downloads then uploads N bytes from the bulk server at host:port (its arguments) and prints the bytes and
+     * seconds of each: "downloaded seconds uploaded seconds".
+     */
+    private static final String TRANSFERS = "import socket, sys, time\n"
+            + "host, port, n = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])\n"
+            + "s = socket.create_connection((host, port), 5); s.settimeout(30)\n"
+            + "t = time.monotonic(); s.sendall(b'get %d\\n' % n); got = 0\n"
+            + "while got < n:\n"
+            + "    d = s.recv(65536)\n"
+            + "    if not d: break\n"
+            + "    got += len(d)\n"
+            + "down = time.monotonic() - t; s.close()\n"
+            + "s = socket.create_connection((host, port), 5); s.settimeout(30)\n"
+            + "t = time.monotonic(); s.sendall(b'put %d\\n' % n + bytes(n)); sent = int(s.makefile().readline())\n"
+            + "print(got, down, sent, time.monotonic() - t)\n";
+
+    @Test
     void sandboxes_withPoliciesOfTheirOwn_reachWhatTheyAllowAndNeverTheHost() throws Exception {
         String bridge = Ipv4Subnet.text(network.bridgeAddress());
         // Everything denied but TEST-NET-2, and the sandbox subnet, which opens neither the host nor a sandbox.
@@ -201,18 +320,37 @@ class NetworkIT {
     }
 
     @Test
-    void sandbox_withTheDefaultPolicy_installsAPackageWithApt() throws Exception {
-        // The issue's "Done when": Debian's mirror through the forwarder and NAT. Bounded: 5 minutes in all. The
-        // package lists need more disk than the small sandboxes have.
+    void sandbox_withTheDefaultPolicy_installsPackagesWithAptAndNpm() throws Exception {
+        // The issue's "Done when": Debian's mirror and the npm registry through the forwarder and NAT, in one
+        // sandbox so the package lists are fetched once. Node.js comes from Debian (a dozen packages) and npm from
+        // the registry itself: Debian's npm is some 350 packages, more than 5 minutes to unpack on a busy host.
+        // Bounded: 5 minutes for apt's part, 2 for npm's. The package lists and Node.js need more disk than the
+        // small sandboxes have.
         SandboxId installer = SandboxId.random();
         sandboxes.runtime.create(new SandboxSpec(installer, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(),
-                new Resources(1, 512L << 20, 1L << 30, 256), SandboxNetwork.DEFAULT));
+                new Resources(1, 1L << 30, 2L << 30, 256), SandboxNetwork.DEFAULT));
         try {
             ExecResult installed = sandboxes.runtime.run(installer, new ExecSpec("timeout 300 sh -c 'apt-get -q "
-                    + "update && apt-get -q install -y jq' >/tmp/apt.log 2>&1; echo \"apt $?\"; tail -5 /tmp/apt.log;"
-                    + " echo '{\"a\": 1}' | jq .a", "/", Map.of(), Duration.ofSeconds(330), 1 << 16));
+                    + "update && apt-get -q install -y --no-install-recommends jq nodejs' >/tmp/apt.log 2>&1; "
+                    + "echo \"apt $?\"; tail -5 /tmp/apt.log; echo '{\"a\": 1}' | jq .a", "/", Map.of(),
+                    Duration.ofSeconds(330), 1 << 16));
+            // These machines reach the registry's HTTPS through a proxy whose certificate authority the host
+            // trusts: the sandbox is given the host's public trust store, as an image made for such a network
+            // would carry it. (apt fetches over HTTP and checks signatures, and needs none.)
+            try (var trusted = Files.newInputStream(Path.of("/etc/ssl/certs/ca-certificates.crt"));
+                 ExecStream copy = sandboxes.runtime.exec(installer, ExecSpec.of("cat > /tmp/host-ca.crt"), trusted)) {
+                assertThat(ExecResult.drain(copy).exitCode()).isZero();
+            }
+            // npm's own package, then a package of the registry's with no dependencies, installed by that npm.
+            ExecResult npm = sandboxes.runtime.run(installer, new ExecSpec("timeout 120 sh -c 'curl -sSf --cacert "
+                    + "/tmp/host-ca.crt https://registry.npmjs.org/npm/-/npm-10.9.2.tgz | tar -xz -C /opt && mkdir "
+                    + "-p /tmp/app && cd /tmp/app && node /opt/package/bin/npm-cli.js install --no-audit --no-fund "
+                    + "--cafile /tmp/host-ca.crt is-number@7.0.0' >/tmp/npm.log 2>&1; echo \"npm $?\"; "
+                    + "tail -5 /tmp/npm.log; cd /tmp/app && node -e 'console.log(require(\"is-number\")(5))'", "/",
+                    Map.of(), Duration.ofSeconds(150), 1 << 16));
 
             assertThat(installed.stdoutText()).as(installed.stdoutText()).startsWith("apt 0\n").endsWith("\n1\n");
+            assertThat(npm.stdoutText()).as(npm.stdoutText()).startsWith("npm 0\n").endsWith("\ntrue\n");
         } finally {
             sandboxes.runtime.destroy(installer);
         }
@@ -348,22 +486,42 @@ class NetworkIT {
                 owner.getOutputStream().flush();
                 await().atMost(Duration.ofSeconds(10)).until(() -> sandboxes.runner.check(List.of("nft", "list",
                         "tables")).stdoutText().contains("table inet " + held.table()));
-                SandboxId refused = SandboxId.random();
 
-                assertThatThrownBy(() -> other.runtime.create(new SandboxSpec(refused, MmdebstrapTemplateBuilder.BASE,
-                        Map.of(), List.of(), TestRuntime.SMALL, SandboxNetwork.DEFAULT)))
-                        .isInstanceOfSatisfying(CorralException.class, e ->
-                                assertThat(e.code()).isEqualTo(ErrorCode.RUNTIME_UNAVAILABLE))
-                        .hasMessageContaining("nft");
-                other.assertNothingLeftOf(refused);
-                assertThat(Path.of("/run/netns", held.bridge() + "-" + suffix(refused))).doesNotExist();
-                assertThat(Path.of("/sys/class/net", "cr" + suffix(refused))).doesNotExist();
+                assertCreateFailsClosed(other, held, SandboxSpec.DEFAULT_BANDWIDTH, "nft");
             } finally {
                 owner.destroyForcibly().waitFor();
             }
         } finally {
             closeWithItsNetwork(other, held);
         }
+    }
+
+    @Test
+    void create_whenTheBandwidthCannotBeApplied_failsClosedAndLeavesNothing() throws Exception {
+        // 10 Tbit/s: tc refuses its 10 ms bucket, over the 4 GiB a tbf can hold.
+        String rulesBefore = nftSandboxes();
+
+        assertCreateFailsClosed(sandboxes, network, Bandwidth.ofMegabits(10_000_000),
+                "to 10000000 Mbit/s with tc (iproute2)");
+        assertThat(nftSandboxes()).isEqualTo(rulesBefore);
+    }
+
+    /**
+     * Asserts that a default-policy sandbox at {@code bandwidth} cannot be created, with a {@code runtime_unavailable}
+     * naming {@code cause}, and that nothing of it is left: no container, directory, namespace or veth.
+     */
+    private static void assertCreateFailsClosed(TestRuntime runtime, NetworkSettings settings, Bandwidth bandwidth,
+                                                String cause) throws Exception {
+        SandboxId refused = SandboxId.random();
+
+        assertThatThrownBy(() -> runtime.runtime.create(new SandboxSpec(refused, MmdebstrapTemplateBuilder.BASE,
+                Map.of(), List.of(), TestRuntime.SMALL, SandboxNetwork.DEFAULT, bandwidth)))
+                .isInstanceOfSatisfying(CorralException.class, e ->
+                        assertThat(e.code()).isEqualTo(ErrorCode.RUNTIME_UNAVAILABLE))
+                .hasMessageContaining(cause);
+        runtime.assertNothingLeftOf(refused);
+        assertThat(Path.of("/run/netns", settings.bridge() + "-" + suffix(refused))).doesNotExist();
+        assertThat(Path.of("/sys/class/net", "cr" + suffix(refused))).doesNotExist();
     }
 
     @Test
@@ -485,6 +643,9 @@ class NetworkIT {
                     Integer.toString(port)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .redirectErrorStream(true).start());
         }
+        servers.add(new ProcessBuilder("ip", "netns", "exec", namespace, "python3", "-c", BULK_SERVER,
+                Integer.toString(BULK_PORT)).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectErrorStream(true).start());
     }
 
     /** A TCP listener answering like HTTP and a UDP echo, on every address of the host. */
@@ -516,6 +677,15 @@ class NetworkIT {
     /** Whether the host itself gets an HTTP answer from the peer: its servers are up and routed. */
     private static boolean hostReaches(String address) {
         return hostReaches(address, HTTP_PORT);
+    }
+
+    private static boolean hostConnects(String address, int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress(address, port), 1000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private static boolean hostReaches(String address, int port) {

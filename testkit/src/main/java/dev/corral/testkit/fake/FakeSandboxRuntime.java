@@ -2,6 +2,7 @@ package dev.corral.testkit.fake;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.NetworkUsage;
 import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.SandboxRuntime;
 import dev.corral.core.sandbox.SandboxSpec;
@@ -57,6 +58,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
     private final SandboxLocks locks = new SandboxLocks();
     private final ConcurrentHashMap<SandboxId, SandboxState> states = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SandboxId, SandboxSpec> specs = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<SandboxId, NetworkUsage> traffic = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SandboxId, List<dev.corral.core.sandbox.ports.ListeningPort>> listening =
             new ConcurrentHashMap<>();
     private final ConcurrentHashMap<SandboxId, Set<FakeExecStream>> running = new ConcurrentHashMap<>();
@@ -203,6 +205,24 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
         return Optional.of(java.net.InetAddress.getLoopbackAddress());
     }
 
+    /**
+     * What {@link #carry} said the sandbox's network carried, nothing at first, for a sandbox with a network;
+     * empty for one with loopback only or an unknown one.
+     */
+    @Override
+    public Optional<NetworkUsage> networkUsage(SandboxId id) {
+        SandboxSpec spec = specs.get(id);
+        if (spec == null || spec.network().loopbackOnly()) {
+            return Optional.empty();
+        }
+        return Optional.of(traffic.getOrDefault(id, NetworkUsage.NONE));
+    }
+
+    /** Has the sandbox's network carried {@code usage} in all, as {@link #networkUsage} answers. */
+    public void carry(SandboxId id, NetworkUsage usage) {
+        traffic.put(id, usage);
+    }
+
     /** What {@link #listen} said listens in the sandbox, by port. */
     @Override
     public List<dev.corral.core.sandbox.ports.ListeningPort> listeningPorts(SandboxId id) {
@@ -270,6 +290,7 @@ public final class FakeSandboxRuntime implements SandboxRuntime {
             endCommands(id);
             states.remove(id);
             specs.remove(id);
+            traffic.remove(id);
         });
     }
 

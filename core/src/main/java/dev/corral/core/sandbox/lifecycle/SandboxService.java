@@ -4,10 +4,12 @@ import dev.corral.core.error.CorralException;
 import dev.corral.core.key.Principal;
 import dev.corral.core.page.Page;
 import dev.corral.core.page.PageRequest;
+import dev.corral.core.plan.Bandwidth;
 import dev.corral.core.plan.PlanLimits;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.policy.AccessPolicy;
 import dev.corral.core.policy.Action;
+import dev.corral.core.sandbox.NetworkUsage;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Sandbox;
 import dev.corral.core.sandbox.SandboxFilter;
@@ -149,7 +151,7 @@ public final class SandboxService implements AutoCloseable {
         logs.publish(LogEntry.status(sandbox.id(), sandbox.status().wire(), now));
         var started = new CompletableFuture<Sandbox>();
         starts.put(sandbox.id(), started);
-        starter.execute(() -> started.complete(start(sandbox)));
+        starter.execute(() -> started.complete(start(sandbox, plan.bandwidth())));
         return sandbox;
     }
 
@@ -202,7 +204,7 @@ public final class SandboxService implements AutoCloseable {
         }
     }
 
-    private Sandbox start(Sandbox sandbox) {
+    private Sandbox start(Sandbox sandbox, Bandwidth bandwidth) {
         try {
             return locks.with(sandbox.id(), () -> {
                 Sandbox current = reload(sandbox);
@@ -212,7 +214,7 @@ public final class SandboxService implements AutoCloseable {
                 Sandbox result;
                 try {
                     runtime.create(new SandboxSpec(sandbox.id(), sandbox.template(), sandbox.env(),
-                            sandbox.mounts(), sandbox.resources(), sandbox.network()));
+                            sandbox.mounts(), sandbox.resources(), sandbox.network(), bandwidth));
                     result = sandbox.running(clock.instant());
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.WARNING, "Sandbox {0} failed to start: {1}", sandbox.id(), e.getMessage());
@@ -231,6 +233,18 @@ public final class SandboxService implements AutoCloseable {
     public Sandbox get(Principal caller, String idOrName) {
         AccessPolicy.require(caller, Action.SANDBOX_READ);
         return lookup(caller, idOrName);
+    }
+
+    /**
+     * What the network of the caller's {@code sandbox} has carried; empty when it has no network of its own, or
+     * none on this host now. No permission of its own: it is part of the sandbox the caller was just answered by
+     * an action it may take (get, create, update...). Reads counters the kernel keeps: no store read, no process.
+     */
+    public Optional<NetworkUsage> networkUsage(Principal caller, Sandbox sandbox) {
+        if (!sandbox.organizationId().equals(caller.organizationId())) {
+            throw CorralException.notFound("sandbox", sandbox.id().value());
+        }
+        return sandbox.network().loopbackOnly() ? Optional.empty() : runtime.networkUsage(sandbox.id());
     }
 
     /**

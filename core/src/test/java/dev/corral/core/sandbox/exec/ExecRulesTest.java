@@ -33,7 +33,7 @@ class ExecRulesTest {
                 FREE.concurrentSandboxes(), FREE.maxRuntime(), FREE.maxIdleTimeout(), FREE.maxVcpus(),
                 FREE.maxMemoryBytes(), FREE.maxDiskBytes(), FREE.maxExecTimeout(), FREE.maxOutputBytes(), 4,
                 FREE.maxStorageBytes(), FREE.openWebSockets(), FREE.openStreams(), FREE.maxMultipartParts(),
-                FREE.concurrentExecsPerSandbox());
+                FREE.concurrentExecsPerSandbox(), FREE.bandwidth());
 
         assertThatThrownBy(() -> ExecRules.execSpec(withStdin(new byte[5]), plan))
                 .isInstanceOfSatisfying(CorralException.class, e ->

@@ -69,6 +69,11 @@ public record SandboxPaths(SandboxId id, Path dir) {
         return dir.resolve("egress");
     }
 
+    /** The bandwidth its network is held to, in bits a second (see {@code SandboxNetworks}). */
+    public Path bandwidth() {
+        return dir.resolve("bandwidth");
+    }
+
     /** The sandbox's /etc/resolv.conf while it has a network, naming the bridge's DNS forwarder. */
     public Path resolvConf() {
         return dir.resolve("resolv.conf");

@@ -1,9 +1,12 @@
 package dev.corral.runtime.oci.network;
 
 import dev.corral.core.error.CorralException;
+import dev.corral.core.plan.Bandwidth;
 import dev.corral.core.sandbox.EgressPolicy;
 import dev.corral.core.sandbox.Ipv4Subnet;
+import dev.corral.core.sandbox.NetworkUsage;
 import dev.corral.core.sandbox.SandboxId;
+import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.runtime.oci.bundle.RuntimeDirectories;
 import dev.corral.runtime.oci.bundle.SandboxPaths;
 import dev.corral.runtime.oci.process.ProcessRunner;
@@ -20,9 +23,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -30,14 +36,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@code ip netns add}, so it belongs to the host's user namespace and root in the sandbox cannot change its
  * addresses, routes or rules), a veth pair whose host end is an isolated port of the bridge (sandboxes cannot reach
  * each other at layer 2) and whose other end is the sandbox's {@code eth0}, an address from the subnet with the
- * bridge as default route, and the {@link EgressRules} of every sandbox rewritten whole on each change.
+ * bridge as default route, each end of the pair shaped to the sandbox's bandwidth ({@link TrafficShaping}), and
+ * the {@link EgressRules} of every sandbox rewritten whole on each change. What each network carries is counted by
+ * the kernel and read by {@link TrafficCounters}.
  *
  * <p>A sandbox's address is kept in its directory ({@link SandboxPaths#networkAddress()}) from before its
  * namespace is made until after it is removed, so the runtime's directories name every network it made, a
  * restarted server finds them again, and an address is never given twice while its sandbox exists. Its egress
- * policy, when not the default, is kept beside it ({@link SandboxPaths#egressPolicy()}).
+ * policy, when not the default, is kept beside it ({@link SandboxPaths#egressPolicy()}), and so is its bandwidth
+ * ({@link SandboxPaths#bandwidth()}), so that a network made again is shaped as the first one was.
  *
- * <p>Fails closed: a network that cannot be made whole, or rules that cannot be applied, are a
+ * <p>Fails closed: a network that cannot be made whole or shaped, or rules that cannot be applied, are a
  * {@code runtime_unavailable} and the sandbox does not start; what was made is taken back first.
  *
  * <p>Threading: safe for any number of threads. Callers hold the sandbox's own lock; one lock here orders the
@@ -58,6 +67,7 @@ public final class SandboxNetworks {
     /** Guarded by {@link #lock}. */
     private final PinnedAddresses pins = new PinnedAddresses();
     private final SandboxDns dns = new SandboxDns(this::pin);
+    private final TrafficCounters counters = new TrafficCounters();
 
     public SandboxNetworks(NetworkSettings settings, RuntimeDirectories directories, ProcessRunner runner) {
         this.settings = settings;
@@ -113,22 +123,24 @@ public final class SandboxNetworks {
     }
 
     /**
-     * Gives a new sandbox its network: an address, the namespace and veth pair, and rules that let it out as
-     * {@code policy} says.
+     * Gives a new sandbox its network: an address, the namespace and veth pair shaped to {@code bandwidth}, and
+     * rules that let it out as {@code policy} says.
      *
      * @return the namespace's path for runc
      * @throws CorralException {@code runtime_unavailable} naming what failed; nothing of it is left
      */
-    public Path connect(SandboxPaths paths, EgressPolicy policy) {
+    public Path connect(SandboxPaths paths, EgressPolicy policy, Bandwidth bandwidth) {
         dns.requireServing();
         try {
             // Read-only in the sandbox (see ContainerConfig); what enforces the forwarder is the firewall.
             Files.writeString(paths.resolvConf(), "nameserver " + Ipv4Subnet.text(settings.bridgeAddress())
                     + "\n", StandardCharsets.UTF_8);
             writePolicy(paths, policy);
+            Files.writeString(paths.bandwidth(), bandwidth.bitsPerSecond() + "\n", StandardCharsets.UTF_8);
             int address = allocate(paths);
             plumb(paths.id(), address);
-            applyRules();
+            // Independent host commands, mostly process starts: side by side they cost a create less.
+            together(this::applyRules, () -> shape(paths.id(), bandwidth), "corral-shape-" + paths.id());
             return namespacePath(paths.id());
         } catch (IOException | RuntimeException e) {
             try {
@@ -142,7 +154,8 @@ public final class SandboxNetworks {
 
     /**
      * Makes the network of a sandbox that has one whole again, as at its start after a stop or a host reboot;
-     * leaves a whole one as it is. The rules are written by the caller ({@link #applyRules()}).
+     * leaves a whole one as it is, but for its shaping, applied again. The rules are written by the caller
+     * ({@link #applyRules()}).
      */
     public void reconnect(SandboxPaths paths) {
         int address = requireAddress(paths);
@@ -151,6 +164,7 @@ public final class SandboxNetworks {
                 unplumb(paths.id());
                 plumb(paths.id(), address);
             }
+            shape(paths.id(), bandwidth(paths));
         } catch (RuntimeException e) {
             throw failure("Cannot restore the network of sandbox " + paths.id(), e);
         }
@@ -203,7 +217,9 @@ public final class SandboxNetworks {
                 dns.forget(address);
             });
             boolean had = Files.deleteIfExists(paths.networkAddress());
+            counters.forget(paths.id());
             Files.deleteIfExists(paths.egressPolicy());
+            Files.deleteIfExists(paths.bandwidth());
             if (had) {
                 applyRules();
             }
@@ -284,6 +300,42 @@ public final class SandboxNetworks {
         }
     }
 
+    /**
+     * What the sandbox's network has carried since its veth pair was made; empty when it has no network, or its
+     * veth is not there (being made again). Reads two files of the kernel's.
+     */
+    public Optional<NetworkUsage> usage(SandboxPaths paths) {
+        return hasNetwork(paths) ? TrafficCounters.read(veth(paths.id())) : Optional.empty();
+    }
+
+    /** What every sandbox's network has carried: those there now, and those taken back since this was made. */
+    public NetworkUsage totals() {
+        return counters.total(() -> {
+            var live = new HashSet<SandboxId>();
+            for (SandboxId id : directories.sandboxes()) {
+                if (hasNetwork(directories.of(id))) {
+                    live.add(id);
+                }
+            }
+            return live;
+        }, SandboxNetworks::veth);
+    }
+
+    /**
+     * The bandwidth the sandbox's network is held to. A sandbox made before bandwidths were kept has the largest
+     * plan's, which holds none of them back.
+     */
+    private static Bandwidth bandwidth(SandboxPaths paths) {
+        try {
+            return new Bandwidth(Long.parseLong(Files.readString(paths.bandwidth()).strip()));
+        } catch (NoSuchFileException e) {
+            return SandboxSpec.DEFAULT_BANDWIDTH;
+        } catch (IOException | IllegalArgumentException e) {
+            throw CorralException.runtimeUnavailable("Cannot read the bandwidth of sandbox " + paths.id() + ": " + e,
+                    e);
+        }
+    }
+
     /** The sandbox's address as the host connects to it, while it has one. */
     public Optional<InetAddress> inetAddress(SandboxPaths paths) {
         return address(paths).map(SandboxNetworks::inet);
@@ -342,11 +394,27 @@ public final class SandboxNetworks {
                 "addr add " + Ipv4Subnet.text(address) + "/" + settings.subnet().prefix() + " dev eth0",
                 "link set eth0 up",
                 "route add default via " + Ipv4Subnet.text(settings.bridgeAddress())));
+        counters.renew(id);
+    }
+
+    /**
+     * Shapes both ends of the sandbox's veth pair to {@code bandwidth}, each with its own {@code tc -batch}: the
+     * host's end here, {@code eth0} in its namespace. Replaces what is there, so it may run again.
+     */
+    private void shape(SandboxId id, Bandwidth bandwidth) {
+        try {
+            runner.check(List.of("tc", "-batch", "-"), lines(TrafficShaping.shape(veth(id), bandwidth)));
+            runner.check(List.of("tc", "-n", namespace(id), "-batch", "-"), lines(TrafficShaping.shape("eth0",
+                    bandwidth)));
+        } catch (CorralException e) {
+            throw failure("Cannot hold the network of sandbox " + id + " to " + bandwidth + " with tc (iproute2)", e);
+        }
     }
 
     /** Removes the veth pair and the namespace, whichever of them exists. */
     private void unplumb(SandboxId id) {
         if (Files.exists(INTERFACES.resolve(veth(id)))) {
+            counters.retire(id, veth(id));
             runner.check(List.of("ip", "link", "del", veth(id)));
         }
         if (Files.exists(namespacePath(id))) {
@@ -409,6 +477,46 @@ public final class SandboxNetworks {
             return InetAddress.getByAddress(ByteBuffer.allocate(4).putInt(address).array());
         } catch (UnknownHostException e) {
             throw new IllegalStateException("four bytes are always an address", e);
+        }
+    }
+
+    /**
+     * Runs {@code beside} on a virtual thread named {@code name} while {@code here} runs on this one, and returns
+     * when both have ended, even when interrupted (the interrupt is kept), so that a clean-up never races either.
+     * Throws the first failure, the other's suppressed in it.
+     */
+    private static void together(Runnable here, Runnable beside, String name) {
+        var other = new FutureTask<Void>(beside, null);
+        Thread.ofVirtual().name(name).start(other);
+        RuntimeException failure = null;
+        try {
+            here.run();
+        } catch (RuntimeException e) {
+            failure = e;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                other.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (ExecutionException e) {
+                RuntimeException besideFailure = e.getCause() instanceof RuntimeException runtime ? runtime
+                        : new IllegalStateException(e.getCause());
+                if (failure == null) {
+                    failure = besideFailure;
+                } else {
+                    failure.addSuppressed(besideFailure);
+                }
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 

@@ -9,8 +9,10 @@ import dev.corral.core.error.FieldProblem;
 import dev.corral.core.key.Principal;
 import dev.corral.core.org.Tier;
 import dev.corral.core.page.Page;
+import dev.corral.core.plan.Bandwidth;
 import dev.corral.core.page.PageRequest;
 import dev.corral.core.sandbox.EgressPolicy;
+import dev.corral.core.sandbox.NetworkUsage;
 import dev.corral.core.sandbox.RequestedMount;
 import dev.corral.core.sandbox.Resources;
 import dev.corral.core.sandbox.Sandbox;
@@ -75,6 +77,30 @@ class SandboxServiceTest {
         assertThat(spec.resources()).isEqualTo(Resources.of(1, "512MB", "4GB"));
         assertThat(sandbox.name()).contains("box");
         assertThat(sandbox.tags()).containsExactly("ci");
+    }
+
+    @Test
+    void create_onTheFreePlan_givesTheRuntimeThePlansBandwidth() {
+        Sandbox free = bed.running(caller, SandboxTestBed.request());
+        Sandbox team = bed.running(bed.caller(Tier.TEAM), SandboxTestBed.request());
+
+        assertThat(bed.runtime.specOf(free.id()).orElseThrow().bandwidth()).isEqualTo(Bandwidth.ofMegabits(50));
+        assertThat(bed.runtime.specOf(team.id()).orElseThrow().bandwidth()).isEqualTo(Bandwidth.ofMegabits(500));
+    }
+
+    @Test
+    void networkUsage_ofANetworkedSandbox_isWhatTheRuntimeCounted() {
+        Sandbox sandbox = bed.running(caller, SandboxTestBed.request());
+        bed.runtime.carry(sandbox.id(), new NetworkUsage(300, 20));
+
+        assertThat(service.networkUsage(caller, sandbox)).contains(new NetworkUsage(300, 20));
+    }
+
+    @Test
+    void networkUsage_ofAnotherOrganizationsSandbox_isNotFound() {
+        Sandbox sandbox = bed.running(caller, SandboxTestBed.request());
+
+        assertCode(() -> service.networkUsage(bed.caller(Tier.FREE), sandbox), ErrorCode.NOT_FOUND);
     }
 
     @Test
