@@ -73,7 +73,7 @@ public final class ProxyScenario implements Scenario {
     public ScenarioResult run(BenchContext context) throws Exception {
         var api = context.api();
         String id = api.createSandbox(SandboxShape.STANDARD);
-        try (HttpClient proxyClient = http11(); HttpClient directClient = http11()) {
+        try (HttpClient proxyClient = http11(); HttpClient directClient = http11(); HttpClient apiClient = http11()) {
             api.writeFile(id, SERVER_PATH, SERVER.getBytes(StandardCharsets.UTF_8));
             api.startBackground(id, "exec python3 " + SERVER_PATH + " " + PORT);
             String address = SandboxAddress.of(context.runc(), id).getHostAddress();
@@ -82,23 +82,26 @@ public final class ProxyScenario implements Scenario {
                     .timeout(TIMEOUT).GET().build();
             awaitServer(directClient, direct);
             context.say("proxy: server in sandbox %s at %s:%d", id, address, PORT);
-            return measure(context, new Endpoint(proxyClient, viaProxy), new Endpoint(directClient, direct), address);
+            return measure(context, new Endpoint(proxyClient, viaProxy), new Endpoint(directClient, direct),
+                    new Endpoint(apiClient, api.getSandboxRequest(id)), address);
         } finally {
             api.delete(id);
         }
     }
 
-    private ScenarioResult measure(BenchContext context, Endpoint proxy, Endpoint direct, String address)
-            throws Exception {
+    private ScenarioResult measure(BenchContext context, Endpoint proxy, Endpoint direct, Endpoint apiRead,
+                                   String address) throws Exception {
         int count = context.workload().proxyRequests();
         int warmUp = Math.max(context.workload().warmUp(), count / 10);
         for (int i = 0; i < warmUp; i++) {
             proxy.get();
             direct.get();
+            apiRead.answersOk();
         }
         context.say("proxy: %d GETs through the proxy and %d directly, one at a time, alternating", count, count);
         var oneProxy = new LatencyRecorder();
         var oneDirect = new LatencyRecorder();
+        var oneApiRead = new LatencyRecorder();
         for (int i = 0; i < count; i++) {
             // Each goes first half of the time, so neither always follows the other's wake-ups.
             if (i % 2 == 0) {
@@ -108,6 +111,7 @@ public final class ProxyScenario implements Scenario {
                 oneDirect.time(direct::get);
                 oneProxy.time(proxy::get);
             }
+            oneApiRead.time(apiRead::answersOk);
         }
         context.say("proxy: %d GETs each way from %d callers", count, CALLERS);
         // Unrecorded: opens every caller's connection on both paths first.
@@ -132,7 +136,9 @@ public final class ProxyScenario implements Scenario {
                 Row.of("`GET .../ports/" + PORT + "/hello` through the proxy, " + CALLERS + " callers", manyProxy,
                                 ConcurrentLoad.throughput(count, wallProxy))
                         .against("the same GET straight to the sandbox's address, " + CALLERS + " callers",
-                                manyDirect, ConcurrentLoad.throughput(count, wallDirect)));
+                                manyDirect, ConcurrentLoad.throughput(count, wallDirect)),
+                Row.of("for scale: `GET /v1/sandboxes/{id}` (the same authentication and sandbox read as the "
+                        + "proxy's, nothing forwarded), one at a time", oneApiRead));
         var observations = List.of(
                 new Observation("p50 the proxy adds, one at a time",
                         oneProxy.percentiles().p50() - oneDirect.percentiles().p50(), "ms"),
@@ -173,11 +179,19 @@ public final class ProxyScenario implements Scenario {
     private record Endpoint(HttpClient client, HttpRequest request) {
         /** Sends the request; anything but 200 with {@link #BODY} is a failure, never a measurement. */
         void get() throws IOException, InterruptedException {
+            if (!Arrays.equals(answersOk(), BODY)) {
+                throw new BenchException(request.uri() + " answered another body than the server's");
+            }
+        }
+
+        /** Sends the request and returns the body of its answer; anything but 200 is a failure. */
+        byte[] answersOk() throws IOException, InterruptedException {
             HttpResponse<byte[]> answer = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
-            if (answer.statusCode() != 200 || !Arrays.equals(answer.body(), BODY)) {
+            if (answer.statusCode() != 200) {
                 throw new BenchException(request.uri() + " answered " + answer.statusCode() + ": "
                         + new String(answer.body(), StandardCharsets.UTF_8));
             }
+            return answer.body();
         }
     }
 
@@ -192,7 +206,9 @@ public final class ProxyScenario implements Scenario {
                 + PORT + ". Each path has its own `java.net.http.HttpClient` on HTTP/1.1 with keep-alive; every "
                 + "answer is checked (200 and the body). " + warmUp + " unrecorded GETs each way first. One at a "
                 + "time: " + count + " each way, proxy and direct alternating request by request (each first half "
-                + "the time); ops/s is requests over the sum of their latencies. Concurrent: " + CALLERS
+                + "the time); ops/s is requests over the sum of their latencies. After each pair, for scale, a "
+                + "`GET /v1/sandboxes/{id}` with the same key on a third client: Corral's pipeline with the "
+                + "proxy's authentication and sandbox read, nothing forwarded. Concurrent: " + CALLERS
                 + " virtual-thread callers in a closed loop sharing a client, " + count + " GETs each way in "
                 + ROUNDS + " rounds alternating proxy and direct; ops/s is GETs over wall time. Client, Corral and "
                 + "the sandbox share the host's cores.";
