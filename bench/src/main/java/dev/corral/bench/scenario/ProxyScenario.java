@@ -11,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -186,7 +187,12 @@ public final class ProxyScenario implements Scenario {
 
         /** Sends the request and returns the body of its answer; anything but 200 is a failure. */
         byte[] answersOk() throws IOException, InterruptedException {
-            HttpResponse<byte[]> answer = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> answer;
+            try {
+                answer = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            } catch (HttpTimeoutException e) {
+                throw new BenchException(request.uri() + " did not answer within " + TIMEOUT.toSeconds() + " s", e);
+            }
             if (answer.statusCode() != 200) {
                 throw new BenchException(request.uri() + " answered " + answer.statusCode() + ": "
                         + new String(answer.body(), StandardCharsets.UTF_8));
