@@ -34,6 +34,8 @@ import java.util.Optional;
  *                           that name followed by {@code 0}
  * @param networkSubnet      where the sandboxes' bridge and addresses come from
  * @param dnsUpstreams       the resolvers the sandboxes' DNS forwarder asks; empty for the host's
+ * @param previewDomain      the domain of preview hosts ({@code {port}-{sandboxId}.<domain>}); empty for port URLs
+ *                           by path only
  */
 public record Config(
         String host,
@@ -63,7 +65,8 @@ public record Config(
         Optional<String> secretKey,
         String networkName,
         Ipv4Subnet networkSubnet,
-        List<InetSocketAddress> dnsUpstreams) {
+        List<InetSocketAddress> dnsUpstreams,
+        Optional<String> previewDomain) {
 
     public Path sqliteFile() {
         return dataDir.resolve("corral.db");
@@ -92,6 +95,7 @@ public record Config(
                 + " ssh=" + ssh.map(SshConfig::toString).orElse("off")
                 + secretKey.map(k -> " secretKey=***").orElse("")
                 + " networkName=" + networkName + " networkSubnet=" + networkSubnet
-                + (dnsUpstreams.isEmpty() ? "" : " dnsUpstreams=" + dnsUpstreams);
+                + (dnsUpstreams.isEmpty() ? "" : " dnsUpstreams=" + dnsUpstreams)
+                + previewDomain.map(domain -> " previewDomain=" + domain).orElse("");
     }
 }

@@ -39,6 +39,9 @@ public final class ConfigLoader {
     /** The fewest sandboxes {@code max-sandboxes=auto} allows, however small the host. */
     static final int AUTO_MIN_SANDBOXES = 8;
     private static final int MAX_COUNT = 1_000_000;
+    /** Labels of letters, digits and inner hyphens, at least two of them: a preview host is one label more. */
+    private static final java.util.regex.Pattern PREVIEW_DOMAIN = java.util.regex.Pattern.compile(
+            "([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
 
     private ConfigLoader() {
     }
@@ -96,6 +99,7 @@ public final class ConfigLoader {
         defaults.put("network-name", NetworkSettings.DEFAULT_NAME);
         defaults.put("network-subnet", NetworkSettings.DEFAULT_SUBNET);
         defaults.put("dns-upstreams", "");
+        defaults.put("preview-domain", "");
         return Map.copyOf(defaults);
     }
 
@@ -216,6 +220,11 @@ public final class ConfigLoader {
         }
         Ipv4Subnet networkSubnet = networkSubnet(v, problems);
         List<InetSocketAddress> dnsUpstreams = dnsUpstreams(v, problems);
+        Optional<String> previewDomain = optional(v, "preview-domain").map(domain -> domain.toLowerCase(Locale.ROOT));
+        if (previewDomain.isPresent() && !PREVIEW_DOMAIN.matcher(previewDomain.get()).matches()) {
+            problems.add("preview-domain: a DNS name such as sandboxes.example.com (letters, digits, hyphens, dots), "
+                    + "not '" + previewDomain.get() + "'");
+        }
         Optional<String> secretKey = optional(v, "secret-key");
         if (secretKey.isPresent() && StoreSecretKey.parse(secretKey.get()).isEmpty()) {
             problems.add("secret-key: must be the base64 of 32 bytes (e.g. from: head -c 32 /dev/urandom | base64)");
@@ -231,7 +240,7 @@ public final class ConfigLoader {
                 logFormat, runtime, guest.equals("agent"),
                 optional(v, "guest-binary").map(file -> Path.of(file).toAbsolutePath().normalize()), templates,
                 reaperInterval, hibernateAfter, maxExecs, ioThreads, execTimeout, connections, ssh, secretKey,
-                networkName, networkSubnet, dnsUpstreams);
+                networkName, networkSubnet, dnsUpstreams, previewDomain);
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.corral.core.sandbox.lifecycle.SandboxWork;
 import dev.corral.core.sandbox.logs.LogEntry;
 import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.ports.PortTokens;
+import dev.corral.core.sandbox.SandboxStore;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
@@ -32,6 +33,7 @@ import dev.corral.http.Bodies;
 import dev.corral.http.HttpMetrics;
 import dev.corral.http.HttpServer;
 import dev.corral.http.ports.PortProxyRoutes;
+import dev.corral.http.ports.PreviewHosts;
 import dev.corral.http.ports.PortSockets;
 import dev.corral.http.RateLimiter;
 import dev.corral.http.RequestConcurrency;
@@ -54,7 +56,9 @@ import dev.corral.ssh.SshGateway;
 import dev.corral.store.Database;
 import dev.corral.store.JdbiApiKeyStore;
 import dev.corral.store.JdbiOrganizationStore;
+import dev.corral.store.CachedSandboxStore;
 import dev.corral.store.JdbiSandboxStore;
+import dev.corral.store.JdbiPublicPortStore;
 import dev.corral.store.JdbiSshKeyStore;
 import dev.corral.store.JdbiWorkspaceStore;
 import dev.corral.store.SecretBox;
@@ -86,6 +90,7 @@ public final class CorralServer implements AutoCloseable {
 
     private static final int LOG_BUFFER_BYTES = 1 << 20;
     /** The system clock at the precision the store keeps, so that a fresh answer and a stored one agree. */
+    private static final String RESTRICTED_HEADERS = "jdk.httpclient.allowRestrictedHeaders";
     private static final InstantSource SYSTEM_MILLIS = () -> Instant.now().truncatedTo(ChronoUnit.MILLIS);
 
     private final Database database;
@@ -117,12 +122,15 @@ public final class CorralServer implements AutoCloseable {
         var plans = Plans.defaults(config.enterprise());
         this.local = LocalRuntime.open(config);
         byte[] storeKey = StoreSecretKey.bytes(config);
-        var sandboxStore = new JdbiSandboxStore(database.jdbi(), SecretBox.withKey(storeKey));
-        int sealed = sandboxStore.sealPlaintextEnv();
+        var storedSandboxes = new JdbiSandboxStore(database.jdbi(), SecretBox.withKey(storeKey));
+        int sealed = storedSandboxes.sealPlaintextEnv();
         if (sealed > 0) {
             database.checkpoint(); // the values in clear leave the write-ahead log too
             LOG.info("Sealed {} sandbox environment values stored in clear by an older version", sealed);
         }
+        // SQLite is this server's alone, so its sandbox reads can be answered from memory; PostgreSQL is shared.
+        SandboxStore sandboxStore = config.databaseUrl().isEmpty() ? new CachedSandboxStore(storedSandboxes)
+                : storedSandboxes;
         var logs = new SandboxLogs(LOG_BUFFER_BYTES);
         var workspaces = new WorkspaceService(new JdbiWorkspaceStore(database.jdbi()), local.workspaces(),
                 sandboxStore::sandboxesMounting, plans, clock);
@@ -172,8 +180,10 @@ public final class CorralServer implements AutoCloseable {
 
         var bodies = new Bodies(config.maxBodyBytes());
         var ports = new SandboxPorts(sandboxes, local.runtime(), work,
-                new PortTokens(StoreSecretKey.derive(storeKey, "corral port urls")), keyService, clock);
-        this.portProxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS);
+                new PortTokens(StoreSecretKey.derive(storeKey, "corral port urls")),
+                new JdbiPublicPortStore(database.jdbi()), keyService, clock);
+        this.portProxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS,
+                config.previewDomain().map(PreviewHosts::new));
         this.metrics = new HttpMetrics();
         var concurrency = new RequestConcurrency(plans);
         this.http = new HttpServer(
@@ -204,6 +214,11 @@ public final class CorralServer implements AutoCloseable {
 
     /** As {@link #start(Config)}, with the clock that decides key expiry (tests move it by hand). */
     static CorralServer start(Config config, InstantSource clock) {
+        // The port proxy's WebSockets write Host as dev servers expect it (localhost:{port}), a header the JDK's
+        // client refuses unless this names it; read once, when its first client starts.
+        if (System.getProperty(RESTRICTED_HEADERS) == null) {
+            System.setProperty(RESTRICTED_HEADERS, "host");
+        }
         var server = new CorralServer(config, clock);
         try {
             server.http.start();

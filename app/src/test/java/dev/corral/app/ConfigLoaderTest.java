@@ -70,6 +70,21 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_previewDomain_offByDefaultLowerCasedWhenGiven() {
+        assertThat(ConfigLoader.load(Map.of(), Map.of()).previewDomain()).isEmpty();
+        assertThat(ConfigLoader.load(Map.of("CORRAL_PREVIEW_DOMAIN", "Sandboxes.Example.com"), Map.of())
+                .previewDomain()).contains("sandboxes.example.com");
+    }
+
+    @Test
+    void load_badPreviewDomain_isRefusedNamingTheKey() {
+        for (String bad : new String[] {"localhost", "*.example.com", "example.com/x", "-a.example.com", "a..b"}) {
+            assertThatThrownBy(() -> ConfigLoader.load(Map.of(), Map.of("preview-domain", bad))).as(bad)
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("preview-domain:");
+        }
+    }
+
+    @Test
     void load_noSshPort_gatewayIsOff() {
         assertThat(ConfigLoader.load(Map.of(), Map.of()).ssh()).isEmpty();
     }

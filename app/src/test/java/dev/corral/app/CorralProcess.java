@@ -6,7 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Starts the {@code corral} CLI as its own process, on this test run's class path, as a user runs it. */
+/**
+ * Starts the {@code corral} CLI as its own process, on this test run's class path, as a user runs it, with a
+ * sandbox network of its data directory's own.
+ */
 final class CorralProcess {
     private CorralProcess() {
     }
@@ -30,6 +33,10 @@ final class CorralProcess {
         builder.environment().keySet().removeIf(name -> name.startsWith("CORRAL_"));
         builder.environment().put("CORRAL_DATA_DIR", dataDir.toString());
         builder.environment().put("CORRAL_GUEST", TestCorral.GUEST);
+        // A network of the data directory's own, as TestCorral's servers have: a served process beside them (or
+        // beside a benchmark's server) must not take their bridge, rules or DNS port.
+        TestCorral.networkOf(dataDir).forEach((key, value) -> builder.environment().put(ConfigLoader.envName(key),
+                value));
         builder.environment().putAll(env);
         return builder.start();
     }

@@ -56,11 +56,11 @@ class ExecLoadIT {
      */
     private static final int NATIVE_ALLOWANCE_MB = 400;
     /**
-     * A /health answer slower than this means the server froze (before the fix: 9 s, or no answer for 40-60 s). It
-     * detects a freeze, not slowness: on a shared 2-CPU machine the burst of 41 commands starting at once has taken
-     * one answer to 1.4 s. How fast /health stays under load is measured in the benchmarks, not here.
+     * The issue's bound: /health answers within 1 s throughout (before the fix: 9 s, or no answer for 40-60 s). A
+     * timing bound in a test, because the issue asks for exactly this; it holds with room to spare once the poller
+     * runs out of this JVM (slowest 392 ms on a machine loaded by other suites besides this one's 41 commands).
      */
-    private static final Duration FROZEN = Duration.ofSeconds(5);
+    private static final Duration HEALTH_BOUND = Duration.ofSeconds(1);
     /** Answers slower than this are listed in the failure message, to show what the server went through. */
     private static final long SLOW_MILLIS = 250;
     private static final String FLOOD = "head -c 200000000 /dev/zero | tr '\\0' x";
@@ -181,9 +181,10 @@ class ExecLoadIT {
             assertThat(longResult.path("exitCode").asInt()).as(longResult.toString()).isZero();
             assertThat(longResult.path("durationMs").asLong()).isGreaterThanOrEqualTo(300_000);
 
-            assertThat(health.answers()).as("health answers").hasSizeGreaterThan(1000);
+            // About 3.5 a second for 5 minutes (250 ms apart, plus starting curl each time): the poller ran all along.
+            assertThat(health.answers()).as("health answers").hasSizeGreaterThan(800);
             assertThat(health.slowest()).as("slowest /health answer (ms); slow ones (s after start: ms) %s;"
-                    + " on the server %s", health.slowOnes(), slowHealthOnServer).isLessThan(FROZEN.toMillis());
+                    + " on the server %s", health.slowOnes(), slowHealthOnServer).isLessThan(HEALTH_BOUND.toMillis());
             assertThat(health.failures()).as("failed /health requests").isZero();
             assertThat(memory.peakMegabytes()).as("peak resident memory (MB) of a %d MB heap", HEAP_MB)
                     .isLessThan(HEAP_MB + NATIVE_ALLOWANCE_MB);
@@ -322,38 +323,45 @@ class ExecLoadIT {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)));
     }
 
-    /** Asks {@code /health} every 250 ms on a thread of its own and keeps how long each answer took. */
+    /**
+     * Asks {@code /health} every 250 ms from a process of its own ({@code curl}, a new connection each time, as a
+     * load balancer's check does) and keeps how long each answer took. Out of this JVM so that what it measures is
+     * the server: in here, the floods' readers and this JVM's own pauses delayed the poller too (its slowest answer
+     * was 0.8-1.4 s while the server's log showed no /health slower than 127 ms).
+     */
     private static final class HealthPoller implements AutoCloseable {
-        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
-        /** Its own client: the floods' bodies keep the shared client's selector thread busy. */
-        private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        private static final Pattern ANSWER = Pattern.compile("(\\d{3}) (\\d+\\.\\d+)");
+        private final Process curl;
         private final ConcurrentLinkedQueue<Long> millis = new ConcurrentLinkedQueue<>();
         private final ConcurrentLinkedQueue<String> slow = new ConcurrentLinkedQueue<>();
         private final long started = System.nanoTime();
         private final AtomicLong failures = new AtomicLong();
 
-        HealthPoller() throws IOException, InterruptedException {
-            // Untimed: the first request of a client loads and compiles its classes and opens the connection.
-            client.send(HttpRequest.newBuilder(base.resolve("health")).build(), HttpResponse.BodyHandlers.discarding());
-            timer.scheduleAtFixedRate(this::poll, 0, 250, TimeUnit.MILLISECONDS);
+        HealthPoller() throws IOException {
+            curl = new ProcessBuilder("sh", "-c", "while :; do curl -s -o /dev/null --max-time 10 -w "
+                    + "'%{http_code} %{time_total}\\n' \"$0\"; sleep 0.25; done", base.resolve("health").toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            // A platform thread: it blocks reading the pipe.
+            Thread.ofPlatform().daemon().name("health-poller").start(this::read);
         }
 
-        private void poll() {
-            long start = System.nanoTime();
-            try {
-                HttpResponse<Void> answer = client.send(HttpRequest.newBuilder(base.resolve("health"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding());
-                if (answer.statusCode() != 200) {
-                    failures.incrementAndGet();
+        private void read() {
+            try (var lines = new BufferedReader(new InputStreamReader(curl.getInputStream(),
+                    StandardCharsets.US_ASCII))) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    Matcher answer = ANSWER.matcher(line);
+                    if (!answer.matches() || !answer.group(1).equals("200")) {
+                        failures.incrementAndGet();
+                        continue;
+                    }
+                    long took = Math.round(Double.parseDouble(answer.group(2)) * 1000);
+                    millis.add(took);
+                    if (took > SLOW_MILLIS) {
+                        slow.add(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) + ": " + took);
+                    }
                 }
-            } catch (IOException | InterruptedException e) {
-                failures.incrementAndGet();
-            }
-            long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-            millis.add(took);
-            if (took > SLOW_MILLIS) {
-                slow.add(TimeUnit.NANOSECONDS.toSeconds(start - started) + ": " + took);
+            } catch (IOException e) {
+                // the poller was stopped
             }
         }
 
@@ -375,7 +383,8 @@ class ExecLoadIT {
 
         @Override
         public void close() {
-            timer.shutdownNow();
+            curl.descendants().forEach(ProcessHandle::destroy);
+            curl.destroy();
         }
     }
 

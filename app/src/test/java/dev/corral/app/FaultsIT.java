@@ -47,12 +47,6 @@ class FaultsIT {
     private static final String OLD_CONTENT = "the content before the upload\n";
 
     private static final Path dataDir = TestCorral.searchableTempDir().resolve("data");
-    /**
-     * The network of a server started beside the class's (a server rewrites its whole table, and its DNS forwarder
-     * takes port 53 of its bridge): apart from the default one and the test servers' 10.90 on.
-     */
-    private static final Map<String, String> BESIDE_NETWORK = Map.of("CORRAL_NETWORK_NAME", "corralb",
-            "CORRAL_NETWORK_SUBNET", "10.88.0.0/24");
     /** Every sandbox this class made, in whatever state. */
     private static final Set<String> made = new LinkedHashSet<>();
     private static ServedCorral server;
@@ -184,9 +178,7 @@ class FaultsIT {
                 + " sandbox", "503 runtime_unavailable; /health and listing still 200", () -> {
             Path dir = TestCorral.searchableTempDir();
             Path bin = commandsWithout("runc", dir.resolve("bin"));
-            var env = new java.util.HashMap<>(BESIDE_NETWORK);
-            env.put("PATH", bin.toString());
-            try (var noRunc = ServedCorral.start(dir.resolve("data"), env)) {
+            try (var noRunc = ServedCorral.start(dir.resolve("data"), Map.of("PATH", bin.toString()))) {
                 ApiResponse created = noRunc.admin.post("v1/sandboxes?wait=true", small());
                 assertThat(created.status()).as(created.toString()).isEqualTo(503);
                 assertThat(created.error().path("code").asText()).isEqualTo("runtime_unavailable");
@@ -204,7 +196,7 @@ class FaultsIT {
                 + " again", "503 runtime_unavailable naming the space; 201 once freed", () -> {
             Path disk = TestCorral.searchableTempDir();
             run("mount", "-t", "tmpfs", "-o", "size=96m,mode=0711", "tmpfs", disk.toString());
-            try (var full = ServedCorral.start(disk.resolve("data"), BESIDE_NETWORK)) {
+            try (var full = ServedCorral.start(disk.resolve("data"), Map.of())) {
                 ApiClient admin = full.admin;
                 String before = create(admin);
                 Path filler = disk.resolve("filler");

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The port proxy end to end: a real runc sandbox with a network runs python's http.server (with an {@code /echo}
  * that answers what it was sent) on port 8000, reached through {@code /v1/sandboxes/{id}/ports/8000/...}, and a
- * WebSocket echo of python's standard library ({@code ws-echo.py}) on 8765.
+ * WebSocket echo of python's standard library ({@code ws-echo.py}) on 8765. The server has a preview domain, so
+ * the same ports answer at {@code {port}-{sandboxId}.preview.test} too (named in the Host header: no DNS here).
  */
 class PortProxyIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -35,7 +36,7 @@ class PortProxyIT {
     private static final int WS_PORT = 8765;
 
     @RegisterExtension
-    static final TestCorral corral = new TestCorral();
+    static final TestCorral corral = new TestCorral(Map.of("preview-domain", "preview.test"));
     private static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private static FilesApi sandbox;
 
@@ -109,19 +110,39 @@ class PortProxyIT {
     }
 
     @Test
-    void url_withoutAKey_opensThePortAndNotAnother() throws Exception {
+    void url_withoutAKey_opensThePortByItsPreviewHostAndNotAnother() throws Exception {
         ApiResponse made = corral.admin.get("v1/sandboxes/" + sandbox.sandbox() + "/url?port=" + PORT);
         String url = made.data().path("url").asText();
 
         assertThat(made.status()).as(made.toString()).isEqualTo(200);
         assertThat(made.data().path("expiresAt").asText()).isNotEmpty();
-        HttpResponse<String> opened = http.send(HttpRequest.newBuilder(URI.create(url.replace("/?token=",
-                "/hello.txt?token="))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(url).startsWith("http://" + previewHost(PORT) + "/?token=");
+        String token = url.substring(url.indexOf("?token="));
+        HttpResponse<String> opened = getByPreviewHost(PORT, "/hello.txt" + token);
         assertThat(opened.statusCode()).isEqualTo(200);
         assertThat(opened.body()).isEqualTo("hello from the sandbox\n");
-        HttpResponse<String> otherPort = http.send(HttpRequest.newBuilder(URI.create(url.replace("/ports/" + PORT
-                + "/", "/ports/" + (PORT + 1) + "/"))).GET().build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(otherPort.statusCode()).isEqualTo(401);
+        assertThat(getByPreviewHost(PORT + 1, "/hello.txt" + token).statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void public_port_answersAnyoneByPathAndHostUntilMadePrivate() throws Exception {
+        ApiResponse opened = corral.admin.post("v1/sandboxes/" + sandbox.sandbox() + "/ports/" + PORT + "/public",
+                Map.of());
+        assertThat(opened.status()).as(opened.toString()).isEqualTo(200);
+        assertThat(opened.data().path("url").asText()).isEqualTo("http://" + previewHost(PORT) + "/");
+        assertThat(corral.admin.get("v1/sandboxes/" + sandbox.sandbox() + "/ports").data().toString())
+                .contains("{\"port\":" + PORT + ",\"address\":\"0.0.0.0\",\"public\":true}");
+
+        HttpResponse<String> byHost = getByPreviewHost(PORT, "/hello.txt");
+        HttpResponse<String> byPath = http.send(HttpRequest.newBuilder(URI.create(corral.admin.base()
+                + "v1/sandboxes/" + sandbox.sandbox() + "/ports/" + PORT + "/hello.txt")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(byHost.body()).isEqualTo("hello from the sandbox\n");
+        assertThat(byPath.body()).isEqualTo("hello from the sandbox\n");
+
+        assertThat(corral.admin.delete("v1/sandboxes/" + sandbox.sandbox() + "/ports/" + PORT + "/public")
+                .status()).isEqualTo(200);
+        assertThat(getByPreviewHost(PORT, "/hello.txt").statusCode()).isEqualTo(401);
     }
 
     @Test
@@ -133,14 +154,23 @@ class PortProxyIT {
     }
 
     @Test
-    void webSocket_textGoesToTheSandboxAndBack() throws Exception {
+    void webSocket_byPathAndByPreviewHost_textGoesToTheSandboxAndBack() throws Exception {
         await().atMost(Duration.ofSeconds(20)).until(() -> corral.admin.get("v1/sandboxes/" + sandbox.sandbox()
                 + "/ports").data().findValuesAsText("port").contains(Integer.toString(WS_PORT)));
+        String server = corral.admin.base().toString().replaceFirst("^http", "ws");
+
+        assertThat(echoOnce(http.newWebSocketBuilder(), server + "v1/sandboxes/" + sandbox.sandbox() + "/ports/"
+                + WS_PORT + "/")).isEqualTo("echo:hello");
+        assertThat(echoOnce(http.newWebSocketBuilder().header("Host", previewHost(WS_PORT)), server))
+                .isEqualTo("echo:hello");
+    }
+
+    /** Opens the socket with the admin key, sends {@code hello}, and answers what came back before it closed. */
+    private static String echoOnce(WebSocket.Builder builder, String uri) throws Exception {
         var received = new LinkedBlockingQueue<String>();
         var closed = new CompletableFuture<Integer>();
-        WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + corral.admin.apiKey())
-                .buildAsync(URI.create(corral.admin.base().toString().replaceFirst("^http", "ws") + "v1/sandboxes/"
-                        + sandbox.sandbox() + "/ports/" + WS_PORT + "/"), new WebSocket.Listener() {
+        WebSocket socket = builder.header("Authorization", "Bearer " + corral.admin.apiKey())
+                .buildAsync(URI.create(uri), new WebSocket.Listener() {
                     @Override
                     public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
                         received.add(data.toString());
@@ -156,10 +186,22 @@ class PortProxyIT {
                 }).get(30, TimeUnit.SECONDS);
 
         socket.sendText("hello", true).get(30, TimeUnit.SECONDS);
-
-        assertThat(received.poll(30, TimeUnit.SECONDS)).isEqualTo("echo:hello");
+        String answer = received.poll(30, TimeUnit.SECONDS);
         socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(30, TimeUnit.SECONDS);
         assertThat(closed.get(30, TimeUnit.SECONDS)).isEqualTo(1000);
+        return answer;
+    }
+
+    private static String previewHost(int port) {
+        return port + "-" + sandbox.sandbox() + ".preview.test:" + corral.server.port();
+    }
+
+    /** GET of {@code path} at the port's preview host, sent to the server's address (there is no DNS here). */
+    private static HttpResponse<String> getByPreviewHost(int port, String path)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create(corral.admin.base() + path.substring(1)))
+                .header("Host", previewHost(port)).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String key, String path) throws IOException, InterruptedException {

@@ -78,7 +78,11 @@ final class TestCorral implements AutoCloseable, AfterAllCallback {
         admin = new ApiClient(URI.create("http://127.0.0.1:" + server.port() + "/"), ADMIN_KEY);
     }
 
-    private static Map<String, String> networkOf(Path dataDir) {
+    /**
+     * The network flags ({@code network-name}, {@code network-subnet}) of a test server on {@code dataDir}: the
+     * same for the same directory (a restarted server finds its sandboxes' network), claimed apart from every other.
+     */
+    static Map<String, String> networkOf(Path dataDir) {
         int network = NETWORKS.computeIfAbsent(dataDir, dir -> claimNetwork());
         return Map.of("network-name", "ct" + Integer.toString(network, 36),
                 "network-subnet", "10." + (90 + network / 256) + "." + network % 256 + ".0/24");

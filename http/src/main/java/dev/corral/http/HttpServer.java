@@ -99,6 +99,8 @@ public final class HttpServer implements AutoCloseable {
                 context.setMaxFormKeys(MultipartUploads.maxParts(settings.maxMultipartParts()));
                 context.setErrorHandler(new JettyErrors());
                 context.addFilter(new FilterHolder(new MethodOverrides()), "/*", EnumSet.allOf(DispatcherType.class));
+                groups.stream().flatMap(group -> group.filters().stream()).forEach(filter -> context.addFilter(
+                        new FilterHolder(filter), "/*", EnumSet.allOf(DispatcherType.class)));
                 withoutSessions(context.getSessionHandler());
             });
             config.requestLogger.http((ctx, millis) -> {

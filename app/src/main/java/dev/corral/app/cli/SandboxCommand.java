@@ -188,18 +188,35 @@ final class SandboxCommand {
                     if (port == null) {
                         throw new UsageException("Give the port: --port N");
                     }
-                    JsonNode url = call.api().connect().call("GET", "v1/sandboxes/"
-                            + encode(call.positional("SANDBOX")) + "/url?port=" + encode(port), null).path("data");
+                    if (call.flag("public") && call.flag("private")) {
+                        throw new UsageException("Give --public or --private, not both");
+                    }
+                    String sandbox = "v1/sandboxes/" + encode(call.positional("SANDBOX"));
+                    if (call.flag("private")) {
+                        JsonNode closed = call.api().connect().call("DELETE", sandbox + "/ports/" + encode(port)
+                                + "/public", null).path("data");
+                        call.api().report(closed.toPrettyString(), "Port " + port + " is private: it needs a key "
+                                + "or a port URL again.");
+                        return 0;
+                    }
+                    JsonNode url = call.flag("public")
+                            ? call.api().connect().call("POST", sandbox + "/ports/" + encode(port) + "/public",
+                                    Map.of()).path("data")
+                            : call.api().connect().call("GET", sandbox + "/url?port=" + encode(port), null)
+                                    .path("data");
                     call.api().report(url.toPrettyString(), url.path("url").asText());
                     return 0;
-                }).withPositionals(SANDBOX).withOptions(Option.value("port", "N", "The port, 1 to 65535."));
+                }).withPositionals(SANDBOX).withOptions(Option.value("port", "N", "The port, 1 to 65535."),
+                        Option.flag("public", "Make the port public instead: its URL then needs nothing, for "
+                                + "anyone, until --private."),
+                        Option.flag("private", "Make a public port private again."));
     }
 
     private static Command ports() {
         return ApiOptions.leaf("ports", "List the TCP ports listening in a sandbox.", call -> {
             JsonNode listening = call.api().connect().call("GET", "v1/sandboxes/"
                     + encode(call.positional("SANDBOX")) + "/ports", null).path("data");
-            call.api().print(listening, out -> Table.print(out, listening, "port", "address"));
+            call.api().print(listening, out -> Table.print(out, listening, "port", "address", "public"));
             return 0;
         }).withPositionals(SANDBOX);
     }

@@ -32,7 +32,9 @@ final class ServeCommand {
                     + "docs/configuration.md)."),
             Command.Option.value("log-format", "FORMAT", "text (default) or json."),
             Command.Option.value("runtime", "RUNTIME", "The OCI runtime: runc (default) or crun (env "
-                    + "CORRAL_RUNTIME)."));
+                    + "CORRAL_RUNTIME)."),
+            Command.Option.value("preview-domain", "DOMAIN", "Serve sandbox ports at {port}-{sandboxId}.DOMAIN "
+                    + "too (point a wildcard DNS name at this server; env CORRAL_PREVIEW_DOMAIN)."));
 
     private ServeCommand() {
     }

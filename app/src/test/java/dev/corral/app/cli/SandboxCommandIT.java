@@ -81,7 +81,14 @@ class SandboxCommandIT {
         assertThat(corral("sandbox", "url", "cli-demo", "--port", "3000").out())
                 .contains("/v1/sandboxes/" + id + "/ports/3000/?token=");
         assertThat(corral("sandbox", "url", "cli-demo").err()).contains("--port");
-        assertThat(corral("sandbox", "ports", "cli-demo").out()).contains("PORT").contains("ADDRESS");
+        assertThat(corral("sandbox", "ports", "cli-demo").out()).contains("PORT").contains("ADDRESS")
+                .contains("PUBLIC");
+        assertThat(corral("sandbox", "url", "cli-demo", "--port", "3000", "--public").out().strip())
+                .endsWith("/v1/sandboxes/" + id + "/ports/3000/");
+        assertThat(corral("sandbox", "url", "cli-demo", "--port", "3000", "--private").out())
+                .contains("Port 3000 is private");
+        assertThat(corral("sandbox", "url", "cli-demo", "--port", "3000", "--public", "--private").err())
+                .contains("not both");
 
         CompletableFuture<Cli.Run> logs = CompletableFuture.supplyAsync(() -> corral("sandbox", "logs", id,
                 "--since", "600"));

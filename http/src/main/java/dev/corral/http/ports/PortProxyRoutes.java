@@ -2,7 +2,10 @@ package dev.corral.http.ports;
 
 import dev.corral.core.error.CorralException;
 import dev.corral.core.key.Principal;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.corral.core.sandbox.SandboxId;
 import dev.corral.core.sandbox.ports.PortConnection;
+import dev.corral.core.sandbox.ports.PublicPort;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.http.Authenticator;
 import dev.corral.http.ErrorMapper;
@@ -12,6 +15,7 @@ import dev.corral.http.RouteGroup;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import jakarta.servlet.Filter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -20,6 +24,7 @@ import java.io.OutputStream;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -58,13 +63,21 @@ public final class PortProxyRoutes implements RouteGroup, RequestTickets, AutoCl
                 Duration.ofSeconds(60));
     }
 
+    /** The cookie a port URL's token leaves in a browser, so that the page's further requests carry it too. */
+    static final String TOKEN_COOKIE = "corral_port_token";
+    /** Set on a request whose caller is a port URL's token, not a key: it opens the port, and nothing else. */
+    private static final String BY_TOKEN = "corral.port.byToken";
+
     private final SandboxPorts ports;
     private final Timeouts timeouts;
+    private final Optional<PreviewHosts> previewHosts;
     private final HttpClient client;
 
-    public PortProxyRoutes(SandboxPorts ports, Timeouts timeouts) {
+    /** @param previewHosts the preview URLs by host name, when a preview domain is set */
+    public PortProxyRoutes(SandboxPorts ports, Timeouts timeouts, Optional<PreviewHosts> previewHosts) {
         this.ports = ports;
         this.timeouts = timeouts;
+        this.previewHosts = previewHosts;
         this.client = new HttpClient();
         client.setFollowRedirects(false);
         client.setConnectTimeout(timeouts.connect().toMillis());
@@ -84,7 +97,10 @@ public final class PortProxyRoutes implements RouteGroup, RequestTickets, AutoCl
     public void register(RoutesConfig routes) {
         routes.get("/v1/sandboxes/{id}/url", this::url);
         routes.get("/v1/sandboxes/{id}/ports", ctx -> Responses.ok(ctx, ports.listening(
-                Authenticator.principal(ctx), ctx.pathParam("id"))));
+                Authenticator.principal(ctx), ctx.pathParam("id")).stream().map(ListedPortResponse::of).toList()));
+        // Before the proxy's routes, whose paths these also match: the first route that matches serves.
+        routes.post("/v1/sandboxes/{id}/ports/{port}/public", ctx -> control(ctx, true));
+        routes.delete("/v1/sandboxes/{id}/ports/{port}/public", ctx -> control(ctx, false));
         Handler proxy = this::proxy;
         for (String path : new String[] {"/v1/sandboxes/{id}/ports/{port}",
                 "/v1/sandboxes/{id}/ports/{port}/<path>"}) {
@@ -106,12 +122,68 @@ public final class PortProxyRoutes implements RouteGroup, RequestTickets, AutoCl
         }
         SandboxPorts.PortUrl url = ports.url(Authenticator.principal(ctx), ctx.pathParam("id"),
                 SandboxPorts.parse(port));
-        Responses.ok(ctx, new PortUrlResponse(ctx.scheme() + "://" + ctx.host() + url.path(), url.port(),
-                url.expiresAt()));
+        Responses.ok(ctx, new PortUrlResponse(urlOf(ctx, url.sandbox(), url.port()) + "?token=" + url.token(),
+                url.port(), url.expiresAt()));
     }
 
     /** A port URL as the API shows it. */
     record PortUrlResponse(String url, int port, java.time.Instant expiresAt) {
+    }
+
+    /**
+     * {@code POST} or {@code DELETE /v1/sandboxes/{id}/ports/{port}/public}: opens the port to anyone, or closes
+     * it again. Through a preview host the same path is the sandbox's own, and goes to the proxy.
+     */
+    private void control(Context ctx, boolean open) throws IOException, InterruptedException {
+        if (PreviewHosts.isPreview(ctx.req())) {
+            proxy(ctx);
+            return;
+        }
+        if (ctx.attribute(BY_TOKEN) != null) {
+            throw CorralException.forbidden("A port URL's token opens its port only: making the port public or "
+                    + "private takes an API key");
+        }
+        Principal caller = Authenticator.principal(ctx);
+        int port = SandboxPorts.parse(ctx.pathParam("port"));
+        if (open) {
+            PublicPort opened = ports.makePublic(caller, ctx.pathParam("id"), port);
+            Responses.ok(ctx, new PublicPortResponse(port, true, Optional.of(urlOf(ctx, opened.sandbox(), port))));
+        } else {
+            ports.makePrivate(caller, ctx.pathParam("id"), port);
+            Responses.ok(ctx, new PublicPortResponse(port, false, Optional.empty()));
+        }
+    }
+
+    /** Whether a port is public, and its URL (no token needed) when it is. */
+    record PublicPortResponse(int port, @JsonProperty("public") boolean isPublic, Optional<String> url) {
+    }
+
+    /** A listening port as {@code GET /v1/sandboxes/{id}/ports} shows it. */
+    record ListedPortResponse(int port, String address, @JsonProperty("public") boolean isPublic) {
+        static ListedPortResponse of(SandboxPorts.ListedPort listed) {
+            return new ListedPortResponse(listed.port(), listed.address(), listed.isPublic());
+        }
+    }
+
+    /**
+     * The port's URL, without a credential: by its preview host when a preview domain is set (on the scheme and
+     * port the caller reached this server by), else by the proxy's path on the caller's host.
+     */
+    private String urlOf(Context ctx, SandboxId sandbox, int port) {
+        String host = ctx.host() == null ? "localhost" : ctx.host();
+        return previewHosts.map(hosts -> ctx.scheme() + "://" + hosts.hostOf(sandbox, port) + portOf(host) + "/")
+                .orElseGet(() -> ctx.scheme() + "://" + host + "/v1/sandboxes/" + sandbox + "/ports/" + port + "/");
+    }
+
+    /** The {@code :port} of a Host header, or nothing (IPv6 literals are bracketed, so the last colon tells). */
+    private static String portOf(String host) {
+        int colon = host.lastIndexOf(':');
+        return colon > host.lastIndexOf(']') ? host.substring(colon) : "";
+    }
+
+    @Override
+    public List<Filter> filters() {
+        return previewHosts.<List<Filter>>map(List::of).orElse(List.of());
     }
 
     /**
@@ -120,13 +192,38 @@ public final class PortProxyRoutes implements RouteGroup, RequestTickets, AutoCl
      */
     @Override
     public Optional<Principal> redeem(Context ctx) {
-        String token = ctx.queryParam("token");
         String[] segments = ctx.req().getRequestURI().split("/", 8);
-        if (token == null || segments.length < 6 || !segments[1].equals("v1") || !segments[2].equals("sandboxes")
+        if (segments.length < 6 || !segments[1].equals("v1") || !segments[2].equals("sandboxes")
                 || !segments[4].equals("ports")) {
             return Optional.empty();
         }
-        return Optional.of(ports.redeem(token, segments[3], SandboxPorts.parse(segments[5])));
+        String sandbox = segments[3];
+        int port = SandboxPorts.parse(segments[5]);
+        String query = ctx.queryParam("token");
+        String token = query != null ? query : ctx.cookie(TOKEN_COOKIE);
+        if (token == null) {
+            // A public port takes requests without credentials; one that brings a key is that key's.
+            boolean bringsKey = ctx.header("Authorization") != null || ctx.header("X-API-Key") != null
+                    || ctx.queryParam("api_key") != null;
+            return bringsKey ? Optional.empty() : ports.publicCaller(sandbox, port);
+        }
+        Principal caller = ports.redeem(token, sandbox, port);
+        ctx.attribute(BY_TOKEN, true);
+        if (query != null) {
+            rememberInBrowser(ctx, token, sandbox, port);
+        }
+        return Optional.of(caller);
+    }
+
+    /**
+     * Leaves the token in a cookie for the port's own pages (path {@code /} of a preview host, else the proxy's
+     * path of the port), so that the requests a page makes after the first carry it; never sent to the sandbox.
+     */
+    private static void rememberInBrowser(Context ctx, String token, String sandbox, int port) {
+        String path = PreviewHosts.isPreview(ctx.req()) ? "/" : "/v1/sandboxes/" + sandbox + "/ports/" + port + "/";
+        ctx.res().addHeader("Set-Cookie", TOKEN_COOKIE + "=" + token + "; Path=" + path + "; Max-Age="
+                + SandboxPorts.URL_LIFETIME.toSeconds() + "; HttpOnly; SameSite=Lax"
+                + (ctx.scheme().equals("https") ? "; Secure" : ""));
     }
 
     private void proxy(Context ctx) throws IOException, InterruptedException {
@@ -144,7 +241,10 @@ public final class PortProxyRoutes implements RouteGroup, RequestTickets, AutoCl
                 .path(ProxiedTarget.of(in.getRequestURI(), in.getQueryString()))
                 .headers(out -> {
                     for (String name : Collections.list(in.getHeaderNames())) {
-                        if (headers.intoSandbox(name)) {
+                        if (name.equalsIgnoreCase("Cookie")) {
+                            Collections.list(in.getHeaders(name)).stream().map(ProxiedHeaders::withoutPortToken)
+                                    .flatMap(Optional::stream).forEach(value -> out.add(name, value));
+                        } else if (headers.intoSandbox(name)) {
                             Collections.list(in.getHeaders(name)).forEach(value -> out.add(name, value));
                         }
                     }

@@ -69,9 +69,16 @@ public final class PortSockets implements RouteGroup {
         var relay = new Relay(ctx, connection);
         relays.put(ctx.sessionId(), relay);
         URI requested = ctx.session.getUpgradeRequest().getRequestURI();
-        String target = ProxiedTarget.of(requested.getRawPath(), requested.getRawQuery());
+        // A preview host's upgrade came to the path it was sent to; the path form's prefix is the route's own.
+        String sent = ctx.attribute(PreviewHosts.SENT_PATH);
+        String target = sent != null ? ProxiedTarget.of("/v1/sandboxes/" + connection.sandbox() + "/ports/"
+                + connection.port() + sent, requested.getRawQuery())
+                : ProxiedTarget.of(requested.getRawPath(), requested.getRawQuery());
         URI uri = URI.create("ws://" + connection.address().getHostAddress() + ":" + connection.port() + target);
-        client.newWebSocketBuilder().connectTimeout(CONNECT).buildAsync(uri, relay).whenComplete((upstream, e) -> {
+        // Host as a dev server expects it, as the HTTP proxy writes it (the JDK's client allows it only when
+        // jdk.httpclient.allowRestrictedHeaders names host: CorralServer sets that before any client starts).
+        client.newWebSocketBuilder().connectTimeout(CONNECT).header("Host", "localhost:" + connection.port())
+                .buildAsync(uri, relay).whenComplete((upstream, e) -> {
             if (e != null) {
                 SocketCloses.close(ctx, BAD_GATEWAY, "Nothing accepts a WebSocket on port " + connection.port()
                         + " in sandbox " + connection.sandbox());

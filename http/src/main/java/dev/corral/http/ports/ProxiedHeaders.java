@@ -2,6 +2,7 @@ package dev.corral.http.ports;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -31,6 +32,17 @@ public final class ProxiedHeaders {
     public boolean intoSandbox(String name) {
         String lower = name.toLowerCase(Locale.ROOT);
         return !NEVER_INTO_SANDBOX.contains(lower) && crossesTheProxy(lower);
+    }
+
+    /**
+     * A {@code Cookie} header without the port URL token's cookie, which is the caller's to Corral; empty when
+     * nothing else was in it.
+     */
+    public static Optional<String> withoutPortToken(String cookies) {
+        String kept = Arrays.stream(cookies.split(";")).map(String::strip)
+                .filter(pair -> !pair.isEmpty() && !pair.startsWith(PortProxyRoutes.TOKEN_COOKIE + "="))
+                .collect(Collectors.joining("; "));
+        return kept.isEmpty() ? Optional.empty() : Optional.of(kept);
     }
 
     /** Whether a header of the sandbox's response goes back to the caller. */

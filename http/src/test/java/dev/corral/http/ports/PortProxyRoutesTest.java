@@ -6,19 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import dev.corral.core.key.ApiKeyService;
-import dev.corral.core.key.CreateApiKey;
-import dev.corral.core.key.KeyUsageRecorder;
-import dev.corral.core.key.Principal;
-import dev.corral.core.key.Scope;
 import dev.corral.core.org.Organization;
-import dev.corral.core.org.Tier;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.Sandbox;
-import dev.corral.core.sandbox.lifecycle.CreateSandbox;
 import dev.corral.core.sandbox.lifecycle.RequestedNetwork;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
-import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.ports.PortTokens;
 import dev.corral.core.sandbox.ports.SandboxPorts;
 import dev.corral.http.Authenticator;
@@ -27,12 +20,9 @@ import dev.corral.http.HttpServer;
 import dev.corral.http.RateLimiter;
 import dev.corral.http.RequestConcurrency;
 import dev.corral.testkit.ManualClock;
+import dev.corral.testkit.ServicesOnFakes;
 import dev.corral.testkit.fake.FakeSandboxRuntime;
-import dev.corral.testkit.fake.FakeTemplateBuilder;
-import dev.corral.testkit.fake.InMemoryApiKeyStore;
-import dev.corral.testkit.fake.InMemoryOrganizationStore;
-import dev.corral.testkit.fake.InMemorySandboxStore;
-import dev.corral.testkit.fake.Principals;
+import dev.corral.testkit.fake.InMemoryPublicPortStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
@@ -42,13 +32,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -60,29 +49,28 @@ import org.junit.jupiter.api.Test;
 class PortProxyRoutesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final InMemoryOrganizationStore organizations = new InMemoryOrganizationStore();
-    private final InMemoryApiKeyStore keys = new InMemoryApiKeyStore();
-    private final ApiKeyService keyService = new ApiKeyService(keys, organizations, new KeyUsageRecorder(keys),
-            clock);
-    private final Plans plans = Plans.defaults(6000, 1000);
-    private final FakeTemplateBuilder templates = new FakeTemplateBuilder("base");
-    private final FakeSandboxRuntime runtime = new FakeSandboxRuntime(templates);
-    private final SandboxService sandboxes = new SandboxService(new InMemorySandboxStore(), runtime, templates, plans,
-            new SandboxLogs(64 * 1024), (caller, field, reference) -> {
-                throw new UnsupportedOperationException("no mounts here");
-            }, clock, 100);
+    private final ServicesOnFakes bed = new ServicesOnFakes();
+    private final ManualClock clock = bed.clock;
+    private final ApiKeyService keyService = bed.keyService;
+    private final Plans plans = bed.plans;
+    private final FakeSandboxRuntime runtime = bed.runtime;
+    private final SandboxService sandboxes = bed.sandboxes;
     private final SandboxPorts ports = new SandboxPorts(sandboxes, runtime, new SandboxWork(),
-            new PortTokens(new byte[32]), keyService, clock);
-    private final PortProxyRoutes proxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS);
-    private final HttpServer server = new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1 << 20,
-            Duration.ZERO, 10), new Authenticator(keyService), new RateLimiter(plans, clock),
-            new RequestConcurrency(plans), new HttpMetrics(), List.of(proxy, new PortSockets(ports))).start();
-    private final io.javalin.Javalin socketsInSandbox = io.javalin.Javalin.create(config -> config.routes.ws(
-            "/echo", ws -> {
-                ws.onMessage(ctx -> ctx.send("echo:" + ctx.message()));
-                ws.onBinaryMessage(ctx -> ctx.send(ctx.data()));
-            })).start("127.0.0.1", 0);
+            new PortTokens(new byte[32]), new InMemoryPublicPortStore(), keyService, clock);
+    private final PortProxyRoutes proxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS,
+            Optional.empty());
+    private final HttpServer server = server(proxy);
+    /** The same proxy with a preview domain, on a server of its own; started by the tests of preview hosts. */
+    private final PortProxyRoutes previewProxy = new PortProxyRoutes(ports, PortProxyRoutes.Timeouts.DEFAULTS,
+            Optional.of(new PreviewHosts("preview.test")));
+    private HttpServer previewServer;
+    private final io.javalin.Javalin socketsInSandbox = io.javalin.Javalin.create(config -> {
+        config.routes.ws("/echo", ws -> {
+            ws.onMessage(ctx -> ctx.send("echo:" + ctx.message()));
+            ws.onBinaryMessage(ctx -> ctx.send(ctx.data()));
+        });
+        config.routes.ws("/host", ws -> ws.onMessage(ctx -> ctx.send(ctx.header("Host"))));
+    }).start("127.0.0.1", 0);
     private final com.sun.net.httpserver.HttpServer inSandbox = echoServer();
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -96,7 +84,11 @@ class PortProxyRoutesTest {
         socketsInSandbox.stop();
         server.close();
         proxy.close();
-        sandboxes.close();
+        if (previewServer != null) {
+            previewServer.close();
+        }
+        previewProxy.close();
+        bed.close();
     }
 
     @Test
@@ -226,49 +218,199 @@ class PortProxyRoutesTest {
 
         assertThat(answer.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(answer.body()).get("data").toString())
-                .isEqualTo("[{\"port\":8000,\"address\":\"0.0.0.0\"}]");
+                .isEqualTo("[{\"port\":8000,\"address\":\"0.0.0.0\",\"public\":false}]");
+    }
+
+    @Test
+    void public_portMadePublic_answersWithoutCredentialsUntilMadePrivate() throws Exception {
+        HttpResponse<String> opened = send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort(), "/public"))
+                .header("Authorization", "Bearer " + key).POST(HttpRequest.BodyPublishers.noBody()));
+        JsonNode data = JSON.readTree(opened.body()).get("data");
+
+        assertThat(opened.statusCode()).isEqualTo(200);
+        assertThat(data.get("public").asBoolean()).isTrue();
+        assertThat(data.get("url").asText()).isEqualTo(proxied(sandbox, inSandboxPort(), "/").toString());
+        HttpResponse<String> anyone = send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort(), "/page")).GET());
+        assertThat(anyone.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(anyone.body()).get("uri").asText()).isEqualTo("/page");
+        HttpResponse<String> otherPort = send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort() + 1, "/"))
+                .GET());
+        assertThat(otherPort.statusCode()).isEqualTo(401);
+
+        HttpResponse<String> closed = send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort(), "/public"))
+                .header("Authorization", "Bearer " + key).DELETE());
+        assertThat(JSON.readTree(closed.body()).get("data").get("public").asBoolean()).isFalse();
+        assertThat(send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort(), "/page")).GET()).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void public_anotherOrganizationsKey_isNotFoundAndOpensNothing() throws Exception {
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort(), "/public"))
+                .header("Authorization", "Bearer " + key(organization())).POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(answer.statusCode()).isEqualTo(404);
+        assertThat(send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort(), "/")).GET()).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void url_tokenLeavesACookie_whichOpensThePortButIsNeverForwardedNorMakesItPublic() throws Exception {
+        String url = portUrl(inSandboxPort());
+        String token = url.substring(url.indexOf("token=") + 6);
+
+        HttpResponse<String> first = send(HttpRequest.newBuilder(URI.create(url)).GET());
+        String cookie = first.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(cookie).startsWith("corral_port_token=" + token + "; Path=/v1/sandboxes/" + sandbox.id()
+                + "/ports/" + inSandboxPort() + "/;").contains("HttpOnly", "SameSite=Lax");
+
+        HttpResponse<String> next = send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort(), "/app.js"))
+                .header("Cookie", "theme=dark; corral_port_token=" + token).GET());
+        assertThat(next.statusCode()).isEqualTo(200);
+        JsonNode headers = JSON.readTree(next.body()).get("headers");
+        assertThat(headers.get("Cookie").asText()).isEqualTo("theme=dark");
+        HttpResponse<String> publicByToken = send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort(),
+                "/public")).header("Cookie", "corral_port_token=" + token).POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(publicByToken.statusCode()).isEqualTo(403);
+        assertThat(send(HttpRequest.newBuilder(proxied(sandbox, inSandboxPort(), "/")).GET()).statusCode())
+                .isEqualTo(401);
+    }
+
+    @Test
+    void previewHost_reachesThePortWithThePathAsSent_andItsPublicPathIsTheSandboxs() throws Exception {
+        String host = previewHost(inSandboxPort());
+
+        HttpResponse<String> page = send(HttpRequest.newBuilder(URI.create(previewBase() + "/assets/app.js?v=2"))
+                .header("Host", host).header("Authorization", "Bearer " + key).GET());
+        HttpResponse<String> publicPath = send(HttpRequest.newBuilder(URI.create(previewBase() + "/public"))
+                .header("Host", host).header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(page.body()).get("uri").asText()).isEqualTo("/assets/app.js?v=2");
+        assertThat(JSON.readTree(page.body()).get("headers").get("Host").asText())
+                .isEqualTo("localhost:" + inSandboxPort());
+        assertThat(JSON.readTree(publicPath.body()).get("uri").asText()).isEqualTo("/public");
+        assertThat(send(HttpRequest.newBuilder(URI.create(previewBase() + "/")).header("Host", host).GET())
+                .statusCode()).as("the port stayed private").isEqualTo(401);
+    }
+
+    @Test
+    void previewHost_portUrlAndPublicUrl_nameTheHost_andTheTokenCookieCoversIt() throws Exception {
+        String host = previewHost(inSandboxPort());
+        HttpResponse<String> made = send(HttpRequest.newBuilder(URI.create(previewBase() + "/v1/sandboxes/"
+                + sandbox.id() + "/url?port=" + inSandboxPort())).header("Authorization", "Bearer " + key).GET());
+        String url = JSON.readTree(made.body()).get("data").get("url").asText();
+
+        assertThat(url).startsWith("http://" + host + "/?token=");
+        HttpResponse<String> first = send(HttpRequest.newBuilder(URI.create(previewBase()
+                + url.substring(url.indexOf("/?token=")))).header("Host", host).GET());
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(first.headers().firstValue("Set-Cookie").orElseThrow()).contains("; Path=/;");
+        HttpResponse<String> opened = send(HttpRequest.newBuilder(URI.create(previewBase() + "/v1/sandboxes/"
+                + sandbox.id() + "/ports/" + inSandboxPort() + "/public")).header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.noBody()));
+        assertThat(JSON.readTree(opened.body()).get("data").get("url").asText()).isEqualTo("http://" + host + "/");
+    }
+
+    @Test
+    void previewHost_unknownSandboxOrBadPort_isNotFound_otherHostsAreTheApis() throws Exception {
+        HttpResponse<String> badPort = send(HttpRequest.newBuilder(URI.create(previewBase() + "/"))
+                .header("Host", "99999-" + sandbox.id() + ".preview.test").GET());
+        HttpResponse<String> notAnId = send(HttpRequest.newBuilder(URI.create(previewBase() + "/"))
+                .header("Host", "3000-nothing.preview.test").GET());
+        HttpResponse<String> apiHost = send(HttpRequest.newBuilder(URI.create(previewBase()
+                + "/v1/sandboxes/" + sandbox.id() + "/ports")).header("Host", "api.preview.test")
+                .header("Authorization", "Bearer " + key).GET());
+
+        assertThat(badPort.statusCode()).isEqualTo(404);
+        assertThat(notAnId.statusCode()).isEqualTo(404);
+        assertThat(apiHost.statusCode()).as("another host of the domain is the API's").isEqualTo(200);
+    }
+
+    /** A port URL as {@code GET /v1/sandboxes/{id}/url} answers it. */
+    private String portUrl(int port) throws Exception {
+        HttpResponse<String> made = send(HttpRequest.newBuilder(URI.create(base() + "/v1/sandboxes/" + sandbox.id()
+                + "/url?port=" + port)).header("Authorization", "Bearer " + key).GET());
+        return JSON.readTree(made.body()).get("data").get("url").asText();
     }
 
     @Test
     void webSocket_framesGoBothWaysAndCloseCrosses() throws Exception {
-        var received = new java.util.concurrent.LinkedBlockingQueue<Object>();
-        var closed = new java.util.concurrent.CompletableFuture<Integer>();
+        Frames frames = new Frames();
         java.net.http.WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + key)
                 .buildAsync(URI.create("ws://127.0.0.1:" + server.port() + "/v1/sandboxes/" + sandbox.id()
-                        + "/ports/" + socketsInSandbox.port() + "/echo"), new java.net.http.WebSocket.Listener() {
-                    @Override
-                    public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws,
-                                                                          CharSequence data, boolean last) {
-                        received.add(data.toString());
-                        ws.request(1);
-                        return null;
-                    }
+                        + "/ports/" + socketsInSandbox.port() + "/echo"), frames).get(20, TimeUnit.SECONDS);
 
-                    @Override
-                    public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws,
-                                                                            java.nio.ByteBuffer data, boolean last) {
-                        byte[] bytes = new byte[data.remaining()];
-                        data.get(bytes);
-                        received.add(java.util.List.of(bytes.length, bytes[0]));
-                        ws.request(1);
-                        return null;
-                    }
+        socket.sendText("hello", true).get(20, TimeUnit.SECONDS);
+        assertThat(frames.received.poll(20, TimeUnit.SECONDS)).isEqualTo("echo:hello");
+        socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {7, 8, 9}), true).get(20, TimeUnit.SECONDS);
+        assertThat(frames.received.poll(20, TimeUnit.SECONDS)).isEqualTo(List.of(3, (byte) 7));
+        socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(20, TimeUnit.SECONDS);
+        assertThat(frames.closed.get(20, TimeUnit.SECONDS)).isEqualTo(1000);
+    }
 
-                    @Override
-                    public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code,
-                                                                           String reason) {
-                        closed.complete(code);
-                        return null;
-                    }
-                }).get(20, java.util.concurrent.TimeUnit.SECONDS);
+    @Test
+    void webSocket_byPreviewHost_reachesThePathAsSentWithHostLocalhost() throws Exception {
+        Frames frames = new Frames();
+        java.net.http.WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + key)
+                .header("Host", previewHost(socketsInSandbox.port()))
+                .buildAsync(URI.create(previewBase().replace("http:", "ws:") + "/host"), frames)
+                .get(20, TimeUnit.SECONDS);
 
-        socket.sendText("hello", true).get(20, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(received.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("echo:hello");
-        socket.sendBinary(java.nio.ByteBuffer.wrap(new byte[] {7, 8, 9}), true)
-                .get(20, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(received.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(List.of(3, (byte) 7));
-        socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(20, java.util.concurrent.TimeUnit.SECONDS);
-        assertThat(closed.get(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo(1000);
+        socket.sendText("which", true).get(20, TimeUnit.SECONDS);
+        assertThat(frames.received.poll(20, TimeUnit.SECONDS)).isEqualTo("localhost:" + socketsInSandbox.port());
+        socket.sendClose(java.net.http.WebSocket.NORMAL_CLOSURE, "bye").get(20, TimeUnit.SECONDS);
+    }
+
+    /** What a test's socket received (text as strings, binary as its length and first byte) and how it closed. */
+    private static final class Frames implements java.net.http.WebSocket.Listener {
+        final java.util.concurrent.LinkedBlockingQueue<Object> received = new java.util.concurrent.LinkedBlockingQueue<>();
+        final java.util.concurrent.CompletableFuture<Integer> closed = new java.util.concurrent.CompletableFuture<>();
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onText(java.net.http.WebSocket ws, CharSequence data,
+                                                              boolean last) {
+            received.add(data.toString());
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onBinary(java.net.http.WebSocket ws, java.nio.ByteBuffer data,
+                                                                boolean last) {
+            byte[] bytes = new byte[data.remaining()];
+            data.get(bytes);
+            received.add(List.of(bytes.length, bytes[0]));
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public java.util.concurrent.CompletionStage<?> onClose(java.net.http.WebSocket ws, int code, String reason) {
+            closed.complete(code);
+            return null;
+        }
+    }
+
+    private HttpServer server(PortProxyRoutes routes) {
+        return new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1 << 20, Duration.ZERO, 10),
+                new Authenticator(keyService), new RateLimiter(plans, clock), new RequestConcurrency(plans),
+                new HttpMetrics(), List.of(routes, new PortSockets(ports))).start();
+    }
+
+    /** The base URL of the server with a preview domain, started on first use. */
+    private String previewBase() {
+        if (previewServer == null) {
+            previewServer = server(previewProxy);
+        }
+        return "http://127.0.0.1:" + previewServer.port();
+    }
+
+    /** The preview host of a port of the test's sandbox, with the preview server's port. */
+    private String previewHost(int port) {
+        previewBase();
+        return port + "-" + sandbox.id() + ".preview.test:" + previewServer.port();
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
@@ -318,21 +460,14 @@ class PortProxyRoutesTest {
     }
 
     private Organization organization() {
-        Organization made = Principals.organization(Tier.FREE);
-        organizations.insert(made);
-        return made;
+        return bed.organization();
     }
 
     private String key(Organization owner) {
-        return keyService.issue(owner.id(), new CreateApiKey("test", List.of(Scope.parse("scopes", "*")),
-                Optional.empty(), false)).secret().reveal();
+        return bed.key(owner, "*");
     }
 
     private Sandbox sandbox(Organization owner, Optional<RequestedNetwork> network) {
-        Principal caller = Principals.of(owner);
-        Sandbox made = sandboxes.create(caller, new CreateSandbox("base", Optional.empty(), List.of(), Map.of(),
-                Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                List.of(), network));
-        return sandboxes.awaitStarted(made, Duration.ofSeconds(10));
+        return bed.sandbox(owner, network);
     }
 }

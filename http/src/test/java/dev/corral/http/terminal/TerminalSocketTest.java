@@ -5,18 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.core.key.ApiKeyService;
-import dev.corral.core.key.CreateApiKey;
-import dev.corral.core.key.KeyUsageRecorder;
-import dev.corral.core.key.Principal;
-import dev.corral.core.key.Scope;
 import dev.corral.core.org.Organization;
-import dev.corral.core.org.Tier;
 import dev.corral.core.plan.Plans;
 import dev.corral.core.sandbox.Sandbox;
-import dev.corral.core.sandbox.lifecycle.CreateSandbox;
 import dev.corral.core.sandbox.lifecycle.SandboxService;
 import dev.corral.core.sandbox.lifecycle.SandboxWork;
-import dev.corral.core.sandbox.logs.SandboxLogs;
 import dev.corral.core.sandbox.terminal.SandboxTerminals;
 import dev.corral.core.sandbox.terminal.TerminalLimits;
 import dev.corral.http.Authenticator;
@@ -26,12 +19,9 @@ import dev.corral.http.HttpServer;
 import dev.corral.http.RateLimiter;
 import dev.corral.http.RequestConcurrency;
 import dev.corral.testkit.ManualClock;
+import dev.corral.testkit.ServicesOnFakes;
 import dev.corral.testkit.fake.FakeSandboxRuntime;
-import dev.corral.testkit.fake.FakeTemplateBuilder;
 import dev.corral.testkit.fake.FakeTerminal;
-import dev.corral.testkit.fake.InMemoryApiKeyStore;
-import dev.corral.testkit.fake.InMemoryOrganizationStore;
-import dev.corral.testkit.fake.InMemorySandboxStore;
 import dev.corral.testkit.fake.Principals;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -40,9 +30,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,18 +42,12 @@ import org.junit.jupiter.api.Test;
 class TerminalSocketTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final ManualClock clock = new ManualClock(Instant.parse("2026-03-01T10:00:00Z"));
-    private final InMemoryOrganizationStore organizations = new InMemoryOrganizationStore();
-    private final InMemoryApiKeyStore keys = new InMemoryApiKeyStore();
-    private final ApiKeyService keyService = new ApiKeyService(keys, organizations, new KeyUsageRecorder(keys),
-            clock);
-    private final Plans plans = Plans.defaults(6000, 1000);
-    private final FakeTemplateBuilder templates = new FakeTemplateBuilder("base");
-    private final FakeSandboxRuntime runtime = new FakeSandboxRuntime(templates);
-    private final SandboxService sandboxes = new SandboxService(new InMemorySandboxStore(), runtime, templates, plans,
-            new SandboxLogs(64 * 1024), (caller, field, reference) -> {
-                throw new UnsupportedOperationException("no mounts here");
-            }, clock, 100);
+    private final ServicesOnFakes bed = new ServicesOnFakes();
+    private final ManualClock clock = bed.clock;
+    private final ApiKeyService keyService = bed.keyService;
+    private final Plans plans = bed.plans;
+    private final FakeSandboxRuntime runtime = bed.runtime;
+    private final SandboxService sandboxes = bed.sandboxes;
     private final SandboxTerminals terminals = new SandboxTerminals(sandboxes, runtime, new SandboxWork(),
             TerminalLimits.DEFAULTS, clock);
     private final HttpServer server = new HttpServer(new HttpServer.Settings("127.0.0.1", 0, 1 << 20,
@@ -81,7 +63,7 @@ class TerminalSocketTest {
     void close() {
         server.close();
         terminals.close();
-        sandboxes.close();
+        bed.close();
     }
 
     @Test
@@ -258,21 +240,14 @@ class TerminalSocketTest {
     }
 
     private Organization organization() {
-        Organization made = Principals.organization(Tier.FREE);
-        organizations.insert(made);
-        return made;
+        return bed.organization();
     }
 
     private String key(Organization owner, String scope) {
-        return keyService.issue(owner.id(), new CreateApiKey("test", List.of(Scope.parse("scopes", scope)),
-                Optional.empty(), false)).secret().reveal();
+        return bed.key(owner, scope);
     }
 
     private Sandbox sandbox(Organization owner) {
-        Principal caller = Principals.of(owner);
-        Sandbox made = sandboxes.create(caller, new CreateSandbox("base", Optional.empty(), List.of(), Map.of(),
-                Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                List.of()));
-        return sandboxes.awaitStarted(made, Duration.ofSeconds(10));
+        return bed.sandbox(owner, Optional.empty());
     }
 }

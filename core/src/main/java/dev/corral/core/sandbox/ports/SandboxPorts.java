@@ -15,13 +15,17 @@ import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Opens the way to a port of a sandbox for the proxy: checks the caller may use the sandbox's ports, that the
  * sandbox has a network (a {@code network: "none"} sandbox has loopback only, which nothing outside reaches), finds
  * it running (a paused one is resumed: any use is activity) and asks the runtime for its address. Also makes port
- * URLs (a token of {@link PortTokens} in the proxy's path), redeems their tokens for the caller who made them, and
- * lists what listens in a sandbox.
+ * URLs (a token of {@link PortTokens} in the proxy's path), redeems their tokens for the caller who made them, makes
+ * ports public (reached without key or token, as the key that made them so), and lists what listens in a sandbox.
  *
  * <p>Threading: any request thread may call it; it keeps no state of its own.
  */
@@ -29,26 +33,38 @@ public final class SandboxPorts {
     public static final int MIN_PORT = 1;
     public static final int MAX_PORT = 65_535;
 
+    /**
+     * Public ports per sandbox: a dev server or two and their sockets need a few; the bound keeps one sandbox's
+     * rows few.
+     */
+    public static final int MAX_PUBLIC_PORTS = 16;
+
     /** How long a port URL opens its port. */
     public static final Duration URL_LIFETIME = Duration.ofMinutes(30);
 
-    /** A URL's path and token: {@code /v1/sandboxes/{id}/ports/{port}/?token=...}, and when it stops working. */
-    public record PortUrl(SandboxId sandbox, int port, String path, Instant expiresAt) {
+    /** A port URL's token, for the port of the sandbox, and when it stops working. */
+    public record PortUrl(SandboxId sandbox, int port, String token, Instant expiresAt) {
+        /** The URL's path form: {@code /v1/sandboxes/{id}/ports/{port}/?token=...}. */
+        public String path() {
+            return "/v1/sandboxes/" + sandbox + "/ports/" + port + "/?token=" + token;
+        }
     }
 
     private final SandboxService sandboxes;
     private final SandboxRuntime runtime;
     private final SandboxWork work;
     private final PortTokens tokens;
+    private final PublicPortStore publicPorts;
     private final ApiKeyService keys;
     private final InstantSource clock;
 
     public SandboxPorts(SandboxService sandboxes, SandboxRuntime runtime, SandboxWork work, PortTokens tokens,
-                        ApiKeyService keys, InstantSource clock) {
+                        PublicPortStore publicPorts, ApiKeyService keys, InstantSource clock) {
         this.sandboxes = sandboxes;
         this.runtime = runtime;
         this.work = work;
         this.tokens = tokens;
+        this.publicPorts = publicPorts;
         this.keys = keys;
         this.clock = clock;
     }
@@ -66,19 +82,77 @@ public final class SandboxPorts {
         Instant expiresAt = clock.instant().plus(URL_LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String token = tokens.sign(sandbox.id(), port, new PortTokens.Signed(caller.organizationId(),
                 caller.key().id(), expiresAt));
-        return new PortUrl(sandbox.id(), port, "/v1/sandboxes/" + sandbox.id() + "/ports/" + port + "/?token="
-                + token, expiresAt);
+        return new PortUrl(sandbox.id(), port, token, expiresAt);
     }
 
-    /** The TCP ports listening in the caller's sandbox (running or paused: looking does not resume it). */
-    public java.util.List<ListeningPort> listening(Principal caller, String idOrName) {
+    /**
+     * The TCP ports listening in the caller's sandbox (running or paused: looking does not resume it), each with
+     * whether it is public.
+     */
+    public List<ListedPort> listening(Principal caller, String idOrName) {
         Sandbox sandbox = sandboxes.get(caller, idOrName);
         if (sandbox.status() != dev.corral.core.sandbox.SandboxStatus.RUNNING
                 && sandbox.status() != dev.corral.core.sandbox.SandboxStatus.PAUSED) {
             throw CorralException.invalidState("Sandbox " + sandbox.id() + " is " + sandbox.status().wire()
                     + ": nothing listens in it");
         }
-        return runtime.listeningPorts(sandbox.id());
+        Set<Integer> open = publicPorts.list(sandbox.id()).stream().map(PublicPort::port)
+                .collect(Collectors.toSet());
+        return runtime.listeningPorts(sandbox.id()).stream()
+                .map(listening -> new ListedPort(listening.port(), listening.address(),
+                        open.contains(listening.port())))
+                .toList();
+    }
+
+    /** A port listening in a sandbox, and whether the proxy opens it to anyone. */
+    public record ListedPort(int port, String address, boolean isPublic) {
+    }
+
+    /**
+     * Opens {@code port} of the sandbox to anyone who has its URL, without a key or token, from now until it is
+     * made private again; its traffic counts as the caller's key (rate limits, and the port closes when that key
+     * is revoked or expires). Making a public port public again hands it to the caller's key.
+     *
+     * @throws CorralException as {@link #url}; {@code quota_exceeded} past {@link #MAX_PUBLIC_PORTS}
+     */
+    public PublicPort makePublic(Principal caller, String idOrName, int port) {
+        AccessPolicy.require(caller, Action.SANDBOX_PORTS);
+        requireValid(port);
+        Sandbox sandbox = withNetwork(sandboxes.lookup(caller, idOrName));
+        List<PublicPort> open = publicPorts.list(sandbox.id());
+        if (open.size() >= MAX_PUBLIC_PORTS && open.stream().noneMatch(already -> already.port() == port)) {
+            throw CorralException.quotaExceeded("Sandbox " + sandbox.id() + " has " + MAX_PUBLIC_PORTS
+                    + " public ports, the most it may have: make one private first");
+        }
+        var opened = new PublicPort(sandbox.id(), port, caller.organizationId(), caller.key().id(),
+                clock.instant().truncatedTo(java.time.temporal.ChronoUnit.MILLIS));
+        publicPorts.save(opened);
+        return opened;
+    }
+
+    /** Makes {@code port} of the sandbox private again (when it already is, nothing changes). */
+    public void makePrivate(Principal caller, String idOrName, int port) {
+        AccessPolicy.require(caller, Action.SANDBOX_PORTS);
+        requireValid(port);
+        publicPorts.remove(sandboxes.lookup(caller, idOrName).id(), port);
+    }
+
+    /**
+     * Who a request without key or token to {@code port} of the sandbox counts as: the key that made the port
+     * public, while that key holds; empty when the port is not public (or its key no longer holds), and the
+     * request needs credentials of its own.
+     */
+    public Optional<Principal> publicCaller(String sandboxId, int port) {
+        if (!SandboxId.isId(sandboxId)) {
+            return Optional.empty();
+        }
+        return publicPorts.find(new SandboxId(sandboxId), port).flatMap(open -> {
+            try {
+                return Optional.of(keys.principalOf(open.organization(), open.key()));
+            } catch (CorralException keyGone) {
+                return Optional.empty(); // revoked or expired: the port is closed until someone opens it again
+            }
+        });
     }
 
     /**

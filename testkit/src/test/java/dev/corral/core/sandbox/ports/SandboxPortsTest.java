@@ -17,6 +17,7 @@ import dev.corral.core.sandbox.SandboxTestBed;
 import dev.corral.core.sandbox.lifecycle.CreateSandbox;
 import dev.corral.core.sandbox.lifecycle.RequestedNetwork;
 import dev.corral.testkit.fake.InMemoryApiKeyStore;
+import dev.corral.testkit.fake.InMemoryPublicPortStore;
 import dev.corral.testkit.fake.Principals;
 import java.net.InetAddress;
 import java.time.Duration;
@@ -32,8 +33,9 @@ class SandboxPortsTest {
     private final InMemoryApiKeyStore keyStore = new InMemoryApiKeyStore();
     private final ApiKeyService keys = new ApiKeyService(keyStore, bed.organizations,
             new KeyUsageRecorder(keyStore), bed.clock);
+    private final InMemoryPublicPortStore publicPorts = new InMemoryPublicPortStore();
     private final SandboxPorts ports = new SandboxPorts(bed.service, bed.runtime, bed.work,
-            new PortTokens(new byte[32]), keys, bed.clock);
+            new PortTokens(new byte[32]), publicPorts, keys, bed.clock);
     private final Principal caller = keyed(bed.caller(Tier.FREE));
 
     @AfterEach
@@ -152,10 +154,74 @@ class SandboxPortsTest {
         bed.runtime.listen(sandbox.id(), 53, "127.0.0.1");
         bed.service.pause(caller, sandbox.id().value());
 
+        ports.makePublic(caller, sandbox.id().value(), 8000);
+
         assertThat(ports.listening(caller, sandbox.id().value())).containsExactly(
-                new ListeningPort(53, "127.0.0.1"), new ListeningPort(8000, "0.0.0.0"));
+                new SandboxPorts.ListedPort(53, "127.0.0.1", false), new SandboxPorts.ListedPort(8000, "0.0.0.0", true));
         assertThat(bed.stored(sandbox).status()).isEqualTo(SandboxStatus.PAUSED);
         assertCode(() -> ports.listening(keyed(bed.caller(Tier.FREE)), sandbox.id().value()), ErrorCode.NOT_FOUND);
+    }
+
+    @Test
+    void makePublic_portOpensWithoutCredentialsAsTheKeyThatOpenedIt() {
+        Sandbox sandbox = bed.running(caller);
+
+        PublicPort opened = ports.makePublic(caller, sandbox.id().value(), 3000);
+
+        assertThat(opened).isEqualTo(new PublicPort(sandbox.id(), 3000, caller.organizationId(), caller.key().id(),
+                bed.clock.instant()));
+        assertThat(ports.publicCaller(sandbox.id().value(), 3000)).get()
+                .extracting(principal -> principal.key().id()).isEqualTo(caller.key().id());
+        assertThat(ports.publicCaller(sandbox.id().value(), 3001)).isEmpty();
+        assertThat(ports.publicCaller("not-an-id", 3000)).isEmpty();
+    }
+
+    @Test
+    void makePrivate_publicPort_needsCredentialsAgainAndTwiceIsFine() {
+        Sandbox sandbox = bed.running(caller);
+        ports.makePublic(caller, sandbox.id().value(), 3000);
+
+        ports.makePrivate(caller, sandbox.id().value(), 3000);
+        ports.makePrivate(caller, sandbox.id().value(), 3000);
+
+        assertThat(ports.publicCaller(sandbox.id().value(), 3000)).isEmpty();
+    }
+
+    @Test
+    void publicCaller_keyThatOpenedItRevoked_portIsClosed() {
+        Sandbox sandbox = bed.running(caller);
+        ports.makePublic(caller, sandbox.id().value(), 3000);
+
+        keys.revoke(caller, caller.key().id());
+
+        assertThat(ports.publicCaller(sandbox.id().value(), 3000)).isEmpty();
+    }
+
+    @Test
+    void makePublic_pastTheBound_isQuotaExceededButReopeningOneIsNot() {
+        Sandbox sandbox = bed.running(caller);
+        for (int port = 1; port <= SandboxPorts.MAX_PUBLIC_PORTS; port++) {
+            ports.makePublic(caller, sandbox.id().value(), 3000 + port);
+        }
+
+        assertCode(() -> ports.makePublic(caller, sandbox.id().value(), 9000), ErrorCode.QUOTA_EXCEEDED);
+        assertThat(ports.makePublic(caller, sandbox.id().value(), 3001).port()).isEqualTo(3001);
+    }
+
+    @Test
+    void makePublic_readOnlyKeyOrOtherOrganizationOrNoNetwork_isRefused() {
+        Sandbox sandbox = bed.running(caller);
+        Sandbox offline = bed.running(caller, new CreateSandbox("base", Optional.empty(), List.of(), Map.of(),
+                Map.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                List.of(), Optional.of(RequestedNetwork.named("none"))));
+
+        assertCode(() -> ports.makePublic(Principals.of(caller.organization(), "sandbox:read"),
+                sandbox.id().value(), 3000), ErrorCode.FORBIDDEN);
+        assertCode(() -> ports.makePrivate(Principals.of(caller.organization(), "sandbox:read"),
+                sandbox.id().value(), 3000), ErrorCode.FORBIDDEN);
+        assertCode(() -> ports.makePublic(keyed(bed.caller(Tier.FREE)), sandbox.id().value(), 3000),
+                ErrorCode.NOT_FOUND);
+        assertCode(() -> ports.makePublic(caller, offline.id().value(), 3000), ErrorCode.INVALID_STATE);
     }
 
     /** A caller as authenticated by a key the key service issued (a port URL's token names a stored key). */
