@@ -22,6 +22,8 @@ import java.util.List;
  * ({@code GET /v1/sandboxes/{id}/ports/{port}/...} with the API key) beside the same GET sent from the host straight
  * to the sandbox's address on the bridge: what the proxy adds to a request. One at a time and from several callers,
  * the two paths alternating (request by request, and round by round) so that load on the host hits both alike.
+ * For scale, a {@code GET /v1/sandboxes/{id}} after each pair: Corral's pipeline with the proxy's authentication
+ * and sandbox read, nothing forwarded.
  *
  * <p>Threading: the caller's thread sends the one-at-a-time series; the concurrent ones run on virtual threads of
  * {@link ConcurrentLoad}.
@@ -149,7 +151,10 @@ public final class ProxyScenario implements Scenario {
                 List.of("the sandbox's address in this run: " + address));
     }
 
-    /** One at a time, requests per second are the inverse of the mean latency: the sum of all of them. */
+    /**
+     * The time one-at-a-time requests took, their mean latency times their count: what their requests per second
+     * are counted over (the two paths alternate, so the series' wall time holds both).
+     */
     private static Duration sum(LatencyRecorder latencies) {
         return Duration.ofNanos(Math.round(latencies.meanMillis() * 1e6 * latencies.count()));
     }
