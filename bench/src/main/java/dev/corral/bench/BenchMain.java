@@ -31,7 +31,7 @@ public final class BenchMain implements Callable<Integer> {
     boolean quick;
     @Option(names = "--only", split = ",", paramLabel = "SCENARIO",
             description = "Run only these scenarios (comma-separated): create, exec, files, guest, "
-                    + "workspace-files, pause-resume, execute, density, api.")
+                    + "workspace-files, pause-resume, execute, density, api, proxy.")
     List<String> only = new ArrayList<>();
     @Option(names = "--density", paramLabel = "N",
             description = "Aim the density scenario at N sandboxes (full: 500, quick: 20).")

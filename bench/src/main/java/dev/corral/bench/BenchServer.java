@@ -24,6 +24,14 @@ public final class BenchServer implements AutoCloseable {
     static final String ADMIN_KEY = "rt_live_" + "benchmark".repeat(3) + "00000";
     private static final String UNLIMITED_RATE = "10000000";
     private static final String UNCAPPED_SANDBOXES = "100000";
+    /**
+     * The run's own network, not the default one: a server started with the defaults elsewhere on the host (a CLI
+     * test, a clean-up of a test's data directory) rewrites the default network's nftables table with its own
+     * sandboxes, which drops the replies of the bench's sandboxes to the host and stalls the port proxy's
+     * connections. A /16, for the density scenario's thousand sandboxes.
+     */
+    private static final String NETWORK_NAME = "corralr";
+    private static final String NETWORK_SUBNET = "10.87.0.0/16";
 
     private final Config config;
     private final CorralServer server;
@@ -57,6 +65,8 @@ public final class BenchServer implements AutoCloseable {
         // memory for sandboxes of the default size, the enterprise plan's 250) would stop it first.
         flags.put("max-sandboxes", UNCAPPED_SANDBOXES);
         flags.put("enterprise-sandboxes", UNCAPPED_SANDBOXES);
+        flags.put("network-name", NETWORK_NAME);
+        flags.put("network-subnet", NETWORK_SUBNET);
         flags.putAll(extra);
         return ConfigLoader.load(Map.of(), flags);
     }

@@ -15,11 +15,13 @@ import java.util.List;
  * @param spreadSandboxes     how many sandboxes the "several sandboxes" exec series spreads its callers over
  * @param densityCheckpoints  counts at which the density scenario measures exec latency and memory; the last is
  *                            the target
+ * @param proxyRequests       GETs through the port proxy, and as many directly, in each of the proxy scenario's
+ *                            series (one at a time, and from several callers)
  */
 public record Workload(String name, int serverWarmUpExecs, int warmUp, int createSequential, int createParallel, int createRounds,
                        int execSequential, List<Integer> execConcurrency, int execsPerLevel, int spreadSandboxes,
                        int pauseResume, List<Integer> densityCheckpoints, int execsPerCheckpoint, int apiClients,
-                       Duration apiWarmUp, Duration apiDuration) {
+                       Duration apiWarmUp, Duration apiDuration, int proxyRequests) {
 
     public Workload {
         execConcurrency = List.copyOf(execConcurrency);
@@ -40,13 +42,13 @@ public record Workload(String name, int serverWarmUpExecs, int warmUp, int creat
      */
     public static Workload full() {
         return new Workload("full", 300, 5, 50, 10, 3, 200, List.of(4, 16, 48), 256, 4, 50,
-                List.of(100, 250, 500), 30, 64, Duration.ofSeconds(3), Duration.ofSeconds(10));
+                List.of(100, 250, 500), 30, 64, Duration.ofSeconds(3), Duration.ofSeconds(10), 2000);
     }
 
     /** Small counts: every scenario runs, the whole in under two minutes. */
     public static Workload quick() {
         return new Workload("quick", 20, 2, 10, 10, 1, 30, List.of(4, 16, 48), 64, 4, 10, List.of(10, 20), 10,
-                64, Duration.ofSeconds(1), Duration.ofSeconds(3));
+                64, Duration.ofSeconds(1), Duration.ofSeconds(3), 300);
     }
 
     /** How many sandboxes the density scenario aims for. */
@@ -64,6 +66,6 @@ public record Workload(String name, int serverWarmUpExecs, int warmUp, int creat
         checkpoints.add(target);
         return new Workload(name, serverWarmUpExecs, warmUp, createSequential, createParallel, createRounds,
                 execSequential, execConcurrency, execsPerLevel, spreadSandboxes, pauseResume, checkpoints,
-                execsPerCheckpoint, apiClients, apiWarmUp, apiDuration);
+                execsPerCheckpoint, apiClients, apiWarmUp, apiDuration, proxyRequests);
     }
 }

@@ -26,7 +26,7 @@ class BenchSmokeIT {
     private static final Path TEMPLATES = Path.of(System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
             "/var/tmp/corral-test-templates"));
     private static final Workload TINY = new Workload("tiny", 2, 1, 2, 2, 1, 3, List.of(2), 2, 2, 2, List.of(2, 3), 2,
-            4, Duration.ofMillis(200), Duration.ofSeconds(1));
+            4, Duration.ofMillis(200), Duration.ofSeconds(1), 20);
 
     @TempDir
     Path out;

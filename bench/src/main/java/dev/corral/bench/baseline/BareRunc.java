@@ -1,5 +1,6 @@
 package dev.corral.bench.baseline;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.bench.BenchException;
 import java.io.IOException;
@@ -46,9 +47,22 @@ public final class BareRunc {
 
     /** The container's status from {@code runc state}: {@code created}, {@code running}, {@code paused}, ... */
     public String state(String id) {
+        return stateOf(id).path("status").asText();
+    }
+
+    /** The host's pid of the container's init, from {@code runc state}. */
+    public long pid(String id) {
+        long pid = stateOf(id).path("pid").asLong(0);
+        if (pid <= 0) {
+            throw new BenchException("runc state " + id + " names no process: is it running?");
+        }
+        return pid;
+    }
+
+    private JsonNode stateOf(String id) {
         String answer = HostCommands.run(List.of("runc", "--root", root.toString(), "state", id));
         try {
-            return JSON.readTree(answer).path("status").asText();
+            return JSON.readTree(answer);
         } catch (IOException e) {
             throw new BenchException("runc state " + id + " answered no JSON: " + answer, e);
         }

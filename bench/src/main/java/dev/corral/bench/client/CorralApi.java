@@ -182,6 +182,15 @@ public final class CorralApi {
                 .header("Authorization", "Bearer " + client.apiKey()).GET().build();
     }
 
+    /**
+     * A request through the port proxy, {@code /v1/sandboxes/{id}/ports/{port}{path}} with the API key, for the
+     * caller to finish (method, timeout) and send many times.
+     */
+    public HttpRequest.Builder portRequest(String sandboxId, int port, String path) {
+        return HttpRequest.newBuilder(client.base().resolve("v1/sandboxes/" + sandboxId + "/ports/" + port + path))
+                .header("Authorization", "Bearer " + client.apiKey());
+    }
+
     /** The raw body of {@code GET /v1/sandboxes/{id}}. */
     public String getSandboxBody(String sandboxId) {
         return new String(bytes("v1/sandboxes/" + sandboxId), StandardCharsets.UTF_8);

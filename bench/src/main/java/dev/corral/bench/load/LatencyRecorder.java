@@ -39,6 +39,11 @@ public final class LatencyRecorder {
         }
     }
 
+    /** The mean latency in milliseconds (at the recorder's resolution). */
+    public double meanMillis() {
+        return histogram.getMean() / 1000.0;
+    }
+
     public long count() {
         return histogram.getTotalCount();
     }

@@ -8,7 +8,7 @@ import dev.corral.bench.BenchContext;
  */
 public sealed interface Scenario permits CreateScenario, ExecScenario, FilesScenario, GuestScenario,
         WorkspaceFilesScenario, PauseResumeScenario, TerminalEchoScenario, DensityScenario, HealthUnderLoadScenario,
-        ApiScenario, PendingScenario {
+        ApiScenario, ProxyScenario, PendingScenario {
 
     /** The name {@code --only} selects it by. */
     String name();

@@ -20,7 +20,8 @@ public final class Scenarios {
                         + "and C compile+run will be measured once code execution exists)"),
                 new DensityScenario(),
                 new HealthUnderLoadScenario(),
-                new ApiScenario());
+                new ApiScenario(),
+                new ProxyScenario());
     }
 
     public static List<String> names() {

@@ -452,7 +452,11 @@ public final class SandboxService implements AutoCloseable {
         return running(get(caller, idOrName));
     }
 
-    private Sandbox running(Sandbox found) {
+    /**
+     * As {@link #running(Principal, String)} for a sandbox the caller has just read ({@link #get}), so that a use
+     * which looks at the sandbox first (the port proxy checks its network) reads the store once, not twice.
+     */
+    public Sandbox running(Sandbox found) {
         Sandbox sandbox = awaitStarted(found, START_WAIT);
         if (sandbox.status() == SandboxStatus.PAUSED) {
             sandbox = resume(sandbox);

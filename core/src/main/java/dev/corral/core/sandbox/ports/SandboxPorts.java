@@ -179,8 +179,7 @@ public final class SandboxPorts {
     public PortConnection open(Principal caller, String idOrName, int port) {
         AccessPolicy.require(caller, Action.SANDBOX_PORTS);
         requireValid(port);
-        withNetwork(sandboxes.lookup(caller, idOrName));
-        Sandbox sandbox = sandboxes.running(caller, idOrName);
+        Sandbox sandbox = sandboxes.running(withNetwork(sandboxes.get(caller, idOrName)));
         InetAddress address = runtime.address(sandbox.id()).orElseThrow(() -> CorralException.invalidState(
                 "Sandbox " + sandbox.id() + " has no network address now"));
         return new PortConnection(sandbox.id(), address, port, work.begin(sandbox.id()),
