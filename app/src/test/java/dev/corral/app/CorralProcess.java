@@ -35,7 +35,7 @@ final class CorralProcess {
         builder.environment().put("CORRAL_GUEST", TestCorral.GUEST);
         // A network of the data directory's own, as TestCorral's servers have: a served process beside them (or
         // beside a benchmark's server) must not take their bridge, rules or DNS port.
-        TestCorral.networkOf(dataDir).forEach((key, value) -> builder.environment().put(ConfigLoader.envName(key),
+        TestNetworks.flagsFor(dataDir).forEach((key, value) -> builder.environment().put(ConfigLoader.envName(key),
                 value));
         builder.environment().putAll(env);
         return builder.start();

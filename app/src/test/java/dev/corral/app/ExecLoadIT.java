@@ -123,8 +123,8 @@ class ExecLoadIT {
             server.waitFor(30, TimeUnit.SECONDS);
             server.destroyForcibly();
         }
-        Config config = ConfigLoader.load(Map.of(), Map.of("data-dir", dataDir.toString(),
-                "templates-dir", TestCorral.TEMPLATE_CACHE));
+        Config config = ConfigLoader.load(Map.of(), TestNetworks.withNetwork(dataDir, Map.of("data-dir",
+                dataDir.toString(), "templates-dir", TestCorral.TEMPLATE_CACHE)));
         try (LocalRuntime local = LocalRuntime.open(config)) {
             local.runtime().removeAllExcept(Set.of());
             local.workspaces().detachAll();

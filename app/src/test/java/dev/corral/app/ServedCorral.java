@@ -153,8 +153,8 @@ final class ServedCorral implements AutoCloseable {
 
     /** Destroys every sandbox and workspace attachment of {@code dataDir} on this host and deletes the directory. */
     static void removeEverything(Path dataDir) {
-        Config config = ConfigLoader.load(Map.of(), Map.of("data-dir", dataDir.toString(),
-                "templates-dir", TestCorral.TEMPLATE_CACHE, "guest", "runc"));
+        Config config = ConfigLoader.load(Map.of(), TestNetworks.withNetwork(dataDir, Map.of("data-dir",
+                dataDir.toString(), "templates-dir", TestCorral.TEMPLATE_CACHE, "guest", "runc")));
         try (LocalRuntime local = LocalRuntime.open(config)) {
             local.runtime().removeAllExcept(Set.of());
             local.workspaces().detachAll();

@@ -22,17 +22,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * after the test class.
  */
 final class TestCorral implements AutoCloseable, AfterAllCallback {
-    /**
-     * Each test server's network on the host, by data directory: a table, bridge and /24 of its own (10.90.0.0/24
-     * on), so that servers running at once (a class's server beside one a test starts) never share a DNS
-     * forwarder's port or rewrite each other's rules, and a restart on the same directory finds the network its
-     * sandboxes were made in.
-     */
-    private static final Map<Path, Integer> NETWORKS = new java.util.concurrent.ConcurrentHashMap<>();
-    private static final java.util.List<java.nio.channels.FileChannel> HELD_NETWORKS =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
-    private static final java.util.concurrent.atomic.AtomicInteger NEXT_NETWORK =
-            new java.util.concurrent.atomic.AtomicInteger();
     static final String ADMIN_KEY = "rt_live_" + "A".repeat(16) + "b".repeat(16);
     /** Templates are built once per machine and shared by every test run (building base takes about a minute). */
     static final String TEMPLATE_CACHE = System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
@@ -71,46 +60,11 @@ final class TestCorral implements AutoCloseable, AfterAllCallback {
         flags.put("guest", GUEST);
         java.util.Optional.ofNullable(System.getenv("CORRAL_TEST_GUEST_BINARY"))
                 .ifPresent(binary -> flags.put("guest-binary", binary));
-        flags.putAll(networkOf(dataDir));
+        flags.putAll(TestNetworks.flagsFor(dataDir));
         flags.putAll(extraFlags);
         config = ConfigLoader.load(Map.of(), flags);
         server = CorralServer.start(config, clock);
         admin = new ApiClient(URI.create("http://127.0.0.1:" + server.port() + "/"), ADMIN_KEY);
-    }
-
-    /**
-     * The network flags ({@code network-name}, {@code network-subnet}) of a test server on {@code dataDir}: the
-     * same for the same directory (a restarted server finds its sandboxes' network), claimed apart from every other.
-     */
-    static Map<String, String> networkOf(Path dataDir) {
-        int network = NETWORKS.computeIfAbsent(dataDir, dir -> claimNetwork());
-        return Map.of("network-name", "ct" + Integer.toString(network, 36),
-                "network-subnet", "10." + (90 + network / 256) + "." + network % 256 + ".0/24");
-    }
-
-    /**
-     * The next network no other test JVM on this machine holds: each is claimed by a lock on a file of its own,
-     * held until this JVM ends, so that suites run side by side (a developer's beside CI's) never share a table,
-     * bridge or forwarder port. A network left by an ended JVM is taken over as a restarted server takes its own.
-     */
-    private static int claimNetwork() {
-        Path locks = Path.of(System.getProperty("java.io.tmpdir"), "corral-test-networks");
-        try {
-            Files.createDirectories(locks);
-            for (int tries = 0; tries < 4096; tries++) {
-                int network = NEXT_NETWORK.getAndIncrement() % 4096;
-                var channel = java.nio.channels.FileChannel.open(locks.resolve(network + ".lock"),
-                        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE);
-                if (channel.tryLock() != null) {
-                    HELD_NETWORKS.add(channel); // kept reachable, so open and locked until the JVM ends
-                    return network;
-                }
-                channel.close();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("every test network is held by another JVM");
     }
 
     /** A fresh directory that runc's unprivileged sandbox users can pass through, as a data directory must be. */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.app.ConfigLoader;
 import dev.corral.app.CorralServer;
 import dev.corral.app.Main;
+import dev.corral.app.TestNetworks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -33,9 +34,9 @@ class FilesCommandIT {
     static void start() throws Exception {
         dataDir = Files.createTempDirectory("corral-cli-files-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
-        server = CorralServer.start(ConfigLoader.load(Map.of(), Map.of("port", "0", "data-dir", dataDir.toString(),
-                "bootstrap-key", ADMIN, "templates-dir", System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
-                        "/var/tmp/corral-test-templates"))));
+        server = CorralServer.start(ConfigLoader.load(Map.of(), TestNetworks.withNetwork(dataDir, Map.of("port",
+                "0", "data-dir", dataDir.toString(), "bootstrap-key", ADMIN, "templates-dir", System.getenv()
+                        .getOrDefault("CORRAL_TEST_TEMPLATE_CACHE", "/var/tmp/corral-test-templates")))));
         connection = new String[] {"--url", "http://127.0.0.1:" + server.port(), "--api-key", ADMIN};
     }
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.corral.app.ConfigLoader;
 import dev.corral.app.CorralServer;
+import dev.corral.app.TestNetworks;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -22,8 +23,8 @@ class KeysCommandTest {
         Path dataDir = java.nio.file.Files.createTempDirectory("corral-cli-",
                 java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
                         java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x")));
-        server = CorralServer.start(ConfigLoader.load(Map.of(),
-                Map.of("port", "0", "data-dir", dataDir.toString(), "bootstrap-key", ADMIN)));
+        server = CorralServer.start(ConfigLoader.load(Map.of(), TestNetworks.withNetwork(dataDir,
+                Map.of("port", "0", "data-dir", dataDir.toString(), "bootstrap-key", ADMIN))));
         url = "http://127.0.0.1:" + server.port();
     }
 

@@ -8,6 +8,7 @@ import dev.corral.app.Config;
 import dev.corral.app.ConfigLoader;
 import dev.corral.app.CorralServer;
 import dev.corral.app.LocalRuntime;
+import dev.corral.app.TestNetworks;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,9 +30,9 @@ class SandboxCommandIT {
     static void start() throws Exception {
         var dataDir = Files.createTempDirectory("corral-cli-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
-        config = ConfigLoader.load(Map.of(), Map.of("port", "0", "data-dir", dataDir.toString(),
-                "bootstrap-key", ADMIN, "templates-dir", System.getenv().getOrDefault("CORRAL_TEST_TEMPLATE_CACHE",
-                        "/var/tmp/corral-test-templates")));
+        config = ConfigLoader.load(Map.of(), TestNetworks.withNetwork(dataDir, Map.of("port", "0", "data-dir",
+                dataDir.toString(), "bootstrap-key", ADMIN, "templates-dir", System.getenv().getOrDefault(
+                        "CORRAL_TEST_TEMPLATE_CACHE", "/var/tmp/corral-test-templates"))));
         server = CorralServer.start(config);
         connection = new String[] {"--url", "http://127.0.0.1:" + server.port(), "--api-key", ADMIN};
     }

@@ -10,6 +10,7 @@ import dev.corral.app.ConfigLoader;
 import dev.corral.app.CorralServer;
 import dev.corral.app.LocalRuntime;
 import dev.corral.app.Main;
+import dev.corral.app.TestNetworks;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -45,8 +46,8 @@ class WorkspaceCommandTest {
     static void start() throws IOException {
         Path dataDir = Files.createTempDirectory("corral-cli-workspaces-",
                 PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx--x--x")));
-        config = ConfigLoader.load(Map.of(), Map.of("port", "0", "data-dir", dataDir.toString(),
-                "bootstrap-key", ADMIN));
+        config = ConfigLoader.load(Map.of(), TestNetworks.withNetwork(dataDir, Map.of("port", "0", "data-dir",
+                dataDir.toString(), "bootstrap-key", ADMIN)));
         server = CorralServer.start(config);
         connection = new String[] {"--url", "http://127.0.0.1:" + server.port(), "--api-key", ADMIN};
     }
