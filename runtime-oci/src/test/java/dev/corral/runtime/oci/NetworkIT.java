@@ -100,8 +100,18 @@ class NetworkIT {
     private static SandboxId sandbox;
     private static SandboxId neighbour;
 
+    /**
+     * Held for the whole class: its peers take host-wide addresses (198.51.100.0/24 and the metadata address are
+     * routed to them), so a second run on the host, another engineer's or CI's, waits for this one to end.
+     */
+    private static java.nio.channels.FileChannel hostPeers;
+
     @BeforeAll
     static void startPeersAndSandboxes() throws Exception {
+        hostPeers = java.nio.channels.FileChannel.open(Path.of(System.getProperty("java.io.tmpdir"),
+                "corral-networkit-peers.lock"), java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
+        hostPeers.lock(); // released when the channel closes, at the end of the class (or of the JVM)
         sandboxes = TestRuntime.start(settings -> settings.withNetwork(Optional.of(network)));
         cleanups.add(() -> run("ip", "link", "del", network.bridge()));
         cleanups.add(() -> run("nft", "delete", "table", "inet", network.table()));
@@ -133,6 +143,9 @@ class NetworkIT {
             }
             if (hostUdp != null) {
                 hostUdp.close();
+            }
+            if (hostPeers != null) {
+                hostPeers.close();
             }
         }
     }
