@@ -1,6 +1,7 @@
 package dev.corral.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.corral.testkit.ApiClient;
 import dev.corral.testkit.ApiResponse;
@@ -85,6 +86,33 @@ class HostileRequestsTest {
                 "lone surrogate in ids");
         assertClientError(admin.put("v1/workspaces/" + workspace + "/files",
                 "{\"operation\": \"copy\", \"target\": \"/\", \"ids\": [\"/\\ud800\"]}"), "lone surrogate in ids");
+    }
+
+    @Test
+    void refusalBeforeTheBody_waitsForASmallBodyAndKeepsTheConnection() throws IOException {
+        byte[] body = "{\"name\":\"x\"}".getBytes(StandardCharsets.US_ASCII);
+        try (var socket = new java.net.Socket("127.0.0.1", admin.base().getPort())) {
+            var out = socket.getOutputStream();
+            out.write(("POST /v1/api-keys HTTP/1.1\r\nHost: corral\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            // Refused (no key) before its body is read: the answer waits for the body instead of closing on a
+            // client that is still sending (the JDK's client then failed on the broken pipe and saw no answer).
+            socket.setSoTimeout(300);
+            assertThatThrownBy(() -> socket.getInputStream().read()).as("an answer before the body was sent")
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+            socket.setSoTimeout(20_000);
+            out.write(body);
+            out.flush();
+            RawHttp.Answer refused = RawHttp.read(socket.getInputStream());
+            out.write("GET /health HTTP/1.1\r\nHost: corral\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            RawHttp.Answer next = RawHttp.read(socket.getInputStream());
+
+            assertThat(refused.status()).isEqualTo(401);
+            assertThat(refused.isErrorEnvelope()).isTrue();
+            assertThat(next.status()).as("the same connection serves the next request").isEqualTo(200);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.servlet.JavalinWsServletContext;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.Map;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
@@ -24,6 +25,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+    /** Request bodies up to this size are read to their end before a refusal is written. */
+    private static final int SMALL_BODY_BYTES = 64 * 1024;
 
     private ErrorMapper() {
     }
@@ -84,7 +87,27 @@ public final class ErrorMapper {
         if (ctx instanceof JavalinWsServletContext) {
             writeRefusedUpgrade(ctx, failure);
         } else {
+            dropUnreadSmallBody(ctx);
             ctx.json(failure);
+        }
+    }
+
+    /**
+     * Reads to its end, and drops, a small request body that a refusal did not need (a request refused before its
+     * body was read). Otherwise the connection is closed while the client is still sending: the JDK's client, for
+     * one, then fails on the broken pipe and never reads the refusal already sent. It waits as a route reading the
+     * body would (no longer than the connection's idle timeout); a large body is left unread, since closing costs
+     * less than reading it.
+     */
+    private static void dropUnreadSmallBody(Context ctx) {
+        long length = ctx.req().getContentLengthLong();
+        if (length <= 0 || length > SMALL_BODY_BYTES) {
+            return;
+        }
+        try {
+            ctx.req().getInputStream().readNBytes((int) length);
+        } catch (IOException | IllegalStateException | UncheckedIOException e) {
+            // Read already another way, or the client is gone: nothing is left to drop.
         }
     }
 
