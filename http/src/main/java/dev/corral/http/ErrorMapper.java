@@ -9,7 +9,9 @@ import io.javalin.http.HttpStatus;
 import io.javalin.http.servlet.JavalinWsServletContext;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.ee10.servlet.ServletContextRequest;
 import org.slf4j.Logger;
@@ -27,6 +29,13 @@ public final class ErrorMapper {
     private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
     /** Request bodies up to this size are read to their end before a refusal is written. */
     private static final int SMALL_BODY_BYTES = 64 * 1024;
+    /**
+     * The codes a failed or refused read of the body ends in: the body was read as far as it could be, and reading
+     * it again would wait a second idle timeout.
+     */
+    private static final Set<ErrorCode> FROM_READING_THE_BODY = EnumSet.of(
+            ErrorCode.BAD_REQUEST, ErrorCode.VALIDATION_FAILED, ErrorCode.PAYLOAD_TOO_LARGE,
+            ErrorCode.UNSUPPORTED_MEDIA_TYPE, ErrorCode.INTERNAL_ERROR);
 
     private ErrorMapper() {
     }
@@ -87,7 +96,9 @@ public final class ErrorMapper {
         if (ctx instanceof JavalinWsServletContext) {
             writeRefusedUpgrade(ctx, failure);
         } else {
-            dropUnreadSmallBody(ctx);
+            if (!FROM_READING_THE_BODY.contains(e.code())) {
+                dropUnreadSmallBody(ctx);
+            }
             ctx.json(failure);
         }
     }
