@@ -549,8 +549,6 @@ class NetworkIT {
         runtime.assertNothingLeftOf(refused);
         assertThat(Path.of("/run/netns", settings.bridge() + "-" + suffix(refused))).doesNotExist();
         assertThat(Path.of("/sys/class/net", "cr" + suffix(refused))).doesNotExist();
-        assertThat(slotNamespaces(settings)).isSubsetOf(runtime.runtime.networkSlots().values().stream()
-                .map(NetworkNames::namespace).toList());
     }
 
     @Test
@@ -577,14 +575,19 @@ class NetworkIT {
     void aNewRuntime_overTheSameState_keepsARunningSandboxsNetwork() throws Exception {
         var restarted = new RuncSandboxRuntime(sandboxes.settings, sandboxes.templates, sandboxes.workspaces,
                 sandboxes.runner);
-        restarted.prepareNetwork();
-        restarted.removeAllExcept(sandboxes.runtime.list().keySet());
+        try {
+            restarted.prepareNetwork();
+            restarted.removeAllExcept(sandboxes.runtime.list().keySet());
 
-        List<String> reached = outcomes(restarted, sandbox, probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
-                probe("private-tcp", "tcp", privatePeer, HTTP_PORT));
+            List<String> reached = outcomes(restarted, sandbox, probe("public-tcp", "tcp", PUBLIC_PEER,
+                    HTTP_PORT), probe("private-tcp", "tcp", privatePeer, HTTP_PORT));
 
-        assertThat(reached).containsExactly("private-tcp closed", "public-tcp open");
-        assertThat(nftAddresses(network)).contains(addressOf(sandbox), addressOf(neighbour));
+            assertThat(reached).containsExactly("private-tcp closed", "public-tcp open");
+            assertThat(nftAddresses(network)).contains(addressOf(sandbox), addressOf(neighbour));
+        } finally {
+            // Its slots go; those of the runtime it restarted were removed by its start, and are not claimed.
+            restarted.closeNetwork();
+        }
     }
 
     @Test

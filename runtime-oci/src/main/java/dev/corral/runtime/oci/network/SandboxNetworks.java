@@ -101,7 +101,7 @@ public final class SandboxNetworks {
     private Thread slotMaker;
     /** Guarded by {@link #lock}. */
     private boolean closed;
-    /** The bandwidth new slots are shaped to: the one the last sandbox to claim a slot asked for. */
+    /** The bandwidth new slots are shaped to: the last one a sandbox that claimed a slot was shaped to again. */
     private volatile Bandwidth slotBandwidth = SandboxSpec.DEFAULT_BANDWIDTH;
 
     public SandboxNetworks(NetworkSettings settings, RuntimeDirectories directories, ProcessRunner runner) {
@@ -138,6 +138,7 @@ public final class SandboxNetworks {
                     + clashes + "; choose a subnet the host does not use");
         }
         ensureBridge();
+        keepBridgeAddress();
         String gateway = Ipv4Subnet.text(settings.bridgeAddress()) + "/" + settings.subnet().prefix();
         String held = runner.check(List.of("ip", "-4", "-o", "addr", "show", "dev", settings.bridge())).stdoutText();
         if (!held.contains(" " + gateway + " ")) {
@@ -528,8 +529,28 @@ public final class SandboxNetworks {
                                 + " dev " + bridge,
                         "link set " + bridge + " up"));
             }
+            keepBridgeAddress();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Sets the bridge's hardware address to the one it has, once: a bridge with none set takes the lowest of its
+     * ports', so a port added or removed (a sandbox's, a slot's) could change it, and every sandbox would send to
+     * its gateway's old address until its ARP entry is renewed, seconds later.
+     */
+    private void keepBridgeAddress() {
+        Path bridge = INTERFACES.resolve(settings.bridge());
+        try {
+            // 3: NET_ADDR_SET, an address given by hand, which the bridge keeps.
+            if (!Files.readString(bridge.resolve("addr_assign_type")).strip().equals("3")) {
+                runner.check(List.of("ip", "link", "set", "dev", settings.bridge(), "address",
+                        Files.readString(bridge.resolve("address")).strip()));
+            }
+        } catch (IOException e) {
+            throw CorralException.runtimeUnavailable("Cannot read the address of the bridge " + settings.bridge()
+                    + ": " + e, e);
         }
     }
 
@@ -560,7 +581,6 @@ public final class SandboxNetworks {
         var broken = new ArrayList<NetworkSlots.Slot>();
         lock.lock();
         try {
-            slotBandwidth = bandwidth;
             claimed = slots.claim();
             // A slot whose namespace or bridge port went away (removed by hand, or by a server started on the
             // same directories) is no network: it is removed, and the next one tried.
@@ -581,6 +601,7 @@ public final class SandboxNetworks {
                     throw e;
                 }
                 counters.renew(paths.id());
+                log.debug("sandbox {} claimed network slot {}", paths.id(), names.namespace());
             }
         } finally {
             lock.unlock();
@@ -594,6 +615,8 @@ public final class SandboxNetworks {
         }
         if (!claimed.get().shapedTo().equals(bandwidth)) {
             shape("sandbox " + paths.id(), claimed.get().names(), bandwidth);
+            // Only a bandwidth tc took: one it refuses would keep every slot from being made.
+            slotBandwidth = bandwidth;
         }
         return true;
     }
@@ -684,6 +707,7 @@ public final class SandboxNetworks {
                 lock.lock();
                 try {
                     slots.ready(address, bandwidth);
+                    log.debug("network slot {} is ready", names.namespace());
                 } finally {
                     lock.unlock();
                 }
