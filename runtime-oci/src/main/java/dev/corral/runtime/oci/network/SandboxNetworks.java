@@ -25,11 +25,13 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -73,6 +75,7 @@ public final class SandboxNetworks {
     private static final Path NAMESPACES = Path.of("/run/netns");
     private static final Path INTERFACES = Path.of("/sys/class/net");
     private static final Path IP_FORWARD = Path.of("/proc/sys/net/ipv4/ip_forward");
+    private static final String NO_HARDWARE_ADDRESS = "00:00:00:00:00:00";
     /** How many networks are kept made ahead of time: enough for a burst of creates, few enough to cost nothing. */
     public static final int SLOTS = 2;
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
@@ -508,6 +511,14 @@ public final class SandboxNetworks {
                 && Files.exists(INTERFACES.resolve(settings.bridge()).resolve("brif").resolve(names.veth()));
     }
 
+    /** A locally administered unicast address: the second-lowest bit of the first byte set, the lowest clear. */
+    private static String randomHardwareAddress() {
+        var bytes = new byte[6];
+        ThreadLocalRandom.current().nextBytes(bytes);
+        bytes[0] = (byte) ((bytes[0] & 0xfc) | 0x02);
+        return HexFormat.ofDelimiter(":").formatHex(bytes);
+    }
+
     private void ensureBridge() {
         try {
             if (!Files.readString(IP_FORWARD).strip().equals("1")) {
@@ -536,17 +547,19 @@ public final class SandboxNetworks {
     }
 
     /**
-     * Sets the bridge's hardware address to the one it has, once: a bridge with none set takes the lowest of its
-     * ports', so a port added or removed (a sandbox's, a slot's) could change it, and every sandbox would send to
-     * its gateway's old address until its ARP entry is renewed, seconds later.
+     * Sets the bridge's hardware address once: the one it has, or a random one while it has none (a bridge without
+     * ports has only zeros). A bridge with none set takes the lowest of its ports', so a port added or removed (a
+     * sandbox's, a slot's) could change it, and every sandbox would send to its gateway's old address until its
+     * ARP entry is renewed, seconds later.
      */
     private void keepBridgeAddress() {
         Path bridge = INTERFACES.resolve(settings.bridge());
         try {
             // 3: NET_ADDR_SET, an address given by hand, which the bridge keeps.
             if (!Files.readString(bridge.resolve("addr_assign_type")).strip().equals("3")) {
+                String address = Files.readString(bridge.resolve("address")).strip();
                 runner.check(List.of("ip", "link", "set", "dev", settings.bridge(), "address",
-                        Files.readString(bridge.resolve("address")).strip()));
+                        address.equals(NO_HARDWARE_ADDRESS) ? randomHardwareAddress() : address));
             }
         } catch (IOException e) {
             throw CorralException.runtimeUnavailable("Cannot read the address of the bridge " + settings.bridge()
