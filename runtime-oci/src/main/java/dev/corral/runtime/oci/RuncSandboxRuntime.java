@@ -33,6 +33,7 @@ import dev.corral.runtime.oci.disk.LoopDevices;
 import dev.corral.runtime.oci.disk.MountTable;
 import dev.corral.runtime.oci.exec.SandboxExecs;
 import dev.corral.runtime.oci.network.ListeningSockets;
+import dev.corral.runtime.oci.network.NetworkNames;
 import dev.corral.runtime.oci.network.SandboxNetworks;
 import dev.corral.runtime.oci.process.OciRuntimeCli;
 import dev.corral.runtime.oci.process.ProcessRunner;
@@ -166,7 +167,10 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         }
     }
 
-    /** Stops what {@link #prepareNetwork()} started on the host (the sandboxes' DNS forwarder), at shutdown. */
+    /**
+     * Stops what {@link #prepareNetwork()} started on the host (the sandboxes' DNS forwarder, the making of network
+     * slots) and removes the slots no sandbox claimed, at shutdown.
+     */
     public void closeNetwork() {
         networks.ifPresent(SandboxNetworks::close);
     }
@@ -519,7 +523,12 @@ public final class RuncSandboxRuntime implements SandboxRuntime {
         if (!Files.exists(paths.networkAddress())) {
             return Optional.empty();
         }
-        return Optional.of(networks().namespacePath(paths.id()));
+        return Optional.of(networks().namespacePath(paths));
+    }
+
+    /** The networks made ahead of time for the next sandboxes, by address: none when this server gives none. */
+    Map<Integer, NetworkNames> networkSlots() {
+        return networks.map(SandboxNetworks::slots).orElse(Map.of());
     }
 
     /** The sandboxes' networks, which a sandbox asking for one needs. */

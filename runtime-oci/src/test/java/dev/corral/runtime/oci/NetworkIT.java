@@ -18,7 +18,9 @@ import dev.corral.core.sandbox.SandboxSpec;
 import dev.corral.core.sandbox.exec.ExecResult;
 import dev.corral.core.sandbox.exec.ExecSpec;
 import dev.corral.core.sandbox.exec.ExecStream;
+import dev.corral.runtime.oci.network.NetworkNames;
 import dev.corral.runtime.oci.network.NetworkSettings;
+import dev.corral.runtime.oci.network.SandboxNetworks;
 import dev.corral.runtime.oci.network.dns.UpstreamDnsServer;
 import dev.corral.runtime.oci.rootfs.MmdebstrapTemplateBuilder;
 import java.io.IOException;
@@ -33,11 +35,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.MatchResult;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -86,6 +93,7 @@ class NetworkIT {
             + "s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind(('0.0.0.0', int(sys.argv[1])))\n"
             + "while True:\n    d, a = s.recvfrom(100); s.sendto(d, a)\n";
 
+    private static final Pattern ADDRESS = Pattern.compile("\\d+\\.\\d+\\.\\d+\\.\\d+");
     private static final String tag = randomName(5);
     private static final int octet = ThreadLocalRandom.current().nextInt(1, 250);
     /** A bridge, table and subnet of this run's own, apart from any server on the host. */
@@ -197,7 +205,7 @@ class NetworkIT {
         String bridge = Ipv4Subnet.text(network.bridgeAddress());
         // Lets every group of the sandbox open ICMP echo sockets in its namespace: what a ping without
         // CAP_NET_RAW uses. The firewall, not this, is what the probes test.
-        check("ip", "netns", "exec", network.bridge() + "-" + suffix(sandbox), "sysctl", "-q", "-w",
+        check("ip", "netns", "exec", namesOf(sandboxes, network, sandbox).namespace(), "sysctl", "-q", "-w",
                 "net.ipv4.ping_group_range=0 2147483647");
 
         ExecResult pinged = sandboxes.run(sandbox, "python3 -c \"" + PINGS + "\" public " + PUBLIC_PEER
@@ -474,13 +482,15 @@ class NetworkIT {
     void destroy_ofANetworkedSandbox_leavesNoNamespaceVethOrRule() throws Exception {
         SandboxId doomed = create(SandboxNetwork.DEFAULT);
         String address = addressOf(doomed);
-        assertThat(nftSandboxes()).contains(address);
+        NetworkNames names = namesOf(sandboxes, network, doomed);
+        assertThat(nftAddresses(network)).contains(address);
 
         sandboxes.runtime.destroy(doomed);
 
-        assertThat(Path.of("/run/netns", network.bridge() + "-" + suffix(doomed))).doesNotExist();
-        assertThat(Path.of("/sys/class/net", "cr" + suffix(doomed))).doesNotExist();
-        assertThat(nftSandboxes()).doesNotContain(address);
+        assertThat(Path.of("/run/netns", names.namespace())).doesNotExist();
+        assertThat(Path.of("/sys/class/net", names.veth())).doesNotExist();
+        assertThat(sandboxes.paths(doomed).networkNames()).doesNotExist();
+        assertThat(nftAddresses(network)).doesNotContain(address);
         sandboxes.assertNothingLeftOf(doomed);
     }
 
@@ -511,12 +521,29 @@ class NetworkIT {
 
     @Test
     void create_whenTheBandwidthCannotBeApplied_failsClosedAndLeavesNothing() throws Exception {
-        // 10 Tbit/s: tc refuses its 10 ms bucket, over the 4 GiB a tbf can hold.
-        String rulesBefore = nftSandboxes();
-
+        // 10 Tbit/s: tc refuses its 10 ms bucket, over the 4 GiB a tbf can hold. With a slot ready the sandbox
+        // claims it and fails at shaping it again; without one, at shaping the network made for it.
         assertCreateFailsClosed(sandboxes, network, Bandwidth.ofMegabits(10_000_000),
                 "to 10000000 Mbit/s with tc (iproute2)");
-        assertThat(nftSandboxes()).isEqualTo(rulesBefore);
+
+        // Neither the slot it claimed nor its address is left: the rules hold the sandboxes' and the slots' only.
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<Integer, NetworkNames> slots = sandboxes.runtime.networkSlots();
+            var expected = new HashSet<String>();
+            var namespaces = new HashSet<String>();
+            slots.forEach((address, names) -> {
+                expected.add(Ipv4Subnet.text(address));
+                namespaces.add(names.namespace());
+            });
+            for (SandboxId id : sandboxes.runtime.list().keySet()) {
+                if (Files.exists(sandboxes.paths(id).networkAddress())) {
+                    expected.add(addressOf(id));
+                    namespaces.add(namesOf(sandboxes, network, id).namespace());
+                }
+            }
+            assertThat(nftAddresses(network)).isEqualTo(expected);
+            assertThat(slotNamespaces(network)).isSubsetOf(namespaces);
+        });
     }
 
     /**
@@ -561,14 +588,83 @@ class NetworkIT {
     void aNewRuntime_overTheSameState_keepsARunningSandboxsNetwork() throws Exception {
         var restarted = new RuncSandboxRuntime(sandboxes.settings, sandboxes.templates, sandboxes.workspaces,
                 sandboxes.runner);
-        restarted.prepareNetwork();
-        restarted.removeAllExcept(sandboxes.runtime.list().keySet());
+        try {
+            restarted.prepareNetwork();
+            restarted.removeAllExcept(sandboxes.runtime.list().keySet());
 
-        List<String> reached = outcomes(restarted, sandbox, probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
-                probe("private-tcp", "tcp", privatePeer, HTTP_PORT));
+            List<String> reached = outcomes(restarted, sandbox, probe("public-tcp", "tcp", PUBLIC_PEER,
+                    HTTP_PORT), probe("private-tcp", "tcp", privatePeer, HTTP_PORT));
 
-        assertThat(reached).containsExactly("private-tcp closed", "public-tcp open");
-        assertThat(nftSandboxes()).contains(addressOf(sandbox), addressOf(neighbour));
+            assertThat(reached).containsExactly("private-tcp closed", "public-tcp open");
+            assertThat(nftAddresses(network)).contains(addressOf(sandbox), addressOf(neighbour));
+        } finally {
+            // Its slots go; those of the runtime it restarted were removed by its start, and are not claimed.
+            restarted.closeNetwork();
+        }
+    }
+
+    @Test
+    void aNewRuntime_removesTheSlotsNoSandboxClaimed_andKeepsAClaimedOneWorking() throws Exception {
+        // A network of its own, so that its slots are this test's only.
+        var own = new NetworkSettings("cn" + tag, Ipv4Subnet.parse("10.234." + octet + ".0/24"), "cn" + tag);
+        TestRuntime first = TestRuntime.start(settings -> settings.withNetwork(Optional.of(own)));
+        RuncSandboxRuntime restarted = null;
+        try {
+            first.runtime.prepareNetwork();
+            awaitSlotsReady(first, own);
+            SandboxId claimer = SandboxId.random();
+            first.runtime.create(new SandboxSpec(claimer, MmdebstrapTemplateBuilder.BASE, Map.of(), List.of(),
+                    TestRuntime.SMALL, SandboxNetwork.DEFAULT));
+            NetworkNames claimed = namesOf(first, own, claimer);
+            assertThat(claimed.namespace()).startsWith(own.bridge() + "-slot-");
+            assertThat(first.runtime.networkSlots()).doesNotContainValue(claimed);
+            awaitSlotsReady(first, own);
+            // What a server that was killed leaves: a slot on the bridge that no sandbox claimed. Its address is
+            // one no slot of the next server takes (they are taken from the top of the subnet).
+            int leftAddress = own.subnet().address(100);
+            NetworkNames left = NetworkNames.ofSlot(own.bridge(), leftAddress);
+            sandboxes.runner.check(List.of("ip", "-batch", "-"), (String.join("\n",
+                    "netns add " + left.namespace(),
+                    "link add " + left.veth() + " type veth peer name eth0 netns " + left.namespace(),
+                    "link set " + left.veth() + " master " + own.bridge()) + "\n").getBytes(StandardCharsets.UTF_8));
+
+            restarted = new RuncSandboxRuntime(first.settings, first.templates, first.workspaces, first.runner);
+            restarted.prepareNetwork();
+            restarted.removeAllExcept(first.runtime.list().keySet());
+
+            assertThat(Path.of("/run/netns", left.namespace())).doesNotExist();
+            assertThat(Path.of("/sys/class/net", left.veth())).doesNotExist();
+            assertThat(Path.of("/run/netns", claimed.namespace())).exists();
+            assertThat(outcomes(restarted, claimer, probe("public-tcp", "tcp", PUBLIC_PEER, HTTP_PORT),
+                    probe("private-tcp", "tcp", privatePeer, HTTP_PORT)))
+                    .containsExactly("private-tcp closed", "public-tcp open");
+
+            String address = Files.readString(first.paths(claimer).networkAddress()).strip();
+            restarted.destroy(claimer);
+
+            assertThat(Path.of("/run/netns", claimed.namespace())).doesNotExist();
+            assertThat(Path.of("/sys/class/net", claimed.veth())).doesNotExist();
+            assertThat(nftAddresses(own)).doesNotContain(address);
+        } finally {
+            if (restarted != null) {
+                restarted.closeNetwork();
+            }
+            closeWithItsNetwork(first, own);
+        }
+        assertThat(slotNamespaces(own)).isEmpty();
+    }
+
+    /** Awaits every slot of the runtime made: its namespace and veth there, its address in the rules. */
+    private static void awaitSlotsReady(TestRuntime runtime, NetworkSettings settings) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<Integer, NetworkNames> slots = runtime.runtime.networkSlots();
+            assertThat(slots).hasSize(SandboxNetworks.SLOTS);
+            for (var slot : slots.entrySet()) {
+                assertThat(Path.of("/run/netns", slot.getValue().namespace())).exists();
+                assertThat(Path.of("/sys/class/net", settings.bridge(), "brif", slot.getValue().veth())).exists();
+                assertThat(nftAddresses(settings)).contains(Ipv4Subnet.text(slot.getKey()));
+            }
+        });
     }
 
     /** Closes a runtime of a test's own and removes its bridge and table. */
@@ -610,9 +706,31 @@ class NetworkIT {
         return sandboxes.runner.check(List.of("nft", "list", "table", "inet", network.table())).stdoutText();
     }
 
-    private static String nftSandboxes() {
-        return sandboxes.runner.check(List.of("nft", "list", "set", "inet", network.table(), "sandboxes"))
+    /** The addresses in the network's set of sandboxes: its sandboxes' and its slots'. */
+    private static Set<String> nftAddresses(NetworkSettings settings) {
+        String set = sandboxes.runner.check(List.of("nft", "list", "set", "inet", settings.table(), "sandboxes"))
                 .stdoutText();
+        return ADDRESS.matcher(set.substring(set.indexOf("elements") + 1)).results().map(MatchResult::group)
+                .collect(Collectors.toSet());
+    }
+
+    /** The network namespaces of the network's slots on the host, claimed or not. */
+    private static List<String> slotNamespaces(NetworkSettings settings) throws IOException {
+        try (Stream<Path> namespaces = Files.list(Path.of("/run/netns"))) {
+            return namespaces.map(path -> path.getFileName().toString())
+                    .filter(name -> name.startsWith(settings.bridge() + "-slot-")).toList();
+        }
+    }
+
+    /** The names of the sandbox's network: those it keeps from the slot it claimed, or those from its id. */
+    private static NetworkNames namesOf(TestRuntime runtime, NetworkSettings settings, SandboxId id)
+            throws IOException {
+        Path kept = runtime.paths(id).networkNames();
+        if (!Files.exists(kept)) {
+            return new NetworkNames(settings.bridge() + "-" + suffix(id), "cr" + suffix(id));
+        }
+        String[] words = Files.readString(kept).strip().split(" ");
+        return new NetworkNames(words[0], words[1]);
     }
 
     /** The host's own address on its default route's interface. */

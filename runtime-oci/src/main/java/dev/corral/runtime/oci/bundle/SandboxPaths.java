@@ -64,6 +64,14 @@ public record SandboxPaths(SandboxId id, Path dir) {
         return dir.resolve("address");
     }
 
+    /**
+     * The names of the sandbox's network namespace and veth when they are not derived from its id: it claimed a
+     * network made ahead of time (see {@code SandboxNetworks}).
+     */
+    public Path networkNames() {
+        return dir.resolve("network-names");
+    }
+
     /** The sandbox's egress policy when it is not the default one (see {@code SandboxNetworks}). */
     public Path egressPolicy() {
         return dir.resolve("egress");
