@@ -76,9 +76,7 @@ public final class SandboxPorts {
      * @throws CorralException as {@link #open}, but the sandbox is not resumed: the URL is only made
      */
     public PortUrl url(Principal caller, String idOrName, int port) {
-        AccessPolicy.require(caller, Action.SANDBOX_PORTS);
-        requireValid(port);
-        Sandbox sandbox = withNetwork(sandboxes.lookup(caller, idOrName));
+        Sandbox sandbox = withPorts(caller, idOrName, port);
         Instant expiresAt = clock.instant().plus(URL_LIFETIME).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         String token = tokens.sign(sandbox.id(), port, new PortTokens.Signed(caller.organizationId(),
                 caller.key().id(), expiresAt));
@@ -116,9 +114,7 @@ public final class SandboxPorts {
      * @throws CorralException as {@link #url}; {@code quota_exceeded} past {@link #MAX_PUBLIC_PORTS}
      */
     public PublicPort makePublic(Principal caller, String idOrName, int port) {
-        AccessPolicy.require(caller, Action.SANDBOX_PORTS);
-        requireValid(port);
-        Sandbox sandbox = withNetwork(sandboxes.lookup(caller, idOrName));
+        Sandbox sandbox = withPorts(caller, idOrName, port);
         List<PublicPort> open = publicPorts.list(sandbox.id());
         if (open.size() >= MAX_PUBLIC_PORTS && open.stream().noneMatch(already -> already.port() == port)) {
             throw CorralException.quotaExceeded("Sandbox " + sandbox.id() + " has " + MAX_PUBLIC_PORTS
@@ -184,6 +180,18 @@ public final class SandboxPorts {
                 "Sandbox " + sandbox.id() + " has no network address now"));
         return new PortConnection(sandbox.id(), address, port, work.begin(sandbox.id()),
                 () -> sandboxes.recordActivity(sandbox.id()));
+    }
+
+    /**
+     * The caller's sandbox whose {@code port} it may use, as it is (not resumed).
+     *
+     * @throws CorralException {@code forbidden}, {@code validation_failed}, {@code not_found} or
+     *                         {@code invalid_state} as {@link #open}
+     */
+    private Sandbox withPorts(Principal caller, String idOrName, int port) {
+        AccessPolicy.require(caller, Action.SANDBOX_PORTS);
+        requireValid(port);
+        return withNetwork(sandboxes.lookup(caller, idOrName));
     }
 
     private static Sandbox withNetwork(Sandbox found) {
